@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+// Sluice: small Unix tools that stream Cap'n Proto records over pipes.
+// Dependencies point one way: executables → ToolKit + domain libraries → Pipes → Schemas → Capnp.
+import PackageDescription
+
+/// Release builds of the hot libraries skip exclusivity checks; bounds checks stay on.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Capnp", targets: ["Capnp"]),
+        .executable(name: "capnpc-swift", targets: ["capnpc-swift"]),
+        .executable(name: "rec-cat", targets: ["rec-cat"]),
+        .executable(name: "op-bench", targets: ["op-bench"]),
+        .executable(name: "seq-encode", targets: ["seq-encode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Substrate
+        .target(name: "Capnp", swiftSettings: hotPath),
+        .target(name: "CapnpCodegen", dependencies: ["Capnp"]),
+        .executableTarget(name: "capnpc-swift", dependencies: ["CapnpCodegen"]),
+        .target(name: "Schemas", dependencies: ["Capnp"]),
+        .systemLibrary(name: "CNuma", path: "Sources/CNuma"),
+        .target(name: "Pipes", dependencies: ["Capnp", "Schemas", "CNuma"], swiftSettings: hotPath),
+        .target(name: "ToolKit", dependencies: [
+            "Pipes", "Schemas", "Capnp",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rec-cat", dependencies: ["ToolKit"]),
+
+        // Accelerator compiler
+        .target(name: "Kernels", swiftSettings: hotPath),
+        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"]),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench", "ToolKit"]),
+
+        // Recommendation data
+        .target(name: "SeqCodec", swiftSettings: hotPath),
+        .target(name: "SeqStore", dependencies: ["SeqCodec", "Schemas", "Capnp"]),
+        .executableTarget(name: "seq-encode", dependencies: ["SeqCodec", "SeqStore", "ToolKit"]),
+
+        // Tests
+        .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
+        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"]),
+        .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
+        .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
+        .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Capnp: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// CapnpCodegen: module placeholder, replaced by the module's first real file.

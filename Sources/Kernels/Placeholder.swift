@@ -1,0 +1,1 @@
+// Kernels: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// OpBench: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// Pipes: module placeholder, replaced by the module's first real file.

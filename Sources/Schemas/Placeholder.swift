@@ -1,0 +1,1 @@
+// Schemas: module placeholder, replaced by the module's first real file.

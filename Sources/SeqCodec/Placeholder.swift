@@ -1,0 +1,1 @@
+// SeqCodec: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// SeqStore: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// ToolKit: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,1 @@
+// CapnpTests: placeholder until the module's tests land.

@@ -1,0 +1,1 @@
+// CodegenTests: placeholder until the module's tests land.

@@ -1,0 +1,1 @@
+// KernelsTests: placeholder until the module's tests land.

@@ -1,0 +1,1 @@
+// OpBenchTests: placeholder until the module's tests land.

@@ -1,0 +1,1 @@
+// PipesTests: placeholder until the module's tests land.

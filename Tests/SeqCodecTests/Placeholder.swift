@@ -1,0 +1,1 @@
+// SeqCodecTests: placeholder until the module's tests land.

@@ -1,0 +1,1 @@
+// SeqStoreTests: placeholder until the module's tests land.

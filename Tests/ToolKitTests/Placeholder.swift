@@ -1,0 +1,1 @@
+// ToolKitTests: placeholder until the module's tests land.
