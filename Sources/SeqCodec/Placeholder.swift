@@ -1,1 +1,0 @@
-// SeqCodec: module placeholder, replaced by the module's first real file.

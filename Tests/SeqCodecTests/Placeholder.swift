@@ -1,1 +1,0 @@
-// SeqCodecTests: placeholder until the module's tests land.
