@@ -41,7 +41,8 @@ let package = Package(
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
         .target(name: "SeqStore", dependencies: ["SeqCodec", "Schemas", "Capnp"]),
-        .executableTarget(name: "seq-encode", dependencies: ["SeqCodec", "SeqStore", "ToolKit"]),
+        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp"]),
+        .executableTarget(name: "seq-encode", dependencies: ["SeqEncode", "SeqCodec", "SeqStore", "ToolKit"]),
 
         // Tests
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
+        .testTarget(name: "SeqEncodeTests", dependencies: ["SeqEncode", "SeqCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )
