@@ -1,1 +1,0 @@
-// SeqStore: module placeholder, replaced by the module's first real file.

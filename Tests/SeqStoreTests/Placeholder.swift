@@ -1,1 +1,0 @@
-// SeqStoreTests: placeholder until the module's tests land.
