@@ -45,7 +45,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
-        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"]),
+        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
