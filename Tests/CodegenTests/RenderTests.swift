@@ -50,6 +50,7 @@ import Testing
     @Test func unknownValuesRenderLikeCapnpDecode() throws {
         // Written by "a newer schema": unknown enumerants and union discriminants.
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         e.enumField = Color(rawValue: 77)
         e.setEnumList([.red, Color(rawValue: 1000)])
@@ -106,6 +107,7 @@ import Testing
         let point = try Frames(Framing.encode(pb))
         defer { withExtendedLifetime(point) {} }
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         try e.setAnyPointerField(point.messages[0].rootPointer())
         let bytes = Framing.encode(b)
