@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "seq-encode", dependencies: ["SeqCodec", "SeqStore", "ToolKit"]),
 
         // Tests
-        .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
+        .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
         .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit"]),
