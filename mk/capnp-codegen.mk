@@ -54,4 +54,4 @@ test-formats-fresh: capnpc-swift
 test-codegen-pycapnp:
 	rm -rf $(CODEGEN_INTEROP) && mkdir -p $(CODEGEN_INTEROP)
 	CODEGEN_INTEROP_DIR=$(abspath $(CODEGEN_INTEROP)) $(SWIFT) test --scratch-path $(CODEGEN_SCRATCH) --skip-build --filter 'CodegenTests.InteropFiles'
-	timeout 120 $(PYTHON) Tests/CodegenTests/pycapnp_reads_swift.py $(CODEGEN_FIXTURES) $(CODEGEN_INTEROP)
+	timeout 120 $(PYTHON) Tools/pycapnp_reads_swift.py $(CODEGEN_FIXTURES) $(CODEGEN_INTEROP)
