@@ -13,6 +13,8 @@ CAPNP_COMPILE      = timeout 60 capnp compile --no-standard-import
 CODEGEN_FIXTURES   = Tests/CodegenTests/Fixtures
 CODEGEN_GENERATED  = Tests/CodegenTests/Generated
 CODEGEN_INTEROP    = $(CACHE)/codegen-interop
+# capnp version whose schema.capnp the committed generator bindings were made from
+CODEGEN_SCHEMA_CAPNP = 0.9.2
 
 TEST_STEPS += test-formats-fresh test-codegen-pycapnp
 
@@ -48,6 +50,12 @@ test-formats-fresh: capnpc-swift
 	    diff -r $$fresh $$committed | head -20; stale=1; \
 	  fi; \
 	done; \
+	if [ "$$(capnp --version)" = "Cap'n Proto version $(CODEGEN_SCHEMA_CAPNP)" ]; then \
+	  mkdir -p $$tmp/self && timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp/self /usr/include/capnp/schema.capnp || exit 1; \
+	  if ! cmp -s $$tmp/self/schema.capnp.swift Sources/CapnpCodegen/Generated/schema.capnp.swift; then \
+	    echo "test-formats-fresh: Sources/CapnpCodegen/Generated/schema.capnp.swift is not what the generator makes of schema.capnp (run 'make codegen-schema')"; stale=1; \
+	  fi; \
+	else echo "test-formats-fresh: schema.capnp self-generation check skipped (needs capnp $(CODEGEN_SCHEMA_CAPNP))"; fi; \
 	if [ $$stale = 1 ]; then echo "test-formats-fresh: run 'make formats' and commit the result"; exit 1; fi; \
 	echo "test-formats-fresh: generated Swift is up to date"
 

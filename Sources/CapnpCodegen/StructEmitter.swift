@@ -19,7 +19,7 @@ struct StructEmitter {
         let plans = FieldPlan.plan(s, docs: context.docs(id))
 
         w.doc(context.docs(id)?.docComment)
-        if s.isGroup { w.line("/// A group of `\(node.displayName)`'s parent: a view of the same struct.") }
+        if s.isGroup { w.line("/// The group `\(node.shortName)`: a view of its parent's struct data.") }
         try w.block("public enum \(simple)") { w in
             if !s.isGroup {
                 w.line("/// Data section size in 8-byte words.")
@@ -184,20 +184,20 @@ struct StructEmitter {
         w.line("/// Reads the active member (pointer members may throw on malformed input).")
         try w.block("public func which() throws -> Which") { w in
             w.line("let d = discriminant")
-            try w.block("switch d") { w in
-                for m in members {
-                    if try payloadType(m) != nil {
-                        var read = m.selfRef
-                        if case .slot(_, let t, _, _) = m.field.kind, t.isPointer {
-                            if case .anyPointer = t {} else { read = "try " + read }
-                        }
-                        w.line("case \(m.field.discriminantValue): return .\(m.name)(\(read))")
-                    } else {
-                        w.line("case \(m.field.discriminantValue): return .\(m.name)")
+            w.line("switch d {")
+            for m in members {
+                if try payloadType(m) != nil {
+                    var read = m.selfRef
+                    if case .slot(_, let t, _, _) = m.field.kind, t.isPointer {
+                        if case .anyPointer = t {} else { read = "try " + read }
                     }
+                    w.line("case \(m.field.discriminantValue): return .\(m.name)(\(read))")
+                } else {
+                    w.line("case \(m.field.discriminantValue): return .\(m.name)")
                 }
-                w.line("default: return .unknown(d)")
             }
+            w.line("default: return .unknown(d)")
+            w.line("}")
         }
     }
 
@@ -256,6 +256,7 @@ struct StructEmitter {
                 }
             }
         case .slot(let offset, let type, let dv, _):
+            if type == .void && disc == nil { return }   // nothing to set
             w.line()
             w.doc(plan.doc)
             switch type {

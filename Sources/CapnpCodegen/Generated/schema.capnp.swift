@@ -230,7 +230,7 @@ public enum Node {
         }
     }
 
-    /// A group of `schema.capnp:Node.struct`'s parent: a view of the same struct.
+    /// The group `struct`: a view of its parent's struct data.
     public enum Struct {
 
         /// A read-only view; valid while the message memory is alive.
@@ -400,7 +400,7 @@ public enum Node {
         }
     }
 
-    /// A group of `schema.capnp:Node.enum`'s parent: a view of the same struct.
+    /// The group `enum`: a view of its parent's struct data.
     public enum Enum {
 
         /// A read-only view; valid while the message memory is alive.
@@ -440,7 +440,7 @@ public enum Node {
         }
     }
 
-    /// A group of `schema.capnp:Node.interface`'s parent: a view of the same struct.
+    /// The group `interface`: a view of its parent's struct data.
     public enum Interface {
 
         /// A read-only view; valid while the message memory is alive.
@@ -496,7 +496,7 @@ public enum Node {
         }
     }
 
-    /// A group of `schema.capnp:Node.const`'s parent: a view of the same struct.
+    /// The group `const`: a view of its parent's struct data.
     public enum Const {
 
         /// A read-only view; valid while the message memory is alive.
@@ -546,7 +546,7 @@ public enum Node {
         }
     }
 
-    /// A group of `schema.capnp:Node.annotation`'s parent: a view of the same struct.
+    /// The group `annotation`: a view of its parent's struct data.
     public enum Annotation_ {
 
         /// A read-only view; valid while the message memory is alive.
@@ -774,13 +774,13 @@ public enum Node {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .file
-                case 1: return .`struct`(self.`struct`)
-                case 2: return .`enum`(self.`enum`)
-                case 3: return .interface(self.interface)
-                case 4: return .const(self.const)
-                case 5: return .annotation(self.annotation)
-                default: return .unknown(d)
+            case 0: return .file
+            case 1: return .`struct`(self.`struct`)
+            case 2: return .`enum`(self.`enum`)
+            case 3: return .interface(self.interface)
+            case 4: return .const(self.const)
+            case 5: return .annotation(self.annotation)
+            default: return .unknown(d)
             }
         }
 
@@ -961,7 +961,7 @@ public enum Field {
     public static let noDiscriminant: UInt16 = 65535
 
     /// A regular, non-group, non-fixed-list field.
-    /// A group of `schema.capnp:Field.slot`'s parent: a view of the same struct.
+    /// The group `slot`: a view of its parent's struct data.
     public enum Slot {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1046,7 +1046,7 @@ public enum Field {
     }
 
     /// A group.
-    /// A group of `schema.capnp:Field.group`'s parent: a view of the same struct.
+    /// The group `group`: a view of its parent's struct data.
     public enum Group {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1082,7 +1082,7 @@ public enum Field {
         }
     }
 
-    /// A group of `schema.capnp:Field.ordinal`'s parent: a view of the same struct.
+    /// The group `ordinal`: a view of its parent's struct data.
     public enum Ordinal {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1112,9 +1112,9 @@ public enum Field {
             public func which() throws -> Which {
                 let d = discriminant
                 switch d {
-                    case 0: return .implicit
-                    case 1: return .explicit(self.explicit)
-                    default: return .unknown(d)
+                case 0: return .implicit
+                case 1: return .explicit(self.explicit)
+                default: return .unknown(d)
                 }
             }
 
@@ -1200,9 +1200,9 @@ public enum Field {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .slot(self.slot)
-                case 1: return .group(self.group)
-                default: return .unknown(d)
+            case 0: return .slot(self.slot)
+            case 1: return .group(self.group)
+            default: return .unknown(d)
             }
         }
 
@@ -1565,7 +1565,7 @@ public enum Type_ {
     /// Number of pointers.
     public static let pointerCount = 1
 
-    /// A group of `schema.capnp:Type.list`'s parent: a view of the same struct.
+    /// The group `list`: a view of its parent's struct data.
     public enum List {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1602,7 +1602,7 @@ public enum Type_ {
         }
     }
 
-    /// A group of `schema.capnp:Type.enum`'s parent: a view of the same struct.
+    /// The group `enum`: a view of its parent's struct data.
     public enum Enum {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1649,7 +1649,7 @@ public enum Type_ {
         }
     }
 
-    /// A group of `schema.capnp:Type.struct`'s parent: a view of the same struct.
+    /// The group `struct`: a view of its parent's struct data.
     public enum Struct {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1696,7 +1696,7 @@ public enum Type_ {
         }
     }
 
-    /// A group of `schema.capnp:Type.interface`'s parent: a view of the same struct.
+    /// The group `interface`: a view of its parent's struct data.
     public enum Interface {
 
         /// A read-only view; valid while the message memory is alive.
@@ -1743,7 +1743,7 @@ public enum Type_ {
         }
     }
 
-    /// A group of `schema.capnp:Type.anyPointer`'s parent: a view of the same struct.
+    /// The group `anyPointer`: a view of its parent's struct data.
     public enum AnyPointer {
 
         /// A regular AnyPointer.
@@ -1751,7 +1751,7 @@ public enum Type_ {
         /// The name "unconstrained" means as opposed to constraining it to match a type parameter.
         /// In retrospect this name is probably a poor choice given that it may still be constrained
         /// to be a struct, list, or capability.
-        /// A group of `schema.capnp:Type.anyPointer.unconstrained`'s parent: a view of the same struct.
+        /// The group `unconstrained`: a view of its parent's struct data.
         public enum Unconstrained {
 
             /// A read-only view; valid while the message memory is alive.
@@ -1777,11 +1777,11 @@ public enum Type_ {
                 public func which() throws -> Which {
                     let d = discriminant
                     switch d {
-                        case 0: return .anyKind
-                        case 1: return .`struct`
-                        case 2: return .list
-                        case 3: return .capability
-                        default: return .unknown(d)
+                    case 0: return .anyKind
+                    case 1: return .`struct`
+                    case 2: return .list
+                    case 3: return .capability
+                    default: return .unknown(d)
                     }
                 }
 
@@ -1827,7 +1827,7 @@ public enum Type_ {
         }
 
         /// This is actually a reference to a type parameter defined within this scope.
-        /// A group of `schema.capnp:Type.anyPointer.parameter`'s parent: a view of the same struct.
+        /// The group `parameter`: a view of its parent's struct data.
         public enum Parameter {
 
             /// A read-only view; valid while the message memory is alive.
@@ -1879,7 +1879,7 @@ public enum Type_ {
 
         /// This is actually a reference to an implicit (generic) parameter of a method. The only
         /// legal context for this type to appear is inside Method.paramBrand or Method.resultBrand.
-        /// A group of `schema.capnp:Type.anyPointer.implicitMethodParameter`'s parent: a view of the same struct.
+        /// The group `implicitMethodParameter`: a view of its parent's struct data.
         public enum ImplicitMethodParameter {
 
             /// A read-only view; valid while the message memory is alive.
@@ -1953,10 +1953,10 @@ public enum Type_ {
             public func which() throws -> Which {
                 let d = discriminant
                 switch d {
-                    case 0: return .unconstrained(self.unconstrained)
-                    case 1: return .parameter(self.parameter)
-                    case 2: return .implicitMethodParameter(self.implicitMethodParameter)
-                    default: return .unknown(d)
+                case 0: return .unconstrained(self.unconstrained)
+                case 1: return .parameter(self.parameter)
+                case 2: return .implicitMethodParameter(self.implicitMethodParameter)
+                default: return .unknown(d)
                 }
             }
 
@@ -2054,26 +2054,26 @@ public enum Type_ {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .void
-                case 1: return .bool
-                case 2: return .int8
-                case 3: return .int16
-                case 4: return .int32
-                case 5: return .int64
-                case 6: return .uint8
-                case 7: return .uint16
-                case 8: return .uint32
-                case 9: return .uint64
-                case 10: return .float32
-                case 11: return .float64
-                case 12: return .text
-                case 13: return .data
-                case 14: return .list(self.list)
-                case 15: return .`enum`(self.`enum`)
-                case 16: return .`struct`(self.`struct`)
-                case 17: return .interface(self.interface)
-                case 18: return .anyPointer(self.anyPointer)
-                default: return .unknown(d)
+            case 0: return .void
+            case 1: return .bool
+            case 2: return .int8
+            case 3: return .int16
+            case 4: return .int32
+            case 5: return .int64
+            case 6: return .uint8
+            case 7: return .uint16
+            case 8: return .uint32
+            case 9: return .uint64
+            case 10: return .float32
+            case 11: return .float64
+            case 12: return .text
+            case 13: return .data
+            case 14: return .list(self.list)
+            case 15: return .`enum`(self.`enum`)
+            case 16: return .`struct`(self.`struct`)
+            case 17: return .interface(self.interface)
+            case 18: return .anyPointer(self.anyPointer)
+            default: return .unknown(d)
             }
         }
 
@@ -2268,9 +2268,9 @@ public enum Brand {
             public func which() throws -> Which {
                 let d = discriminant
                 switch d {
-                    case 0: return .bind(try self.bind)
-                    case 1: return .inherit
-                    default: return .unknown(d)
+                case 0: return .bind(try self.bind)
+                case 1: return .inherit
+                default: return .unknown(d)
                 }
             }
 
@@ -2362,9 +2362,9 @@ public enum Brand {
             public func which() throws -> Which {
                 let d = discriminant
                 switch d {
-                    case 0: return .unbound
-                    case 1: return .type(try self.type)
-                    default: return .unknown(d)
+                case 0: return .unbound
+                case 1: return .type(try self.type)
+                default: return .unknown(d)
                 }
             }
 
@@ -2530,26 +2530,26 @@ public enum Value {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .void
-                case 1: return .bool(self.bool)
-                case 2: return .int8(self.int8)
-                case 3: return .int16(self.int16)
-                case 4: return .int32(self.int32)
-                case 5: return .int64(self.int64)
-                case 6: return .uint8(self.uint8)
-                case 7: return .uint16(self.uint16)
-                case 8: return .uint32(self.uint32)
-                case 9: return .uint64(self.uint64)
-                case 10: return .float32(self.float32)
-                case 11: return .float64(self.float64)
-                case 12: return .text(try self.text)
-                case 13: return .data(try self.data)
-                case 14: return .list(self.list)
-                case 15: return .`enum`(self.`enum`)
-                case 16: return .`struct`(self.`struct`)
-                case 17: return .interface
-                case 18: return .anyPointer(self.anyPointer)
-                default: return .unknown(d)
+            case 0: return .void
+            case 1: return .bool(self.bool)
+            case 2: return .int8(self.int8)
+            case 3: return .int16(self.int16)
+            case 4: return .int32(self.int32)
+            case 5: return .int64(self.int64)
+            case 6: return .uint8(self.uint8)
+            case 7: return .uint16(self.uint16)
+            case 8: return .uint32(self.uint32)
+            case 9: return .uint64(self.uint64)
+            case 10: return .float32(self.float32)
+            case 11: return .float64(self.float64)
+            case 12: return .text(try self.text)
+            case 13: return .data(try self.data)
+            case 14: return .list(self.list)
+            case 15: return .`enum`(self.`enum`)
+            case 16: return .`struct`(self.`struct`)
+            case 17: return .interface
+            case 18: return .anyPointer(self.anyPointer)
+            default: return .unknown(d)
             }
         }
 

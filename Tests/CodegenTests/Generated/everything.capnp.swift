@@ -165,7 +165,7 @@ public enum Everything {
         }
     }
 
-    /// A group of `everything.capnp:Everything.pair`'s parent: a view of the same struct.
+    /// The group `pair`: a view of its parent's struct data.
     public enum Pair {
 
         /// A read-only view; valid while the message memory is alive.
@@ -209,7 +209,7 @@ public enum Everything {
     }
 
     /// A named union.
-    /// A group of `everything.capnp:Everything.choice`'s parent: a view of the same struct.
+    /// The group `choice`: a view of its parent's struct data.
     public enum Choice {
 
         /// A read-only view; valid while the message memory is alive.
@@ -239,11 +239,11 @@ public enum Everything {
             public func which() throws -> Which {
                 let d = discriminant
                 switch d {
-                    case 0: return .none
-                    case 1: return .flag(self.flag)
-                    case 2: return .color(self.color)
-                    case 3: return .ints(try self.ints)
-                    default: return .unknown(d)
+                case 0: return .none
+                case 1: return .flag(self.flag)
+                case 2: return .color(self.color)
+                case 3: return .ints(try self.ints)
+                default: return .unknown(d)
                 }
             }
 
@@ -305,10 +305,10 @@ public enum Everything {
     }
 
     /// A group with a nested group.
-    /// A group of `everything.capnp:Everything.outer`'s parent: a view of the same struct.
+    /// The group `outer`: a view of its parent's struct data.
     public enum Outer {
 
-        /// A group of `everything.capnp:Everything.outer.inner`'s parent: a view of the same struct.
+        /// The group `inner`: a view of its parent's struct data.
         public enum Inner {
 
             /// A read-only view; valid while the message memory is alive.
@@ -614,12 +614,12 @@ public enum Everything {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .empty
-                case 1: return .number(self.number)
-                case 2: return .word(try self.word)
-                case 3: return .nested(try self.nested)
-                case 4: return .pair(self.pair)
-                default: return .unknown(d)
+            case 0: return .empty
+            case 1: return .number(self.number)
+            case 2: return .word(try self.word)
+            case 3: return .nested(try self.nested)
+            case 4: return .pair(self.pair)
+            default: return .unknown(d)
             }
         }
 
@@ -707,8 +707,6 @@ public enum Everything {
         public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         public func asReader() -> Reader { Reader(raw.asReader()) }
-
-        /// scalars without defaults
 
         public var boolField: Bool {
             get { raw.bool(atBit: 0) }
@@ -1454,10 +1452,10 @@ public enum Keywords {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .`protocol`
-                case 1: return .unknown_(self.unknown_)
-                case 2: return .discriminant_(try self.discriminant_)
-                default: return .unknown(d)
+            case 0: return .`protocol`
+            case 1: return .unknown_(self.unknown_)
+            case 2: return .discriminant_(try self.discriminant_)
+            default: return .unknown(d)
             }
         }
 
