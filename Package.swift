@@ -45,8 +45,8 @@ let package = Package(
         .executableTarget(name: "seq-encode", dependencies: ["SeqCodec", "SeqStore", "ToolKit"]),
 
         // Tests
-        .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
-        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"]),
+        .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
+        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
