@@ -42,8 +42,8 @@ let package = Package(
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
         .target(name: "SeqStore", dependencies: ["SeqCodec", "Schemas", "Capnp"]),
-        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp"]),
-        .executableTarget(name: "seq-encode", dependencies: ["SeqEncode", "SeqCodec", "SeqStore", "ToolKit"]),
+        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit"]),
+        .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
 
         // Tests
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),

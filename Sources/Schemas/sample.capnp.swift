@@ -53,10 +53,10 @@ public enum SampleFrame {
         public func which() throws -> Which {
             let d = discriminant
             switch d {
-                case 0: return .header(try self.header)
-                case 1: return .row(try self.row)
-                case 2: return .trailer(try self.trailer)
-                default: return .unknown(d)
+            case 0: return .header(try self.header)
+            case 1: return .row(try self.row)
+            case 2: return .trailer(try self.trailer)
+            default: return .unknown(d)
             }
         }
 

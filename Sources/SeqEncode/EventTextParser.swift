@@ -7,15 +7,15 @@ import SeqCodec
 /// has a comma. Integers are parsed straight from the bytes (no String per field); float
 /// extras go through `Double`'s parser, which reads the shortest round-trip form back exactly.
 public struct EventTextParser {
-    public let mapping: EventSchema.Mapping
-    public private(set) var schema: EventSchema?
+    public let mapping: EventLayout.Mapping
+    public private(set) var layout: EventLayout?
     private var delimiter: UInt8 = 9
     private var carry: [UInt8] = []
     private var line = 0
-    private var roleOfField: [EventSchema.Role?] = []
+    private var roleOfField: [EventLayout.Role?] = []
     private var hasAction = false
 
-    public init(mapping: EventSchema.Mapping = .init()) { self.mapping = mapping }
+    public init(mapping: EventLayout.Mapping = .init()) { self.mapping = mapping }
 
     /// Parses the complete lines in `chunk` (keeping a trailing partial line for the next call).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into out: inout EventColumns) throws {
@@ -43,17 +43,17 @@ public struct EventTextParser {
             carry = []
             try rest.withUnsafeBytes { try parseLines($0, into: &out) }
         }
-        if schema == nil { throw EventTextError("input: empty, expected a header line") }
+        if layout == nil { throw EventTextError("input: empty, expected a header line") }
     }
 
     /// Parses a whole table in memory.
-    public static func parse(_ text: String, mapping: EventSchema.Mapping = .init()) throws -> (EventSchema, EventColumns) {
+    public static func parse(_ text: String, mapping: EventLayout.Mapping = .init()) throws -> (EventLayout, EventColumns) {
         var p = EventTextParser(mapping: mapping)
         var out = EventColumns()
         var bytes = Array(text.utf8)
         try bytes.withUnsafeMutableBytes { try p.feed(UnsafeRawBufferPointer($0), into: &out) }
         try p.finish(into: &out)
-        return (p.schema!, out)
+        return (p.layout!, out)
     }
 
     private mutating func parseLines(_ bytes: UnsafeRawBufferPointer, into out: inout EventColumns) throws {
@@ -65,7 +65,7 @@ public struct EventTextParser {
             var stop = end
             if stop > i && bytes[stop - 1] == 13 { stop -= 1 } // CRLF
             line += 1
-            if schema == nil {
+            if layout == nil {
                 try parseHeader(UnsafeRawBufferPointer(rebasing: bytes[i..<stop]), into: &out)
             } else if stop > i {
                 try parseRow(bytes, from: i, to: stop, into: &out)
@@ -79,8 +79,8 @@ public struct EventTextParser {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         delimiter = !text.contains("\t") && text.contains(",") ? 44 : 9
         let fields = text.split(separator: Character(UnicodeScalar(delimiter)), omittingEmptySubsequences: false).map(String.init)
-        let s = try EventSchema.fromHeader(fields, mapping: mapping)
-        schema = s
+        let s = try EventLayout.fromHeader(fields, mapping: mapping)
+        layout = s
         roleOfField = s.columns.map(\.role)
         hasAction = roleOfField.contains(.action)
         out = EventColumns(extraColumnCount: s.extraColumnCount)
@@ -105,7 +105,7 @@ public struct EventTextParser {
             case .extraFloat(let c):
                 let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self)
                 guard let d = Double(text) else {
-                    throw EventTextError("line \(line): \(schema!.columns[field].name) '\(text)' is not a number")
+                    throw EventTextError("line \(line): \(layout!.columns[field].name) '\(text)' is not a number")
                 }
                 out.extras[c].append(Int64(bitPattern: d.bitPattern))
             }
@@ -146,6 +146,6 @@ public struct EventTextParser {
 
     private func bad(_ bytes: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ field: Int, _ what: String) -> EventTextError {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[from..<min(to, from + 40)]), as: UTF8.self)
-        return EventTextError("line \(line): \(schema!.columns[field].name) '\(text)' \(what)")
+        return EventTextError("line \(line): \(layout!.columns[field].name) '\(text)' \(what)")
     }
 }

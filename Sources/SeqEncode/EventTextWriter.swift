@@ -1,25 +1,25 @@
 import SeqCodec
 
-/// Writes events as a table in the schema's column order and header, the inverse of
+/// Writes events as a table in the layout's column order and header, the inverse of
 /// `EventTextParser`: integers in decimal, float extras in their shortest round-trip form.
 public struct EventTextWriter {
-    public let schema: EventSchema
+    public let layout: EventLayout
     public let delimiter: UInt8
 
-    public init(schema: EventSchema, delimiter: UInt8 = 9) {
-        self.schema = schema
+    public init(layout: EventLayout, delimiter: UInt8 = 9) {
+        self.layout = layout
         self.delimiter = delimiter
     }
 
     public func header() -> [UInt8] {
-        Array(schema.columns.map(\.header).joined(separator: String(UnicodeScalar(delimiter))).utf8) + [10]
+        Array(layout.columns.map(\.header).joined(separator: String(UnicodeScalar(delimiter))).utf8) + [10]
     }
 
     /// Appends the rows of `events` to `out`.
     public func rows(_ events: EventColumns, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + events.count * 40)
         for r in 0..<events.count {
-            for (f, column) in schema.columns.enumerated() {
+            for (f, column) in layout.columns.enumerated() {
                 if f > 0 { out.append(delimiter) }
                 switch column.role {
                 case .user: decimal(events.user[r], &out)

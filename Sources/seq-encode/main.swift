@@ -1,3 +1,4 @@
-import Foundation
-FileHandle.standardError.write("seq-encode: not built yet\n".data(using: .utf8)!)
-exit(1)
+// seq-encode(1): the logic lives in the SeqEncode library (command, I/O) over SeqCodec and SeqStore.
+import SeqEncode
+
+SeqEncodeCommand.main()

@@ -4,7 +4,7 @@ import SeqCodec
 
 @Suite struct EventTextTests {
     @Test func movieLensHeaderMapsRatingToAction() throws {
-        var mapping = EventSchema.Mapping()
+        var mapping = EventLayout.Mapping()
         mapping.action = "rating"
         let text = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n196\t242\t3\t881250949\n186\t302\t3.0\t891717742\n"
         let (schema, events) = try EventTextParser.parse(text, mapping: mapping)
@@ -17,8 +17,8 @@ import SeqCodec
         let (schema, events) = try EventTextParser.parse(text)
         #expect(schema.extraColumnCount == 2)
         #expect(events.action == [0, 0])
-        var out = EventTextWriter(schema: schema, delimiter: 44).header()
-        EventTextWriter(schema: schema, delimiter: 44).rows(events, into: &out)
+        var out = EventTextWriter(layout: schema, delimiter: 44).header()
+        EventTextWriter(layout: schema, delimiter: 44).rows(events, into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "user_id,timestamp,item_id,price:float,qty\n1,10,7,0.1,3\n2,-5,8,25000000000.0,-4\n")
         let (_, again) = try EventTextParser.parse(String(decoding: out, as: UTF8.self))
         #expect(again == events)

@@ -6,7 +6,7 @@ import SeqCodec
 ///
 /// Columns keep their text order and names (including RecBole's `:token`/`:float` type
 /// suffix), so decoding writes back the header it read.
-public struct EventSchema: Equatable, Sendable {
+public struct EventLayout: Equatable, Sendable {
     public enum Role: Equatable, Sendable {
         case user, time, item, action
         case extraInt(Int), extraFloat(Int)
@@ -26,7 +26,7 @@ public struct EventSchema: Equatable, Sendable {
     public init(columns: [Column]) { self.columns = columns }
 
     /// The default schema of `user_id item_id action timestamp` tables with no extras.
-    public static let standard = EventSchema(columns: [
+    public static let standard = EventLayout(columns: [
         Column(header: "user_id:token", role: .user), Column(header: "item_id:token", role: .item),
         Column(header: "action:token", role: .action), Column(header: "timestamp:float", role: .time),
     ])
@@ -46,7 +46,7 @@ public struct EventSchema: Equatable, Sendable {
 
     /// Builds the schema from a header line's fields; every column not mapped to a role
     /// becomes an extra column, so no input column is dropped.
-    public static func fromHeader(_ fields: [String], mapping: Mapping) throws -> EventSchema {
+    public static func fromHeader(_ fields: [String], mapping: Mapping) throws -> EventLayout {
         func name(_ f: String) -> String { String(f.split(separator: ":", maxSplits: 1).first ?? "") }
         var seen = Set<String>()
         for f in fields where !seen.insert(name(f)).inserted {
@@ -69,7 +69,7 @@ public struct EventSchema: Equatable, Sendable {
         guard extras <= SeqBlock.maxExtraColumns else {
             throw EventTextError("header: \(extras) extra columns, at most \(SeqBlock.maxExtraColumns)")
         }
-        return EventSchema(columns: columns)
+        return EventLayout(columns: columns)
     }
 }
 

@@ -1,0 +1,146 @@
+import Capnp
+import Pipes
+import Schemas
+import SeqCodec
+import ToolKit
+
+/// What `seq-encode` reads: event tables (TSV/CSV), events streams or seq-blocks streams.
+public enum InputFormat: String, CaseIterable, Sendable {
+    case text, events, seqBlocks = "seq-blocks"
+}
+
+/// Reads events from a tool's inputs and hands them on in batches of at most `batchEvents`
+/// rows, so input of any size is processed in bounded memory. All inputs must share one layout.
+struct EventInput {
+    let tool: ToolContext
+    let format: InputFormat
+    let mapping: EventLayout.Mapping
+    let batchEvents: Int
+
+    /// Calls `body` with the layout and each batch; returns the layout (also for empty input).
+    @discardableResult
+    func read(_ paths: [String], _ body: (EventLayout, EventColumns) throws -> Void) throws -> EventLayout {
+        var layout: EventLayout? = nil
+        var batch = EventColumns()
+        func adopt(_ l: EventLayout, _ source: String) throws {
+            if let known = layout {
+                guard known == l else { throw ToolError(source, "its columns differ from the first input's") }
+            } else {
+                layout = l
+                batch = EventColumns(extraColumnCount: l.extraColumnCount)
+            }
+        }
+        func flushIfFull() throws {
+            if batch.count >= batchEvents { try body(layout!, batch); batch.removeAll() }
+        }
+        for path in paths {
+            switch format {
+            case .text: try readText(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
+            case .events: try readEvents(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
+            case .seqBlocks: try readBlocks(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
+            }
+        }
+        guard let l = layout else { throw ToolError("input", "no events schema found") }
+        if batch.count > 0 { try body(l, batch) }
+        return l
+    }
+
+    private func readText(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
+                          flushIfFull: () throws -> Void) throws {
+        let input = try tool.openInput(path)
+        var parser = EventTextParser(mapping: mapping)
+        var chunk = EventColumns()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        do {
+            while true {
+                let n = try FileIO.read(input.fd, into: buffer, source: input.name)
+                if n == 0 { break }
+                try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), into: &chunk)
+                try move(&chunk, parser.layout, input.name)
+            }
+            try parser.finish(into: &chunk)
+            try move(&chunk, parser.layout, input.name)
+        } catch let e as EventTextError {
+            throw ToolError(input.name, e.message)
+        }
+        func move(_ chunk: inout EventColumns, _ layout: EventLayout?, _ source: String) throws {
+            guard let l = layout else { return }
+            try adopt(l, source)
+            if chunk.count > 0 { batch.append(chunk); chunk.removeAll(); try flushIfFull() }
+        }
+    }
+
+    private func readEvents(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
+                            flushIfFull: () throws -> Void) throws {
+        let stream = try tool.openStream(path, expecting: .events)
+        var layout: EventLayout? = nil
+        while let root = try stream.next() {
+            switch try EventsFrame.Reader(root).which() {
+            case .schema(let s):
+                guard layout == nil else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a second schema") }
+                do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
+                try adopt(layout!, stream.source)
+            case .batch(let b):
+                guard let l = layout else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a batch before the schema") }
+                try EventBatchRecord.read(b, layout: l, into: &batch, source: stream.source, record: stream.recordCount - 1)
+                try flushIfFull()
+            default:
+                throw ToolError(stream.source, "record \(stream.recordCount - 1): not a schema or batch")
+            }
+        }
+        if layout == nil { throw ToolError(stream.source, "no schema record") }
+    }
+
+    private func readBlocks(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
+                            flushIfFull: () throws -> Void) throws {
+        var reader = try BlockInput(tool: tool, path: path)
+        var block = EventColumns()
+        while let layout = try reader.next(into: &block) {
+            try adopt(layout, reader.stream.source)
+            batch.append(block)
+            try flushIfFull()
+        }
+        if let l = reader.layout { try adopt(l, reader.stream.source) }
+    }
+}
+
+/// Reads a seq-blocks stream block by block, decoding each straight from the frame's Data
+/// (zero-copy) and checking it against the record's summary fields.
+struct BlockInput {
+    let stream: RecordStreamReader
+    private(set) var layout: EventLayout? = nil
+    private let scratch = ColumnCodec.Scratch()
+
+    init(tool: ToolContext, path: String) throws {
+        stream = try tool.openStream(path, expecting: .seqBlocks)
+    }
+
+    /// Decodes the next block into `out` (replacing it); nil at the end of the stream.
+    mutating func next(into out: inout EventColumns) throws -> EventLayout? {
+        while let root = try stream.next() {
+            let record = stream.recordCount - 1
+            switch try SeqFrame.Reader(root).which() {
+            case .schema(let s):
+                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second schema") }
+                do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
+            case .block(let b):
+                guard let l = layout else { throw ToolError(stream.source, "record \(record): a block before the schema") }
+                do {
+                    try SeqCodec.SeqBlock.decode(try b.data.bytes, into: &out, scratch: scratch)
+                } catch let e as SeqCodecError {
+                    throw ToolError(stream.source, "record \(record): \(e.message)")
+                }
+                guard out.count == Int(b.events), out.extraColumnCount == l.extraColumnCount,
+                      out.count == 0 || (out.user.first == b.firstUser && out.user.last == b.lastUser) else {
+                    throw ToolError(stream.source, "record \(record): the block's summary does not match its data")
+                }
+                return l
+            default:
+                throw ToolError(stream.source, "record \(record): not a schema or block")
+            }
+        }
+        if layout == nil { throw ToolError(stream.source, "no schema record") }
+        return nil
+    }
+}

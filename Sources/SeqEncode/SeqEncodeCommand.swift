@@ -1,0 +1,150 @@
+import ArgumentParser
+import Pipes
+import SeqCodec
+import SeqStore
+import ToolKit
+
+/// `seq-encode`: encode behaviour events into compact sequence blocks, decode them back, and
+/// keep them in a time-partitioned store. See seq-encode(1).
+public struct SeqEncodeCommand: SluiceCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "seq-encode",
+        abstract: "Encode behaviour events into compact per-user sequence blocks, decode them, store them by day.",
+        discussion: "Reads TSV/CSV event tables (or events / seq-blocks streams) and writes a seq-blocks stream; -d decodes back to a table bit-exact. --store DIR appends to, scans, compacts or rebuilds a day-partitioned store. See seq-encode(1).",
+        version: Sluice.version)
+
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup var inputs: InputFiles
+
+    @Flag(name: [.customShort("d"), .customLong("decode")], help: "Decode: write events as a TSV table (or, with --events, an events stream).")
+    var decode = false
+
+    @Flag(help: "With -d: write an events stream instead of a table.")
+    var events = false
+
+    @Option(help: ArgumentHelp("What the inputs are: text (TSV/CSV table), events or seq-blocks (default: text).", valueName: "format"))
+    var inputFormat: String = "text"
+
+    @Option(help: ArgumentHelp("Table column holding the user id (default: user_id).", valueName: "name"))
+    var userColumn = "user_id"
+    @Option(help: ArgumentHelp("Table column holding the timestamp (default: timestamp).", valueName: "name"))
+    var timeColumn = "timestamp"
+    @Option(help: ArgumentHelp("Table column holding the item id (default: item_id).", valueName: "name"))
+    var itemColumn = "item_id"
+    @Option(help: ArgumentHelp("Table column holding the action, e.g. rating (default: action; absent means 0).", valueName: "name"))
+    var actionColumn = "action"
+
+    @Option(help: ArgumentHelp("Target events per encoded block, cut at user boundaries (default: 32768).", valueName: "n"))
+    var blockEvents = 32_768
+    @Option(help: ArgumentHelp("Events read before sorting and encoding a batch (bounds memory; default: 4194304).", valueName: "n"))
+    var batchEvents = 4_194_304
+
+    @Option(help: ArgumentHelp("Use the event store in <dir>: append the inputs unless another store action is given.", valueName: "dir"))
+    var store: String?
+    @Option(help: ArgumentHelp("Timestamp unit of a new store: s, ms, us or ns (default: ms).", valueName: "unit"))
+    var timeUnit = "ms"
+    @Flag(help: "Merge each day's runs of the store into one.")
+    var compact = false
+    @Flag(help: "Write the store's events matching --user, --from and --to.")
+    var scan = false
+    @Option(help: ArgumentHelp("Replace day <day> (YYYY-MM-DD) of the store with the inputs, atomically.", valueName: "day"))
+    var replaceDay: String?
+    @Flag(help: "Read the whole store and check every file; print a summary.")
+    var verify = false
+    @Option(help: ArgumentHelp("With --scan: only this user's events.", valueName: "id"))
+    var user: Int64?
+    @Option(help: ArgumentHelp("With --scan: only events at or after time <t>.", valueName: "t"))
+    var from: Int64?
+    @Option(help: ArgumentHelp("With --scan: only events before time <t>.", valueName: "t"))
+    var to: Int64?
+
+    @Option(help: ArgumentHelp("Encode and decode the inputs in memory <n> times; print sizes and speeds as JSON.", valueName: "n"))
+    var bench: Int?
+
+    public init() {}
+
+    var inputsPaths: [String] { inputs.paths }
+
+    static let unitsPerDay: [String: Int64] = ["s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000]
+
+    public func validate() throws {
+        guard InputFormat(rawValue: inputFormat) != nil else {
+            throw ValidationError("--input-format must be text, events or seq-blocks, not '\(inputFormat)'")
+        }
+        guard Self.unitsPerDay[timeUnit] != nil else { throw ValidationError("--time-unit must be s, ms, us or ns, not '\(timeUnit)'") }
+        guard blockEvents >= 1 && blockEvents <= 1 << 22 else { throw ValidationError("--block-events must be 1...4194304") }
+        guard batchEvents >= 1 else { throw ValidationError("--batch-events must be at least 1") }
+        let actions = [compact, scan, replaceDay != nil, verify].filter { $0 }.count
+        if actions > 1 { throw ValidationError("--compact, --scan, --replace-day and --verify exclude each other") }
+        if actions > 0 && store == nil { throw ValidationError("--compact, --scan, --replace-day and --verify need --store") }
+        if (user != nil || from != nil || to != nil) && !scan { throw ValidationError("--user, --from and --to go with --scan") }
+        if events && !decode { throw ValidationError("--events goes with -d") }
+        if decode && store != nil && !scan { throw ValidationError("-d with --store goes with --scan") }
+        if let d = replaceDay, CivilDate.day(from: d) == nil { throw ValidationError("--replace-day wants a date YYYY-MM-DD, not '\(d)'") }
+        if let n = bench {
+            if n < 1 { throw ValidationError("--bench must be at least 1") }
+            if store != nil || decode { throw ValidationError("--bench excludes --store and -d") }
+        }
+    }
+
+    var mapping: EventLayout.Mapping {
+        var m = EventLayout.Mapping()
+        m.user = userColumn; m.time = timeColumn; m.item = itemColumn; m.action = actionColumn
+        return m
+    }
+
+    func input(_ tool: ToolContext, batch: Int? = nil) -> EventInput {
+        EventInput(tool: tool, format: InputFormat(rawValue: inputFormat)!, mapping: mapping, batchEvents: batch ?? batchEvents)
+    }
+
+    public func run(_ tool: ToolContext) throws {
+        let planner = BlockPlanner(targetEvents: blockEvents)
+        if let repetitions = bench {
+            var all = EventColumns()
+            try input(tool, batch: .max).read(inputs.paths) { _, batch in all = batch }
+            let result = try CodecBenchmark(planner: planner, repetitions: repetitions).run(all)
+            let out = try tool.frameWriter()
+            try out.write(text: result.json + "\n")
+            try out.flush()
+        } else if let dir = store {
+            do { try StoreCommand(command: self, tool: tool, directory: dir, planner: planner).run() } catch let e as StoreError {
+                let parts = e.message.split(separator: ":", maxSplits: 1)
+                throw ToolError(parts.count == 2 ? String(parts[0]) : dir, String(parts.last!).trimmingPrefix(" "))
+            }
+        } else if decode {
+            try decodeBlocks(tool)
+        } else {
+            var output: BlockOutput? = nil
+            let layout = try input(tool).read(inputs.paths) { layout, batch in
+                if output == nil { output = try BlockOutput(tool: tool, layout: layout, planner: planner) }
+                try output!.write(batch.sortedByUserTime())
+            }
+            if output == nil { output = try BlockOutput(tool: tool, layout: layout, planner: planner) }
+            try output!.finish()
+        }
+    }
+
+    func output(_ tool: ToolContext, layout: EventLayout) throws -> EventOutput {
+        events ? try EventsStreamOutput(tool: tool, layout: layout) : try TextOutput(tool: tool, layout: layout)
+    }
+
+    private func decodeBlocks(_ tool: ToolContext) throws {
+        var out: EventOutput? = nil
+        var first: EventLayout? = nil
+        var block = EventColumns()
+        for path in inputs.paths {
+            var reader = try BlockInput(tool: tool, path: path)
+            while let layout = try reader.next(into: &block) {
+                if out == nil { first = layout; out = try output(tool, layout: layout) }
+                guard layout == first else { throw ToolError(reader.stream.source, "its columns differ from the first input's") }
+                try out!.write(block)
+            }
+            if out == nil, let layout = reader.layout { first = layout; out = try output(tool, layout: layout) }
+        }
+        try out?.finish()
+    }
+}
+
+extension String {
+    func trimmingPrefix(_ p: String) -> String { hasPrefix(p) ? String(dropFirst(p.count)) : self }
+}
