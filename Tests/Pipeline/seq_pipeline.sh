@@ -1,0 +1,69 @@
+# seq-encode through pipes: round trips (table, events stream, store), the reference capnp
+# reader on its output, and the failure modes (truncated, corrupted, wrong kind, bad table).
+source "$ROOT/Tests/Pipeline/lib.sh"
+SEQ="$ROOT/Formats/seq-blocks.capnp"
+EVENTS="$ROOT/Formats/events.capnp"
+timeout 120 python3 "$ROOT/Tools/gen_events.py" --events 20000 --users 300 --days 5 --seed 3 -o ev.tsv 2>/dev/null
+# The expected decode: rows sorted by user then time, ties in input order (sort -s).
+sorted() { head -1 "$1"; tail -n +2 "$1" | sort -s -t $'\t' -k1,1n -k4,4n; }
+sorted ev.tsv > want.tsv
+
+# 1. Table -> seq-blocks -> table, bit-exact; and through an events stream.
+run "seq-encode --block-events 1000 ev.tsv | seq-encode -d"
+expect_status 0 "encode | decode"
+cmp out.bin want.tsv || fail "decode differs from the sorted input"
+run "seq-encode ev.tsv | seq-encode -d --events | seq-encode --input-format events | seq-encode -d"
+expect_status 0 "through an events stream"
+cmp out.bin want.tsv || fail "events-stream round trip differs"
+
+# 2. The capnp tool reads both kinds whole, and rec-cat checks them.
+seq-encode ev.tsv > ev.seq
+timeout 60 capnp decode --short "$SEQ" SeqFrame < ev.seq > seq.txt || fail "capnp decode of seq-blocks"
+[[ $(grep -c '^(block = ' seq.txt) -ge 1 && $(tail -1 seq.txt) == "(trailer = (recordCount = "* ]] || fail "capnp text: $(tail -1 seq.txt)"
+seq-encode -d --events ev.seq > ev.events
+timeout 60 capnp decode --short "$EVENTS" EventsFrame < ev.events | grep -q '^(schema = (columns = \[(name = "user_id:token", role = user)' || fail "capnp decode of events"
+run "rec-cat --check ev.seq"
+expect_status 0 "rec-cat --check"
+
+# 3. Extra columns (int and float) and CSV survive; a MovieLens-style mapping.
+printf 'uid,ts,item,rating:float,qty\n2,5,9,4.5,1\n1,7,3,0.1,-2\n2,1,9,3.0,7\n' > small.csv
+run "seq-encode --user-column uid --time-column ts --item-column item --action-column none small.csv | seq-encode -d"
+expect_status 0 "csv with extras"
+[[ $(cat out.bin) == $'uid\tts\titem\trating:float\tqty\n1\t7\t3\t0.1\t-2\n2\t1\t9\t3.0\t7\n2\t5\t9\t4.5\t1' ]] || fail "csv decode: $(cat out.bin)"
+
+# 4. The store: append in two parts, scan everything and one user's window.
+head -10001 ev.tsv > a.tsv; { head -1 ev.tsv; tail -n +10002 ev.tsv; } > b.tsv
+run "seq-encode --store st a.tsv && seq-encode --store st b.tsv && seq-encode --store st --scan -d"
+expect_status 0 "store append and scan"
+cmp <(tail -n +2 out.bin | sort) <(tail -n +2 ev.tsv | sort) || fail "store scan lost or added events"
+user=$(sed -n 2p ev.tsv | cut -f1); t0=$(sed -n 2p ev.tsv | cut -f4); t1=$((t0 + 3 * 86400000))
+run "seq-encode --store st --scan --user $user --from $t0 --to $t1 -d"
+expect_status 0 "one-user scan"
+awk -F'\t' -v u="$user" -v a="$t0" -v b="$t1" 'NR > 1 && $1 == u && $4 >= a && $4 < b' want.tsv > want_user.tsv
+cmp <(tail -n +2 out.bin) want_user.tsv || fail "one-user scan differs from the filter"
+run "seq-encode --store st --scan --user $user --from $t0 --to $t1 | seq-encode -d"
+expect_status 0 "scan as seq-blocks"
+cmp <(tail -n +2 out.bin) want_user.tsv || fail "scan as seq-blocks differs"
+
+# 5. Failures: one line, status 1, nothing half-written.
+size=$(stat -c %s ev.seq)
+head -c $((size - 9)) ev.seq > cut.seq
+run "seq-encode -d cut.seq"
+expect_status 1 "truncated"
+expect_stderr_prefix "seq-encode: cut.seq: "
+python3 -c "
+import sys; b = bytearray(open('ev.seq','rb').read()); b[len(b)//2] ^= 0x40; open('bad.seq','wb').write(b)"
+run "seq-encode -d bad.seq"
+expect_status 1 "corrupted block"
+[[ $(wc -l < err.txt) == 1 && $err == "seq-encode: bad.seq: "* ]] || fail "corrupted: $err"
+run "seq-encode -d ev.events"
+expect_status 1 "wrong kind"
+expect_stderr "seq-encode: ev.events: expected a seq-blocks stream, got events v1 (from seq-encode)"
+printf 'user_id\titem_id\ttimestamp\n1\t2\t3\n1\tx\t4\n' > bad.tsv
+echo keep > old.seq
+run "seq-encode -o old.seq bad.tsv"
+expect_status 1 "bad table"
+expect_stderr "seq-encode: bad.tsv: line 3: item_id 'x' is not an integer"
+[[ $(cat old.seq) == keep ]] || fail "-o replaced the old file on failure"
+run "seq-encode --scan"
+expect_status 2 "usage"
