@@ -24,6 +24,10 @@ public enum ColumnCodec {
     /// values or of dictionary indices, or the magnitude-class entropy code of the values,
     /// their deltas, or dictionary indices.
     public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter) {
+        encode(values, into: &out, allowDictionary: true)
+    }
+
+    static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter, allowDictionary: Bool) {
         var best = ByteWriter(capacity: values.count * 2 + 16)
         best.byte(Transform.direct.rawValue)
         encodeDirect(values, into: &best)
@@ -36,7 +40,7 @@ public enum ColumnCodec {
             consider(1 + EntropyCoder.encodedSize(EntropyCoder.histogram(values, delta: true)), .entropyDelta)
         }
         var dictionary: Dictionary? = nil
-        if values.count >= 64, let d = Dictionary(values) {
+        if allowDictionary, values.count >= 64, let d = Dictionary(values) {
             dictionary = d
             var w = ByteWriter(capacity: best.count)
             w.byte(Transform.dictionary.rawValue)
@@ -103,9 +107,11 @@ public enum ColumnCodec {
             indices = values.map { index[$0]! }
         }
 
+        /// The entries go through the full column chooser: within a frequency class they
+        /// ascend, so their deltas usually entropy-code to a few bits each.
         func encodeEntries(into out: inout ByteWriter) {
             out.varint(entries.count)
-            entries.withUnsafeBufferPointer { encodeDirect($0, into: &out) }
+            entries.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &out, allowDictionary: false) }
         }
     }
 
@@ -120,8 +126,11 @@ public enum ColumnCodec {
 
     /// Decodes `n` values from `reader` into `dst`.
     static func decode(_ reader: inout ByteReader, count n: Int, into dst: UnsafeMutablePointer<Int64>,
-                       scratch: Scratch) throws {
+                       scratch: Scratch, allowDictionary: Bool = true) throws {
         let t = try reader.byte("column transform")
+        if !allowDictionary && (t == Transform.dictionary.rawValue || t == Transform.dictionaryEntropy.rawValue) {
+            throw SeqCodecError(.malformed, "dictionary: entries coded with a dictionary")
+        }
         switch Transform(rawValue: t) {
         case .direct:
             try decodeDirect(&reader, count: n, into: dst, highs: scratch.highs)
@@ -133,7 +142,7 @@ public enum ColumnCodec {
             if scratch.dictionary.count < d { scratch.dictionary = Array(repeating: 0, count: d) }
             try scratch.dictionary.withUnsafeMutableBufferPointer { dictionary in
                 let dict = dictionary.baseAddress!
-                try decodeDirect(&reader, count: d, into: dict, highs: scratch.highs)
+                try decode(&reader, count: d, into: dict, scratch: scratch, allowDictionary: false)
                 if t == Transform.dictionary.rawValue {
                     try decodeDirect(&reader, count: n, into: dst, highs: scratch.highs)
                 } else {

@@ -17,6 +17,8 @@ public enum EntropyCoder {
     /// Longest code; the decode table has 2^maxCodeLength entries (16 KiB).
     static let maxCodeLength = 12
     static let padding = 16
+    /// The most bits one value can take: the longest code plus a 63-bit mantissa.
+    static let maxValueBits = maxCodeLength + 63
 
     @inline(__always) static func symbol(_ x: Int64) -> Int {
         let length = 64 - x.magnitude.leadingZeroBitCount
@@ -164,11 +166,11 @@ public enum EntropyCoder {
         let codeLength = Int(entry & 15)
         let m = Int((entry >> 4) & 63)
         var mantissa: UInt64
-        if _fastPath(codeLength + m <= 56) {
+        if _fastPath(codeLength &+ m <= 56) {
             // The common case: code and mantissa sit in the one load.
             mantissa = (w &>> UInt64(codeLength)) & ((1 &<< UInt64(m)) &- 1)
         } else {
-            let p = bit + codeLength
+            let p = bit &+ codeLength
             let lo = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p >> 3, as: UInt64.self)) &>> UInt64(p & 7)
             if m <= 32 {
                 mantissa = lo & ((1 &<< UInt64(m)) &- 1)
@@ -182,7 +184,7 @@ public enum EntropyCoder {
         let negative = UInt64(0) &- UInt64((entry >> 10) & 1)
         let invalid: UInt32 = entry == 0 ? 1 : 0
         // An invalid code still advances one bit, so damaged input ends the loop.
-        return (Int64(bitPattern: ((top | mantissa) ^ negative) &- negative), codeLength + m + Int(invalid), invalid)
+        return (Int64(bitPattern: ((top | mantissa) ^ negative) &- negative), codeLength &+ m &+ Int(invalid), invalid)
     }
 
     /// Decodes `n` values into `dst`; `delta` adds each to the previous one.
@@ -228,32 +230,38 @@ public enum EntropyCoder {
                 while j < 1 << longest { entries[j] = entry; j += 1 << l }
             }
             let t = UnsafePointer(entries.baseAddress!)
-            let b0 = cursors[0].base, b1 = cursors[1].base, b2 = cursors[2].base, b3 = cursors[3].base
-            let l0 = cursors[0].limit, l1 = cursors[1].limit, l2 = cursors[2].limit, l3 = cursors[3].limit
-            var p0 = 0, p1 = 0, p2 = 0, p3 = 0
+            // Positions are bit offsets from the first stream, so one base pointer serves all four.
+            let base = cursors[0].base
+            var p0 = 0, p1 = (cursors[1].base - base) * 8, p2 = (cursors[2].base - base) * 8, p3 = (cursors[3].base - base) * 8
+            let l0 = cursors[0].limit, l1 = p1 + cursors[1].limit, l2 = p2 + cursors[2].limit, l3 = p3 + cursors[3].limit
             var bad: UInt32 = 0
             var i = 0
             while i + 4 <= n {
-                guard p0 <= l0 && p1 <= l1 && p2 <= l2 && p3 <= l3 else {
-                    throw SeqCodecError(.truncated, "entropy stream: ends after \(i) of \(n) values")
+                // A value takes at most `maxValueBits`, so while every stream is that far from its
+                // limit, `safe` rounds need no bounds checks: check once per chunk, not per value.
+                let room = min(l0 &- p0, l1 &- p1, l2 &- p2, l3 &- p3)
+                guard room >= 0 else { throw SeqCodecError(.truncated, "entropy stream: ends after \(i) of \(n) values") }
+                let safe = min(room / maxValueBits + 1, (n &- i) >> 2)
+                let end = i &+ safe &* 4
+                while i < end {
+                    let r0 = step(base, p0, t, mask), r1 = step(base, p1, t, mask)
+                    let r2 = step(base, p2, t, mask), r3 = step(base, p3, t, mask)
+                    dst[i] = r0.value; dst[i &+ 1] = r1.value; dst[i &+ 2] = r2.value; dst[i &+ 3] = r3.value
+                    p0 &+= r0.used; p1 &+= r1.used; p2 &+= r2.used; p3 &+= r3.used
+                    bad |= r0.invalid | r1.invalid | r2.invalid | r3.invalid
+                    i &+= 4
                 }
-                let r0 = step(b0, p0, t, mask), r1 = step(b1, p1, t, mask)
-                let r2 = step(b2, p2, t, mask), r3 = step(b3, p3, t, mask)
-                dst[i] = r0.value; dst[i + 1] = r1.value; dst[i + 2] = r2.value; dst[i + 3] = r3.value
-                p0 += r0.used; p1 += r1.used; p2 += r2.used; p3 += r3.used
-                bad |= r0.invalid | r1.invalid | r2.invalid | r3.invalid
-                i += 4
             }
-            var tail = [(b0, p0, l0), (b1, p1, l1), (b2, p2, l2), (b3, p3, l3)]
+            var tail = [(p0, l0), (p1, l1), (p2, l2), (p3, l3)]
             for j in 0..<(n - i) {
-                guard tail[j].1 <= tail[j].2 else { throw SeqCodecError(.truncated, "entropy stream: ends early") }
-                let r = step(tail[j].0, tail[j].1, t, mask)
+                guard tail[j].0 <= tail[j].1 else { throw SeqCodecError(.truncated, "entropy stream: ends early") }
+                let r = step(base, tail[j].0, t, mask)
                 dst[i + j] = r.value
-                tail[j].1 += r.used
+                tail[j].0 += r.used
                 bad |= r.invalid
             }
             guard bad == 0 else { throw SeqCodecError(.malformed, "entropy stream: invalid code") }
-            guard tail.allSatisfy({ $0.1 <= $0.2 }) else {
+            guard tail.allSatisfy({ $0.0 <= $0.1 }) else {
                 throw SeqCodecError(.truncated, "entropy stream: overruns its bytes")
             }
             if delta {

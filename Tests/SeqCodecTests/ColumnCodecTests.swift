@@ -71,3 +71,78 @@ import Testing
         #expect(try roundTrip(ids).decoded == ids)
     }
 }
+
+@Suite struct EntropyCoderTests {
+    /// Gaps spread over many octaves, the case the entropy code is for.
+    static func spreadValues(_ n: Int, seed: UInt64) -> [Int64] {
+        var r = TestRandom(seed: seed)
+        var t: Int64 = 1_700_000_000_000
+        return (0..<n).map { _ in t += Int64(r.next() >> UInt64(40 + r.below(24))); return t }
+    }
+
+    func encoded(_ values: [Int64]) -> [UInt8] {
+        var w = ByteWriter()
+        values.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &w) }
+        return w.bytes
+    }
+
+    func decode(_ bytes: [UInt8], count: Int) throws -> [Int64] {
+        let padded = bytes + [UInt8](repeating: 0, count: 8)
+        var out = [Int64](repeating: 0, count: max(count, 1))
+        try padded.withUnsafeBytes { raw in
+            var reader = ByteReader(raw, limit: bytes.count)
+            try out.withUnsafeMutableBufferPointer {
+                try ColumnCodec.decode(&reader, count: count, into: $0.baseAddress!, scratch: ColumnCodec.Scratch())
+            }
+        }
+        return Array(out.prefix(count))
+    }
+
+    @Test func spreadGapsChooseTheEntropyCodeAndRoundTrip() throws {
+        for n in [1, 2, 3, 5, 64, 65, 66, 67, 1000, 4097] {
+            let values = Self.spreadValues(n, seed: UInt64(n))
+            // Forced, so the tail paths (n mod 4 values) run for small n too.
+            var forced = ByteWriter()
+            forced.byte(ColumnCodec.Transform.entropyDelta.rawValue)
+            values.withUnsafeBufferPointer { EntropyCoder.encode($0, delta: true, into: &forced) }
+            #expect(try decode(forced.bytes, count: n) == values, "n \(n)")
+            let chosen = encoded(values)
+            if n >= 1000 { #expect(chosen[0] == ColumnCodec.Transform.entropyDelta.rawValue, "n \(n)") }
+            #expect(try decode(chosen, count: n) == values)
+        }
+    }
+
+    @Test func extremeMagnitudesAndSignsRoundTrip() throws {
+        var r = TestRandom(seed: 21)
+        let values = (0..<3000).map { i -> Int64 in
+            switch i % 7 {
+            case 0: return .min
+            case 1: return .max
+            default: return Int64(bitPattern: r.next()) >> UInt64(r.below(64))
+            }
+        }
+        var w = ByteWriter()
+        values.withUnsafeBufferPointer { EntropyCoder.encode($0, delta: false, into: &w) }
+        var w2 = ByteWriter()
+        w2.byte(ColumnCodec.Transform.entropy.rawValue)
+        w2.append(w.bytes)
+        #expect(try decode(w2.bytes, count: values.count) == values)
+    }
+
+    @Test func mutatedEntropyStreamsThrowOrDecodeButNeverTrap() throws {
+        let values = Self.spreadValues(2000, seed: 5)
+        let bytes = encoded(values)
+        var r = TestRandom(seed: 6)
+        var threw = 0
+        for trial in 0..<3000 {
+            var bad = bytes
+            bad[1 + r.below(bad.count - 1)] = UInt8(truncatingIfNeeded: r.next())
+            if trial % 3 == 0 { bad.removeLast(r.below(bad.count - 1)) }
+            do { _ = try decode(bad, count: values.count) } catch is SeqCodecError { threw += 1 }
+        }
+        #expect(threw > 500)
+        for cut in 0..<bytes.count {
+            #expect(throws: SeqCodecError.self) { _ = try decode(Array(bytes.prefix(cut)), count: values.count) }
+        }
+    }
+}
