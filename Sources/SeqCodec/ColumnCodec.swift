@@ -28,9 +28,8 @@ public enum ColumnCodec {
     }
 
     static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter, allowDictionary: Bool) {
-        var best = ByteWriter(capacity: values.count * 2 + 16)
-        best.byte(Transform.direct.rawValue)
-        encodeDirect(values, into: &best)
+        // Every candidate's size is computed without encoding it; only the winner is written.
+        var best = (size: 1 + directSize(values), transform: Transform.direct)
         var entropy: (size: Int, transform: Transform)? = nil
         func consider(_ size: Int, _ t: Transform) {
             if size < entropy?.size ?? .max { entropy = (size, t) }
@@ -40,29 +39,45 @@ public enum ColumnCodec {
             consider(1 + EntropyCoder.encodedSize(EntropyCoder.histogram(values, delta: true)), .entropyDelta)
         }
         var dictionary: Dictionary? = nil
+        var entries = ByteWriter()
         if allowDictionary, values.count >= 64, let d = Dictionary(values) {
             dictionary = d
-            var w = ByteWriter(capacity: best.count)
-            w.byte(Transform.dictionary.rawValue)
-            d.encodeEntries(into: &w)
-            let entriesSize = w.count
-            d.indices.withUnsafeBufferPointer { encodeDirect($0, into: &w) }
-            if w.count < best.count { best = w }
-            let indexSize = d.indices.withUnsafeBufferPointer { EntropyCoder.encodedSize(EntropyCoder.histogram($0, delta: false)) }
-            consider(entriesSize + indexSize, .dictionaryEntropy)
+            d.encodeEntries(into: &entries)
+            let (pfor, histogram) = d.indices.withUnsafeBufferPointer { ($0.isEmpty ? 0 : directSize($0), EntropyCoder.histogram($0, delta: false)) }
+            if 1 + entries.count + pfor < best.size { best = (1 + entries.count + pfor, .dictionary) }
+            consider(1 + entries.count + EntropyCoder.encodedSize(histogram), .dictionaryEntropy)
         }
-        guard let e = entropy, Double(e.size) < Double(best.count) * (1 - entropyMinimumSaving) else {
-            out.append(best.bytes)
-            return
-        }
-        out.byte(e.transform.rawValue)
-        switch e.transform {
+        // Entropy-coded columns decode slower than bit-packed ones: take them only when they pay.
+        if let e = entropy, Double(e.size) < Double(best.size) * (1 - entropyMinimumSaving) { best = e }
+        out.byte(best.transform.rawValue)
+        switch best.transform {
+        case .direct: encodeDirect(values, into: &out)
         case .entropy: EntropyCoder.encode(values, delta: false, into: &out)
         case .entropyDelta: EntropyCoder.encode(values, delta: true, into: &out)
-        default:
-            dictionary!.encodeEntries(into: &out)
+        case .dictionary:
+            out.append(entries.bytes)
+            dictionary!.indices.withUnsafeBufferPointer { encodeDirect($0, into: &out) }
+        case .dictionaryEntropy:
+            out.append(entries.bytes)
             dictionary!.indices.withUnsafeBufferPointer { EntropyCoder.encode($0, delta: false, into: &out) }
         }
+    }
+
+    /// Exact size of `encodeDirect(values)`, from the mini-block plans alone.
+    static func directSize(_ values: UnsafeBufferPointer<Int64>) -> Int {
+        guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: MiniBlock.capacity)
+        defer { scratch.deallocate() }
+        var previous: Int64 = 0
+        var start = 0
+        var size = 0
+        while start < values.count {
+            let k = min(MiniBlock.capacity, values.count - start)
+            size += MiniBlock.cheapest(base + start, k, previous: previous, scratch: scratch).bytes
+            previous = base[start + k - 1]
+            start += k
+        }
+        return size
     }
 
     static func encodeDirect(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter) {
@@ -101,10 +116,10 @@ public enum ColumnCodec {
                 entries[classStart..<classEnd].sort()
                 classStart = classEnd
             }
-            var index = [Int64: Int64](minimumCapacity: entries.count)
-            for (i, v) in entries.enumerated() { index[v] = Int64(i) }
+            // Reuse the counting map as the index map: one hash table, not two.
+            for (i, v) in entries.enumerated() { counts[v] = i }
             self.entries = entries
-            indices = values.map { index[$0]! }
+            indices = values.map { Int64(counts[$0]!) }
         }
 
         /// The entries go through the full column chooser: within a frequency class they

@@ -70,18 +70,26 @@ public enum MiniBlock {
         return best
     }
 
+    /// The cheapest of the three transforms; leaves the codes of the last one tried (`.wrap`)
+    /// in `scratch`.
+    static func cheapest(_ values: UnsafePointer<Int64>, _ k: Int, previous: Int64,
+                         scratch: UnsafeMutablePointer<UInt64>) -> Plan {
+        var best = plan(.raw, values, k, previous: previous, codes: scratch)
+        let delta = plan(.delta, values, k, previous: previous, codes: scratch)
+        if delta.bytes < best.bytes { best = delta }
+        let wrap = plan(.wrap, values, k, previous: previous, codes: scratch)
+        if wrap.bytes < best.bytes { best = wrap }
+        return best
+    }
+
     /// Appends the cheapest encoding of `values[0..<k]` (k ≤ 128) and returns the last value,
     /// the delta base of the next mini-block.
     @discardableResult
     static func encode(_ values: UnsafePointer<Int64>, _ k: Int, previous: Int64, into out: inout ByteWriter,
                        scratch: UnsafeMutablePointer<UInt64>) -> Int64 {
         precondition(k > 0 && k <= capacity)
-        var best = plan(.raw, values, k, previous: previous, codes: scratch)
-        for mode in [Mode.delta, .wrap] {
-            let p = plan(mode, values, k, previous: previous, codes: scratch)
-            if p.bytes < best.bytes { best = p }
-        }
-        _ = plan(best.mode, values, k, previous: previous, codes: scratch)
+        let best = cheapest(values, k, previous: previous, scratch: scratch)
+        if best.mode != .wrap { _ = plan(best.mode, values, k, previous: previous, codes: scratch) }
         out.byte(best.mode.rawValue)
         out.byte(UInt8(best.width))
         out.byte(UInt8(best.exceptions))
