@@ -9,7 +9,7 @@
 
 CODEGEN_SCRATCH   ?= .build
 CAPNPC_SWIFT       = $(CODEGEN_SCRATCH)/debug/capnpc-swift
-CAPNP_COMPILE      = timeout 60 capnp compile --no-standard-import
+CAPNP_COMPILE      = timeout 60 capnp compile
 CODEGEN_FIXTURES   = Tests/CodegenTests/Fixtures
 CODEGEN_GENERATED  = Tests/CodegenTests/Generated
 CODEGEN_INTEROP    = $(CACHE)/codegen-interop

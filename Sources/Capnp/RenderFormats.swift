@@ -4,58 +4,65 @@ import Glibc
 import Darwin
 #endif
 
-/// Number spellings of the text renderer.
+/// Number spellings of the text renderer, written straight into the output bytes.
 enum NumberFormat {
-    /// `capnp decode`'s Float64 spelling: `%.15g`, or `%.17g` when that does not round-trip;
-    /// the exponent without `+` (`1e100`, `1e-05`); `inf`, `-inf`, `nan`.
-    static func capnp(_ v: Double) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        var s = printf(v, precision: 15)
-        if Double(s) != v { s = printf(v, precision: 17) }
-        return dropExponentPlus(s)
+    /// Decimal digits of any fixed-width integer (no String allocation).
+    static func decimal<T: FixedWidthInteger>(_ v: T, into out: inout [UInt8]) {
+        if v < 0 { out.append(0x2D) }
+        var m = UInt64(truncatingIfNeeded: v.magnitude)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var n = 0
+            repeat {
+                digits[19 - n] = 0x30 + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m != 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - n)...]))
+        }
     }
 
-    /// `capnp decode`'s Float32 spelling: `%.6g`, or `%.8g` when that does not round-trip.
-    static func capnp(_ v: Float) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        var s = printf(Double(v), precision: 6)
-        if Float(s) != v { s = printf(Double(v), precision: 8) }
-        return dropExponentPlus(s)
+    /// `capnp decode`'s Float64 spelling: `%.15g`, or `%.17g` when that does not round-trip;
+    /// the exponent without `+` (`1e100`, `1e-05`); `inf`, `-inf`, `nan`.
+    static func capnp(_ v: Double, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("nan".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        printf(v, precisions: (15, 17), roundTrips: { strtod($0, nil) == v }, into: &out)
+    }
+
+    /// `capnp decode`'s Float32 spelling: `%.6g`, or `%.8g` when that does not round-trip
+    /// or parses with a range error (subnormals: capnp's check counts those as not round-tripping).
+    static func capnp(_ v: Float, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("nan".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        printf(Double(v), precisions: (6, 8), roundTrips: { text in
+            errno = 0
+            let parsed = strtof(text, nil)
+            return errno == 0 && parsed == v
+        }, into: &out)
     }
 
     /// JSON: the shortest round-tripping decimal; non-finite values as strings.
-    static func json(_ v: Double, shortest: String) -> String {
-        if v.isNaN { return "\"NaN\"" }
-        if v.isInfinite { return v < 0 ? "\"-Infinity\"" : "\"Infinity\"" }
-        return shortest
+    static func json(_ v: Double, shortest: String, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("\"NaN\"".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "\"-Infinity\"".utf8 : "\"Infinity\"".utf8); return }
+        out += shortest.utf8
     }
 
-    private static func printf(_ v: Double, precision: Int32) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        _ = withVaList([precision, v]) { args in
-            vsnprintf(&buffer, buffer.count, "%.*g", args)
+    /// `%.<p>g` with the first precision that round-trips, minus any `+` in the exponent.
+    private static func printf(_ v: Double, precisions: (Int32, Int32),
+                               roundTrips: (UnsafePointer<CChar>) -> Bool, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
+            let base = buffer.baseAddress!
+            var n = withVaList([precisions.0, v]) { vsnprintf(base, 48, "%.*g", $0) }
+            if !roundTrips(base) {
+                n = withVaList([precisions.1, v]) { vsnprintf(base, 48, "%.*g", $0) }
+            }
+            for i in 0..<Int(max(0, min(n, 47))) {
+                let c = UInt8(bitPattern: buffer[i])
+                if c == 0x2B && i > 0 && buffer[i - 1] == 0x65 { continue }   // "e+" -> "e"
+                out.append(c)
+            }
         }
-        return String(cString: buffer)
-    }
-
-    private static func dropExponentPlus(_ s: String) -> String {
-        guard s.contains("e+") else { return s }
-        return s.replacingOccurrencesOfExponentPlus()
-    }
-}
-
-private extension String {
-    func replacingOccurrencesOfExponentPlus() -> String {
-        var out = ""
-        var previous: Character = " "
-        for ch in self {
-            if ch == "+" && previous == "e" { previous = ch; continue }
-            out.append(ch)
-            previous = ch
-        }
-        return out
     }
 }
 

@@ -82,78 +82,94 @@ public struct TextRenderer {
 
     // MARK: values
 
-    public mutating func void() { atom(style == .json ? "null" : "void") }
-    public mutating func bool(_ v: Bool) { atom(v ? "true" : "false") }
-    public mutating func int<T: FixedWidthInteger>(_ v: T) { atom(String(v)) }
+    public mutating func void() { emit { $0 += $1 == .json ? TextRenderer.null : TextRenderer.voidWord } }
+    public mutating func bool(_ v: Bool) { emit { out, _ in out += v ? TextRenderer.trueWord : TextRenderer.falseWord } }
+    public mutating func int<T: FixedWidthInteger>(_ v: T) { emit { out, _ in NumberFormat.decimal(v, into: &out) } }
 
     public mutating func float32(_ v: Float) {
-        atom(style == .json ? NumberFormat.json(Double(v), shortest: v.description) : NumberFormat.capnp(v))
+        emit { out, style in
+            if style == .json { NumberFormat.json(Double(v), shortest: v.description, into: &out) } else { NumberFormat.capnp(v, into: &out) }
+        }
     }
 
     public mutating func float64(_ v: Double) {
-        atom(style == .json ? NumberFormat.json(v, shortest: v.description) : NumberFormat.capnp(v))
+        emit { out, style in
+            if style == .json { NumberFormat.json(v, shortest: v.description, into: &out) } else { NumberFormat.capnp(v, into: &out) }
+        }
     }
 
     /// Text bytes (UTF-8, no NUL terminator).
     public mutating func text(bytes: UnsafeRawBufferPointer) {
-        var out: [UInt8] = []
-        if style == .json { JSONFormat.string(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: false, into: &out) }
-        atom(out)
+        emit { out, style in
+            if style == .json { JSONFormat.string(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: false, into: &out) }
+        }
     }
 
     /// Data bytes.
     public mutating func data(bytes: UnsafeRawBufferPointer) {
-        var out: [UInt8] = []
-        if style == .json { JSONFormat.base64(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: true, into: &out) }
-        atom(out)
+        emit { out, style in
+            if style == .json { JSONFormat.base64(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: true, into: &out) }
+        }
     }
 
+    /// An enum value: its schema name, or its number when the schema does not know it
+    /// (`(7)` as `capnp decode` prints it; a bare number in JSON).
     public mutating func enumerant<E: CapnpRenderableEnum>(_ e: E) {
         let names = E.enumerantNames
         let raw = Int(e.rawValue)
-        if raw < names.count {
-            let name = names[raw]
-            let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            if style == .json {
-                atom([0x22] + Array(utf8) + [0x22])
+        emit { out, style in
+            if raw < names.count {
+                let name = names[raw]
+                let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                if style == .json { out.append(0x22) }
+                out += utf8
+                if style == .json { out.append(0x22) }
+            } else if style == .json {
+                NumberFormat.decimal(raw, into: &out)
             } else {
-                atom(Array(utf8))
+                out.append(0x28)
+                NumberFormat.decimal(raw, into: &out)
+                out.append(0x29)
             }
-        } else {
-            atom(style == .json ? String(raw) : "(\(raw))")
         }
     }
 
     /// An AnyPointer: untyped, so only its presence can be shown.
-    public mutating func opaquePointer() { atom(style == .json ? "null" : "<opaque pointer>") }
+    public mutating func opaquePointer() { emit { $0 += $1 == .json ? TextRenderer.null : TextRenderer.opaqueWord } }
 
     // MARK: layout
 
+    private static let null = Array("null".utf8)
+    private static let voidWord = Array("void".utf8)
+    private static let trueWord = Array("true".utf8)
+    private static let falseWord = Array("false".utf8)
+    private static let opaqueWord = Array("<opaque pointer>".utf8)
+
     private var pretty: Bool { style == .capnpPretty }
 
-    private mutating func atom(_ s: String) { atom(Array(s.utf8)) }
-
-    /// A finished value: appended to the current container (pretty) or to the output.
-    private mutating func atom(_ value: [UInt8]) {
-        if pretty {
-            guard !stack.isEmpty else { bytes += value; pendingField = nil; return }
-            var item: [UInt8] = []
-            if let name = pendingField {
-                item.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                item += [0x20, 0x3D, 0x20]   // " = "
-                pendingField = nil
-            }
-            item += value
-            stack[stack.count - 1].items.append(item)
-        } else {
+    /// Writes one value: straight into the output (compact styles, after the separator and
+    /// field name), or as a finished item of the current container (pretty style, whose layout
+    /// is decided when the container ends).
+    @inline(__always)
+    private mutating func emit(_ write: (inout [UInt8], Style) -> Void) {
+        if !pretty || stack.isEmpty {
             separator()
-            bytes += value
+            write(&bytes, style)
+            return
         }
+        var item: [UInt8] = []
+        if let name = pendingField {
+            item.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            item += [0x20, 0x3D, 0x20]   // " = "
+            pendingField = nil
+        }
+        write(&item, style)
+        stack[stack.count - 1].items.append(item)
     }
 
     /// Compact styles: the separator and field name before a value.
     private mutating func separator() {
-        guard !stack.isEmpty else { pendingField = nil; return }
+        guard !stack.isEmpty, !pretty else { pendingField = nil; return }
         if stack[stack.count - 1].first {
             stack[stack.count - 1].first = false
         } else {
@@ -213,6 +229,6 @@ public struct TextRenderer {
         }
         out.append(close)
         pendingField = frame.fieldName
-        atom(out)
+        emit { $0 += out; _ = $1 }
     }
 }
