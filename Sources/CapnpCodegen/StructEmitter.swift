@@ -270,6 +270,10 @@ struct StructEmitter {
                 w.block("public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
             case .structure(let id, _):
                 let t = try context.swiftName(id, from: file)
+                if disc == nil && FieldPlan.pointerDefaultWords(dv) == nil {
+                    w.line("/// The struct in this field, created (zeroed) when null.")
+                    w.line("public var \(plan.name): \(t).Builder { \(t).Builder(raw.getStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount)) }")
+                }
                 w.block("@discardableResult public func \(plan.initName)() -> \(t).Builder") { w in
                     body(&w, ["return \(t).Builder(raw.initStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount))"])
                 }

@@ -86,6 +86,8 @@ public enum Header {
         }
 
         /// which tool wrote the stream
+        /// The struct in this field, created (zeroed) when null.
+        public var producer: Producer.Builder { Producer.Builder(raw.getStruct(1, dataWords: Producer.dataWordCount, pointerCount: Producer.pointerCount)) }
         @discardableResult public func initProducer() -> Producer.Builder {
             return Producer.Builder(raw.initStruct(1, dataWords: Producer.dataWordCount, pointerCount: Producer.pointerCount))
         }

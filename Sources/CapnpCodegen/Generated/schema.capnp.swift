@@ -527,6 +527,8 @@ public enum Node {
             /// A Reader over what has been built so far.
             public func asReader() -> Reader { Reader(raw.asReader()) }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
             @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
@@ -535,6 +537,8 @@ public enum Node {
                 try raw.setStruct(3, copying: value.raw)
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var value: Value.Builder { Value.Builder(raw.getStruct(4, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
             @discardableResult public func initValue() -> Value.Builder {
                 return Value.Builder(raw.initStruct(4, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
             }
@@ -608,6 +612,8 @@ public enum Node {
             /// A Reader over what has been built so far.
             public func asReader() -> Reader { Reader(raw.asReader()) }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
             @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
@@ -1015,6 +1021,8 @@ public enum Field {
                 }
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var type: Type_.Builder { Type_.Builder(raw.getStruct(2, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
             @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(2, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
@@ -1023,6 +1031,8 @@ public enum Field {
                 try raw.setStruct(2, copying: value.raw)
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var defaultValue: Value.Builder { Value.Builder(raw.getStruct(3, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
             @discardableResult public func initDefaultValue() -> Value.Builder {
                 return Value.Builder(raw.initStruct(3, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
             }
@@ -1396,6 +1406,8 @@ public enum Superclass {
             }
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
         @discardableResult public func initBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
@@ -1527,6 +1539,8 @@ public enum Method {
         }
 
         /// Brand of param struct type.
+        /// The struct in this field, created (zeroed) when null.
+        public var paramBrand: Brand.Builder { Brand.Builder(raw.getStruct(2, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
         @discardableResult public func initParamBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(2, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
@@ -1536,6 +1550,8 @@ public enum Method {
         }
 
         /// Brand of result struct type.
+        /// The struct in this field, created (zeroed) when null.
+        public var resultBrand: Brand.Builder { Brand.Builder(raw.getStruct(3, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
         @discardableResult public func initResultBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(3, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
@@ -1591,6 +1607,8 @@ public enum Type_ {
             /// A Reader over what has been built so far.
             public func asReader() -> Reader { Reader(raw.asReader()) }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var elementType: Type_.Builder { Type_.Builder(raw.getStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
             @discardableResult public func initElementType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
@@ -1638,6 +1656,8 @@ public enum Type_ {
                 }
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
             @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
@@ -1685,6 +1705,8 @@ public enum Type_ {
                 }
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
             @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
@@ -1732,6 +1754,8 @@ public enum Type_ {
                 }
             }
 
+            /// The struct in this field, created (zeroed) when null.
+            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
             @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
@@ -2778,6 +2802,8 @@ public enum Annotation {
             }
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var value: Value.Builder { Value.Builder(raw.getStruct(0, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
         @discardableResult public func initValue() -> Value.Builder {
             return Value.Builder(raw.initStruct(0, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
         }
@@ -2789,6 +2815,8 @@ public enum Annotation {
         /// Brand of the annotation.
         ///
         /// Note that the annotation itself is not allowed to be parameterized, but its scope might be.
+        /// The struct in this field, created (zeroed) when null.
+        public var brand: Brand.Builder { Brand.Builder(raw.getStruct(1, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
         @discardableResult public func initBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(1, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
@@ -3097,6 +3125,8 @@ public enum CodeGeneratorRequest {
         ///
         /// The first version of 'capnp' to set this was 0.6.0. So, if it's missing, the compiler version
         /// is older than that.
+        /// The struct in this field, created (zeroed) when null.
+        public var capnpVersion: CapnpVersion.Builder { CapnpVersion.Builder(raw.getStruct(2, dataWords: CapnpVersion.dataWordCount, pointerCount: CapnpVersion.pointerCount)) }
         @discardableResult public func initCapnpVersion() -> CapnpVersion.Builder {
             return CapnpVersion.Builder(raw.initStruct(2, dataWords: CapnpVersion.dataWordCount, pointerCount: CapnpVersion.pointerCount))
         }

@@ -792,6 +792,8 @@ public enum Everything {
             raw.setData(1, value)
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var structField: Everything.Builder { Everything.Builder(raw.getStruct(2, dataWords: Everything.dataWordCount, pointerCount: Everything.pointerCount)) }
         @discardableResult public func initStructField() -> Everything.Builder {
             return Everything.Builder(raw.initStruct(2, dataWords: Everything.dataWordCount, pointerCount: Everything.pointerCount))
         }
@@ -1229,6 +1231,8 @@ public enum Everything {
             }
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var point: Point.Builder { Point.Builder(raw.getStruct(31, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
         @discardableResult public func initPoint() -> Point.Builder {
             return Point.Builder(raw.initStruct(31, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
         }
@@ -1278,6 +1282,8 @@ public enum Everything {
         /// A group with a nested group.
         public var outer: Everything.Outer.Builder { Everything.Outer.Builder(raw) }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var inner: Everything.Inner.Builder { Everything.Inner.Builder(raw.getStruct(35, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount)) }
         @discardableResult public func initInner() -> Everything.Inner.Builder {
             return Everything.Inner.Builder(raw.initStruct(35, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount))
         }
@@ -1581,6 +1587,8 @@ public enum Keywords {
             }
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var type: Keywords.Type_.Builder { Keywords.Type_.Builder(raw.getStruct(4, dataWords: Keywords.Type_.dataWordCount, pointerCount: Keywords.Type_.pointerCount)) }
         @discardableResult public func initType() -> Keywords.Type_.Builder {
             return Keywords.Type_.Builder(raw.initStruct(4, dataWords: Keywords.Type_.dataWordCount, pointerCount: Keywords.Type_.pointerCount))
         }
@@ -1613,6 +1621,8 @@ public enum Keywords {
             raw.setText(5, value)
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var reader: Keywords.Reader_.Builder { Keywords.Reader_.Builder(raw.getStruct(6, dataWords: Keywords.Reader_.dataWordCount, pointerCount: Keywords.Reader_.pointerCount)) }
         @discardableResult public func initReader() -> Keywords.Reader_.Builder {
             return Keywords.Reader_.Builder(raw.initStruct(6, dataWords: Keywords.Reader_.dataWordCount, pointerCount: Keywords.Reader_.pointerCount))
         }

@@ -155,6 +155,8 @@ public enum Ledger {
                     }
                 }
 
+                /// The struct in this field, created (zeroed) when null.
+                public var expires: Ledger.Entry.Date.Builder { Ledger.Entry.Date.Builder(raw.getStruct(2, dataWords: Ledger.Entry.Date.dataWordCount, pointerCount: Ledger.Entry.Date.pointerCount)) }
                 @discardableResult public func initExpires() -> Ledger.Entry.Date.Builder {
                     return Ledger.Entry.Date.Builder(raw.initStruct(2, dataWords: Ledger.Entry.Date.dataWordCount, pointerCount: Ledger.Entry.Date.pointerCount))
                 }
@@ -515,6 +517,8 @@ public enum Ledger {
                 /// A Reader over what has been built so far.
                 public func asReader() -> Reader { Reader(raw.asReader()) }
 
+                /// The struct in this field, created (zeroed) when null.
+                public var from: Point.Builder { Point.Builder(raw.getStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
                 @discardableResult public func initFrom() -> Point.Builder {
                     return Point.Builder(raw.initStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
                 }
@@ -523,6 +527,8 @@ public enum Ledger {
                     try raw.setStruct(5, copying: value.raw)
                 }
 
+                /// The struct in this field, created (zeroed) when null.
+                public var to: Point.Builder { Point.Builder(raw.getStruct(6, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
                 @discardableResult public func initTo() -> Point.Builder {
                     return Point.Builder(raw.initStruct(6, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
                 }
@@ -736,6 +742,8 @@ public enum Ledger {
         public var location: Ledger.Location.Builder { Ledger.Location.Builder(raw) }
 
         /// the nested Point below, not Shared.Point
+        /// The struct in this field, created (zeroed) when null.
+        public var localPoint: Ledger.Point_.Builder { Ledger.Point_.Builder(raw.getStruct(8, dataWords: Ledger.Point_.dataWordCount, pointerCount: Ledger.Point_.pointerCount)) }
         @discardableResult public func initLocalPoint() -> Ledger.Point_.Builder {
             return Ledger.Point_.Builder(raw.initStruct(8, dataWords: Ledger.Point_.dataWordCount, pointerCount: Ledger.Point_.pointerCount))
         }
@@ -744,6 +752,8 @@ public enum Ledger {
             try raw.setStruct(8, copying: value.raw)
         }
 
+        /// The struct in this field, created (zeroed) when null.
+        public var empty: Empty.Builder { Empty.Builder(raw.getStruct(9, dataWords: Empty.dataWordCount, pointerCount: Empty.pointerCount)) }
         @discardableResult public func initEmpty() -> Empty.Builder {
             return Empty.Builder(raw.initStruct(9, dataWords: Empty.dataWordCount, pointerCount: Empty.pointerCount))
         }
