@@ -48,7 +48,7 @@ struct StructEmitter {
     private func emitDefaultValues(_ plans: [FieldPlan], into w: inout CodeWriter) throws {
         for plan in plans {
             guard case .slot(_, _, let value, _) = plan.field.kind, let words = FieldPlan.pointerDefaultWords(value) else { continue }
-            w.line("static let \(defaultStatic(plan)) = DefaultValue(words: \(DefaultLiterals.words(words)))")
+            w.line("@usableFromInline static let \(defaultStatic(plan)) = DefaultValue(words: \(DefaultLiterals.words(words)))")
         }
     }
 
@@ -62,7 +62,7 @@ struct StructEmitter {
         w.line("/// A read-only view; valid while the message memory is alive.")
         try w.block("public struct Reader: \(conformances)") { w in
             w.line("public let raw: StructReader")
-            w.line("public init(_ raw: StructReader) { self.raw = raw }")
+            w.line("@inlinable public init(_ raw: StructReader) { self.raw = raw }")
             for plan in plans {
                 try emitReaderField(plan, q, into: &w)
             }
@@ -144,21 +144,21 @@ struct StructEmitter {
             let g = try context.swiftName(typeId, from: file)
             w.line()
             w.doc(plan.doc)
-            w.line("public var \(plan.name): \(g).Reader { \(g).Reader(raw) }")
+            w.line("@inlinable public var \(plan.name): \(g).Reader { \(g).Reader(raw) }")
         case .slot(let offset, let type, let dv, _):
             if type == .void { return }
             w.line()
             w.doc(plan.doc)
             let t = try types.readerType(type)
             if !type.isPointer {
-                w.line("public var \(plan.name): \(t) { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
+                w.line("@inlinable public var \(plan.name): \(t) { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
             } else if case .anyPointer = type {
-                w.line("public var \(plan.name): \(t) { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) }")
-                w.line("public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
+                w.line("@inlinable public var \(plan.name): \(t) { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) }")
+                w.line("@inlinable public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
             } else {
-                w.line("public var \(plan.name): \(t) { get throws { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) } }")
+                w.line("@inlinable public var \(plan.name): \(t) { get throws { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) } }")
                 w.line("/// False when the pointer is null (the getter then returns the default).")
-                w.line("public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
+                w.line("@inlinable public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
             }
         }
     }
@@ -180,9 +180,9 @@ struct StructEmitter {
             w.line("case unknown(UInt16)")
         }
         w.line("/// The raw union discriminant.")
-        w.line("public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
+        w.line("@inlinable public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
         w.line("/// Reads the active member (pointer members may throw on malformed input).")
-        try w.block("public func which() throws -> Which") { w in
+        try w.block("@inlinable public func which() throws -> Which") { w in
             w.line("let d = discriminant")
             w.line("switch d {")
             for m in members {
@@ -216,13 +216,13 @@ struct StructEmitter {
         w.line("/// A view for filling in a message under construction.")
         try w.block("public struct Builder\(s.isGroup ? "" : ": StructBuilderView")") { w in
             if !s.isGroup {
-                w.line("public static var dataWordCount: Int { \(q).dataWordCount }")
-                w.line("public static var pointerCount: Int { \(q).pointerCount }")
+                w.line("@inlinable public static var dataWordCount: Int { \(q).dataWordCount }")
+                w.line("@inlinable public static var pointerCount: Int { \(q).pointerCount }")
             }
             w.line("public let raw: StructBuilder")
-            w.line("public init(_ raw: StructBuilder) { self.raw = raw }")
+            w.line("@inlinable public init(_ raw: StructBuilder) { self.raw = raw }")
             w.line("/// A Reader over what has been built so far.")
-            w.line("public func asReader() -> Reader { Reader(raw.asReader()) }")
+            w.line("@inlinable public func asReader() -> Reader { Reader(raw.asReader()) }")
             for plan in plans {
                 try emitBuilderField(plan, s, q, into: &w)
             }
@@ -247,10 +247,10 @@ struct StructEmitter {
             w.line()
             w.doc(plan.doc)
             if disc == nil {
-                w.line("public var \(plan.name): \(g).Builder { \(g).Builder(raw) }")
+                w.line("@inlinable public var \(plan.name): \(g).Builder { \(g).Builder(raw) }")
             } else {
                 w.line("/// Selects this union member and clears the group's fields.")
-                try w.block("@discardableResult public func \(plan.initName)() -> \(g).Builder") { w in
+                try w.block("@inlinable @discardableResult public func \(plan.initName)() -> \(g).Builder") { w in
                     body(&w, try clearStatements(typeId))
                     w.line("return \(g).Builder(raw)")
                 }
@@ -262,37 +262,37 @@ struct StructEmitter {
             switch type {
             case .void:
                 if disc != nil {
-                    w.block("public func \(plan.setName)()") { w in body(&w, []) }
+                    w.block("@inlinable public func \(plan.setName)()") { w in body(&w, []) }
                 }
             case .text:
-                w.block("public func \(plan.setName)(_ value: String)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
+                w.block("@inlinable public func \(plan.setName)(_ value: String)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
             case .data:
-                w.block("public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
+                w.block("@inlinable public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
             case .structure(let id, _):
                 let t = try context.swiftName(id, from: file)
                 if disc == nil && FieldPlan.pointerDefaultWords(dv) == nil {
                     w.line("/// The struct in this field, created (zeroed) when null.")
-                    w.line("public var \(plan.name): \(t).Builder { \(t).Builder(raw.getStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount)) }")
+                    w.line("@inlinable public var \(plan.name): \(t).Builder { \(t).Builder(raw.getStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount)) }")
                 }
-                w.block("@discardableResult public func \(plan.initName)() -> \(t).Builder") { w in
+                w.block("@inlinable @discardableResult public func \(plan.initName)() -> \(t).Builder") { w in
                     body(&w, ["return \(t).Builder(raw.initStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount))"])
                 }
                 w.line("/// Deep-copies `value` into this field.")
-                w.block("public func \(plan.setName)(_ value: \(t).Reader) throws") { w in
+                w.block("@inlinable public func \(plan.setName)(_ value: \(t).Reader) throws") { w in
                     body(&w, ["try raw.setStruct(\(offset), copying: value.raw)"])
                 }
             case .list(let element):
                 try emitListBuilder(plan, element, offset: offset, disc: disc, into: &w)
             case .anyPointer:
                 w.line("/// Deep-copies `value` into this field.")
-                w.block("public func \(plan.setName)(_ value: AnyPointerReader) throws") { w in
+                w.block("@inlinable public func \(plan.setName)(_ value: AnyPointerReader) throws") { w in
                     body(&w, ["try raw.setAnyPointer(\(offset), copying: value)"])
                 }
             case .interface:
                 throw CodegenError(file: file, message: "field \(plan.field.name): interface types are not supported")
             default:
                 let t = try types.readerType(type)
-                try w.block("public var \(plan.name): \(t)") { w in
+                try w.block("@inlinable public var \(plan.name): \(t)") { w in
                     w.line("get { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
                     w.block("nonmutating set") { w in
                         body(&w, [scalarWrite(type, offset: offset, defaultValue: dv, value: "newValue")])
@@ -316,11 +316,11 @@ struct StructEmitter {
             allocate = "raw.initList(\(offset), elementSize: \(TypeMapping.elementSize(element)), count: count)"
         }
         w.line("/// Allocates the list (replacing any previous value) and returns it for filling in.")
-        w.block("@discardableResult public func \(plan.initName)(count: Int) -> ListBuilder") { w in
+        w.block("@inlinable @discardableResult public func \(plan.initName)(count: Int) -> ListBuilder") { w in
             body(&w, ["return \(allocate)"])
         }
         w.line("/// Deep-copies `value` into this field.")
-        w.block("public func \(plan.setName)(_ value: \(try types.listType(element))) throws") { w in
+        w.block("@inlinable public func \(plan.setName)(_ value: \(try types.listType(element))) throws") { w in
             body(&w, ["try raw.setList(\(offset), copying: value.raw)"])
         }
         // Convenience: fill from a Swift array in one call.
@@ -337,7 +337,7 @@ struct StructEmitter {
         }
         if let (t, set) = element_ {
             w.line("/// Allocates the list and fills it from `values`.")
-            w.block("public func \(plan.setName)(_ values: [\(t)])") { w in
+            w.block("@inlinable public func \(plan.setName)(_ values: [\(t)])") { w in
                 w.line("let list = \(plan.initName)(count: values.count)")
                 w.line("for (i, v) in values.enumerated() { \(set) }")
             }

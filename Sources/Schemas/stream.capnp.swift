@@ -32,25 +32,25 @@ public enum Header {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// the stream kind, e.g. "graph", "seq-blocks", "events", "bench"
-        public var kind: Text { get throws { try raw.textField(0) } }
+        @inlinable public var kind: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasKind: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasKind: Bool { !raw.isNull(pointer: 0) }
 
         /// bumped when a kind's frame changes incompatibly
-        public var schemaVersion: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var schemaVersion: UInt16 { raw.scalar(at: 0) }
 
         /// which tool wrote the stream
-        public var producer: Producer.Reader { get throws { Producer.Reader(try raw.structField(1)) } }
+        @inlinable public var producer: Producer.Reader { get throws { Producer.Reader(try raw.structField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasProducer: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasProducer: Bool { !raw.isNull(pointer: 1) }
 
         /// the root frame struct's name in Formats/, e.g. "SeqFrame"
-        public var frameType: Text { get throws { try raw.textField(2) } }
+        @inlinable public var frameType: Text { get throws { try raw.textField(2) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasFrameType: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasFrameType: Bool { !raw.isNull(pointer: 2) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -65,20 +65,20 @@ public enum Header {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Header.dataWordCount }
-        public static var pointerCount: Int { Header.pointerCount }
+        @inlinable public static var dataWordCount: Int { Header.dataWordCount }
+        @inlinable public static var pointerCount: Int { Header.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// the stream kind, e.g. "graph", "seq-blocks", "events", "bench"
-        public func setKind(_ value: String) {
+        @inlinable public func setKind(_ value: String) {
             raw.setText(0, value)
         }
 
         /// bumped when a kind's frame changes incompatibly
-        public var schemaVersion: UInt16 {
+        @inlinable public var schemaVersion: UInt16 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -87,17 +87,17 @@ public enum Header {
 
         /// which tool wrote the stream
         /// The struct in this field, created (zeroed) when null.
-        public var producer: Producer.Builder { Producer.Builder(raw.getStruct(1, dataWords: Producer.dataWordCount, pointerCount: Producer.pointerCount)) }
-        @discardableResult public func initProducer() -> Producer.Builder {
+        @inlinable public var producer: Producer.Builder { Producer.Builder(raw.getStruct(1, dataWords: Producer.dataWordCount, pointerCount: Producer.pointerCount)) }
+        @inlinable @discardableResult public func initProducer() -> Producer.Builder {
             return Producer.Builder(raw.initStruct(1, dataWords: Producer.dataWordCount, pointerCount: Producer.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setProducer(_ value: Producer.Reader) throws {
+        @inlinable public func setProducer(_ value: Producer.Reader) throws {
             try raw.setStruct(1, copying: value.raw)
         }
 
         /// the root frame struct's name in Formats/, e.g. "SeqFrame"
-        public func setFrameType(_ value: String) {
+        @inlinable public func setFrameType(_ value: String) {
             raw.setText(2, value)
         }
     }
@@ -112,22 +112,22 @@ public enum Producer {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// e.g. "seq-encode"
-        public var tool: Text { get throws { try raw.textField(0) } }
+        @inlinable public var tool: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTool: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasTool: Bool { !raw.isNull(pointer: 0) }
 
         /// the tool's --version string
-        public var version: Text { get throws { try raw.textField(1) } }
+        @inlinable public var version: Text { get throws { try raw.textField(1) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasVersion: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasVersion: Bool { !raw.isNull(pointer: 1) }
 
         /// argv after the tool name, for provenance
-        public var arguments: TextList { get throws { TextList(try raw.listField(2)) } }
+        @inlinable public var arguments: TextList { get throws { TextList(try raw.listField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasArguments: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasArguments: Bool { !raw.isNull(pointer: 2) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -141,34 +141,34 @@ public enum Producer {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Producer.dataWordCount }
-        public static var pointerCount: Int { Producer.pointerCount }
+        @inlinable public static var dataWordCount: Int { Producer.dataWordCount }
+        @inlinable public static var pointerCount: Int { Producer.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// e.g. "seq-encode"
-        public func setTool(_ value: String) {
+        @inlinable public func setTool(_ value: String) {
             raw.setText(0, value)
         }
 
         /// the tool's --version string
-        public func setVersion(_ value: String) {
+        @inlinable public func setVersion(_ value: String) {
             raw.setText(1, value)
         }
 
         /// argv after the tool name, for provenance
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initArguments(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initArguments(count: Int) -> ListBuilder {
             return raw.initList(2, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setArguments(_ value: TextList) throws {
+        @inlinable public func setArguments(_ value: TextList) throws {
             try raw.setList(2, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setArguments(_ values: [String]) {
+        @inlinable public func setArguments(_ values: [String]) {
             let list = initArguments(count: values.count)
             for (i, v) in values.enumerated() { list.setText(at: i, v) }
         }
@@ -184,10 +184,10 @@ public enum Trailer {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// number of record frames between header and trailer
-        public var recordCount: UInt64 { raw.scalar(at: 0) }
+        @inlinable public var recordCount: UInt64 { raw.scalar(at: 0) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -199,15 +199,15 @@ public enum Trailer {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Trailer.dataWordCount }
-        public static var pointerCount: Int { Trailer.pointerCount }
+        @inlinable public static var dataWordCount: Int { Trailer.dataWordCount }
+        @inlinable public static var pointerCount: Int { Trailer.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// number of record frames between header and trailer
-        public var recordCount: UInt64 {
+        @inlinable public var recordCount: UInt64 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)

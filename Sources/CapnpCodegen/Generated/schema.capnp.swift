@@ -22,11 +22,11 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var name: Text { get throws { try raw.textField(0) } }
+            @inlinable public var name: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasName: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -38,14 +38,14 @@ public enum Node {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Node.Parameter.dataWordCount }
-            public static var pointerCount: Int { Node.Parameter.pointerCount }
+            @inlinable public static var dataWordCount: Int { Node.Parameter.dataWordCount }
+            @inlinable public static var pointerCount: Int { Node.Parameter.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setName(_ value: String) {
+            @inlinable public func setName(_ value: String) {
                 raw.setText(0, value)
             }
         }
@@ -60,18 +60,18 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// Unqualified symbol name.  Unlike Node.displayName, this *can* be used programmatically.
             ///
             /// (On Zooko's triangle, this is the node's petname according to its parent scope.)
-            public var name: Text { get throws { try raw.textField(0) } }
+            @inlinable public var name: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasName: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
             /// ID of the nested node.  Typically, the target node's scopeId points back to this node, but
             /// robust code should avoid relying on this.
-            public var id: UInt64 { raw.scalar(at: 0) }
+            @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -84,23 +84,23 @@ public enum Node {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Node.NestedNode.dataWordCount }
-            public static var pointerCount: Int { Node.NestedNode.pointerCount }
+            @inlinable public static var dataWordCount: Int { Node.NestedNode.dataWordCount }
+            @inlinable public static var pointerCount: Int { Node.NestedNode.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// Unqualified symbol name.  Unlike Node.displayName, this *can* be used programmatically.
             ///
             /// (On Zooko's triangle, this is the node's petname according to its parent scope.)
-            public func setName(_ value: String) {
+            @inlinable public func setName(_ value: String) {
                 raw.setText(0, value)
             }
 
             /// ID of the nested node.  Typically, the target node's scopeId points back to this node, but
             /// robust code should avoid relying on this.
-            public var id: UInt64 {
+            @inlinable public var id: UInt64 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -128,12 +128,12 @@ public enum Node {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: StructView, CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
                 /// Doc comment on the member.
-                public var docComment: Text { get throws { try raw.textField(0) } }
+                @inlinable public var docComment: Text { get throws { try raw.textField(0) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasDocComment: Bool { !raw.isNull(pointer: 0) }
+                @inlinable public var hasDocComment: Bool { !raw.isNull(pointer: 0) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -145,15 +145,15 @@ public enum Node {
 
             /// A view for filling in a message under construction.
             public struct Builder: StructBuilderView {
-                public static var dataWordCount: Int { Node.SourceInfo.Member.dataWordCount }
-                public static var pointerCount: Int { Node.SourceInfo.Member.pointerCount }
+                @inlinable public static var dataWordCount: Int { Node.SourceInfo.Member.dataWordCount }
+                @inlinable public static var pointerCount: Int { Node.SourceInfo.Member.pointerCount }
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 /// Doc comment on the member.
-                public func setDocComment(_ value: String) {
+                @inlinable public func setDocComment(_ value: String) {
                     raw.setText(0, value)
                 }
             }
@@ -162,24 +162,24 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// ID of the Node which this info describes.
-            public var id: UInt64 { raw.scalar(at: 0) }
+            @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
             /// The top-level doc comment for the Node.
-            public var docComment: Text { get throws { try raw.textField(0) } }
+            @inlinable public var docComment: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasDocComment: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasDocComment: Bool { !raw.isNull(pointer: 0) }
 
             /// Information about each member -- i.e. fields (for structs), enumerants (for enums), or
             /// methods (for interfaces).
             ///
             /// This list is the same length and order as the corresponding list in the Node, i.e.
             /// Node.struct.fields, Node.enum.enumerants, or Node.interface.methods.
-            public var members: StructList<Node.SourceInfo.Member.Reader> { get throws { StructList<Node.SourceInfo.Member.Reader>(try raw.listField(1)) } }
+            @inlinable public var members: StructList<Node.SourceInfo.Member.Reader> { get throws { StructList<Node.SourceInfo.Member.Reader>(try raw.listField(1)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasMembers: Bool { !raw.isNull(pointer: 1) }
+            @inlinable public var hasMembers: Bool { !raw.isNull(pointer: 1) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -193,15 +193,15 @@ public enum Node {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Node.SourceInfo.dataWordCount }
-            public static var pointerCount: Int { Node.SourceInfo.pointerCount }
+            @inlinable public static var dataWordCount: Int { Node.SourceInfo.dataWordCount }
+            @inlinable public static var pointerCount: Int { Node.SourceInfo.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// ID of the Node which this info describes.
-            public var id: UInt64 {
+            @inlinable public var id: UInt64 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -209,7 +209,7 @@ public enum Node {
             }
 
             /// The top-level doc comment for the Node.
-            public func setDocComment(_ value: String) {
+            @inlinable public func setDocComment(_ value: String) {
                 raw.setText(0, value)
             }
 
@@ -219,11 +219,11 @@ public enum Node {
             /// This list is the same length and order as the corresponding list in the Node, i.e.
             /// Node.struct.fields, Node.enum.enumerants, or Node.interface.methods.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initMembers(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initMembers(count: Int) -> ListBuilder {
                 return raw.initStructList(1, count: count, dataWords: Node.SourceInfo.Member.dataWordCount, pointerCount: Node.SourceInfo.Member.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setMembers(_ value: StructList<Node.SourceInfo.Member.Reader>) throws {
+            @inlinable public func setMembers(_ value: StructList<Node.SourceInfo.Member.Reader>) throws {
                 try raw.setList(1, copying: value.raw)
             }
         }
@@ -235,18 +235,18 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// Size of the data section, in words.
-            public var dataWordCount_: UInt16 { raw.scalar(at: 14) }
+            @inlinable public var dataWordCount_: UInt16 { raw.scalar(at: 14) }
 
             /// Size of the pointer section, in pointers (which are one word each).
-            public var pointerCount_: UInt16 { raw.scalar(at: 24) }
+            @inlinable public var pointerCount_: UInt16 { raw.scalar(at: 24) }
 
             /// The preferred element size to use when encoding a list of this struct.  If this is anything
             /// other than `inlineComposite` then the struct is one word or less in size and is a candidate
             /// for list packing optimization.
-            public var preferredListEncoding: ElementSize_ { ElementSize_(rawValue: raw.scalar(at: 26)) }
+            @inlinable public var preferredListEncoding: ElementSize_ { ElementSize_(rawValue: raw.scalar(at: 26)) }
 
             /// If true, then this "struct" node is actually not an independent node, but merely represents
             /// some named union or group within a particular parent struct.  This node's scopeId refers
@@ -258,7 +258,7 @@ public enum Node {
             ///
             /// Note that a named union is considered a special kind of group -- in fact, a named union
             /// is exactly equivalent to a group that contains nothing but an unnamed union.
-            public var isGroup: Bool { raw.bool(atBit: 224) }
+            @inlinable public var isGroup: Bool { raw.bool(atBit: 224) }
 
             /// Number of fields in this struct which are members of an anonymous union, and thus may
             /// overlap.  If this is non-zero, then a 16-bit discriminant is present indicating which
@@ -270,11 +270,11 @@ public enum Node {
             /// non-zero discriminant count.  Named unions, on the other hand, are equivalent to groups
             /// containing unnamed unions.  So, a named union has its own independent schema node, with
             /// `isGroup` = true.
-            public var discriminantCount: UInt16 { raw.scalar(at: 30) }
+            @inlinable public var discriminantCount: UInt16 { raw.scalar(at: 30) }
 
             /// If `discriminantCount` is non-zero, this is the offset of the union discriminant, in
             /// multiples of 16 bits.
-            public var discriminantOffset: UInt32 { raw.scalar(at: 32) }
+            @inlinable public var discriminantOffset: UInt32 { raw.scalar(at: 32) }
 
             /// Fields defined within this scope (either the struct's top-level fields, or the fields of
             /// a particular group; see `isGroup`).
@@ -285,9 +285,9 @@ public enum Node {
             /// protocol evolves, since it is not possible to insert or remove an earlier ordinal.
             /// Therefore, for most use cases, if you want to identify a field by number, it may make the
             /// most sense to use the field's index in this list rather than its ordinal.
-            public var fields: StructList<Field.Reader> { get throws { StructList<Field.Reader>(try raw.listField(3)) } }
+            @inlinable public var fields: StructList<Field.Reader> { get throws { StructList<Field.Reader>(try raw.listField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasFields: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasFields: Bool { !raw.isNull(pointer: 3) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -306,12 +306,12 @@ public enum Node {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// Size of the data section, in words.
-            public var dataWordCount_: UInt16 {
+            @inlinable public var dataWordCount_: UInt16 {
                 get { raw.scalar(at: 14) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 14)
@@ -319,7 +319,7 @@ public enum Node {
             }
 
             /// Size of the pointer section, in pointers (which are one word each).
-            public var pointerCount_: UInt16 {
+            @inlinable public var pointerCount_: UInt16 {
                 get { raw.scalar(at: 24) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 24)
@@ -329,7 +329,7 @@ public enum Node {
             /// The preferred element size to use when encoding a list of this struct.  If this is anything
             /// other than `inlineComposite` then the struct is one word or less in size and is a candidate
             /// for list packing optimization.
-            public var preferredListEncoding: ElementSize_ {
+            @inlinable public var preferredListEncoding: ElementSize_ {
                 get { ElementSize_(rawValue: raw.scalar(at: 26)) }
                 nonmutating set {
                     raw.setScalar(newValue.rawValue, at: 26)
@@ -346,7 +346,7 @@ public enum Node {
             ///
             /// Note that a named union is considered a special kind of group -- in fact, a named union
             /// is exactly equivalent to a group that contains nothing but an unnamed union.
-            public var isGroup: Bool {
+            @inlinable public var isGroup: Bool {
                 get { raw.bool(atBit: 224) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 224)
@@ -363,7 +363,7 @@ public enum Node {
             /// non-zero discriminant count.  Named unions, on the other hand, are equivalent to groups
             /// containing unnamed unions.  So, a named union has its own independent schema node, with
             /// `isGroup` = true.
-            public var discriminantCount: UInt16 {
+            @inlinable public var discriminantCount: UInt16 {
                 get { raw.scalar(at: 30) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 30)
@@ -372,7 +372,7 @@ public enum Node {
 
             /// If `discriminantCount` is non-zero, this is the offset of the union discriminant, in
             /// multiples of 16 bits.
-            public var discriminantOffset: UInt32 {
+            @inlinable public var discriminantOffset: UInt32 {
                 get { raw.scalar(at: 32) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 32)
@@ -389,11 +389,11 @@ public enum Node {
             /// Therefore, for most use cases, if you want to identify a field by number, it may make the
             /// most sense to use the field's index in this list rather than its ordinal.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initFields(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initFields(count: Int) -> ListBuilder {
                 return raw.initStructList(3, count: count, dataWords: Field.dataWordCount, pointerCount: Field.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setFields(_ value: StructList<Field.Reader>) throws {
+            @inlinable public func setFields(_ value: StructList<Field.Reader>) throws {
                 try raw.setList(3, copying: value.raw)
             }
         }
@@ -405,12 +405,12 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// Enumerants ordered by numeric value (ordinal).
-            public var enumerants: StructList<Enumerant.Reader> { get throws { StructList<Enumerant.Reader>(try raw.listField(3)) } }
+            @inlinable public var enumerants: StructList<Enumerant.Reader> { get throws { StructList<Enumerant.Reader>(try raw.listField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasEnumerants: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasEnumerants: Bool { !raw.isNull(pointer: 3) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -423,17 +423,17 @@ public enum Node {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// Enumerants ordered by numeric value (ordinal).
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initEnumerants(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initEnumerants(count: Int) -> ListBuilder {
                 return raw.initStructList(3, count: count, dataWords: Enumerant.dataWordCount, pointerCount: Enumerant.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setEnumerants(_ value: StructList<Enumerant.Reader>) throws {
+            @inlinable public func setEnumerants(_ value: StructList<Enumerant.Reader>) throws {
                 try raw.setList(3, copying: value.raw)
             }
         }
@@ -445,17 +445,17 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// Methods ordered by ordinal.
-            public var methods: StructList<Method.Reader> { get throws { StructList<Method.Reader>(try raw.listField(3)) } }
+            @inlinable public var methods: StructList<Method.Reader> { get throws { StructList<Method.Reader>(try raw.listField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasMethods: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasMethods: Bool { !raw.isNull(pointer: 3) }
 
             /// Superclasses of this interface.
-            public var superclasses: StructList<Superclass.Reader> { get throws { StructList<Superclass.Reader>(try raw.listField(4)) } }
+            @inlinable public var superclasses: StructList<Superclass.Reader> { get throws { StructList<Superclass.Reader>(try raw.listField(4)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasSuperclasses: Bool { !raw.isNull(pointer: 4) }
+            @inlinable public var hasSuperclasses: Bool { !raw.isNull(pointer: 4) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -469,27 +469,27 @@ public enum Node {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// Methods ordered by ordinal.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initMethods(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initMethods(count: Int) -> ListBuilder {
                 return raw.initStructList(3, count: count, dataWords: Method.dataWordCount, pointerCount: Method.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setMethods(_ value: StructList<Method.Reader>) throws {
+            @inlinable public func setMethods(_ value: StructList<Method.Reader>) throws {
                 try raw.setList(3, copying: value.raw)
             }
 
             /// Superclasses of this interface.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initSuperclasses(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initSuperclasses(count: Int) -> ListBuilder {
                 return raw.initStructList(4, count: count, dataWords: Superclass.dataWordCount, pointerCount: Superclass.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setSuperclasses(_ value: StructList<Superclass.Reader>) throws {
+            @inlinable public func setSuperclasses(_ value: StructList<Superclass.Reader>) throws {
                 try raw.setList(4, copying: value.raw)
             }
         }
@@ -501,15 +501,15 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(3)) } }
+            @inlinable public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasType: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasType: Bool { !raw.isNull(pointer: 3) }
 
-            public var value: Value.Reader { get throws { Value.Reader(try raw.structField(4)) } }
+            @inlinable public var value: Value.Reader { get throws { Value.Reader(try raw.structField(4)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasValue: Bool { !raw.isNull(pointer: 4) }
+            @inlinable public var hasValue: Bool { !raw.isNull(pointer: 4) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -523,27 +523,27 @@ public enum Node {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// The struct in this field, created (zeroed) when null.
-            public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
-            @discardableResult public func initType() -> Type_.Builder {
+            @inlinable public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
+            @inlinable @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setType(_ value: Type_.Reader) throws {
+            @inlinable public func setType(_ value: Type_.Reader) throws {
                 try raw.setStruct(3, copying: value.raw)
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var value: Value.Builder { Value.Builder(raw.getStruct(4, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
-            @discardableResult public func initValue() -> Value.Builder {
+            @inlinable public var value: Value.Builder { Value.Builder(raw.getStruct(4, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
+            @inlinable @discardableResult public func initValue() -> Value.Builder {
                 return Value.Builder(raw.initStruct(4, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setValue(_ value: Value.Reader) throws {
+            @inlinable public func setValue(_ value: Value.Reader) throws {
                 try raw.setStruct(4, copying: value.raw)
             }
         }
@@ -555,35 +555,35 @@ public enum Node {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(3)) } }
+            @inlinable public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasType: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasType: Bool { !raw.isNull(pointer: 3) }
 
-            public var targetsFile: Bool { raw.bool(atBit: 112) }
+            @inlinable public var targetsFile: Bool { raw.bool(atBit: 112) }
 
-            public var targetsConst: Bool { raw.bool(atBit: 113) }
+            @inlinable public var targetsConst: Bool { raw.bool(atBit: 113) }
 
-            public var targetsEnum: Bool { raw.bool(atBit: 114) }
+            @inlinable public var targetsEnum: Bool { raw.bool(atBit: 114) }
 
-            public var targetsEnumerant: Bool { raw.bool(atBit: 115) }
+            @inlinable public var targetsEnumerant: Bool { raw.bool(atBit: 115) }
 
-            public var targetsStruct: Bool { raw.bool(atBit: 116) }
+            @inlinable public var targetsStruct: Bool { raw.bool(atBit: 116) }
 
-            public var targetsField: Bool { raw.bool(atBit: 117) }
+            @inlinable public var targetsField: Bool { raw.bool(atBit: 117) }
 
-            public var targetsUnion: Bool { raw.bool(atBit: 118) }
+            @inlinable public var targetsUnion: Bool { raw.bool(atBit: 118) }
 
-            public var targetsGroup: Bool { raw.bool(atBit: 119) }
+            @inlinable public var targetsGroup: Bool { raw.bool(atBit: 119) }
 
-            public var targetsInterface: Bool { raw.bool(atBit: 120) }
+            @inlinable public var targetsInterface: Bool { raw.bool(atBit: 120) }
 
-            public var targetsMethod: Bool { raw.bool(atBit: 121) }
+            @inlinable public var targetsMethod: Bool { raw.bool(atBit: 121) }
 
-            public var targetsParam: Bool { raw.bool(atBit: 122) }
+            @inlinable public var targetsParam: Bool { raw.bool(atBit: 122) }
 
-            public var targetsAnnotation: Bool { raw.bool(atBit: 123) }
+            @inlinable public var targetsAnnotation: Bool { raw.bool(atBit: 123) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -608,98 +608,98 @@ public enum Node {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// The struct in this field, created (zeroed) when null.
-            public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
-            @discardableResult public func initType() -> Type_.Builder {
+            @inlinable public var type: Type_.Builder { Type_.Builder(raw.getStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
+            @inlinable @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(3, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setType(_ value: Type_.Reader) throws {
+            @inlinable public func setType(_ value: Type_.Reader) throws {
                 try raw.setStruct(3, copying: value.raw)
             }
 
-            public var targetsFile: Bool {
+            @inlinable public var targetsFile: Bool {
                 get { raw.bool(atBit: 112) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 112)
                 }
             }
 
-            public var targetsConst: Bool {
+            @inlinable public var targetsConst: Bool {
                 get { raw.bool(atBit: 113) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 113)
                 }
             }
 
-            public var targetsEnum: Bool {
+            @inlinable public var targetsEnum: Bool {
                 get { raw.bool(atBit: 114) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 114)
                 }
             }
 
-            public var targetsEnumerant: Bool {
+            @inlinable public var targetsEnumerant: Bool {
                 get { raw.bool(atBit: 115) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 115)
                 }
             }
 
-            public var targetsStruct: Bool {
+            @inlinable public var targetsStruct: Bool {
                 get { raw.bool(atBit: 116) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 116)
                 }
             }
 
-            public var targetsField: Bool {
+            @inlinable public var targetsField: Bool {
                 get { raw.bool(atBit: 117) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 117)
                 }
             }
 
-            public var targetsUnion: Bool {
+            @inlinable public var targetsUnion: Bool {
                 get { raw.bool(atBit: 118) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 118)
                 }
             }
 
-            public var targetsGroup: Bool {
+            @inlinable public var targetsGroup: Bool {
                 get { raw.bool(atBit: 119) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 119)
                 }
             }
 
-            public var targetsInterface: Bool {
+            @inlinable public var targetsInterface: Bool {
                 get { raw.bool(atBit: 120) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 120)
                 }
             }
 
-            public var targetsMethod: Bool {
+            @inlinable public var targetsMethod: Bool {
                 get { raw.bool(atBit: 121) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 121)
                 }
             }
 
-            public var targetsParam: Bool {
+            @inlinable public var targetsParam: Bool {
                 get { raw.bool(atBit: 122) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 122)
                 }
             }
 
-            public var targetsAnnotation: Bool {
+            @inlinable public var targetsAnnotation: Bool {
                 get { raw.bool(atBit: 123) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 123)
@@ -711,57 +711,57 @@ public enum Node {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var id: UInt64 { raw.scalar(at: 0) }
+        @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
         /// Name to present to humans to identify this Node.  You should not attempt to parse this.  Its
         /// format could change.  It is not guaranteed to be unique.
         ///
         /// (On Zooko's triangle, this is the node's nickname.)
-        public var displayName: Text { get throws { try raw.textField(0) } }
+        @inlinable public var displayName: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDisplayName: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasDisplayName: Bool { !raw.isNull(pointer: 0) }
 
         /// If you want a shorter version of `displayName` (just naming this node, without its surrounding
         /// scope), chop off this many characters from the beginning of `displayName`.
-        public var displayNamePrefixLength: UInt32 { raw.scalar(at: 8) }
+        @inlinable public var displayNamePrefixLength: UInt32 { raw.scalar(at: 8) }
 
         /// ID of the lexical parent node.  Typically, the scope node will have a NestedNode pointing back
         /// at this node, but robust code should avoid relying on this (and, in fact, group nodes are not
         /// listed in the outer struct's nestedNodes, since they are listed in the fields).  `scopeId` is
         /// zero if the node has no parent, which is normally only the case with files, but should be
         /// allowed for any kind of node (in order to make runtime type generation easier).
-        public var scopeId: UInt64 { raw.scalar(at: 16) }
+        @inlinable public var scopeId: UInt64 { raw.scalar(at: 16) }
 
         /// List of nodes nested within this node, along with the names under which they were declared.
-        public var nestedNodes: StructList<Node.NestedNode.Reader> { get throws { StructList<Node.NestedNode.Reader>(try raw.listField(1)) } }
+        @inlinable public var nestedNodes: StructList<Node.NestedNode.Reader> { get throws { StructList<Node.NestedNode.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasNestedNodes: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasNestedNodes: Bool { !raw.isNull(pointer: 1) }
 
         /// Annotations applied to this node.
-        public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(2)) } }
+        @inlinable public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasAnnotations: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasAnnotations: Bool { !raw.isNull(pointer: 2) }
 
-        public var `struct`: Node.Struct.Reader { Node.Struct.Reader(raw) }
+        @inlinable public var `struct`: Node.Struct.Reader { Node.Struct.Reader(raw) }
 
-        public var `enum`: Node.Enum.Reader { Node.Enum.Reader(raw) }
+        @inlinable public var `enum`: Node.Enum.Reader { Node.Enum.Reader(raw) }
 
-        public var interface: Node.Interface.Reader { Node.Interface.Reader(raw) }
+        @inlinable public var interface: Node.Interface.Reader { Node.Interface.Reader(raw) }
 
-        public var const: Node.Const.Reader { Node.Const.Reader(raw) }
+        @inlinable public var const: Node.Const.Reader { Node.Const.Reader(raw) }
 
-        public var annotation: Node.Annotation_.Reader { Node.Annotation_.Reader(raw) }
+        @inlinable public var annotation: Node.Annotation_.Reader { Node.Annotation_.Reader(raw) }
 
         /// If this node is parameterized (generic), the list of parameters. Empty for non-generic types.
-        public var parameters: StructList<Node.Parameter.Reader> { get throws { StructList<Node.Parameter.Reader>(try raw.listField(5)) } }
+        @inlinable public var parameters: StructList<Node.Parameter.Reader> { get throws { StructList<Node.Parameter.Reader>(try raw.listField(5)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasParameters: Bool { !raw.isNull(pointer: 5) }
+        @inlinable public var hasParameters: Bool { !raw.isNull(pointer: 5) }
 
         /// True if this node is generic, meaning that it or one of its parent scopes has a non-empty
         /// `parameters`.
-        public var isGeneric: Bool { raw.bool(atBit: 288) }
+        @inlinable public var isGeneric: Bool { raw.bool(atBit: 288) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -774,9 +774,9 @@ public enum Node {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 12) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 12) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .file
@@ -813,14 +813,14 @@ public enum Node {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Node.dataWordCount }
-        public static var pointerCount: Int { Node.pointerCount }
+        @inlinable public static var dataWordCount: Int { Node.dataWordCount }
+        @inlinable public static var pointerCount: Int { Node.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public var id: UInt64 {
+        @inlinable public var id: UInt64 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -831,13 +831,13 @@ public enum Node {
         /// format could change.  It is not guaranteed to be unique.
         ///
         /// (On Zooko's triangle, this is the node's nickname.)
-        public func setDisplayName(_ value: String) {
+        @inlinable public func setDisplayName(_ value: String) {
             raw.setText(0, value)
         }
 
         /// If you want a shorter version of `displayName` (just naming this node, without its surrounding
         /// scope), chop off this many characters from the beginning of `displayName`.
-        public var displayNamePrefixLength: UInt32 {
+        @inlinable public var displayNamePrefixLength: UInt32 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(newValue, at: 8)
@@ -849,7 +849,7 @@ public enum Node {
         /// listed in the outer struct's nestedNodes, since they are listed in the fields).  `scopeId` is
         /// zero if the node has no parent, which is normally only the case with files, but should be
         /// allowed for any kind of node (in order to make runtime type generation easier).
-        public var scopeId: UInt64 {
+        @inlinable public var scopeId: UInt64 {
             get { raw.scalar(at: 16) }
             nonmutating set {
                 raw.setScalar(newValue, at: 16)
@@ -858,30 +858,30 @@ public enum Node {
 
         /// List of nodes nested within this node, along with the names under which they were declared.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initNestedNodes(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initNestedNodes(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: Node.NestedNode.dataWordCount, pointerCount: Node.NestedNode.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setNestedNodes(_ value: StructList<Node.NestedNode.Reader>) throws {
+        @inlinable public func setNestedNodes(_ value: StructList<Node.NestedNode.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
 
         /// Annotations applied to this node.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
             return raw.initStructList(2, count: count, dataWords: Annotation.dataWordCount, pointerCount: Annotation.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
+        @inlinable public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
             try raw.setList(2, copying: value.raw)
         }
 
-        public func setFile() {
+        @inlinable public func setFile() {
             raw.setScalar(UInt16(0), at: 12)
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initStruct() -> Node.Struct.Builder {
+        @inlinable @discardableResult public func initStruct() -> Node.Struct.Builder {
             raw.setScalar(UInt16(1), at: 12)
             raw.setScalar(UInt16(0), at: 14)
             raw.setScalar(UInt16(0), at: 24)
@@ -894,14 +894,14 @@ public enum Node {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initEnum() -> Node.Enum.Builder {
+        @inlinable @discardableResult public func initEnum() -> Node.Enum.Builder {
             raw.setScalar(UInt16(2), at: 12)
             raw.clearPointer(3)
             return Node.Enum.Builder(raw)
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initInterface() -> Node.Interface.Builder {
+        @inlinable @discardableResult public func initInterface() -> Node.Interface.Builder {
             raw.setScalar(UInt16(3), at: 12)
             raw.clearPointer(3)
             raw.clearPointer(4)
@@ -909,7 +909,7 @@ public enum Node {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initConst() -> Node.Const.Builder {
+        @inlinable @discardableResult public func initConst() -> Node.Const.Builder {
             raw.setScalar(UInt16(4), at: 12)
             raw.clearPointer(3)
             raw.clearPointer(4)
@@ -917,7 +917,7 @@ public enum Node {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initAnnotation() -> Node.Annotation_.Builder {
+        @inlinable @discardableResult public func initAnnotation() -> Node.Annotation_.Builder {
             raw.setScalar(UInt16(5), at: 12)
             raw.clearPointer(3)
             raw.setBool(false, atBit: 112)
@@ -937,17 +937,17 @@ public enum Node {
 
         /// If this node is parameterized (generic), the list of parameters. Empty for non-generic types.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initParameters(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initParameters(count: Int) -> ListBuilder {
             return raw.initStructList(5, count: count, dataWords: Node.Parameter.dataWordCount, pointerCount: Node.Parameter.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setParameters(_ value: StructList<Node.Parameter.Reader>) throws {
+        @inlinable public func setParameters(_ value: StructList<Node.Parameter.Reader>) throws {
             try raw.setList(5, copying: value.raw)
         }
 
         /// True if this node is generic, meaning that it or one of its parent scopes has a non-empty
         /// `parameters`.
-        public var isGeneric: Bool {
+        @inlinable public var isGeneric: Bool {
             get { raw.bool(atBit: 288) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 288)
@@ -972,26 +972,26 @@ public enum Field {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// Offset, in units of the field's size, from the beginning of the section in which the field
             /// resides.  E.g. for a UInt32 field, multiply this by 4 to get the byte offset from the
             /// beginning of the data section.
-            public var offset: UInt32 { raw.scalar(at: 4) }
+            @inlinable public var offset: UInt32 { raw.scalar(at: 4) }
 
-            public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(2)) } }
+            @inlinable public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(2)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasType: Bool { !raw.isNull(pointer: 2) }
+            @inlinable public var hasType: Bool { !raw.isNull(pointer: 2) }
 
-            public var defaultValue: Value.Reader { get throws { Value.Reader(try raw.structField(3)) } }
+            @inlinable public var defaultValue: Value.Reader { get throws { Value.Reader(try raw.structField(3)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasDefaultValue: Bool { !raw.isNull(pointer: 3) }
+            @inlinable public var hasDefaultValue: Bool { !raw.isNull(pointer: 3) }
 
             /// Whether the default value was specified explicitly.  Non-explicit default values are always
             /// zero or empty values.  Usually, whether the default value was explicit shouldn't matter.
             /// The main use case for this flag is for structs representing method parameters:
             /// explicitly-defaulted parameters may be allowed to be omitted when calling the method.
-            public var hadExplicitDefault: Bool { raw.bool(atBit: 128) }
+            @inlinable public var hadExplicitDefault: Bool { raw.bool(atBit: 128) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1007,14 +1007,14 @@ public enum Field {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// Offset, in units of the field's size, from the beginning of the section in which the field
             /// resides.  E.g. for a UInt32 field, multiply this by 4 to get the byte offset from the
             /// beginning of the data section.
-            public var offset: UInt32 {
+            @inlinable public var offset: UInt32 {
                 get { raw.scalar(at: 4) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 4)
@@ -1022,22 +1022,22 @@ public enum Field {
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var type: Type_.Builder { Type_.Builder(raw.getStruct(2, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
-            @discardableResult public func initType() -> Type_.Builder {
+            @inlinable public var type: Type_.Builder { Type_.Builder(raw.getStruct(2, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
+            @inlinable @discardableResult public func initType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(2, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setType(_ value: Type_.Reader) throws {
+            @inlinable public func setType(_ value: Type_.Reader) throws {
                 try raw.setStruct(2, copying: value.raw)
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var defaultValue: Value.Builder { Value.Builder(raw.getStruct(3, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
-            @discardableResult public func initDefaultValue() -> Value.Builder {
+            @inlinable public var defaultValue: Value.Builder { Value.Builder(raw.getStruct(3, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
+            @inlinable @discardableResult public func initDefaultValue() -> Value.Builder {
                 return Value.Builder(raw.initStruct(3, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setDefaultValue(_ value: Value.Reader) throws {
+            @inlinable public func setDefaultValue(_ value: Value.Reader) throws {
                 try raw.setStruct(3, copying: value.raw)
             }
 
@@ -1045,7 +1045,7 @@ public enum Field {
             /// zero or empty values.  Usually, whether the default value was explicit shouldn't matter.
             /// The main use case for this flag is for structs representing method parameters:
             /// explicitly-defaulted parameters may be allowed to be omitted when calling the method.
-            public var hadExplicitDefault: Bool {
+            @inlinable public var hadExplicitDefault: Bool {
                 get { raw.bool(atBit: 128) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 128)
@@ -1061,10 +1061,10 @@ public enum Field {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// The ID of the group's node.
-            public var typeId: UInt64 { raw.scalar(at: 16) }
+            @inlinable public var typeId: UInt64 { raw.scalar(at: 16) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1077,12 +1077,12 @@ public enum Field {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// The ID of the group's node.
-            public var typeId: UInt64 {
+            @inlinable public var typeId: UInt64 {
                 get { raw.scalar(at: 16) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 16)
@@ -1097,13 +1097,13 @@ public enum Field {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// The original ordinal number given to the field.  You probably should NOT use this; if you need
             /// a numeric identifier for a field, use its position within the field array for its scope.
             /// The ordinal is given here mainly just so that the original schema text can be reproduced given
             /// the compiled version -- i.e. so that `capnp compile -ocapnp` can do its job.
-            public var explicit: UInt16 { raw.scalar(at: 12) }
+            @inlinable public var explicit: UInt16 { raw.scalar(at: 12) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -1116,9 +1116,9 @@ public enum Field {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 10) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 10) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .implicit
@@ -1140,11 +1140,11 @@ public enum Field {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setImplicit() {
+            @inlinable public func setImplicit() {
                 raw.setScalar(UInt16(0), at: 10)
             }
 
@@ -1152,7 +1152,7 @@ public enum Field {
             /// a numeric identifier for a field, use its position within the field array for its scope.
             /// The ordinal is given here mainly just so that the original schema text can be reproduced given
             /// the compiled version -- i.e. so that `capnp compile -ocapnp` can do its job.
-            public var explicit: UInt16 {
+            @inlinable public var explicit: UInt16 {
                 get { raw.scalar(at: 12) }
                 nonmutating set {
                     raw.setScalar(UInt16(1), at: 10)
@@ -1165,11 +1165,11 @@ public enum Field {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var name: Text { get throws { try raw.textField(0) } }
+        @inlinable public var name: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasName: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
         /// Indicates where this member appeared in the code, relative to other members.
         /// Code ordering may have semantic relevance -- programmers tend to place related fields
@@ -1177,23 +1177,23 @@ public enum Field {
         /// otherwise irrelevant, like JSON.  The values of codeOrder are tightly-packed, so the maximum
         /// value is count(members) - 1.  Fields that are members of a union are only ordered relative to
         /// the other members of that union, so the maximum value there is count(union.members).
-        public var codeOrder: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var codeOrder: UInt16 { raw.scalar(at: 0) }
 
-        public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
+        @inlinable public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
 
         /// If the field is in a union, this is the value which the union's discriminant should take when
         /// the field is active.  If the field is not in a union, this is 0xffff.
-        public var discriminantValue: UInt16 { raw.scalar(at: 2, default: 65535) }
+        @inlinable public var discriminantValue: UInt16 { raw.scalar(at: 2, default: 65535) }
 
         /// A regular, non-group, non-fixed-list field.
-        public var slot: Field.Slot.Reader { Field.Slot.Reader(raw) }
+        @inlinable public var slot: Field.Slot.Reader { Field.Slot.Reader(raw) }
 
         /// A group.
-        public var group: Field.Group.Reader { Field.Group.Reader(raw) }
+        @inlinable public var group: Field.Group.Reader { Field.Group.Reader(raw) }
 
-        public var ordinal: Field.Ordinal.Reader { Field.Ordinal.Reader(raw) }
+        @inlinable public var ordinal: Field.Ordinal.Reader { Field.Ordinal.Reader(raw) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -1204,9 +1204,9 @@ public enum Field {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 8) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 8) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .slot(self.slot)
@@ -1232,14 +1232,14 @@ public enum Field {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Field.dataWordCount }
-        public static var pointerCount: Int { Field.pointerCount }
+        @inlinable public static var dataWordCount: Int { Field.dataWordCount }
+        @inlinable public static var pointerCount: Int { Field.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setName(_ value: String) {
+        @inlinable public func setName(_ value: String) {
             raw.setText(0, value)
         }
 
@@ -1249,7 +1249,7 @@ public enum Field {
         /// otherwise irrelevant, like JSON.  The values of codeOrder are tightly-packed, so the maximum
         /// value is count(members) - 1.  Fields that are members of a union are only ordered relative to
         /// the other members of that union, so the maximum value there is count(union.members).
-        public var codeOrder: UInt16 {
+        @inlinable public var codeOrder: UInt16 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -1257,17 +1257,17 @@ public enum Field {
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: Annotation.dataWordCount, pointerCount: Annotation.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
+        @inlinable public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
 
         /// If the field is in a union, this is the value which the union's discriminant should take when
         /// the field is active.  If the field is not in a union, this is 0xffff.
-        public var discriminantValue: UInt16 {
+        @inlinable public var discriminantValue: UInt16 {
             get { raw.scalar(at: 2, default: 65535) }
             nonmutating set {
                 raw.setScalar(newValue, at: 2, default: 65535)
@@ -1276,7 +1276,7 @@ public enum Field {
 
         /// A regular, non-group, non-fixed-list field.
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initSlot() -> Field.Slot.Builder {
+        @inlinable @discardableResult public func initSlot() -> Field.Slot.Builder {
             raw.setScalar(UInt16(0), at: 8)
             raw.setScalar(UInt32(0), at: 4)
             raw.clearPointer(2)
@@ -1287,13 +1287,13 @@ public enum Field {
 
         /// A group.
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initGroup() -> Field.Group.Builder {
+        @inlinable @discardableResult public func initGroup() -> Field.Group.Builder {
             raw.setScalar(UInt16(1), at: 8)
             raw.setScalar(UInt64(0), at: 16)
             return Field.Group.Builder(raw)
         }
 
-        public var ordinal: Field.Ordinal.Builder { Field.Ordinal.Builder(raw) }
+        @inlinable public var ordinal: Field.Ordinal.Builder { Field.Ordinal.Builder(raw) }
     }
 }
 
@@ -1307,19 +1307,19 @@ public enum Enumerant {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var name: Text { get throws { try raw.textField(0) } }
+        @inlinable public var name: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasName: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
         /// Specifies order in which the enumerants were declared in the code.
         /// Like Struct.Field.codeOrder.
-        public var codeOrder: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var codeOrder: UInt16 { raw.scalar(at: 0) }
 
-        public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
+        @inlinable public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -1333,20 +1333,20 @@ public enum Enumerant {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Enumerant.dataWordCount }
-        public static var pointerCount: Int { Enumerant.pointerCount }
+        @inlinable public static var dataWordCount: Int { Enumerant.dataWordCount }
+        @inlinable public static var pointerCount: Int { Enumerant.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setName(_ value: String) {
+        @inlinable public func setName(_ value: String) {
             raw.setText(0, value)
         }
 
         /// Specifies order in which the enumerants were declared in the code.
         /// Like Struct.Field.codeOrder.
-        public var codeOrder: UInt16 {
+        @inlinable public var codeOrder: UInt16 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -1354,11 +1354,11 @@ public enum Enumerant {
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: Annotation.dataWordCount, pointerCount: Annotation.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
+        @inlinable public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
     }
@@ -1373,13 +1373,13 @@ public enum Superclass {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var id: UInt64 { raw.scalar(at: 0) }
+        @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
-        public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
+        @inlinable public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasBrand: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasBrand: Bool { !raw.isNull(pointer: 0) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -1392,14 +1392,14 @@ public enum Superclass {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Superclass.dataWordCount }
-        public static var pointerCount: Int { Superclass.pointerCount }
+        @inlinable public static var dataWordCount: Int { Superclass.dataWordCount }
+        @inlinable public static var pointerCount: Int { Superclass.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public var id: UInt64 {
+        @inlinable public var id: UInt64 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -1407,12 +1407,12 @@ public enum Superclass {
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-        @discardableResult public func initBrand() -> Brand.Builder {
+        @inlinable public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+        @inlinable @discardableResult public func initBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setBrand(_ value: Brand.Reader) throws {
+        @inlinable public func setBrand(_ value: Brand.Reader) throws {
             try raw.setStruct(0, copying: value.raw)
         }
     }
@@ -1428,15 +1428,15 @@ public enum Method {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var name: Text { get throws { try raw.textField(0) } }
+        @inlinable public var name: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasName: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
         /// Specifies order in which the methods were declared in the code.
         /// Like Struct.Field.codeOrder.
-        public var codeOrder: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var codeOrder: UInt16 { raw.scalar(at: 0) }
 
         /// ID of the parameter struct type.  If a named parameter list was specified in the method
         /// declaration (rather than a single struct parameter type) then a corresponding struct type is
@@ -1445,30 +1445,30 @@ public enum Method {
         /// (Awkwardly, it does of course inherit generic parameters from the method's scope, which makes
         /// this a situation where you can't just climb the scope chain to find where a particular
         /// generic parameter was introduced. Making the `scopeId` zero was a mistake.)
-        public var paramStructType: UInt64 { raw.scalar(at: 8) }
+        @inlinable public var paramStructType: UInt64 { raw.scalar(at: 8) }
 
         /// ID of the return struct type; similar to `paramStructType`.
-        public var resultStructType: UInt64 { raw.scalar(at: 16) }
+        @inlinable public var resultStructType: UInt64 { raw.scalar(at: 16) }
 
-        public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
+        @inlinable public var annotations: StructList<Annotation.Reader> { get throws { StructList<Annotation.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasAnnotations: Bool { !raw.isNull(pointer: 1) }
 
         /// Brand of param struct type.
-        public var paramBrand: Brand.Reader { get throws { Brand.Reader(try raw.structField(2)) } }
+        @inlinable public var paramBrand: Brand.Reader { get throws { Brand.Reader(try raw.structField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasParamBrand: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasParamBrand: Bool { !raw.isNull(pointer: 2) }
 
         /// Brand of result struct type.
-        public var resultBrand: Brand.Reader { get throws { Brand.Reader(try raw.structField(3)) } }
+        @inlinable public var resultBrand: Brand.Reader { get throws { Brand.Reader(try raw.structField(3)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasResultBrand: Bool { !raw.isNull(pointer: 3) }
+        @inlinable public var hasResultBrand: Bool { !raw.isNull(pointer: 3) }
 
         /// The parameters listed in [] (typically, type / generic parameters), whose bindings are intended
         /// to be inferred rather than specified explicitly, although not all languages support this.
-        public var implicitParameters: StructList<Node.Parameter.Reader> { get throws { StructList<Node.Parameter.Reader>(try raw.listField(4)) } }
+        @inlinable public var implicitParameters: StructList<Node.Parameter.Reader> { get throws { StructList<Node.Parameter.Reader>(try raw.listField(4)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasImplicitParameters: Bool { !raw.isNull(pointer: 4) }
+        @inlinable public var hasImplicitParameters: Bool { !raw.isNull(pointer: 4) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -1487,20 +1487,20 @@ public enum Method {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Method.dataWordCount }
-        public static var pointerCount: Int { Method.pointerCount }
+        @inlinable public static var dataWordCount: Int { Method.dataWordCount }
+        @inlinable public static var pointerCount: Int { Method.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setName(_ value: String) {
+        @inlinable public func setName(_ value: String) {
             raw.setText(0, value)
         }
 
         /// Specifies order in which the methods were declared in the code.
         /// Like Struct.Field.codeOrder.
-        public var codeOrder: UInt16 {
+        @inlinable public var codeOrder: UInt16 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -1514,7 +1514,7 @@ public enum Method {
         /// (Awkwardly, it does of course inherit generic parameters from the method's scope, which makes
         /// this a situation where you can't just climb the scope chain to find where a particular
         /// generic parameter was introduced. Making the `scopeId` zero was a mistake.)
-        public var paramStructType: UInt64 {
+        @inlinable public var paramStructType: UInt64 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(newValue, at: 8)
@@ -1522,7 +1522,7 @@ public enum Method {
         }
 
         /// ID of the return struct type; similar to `paramStructType`.
-        public var resultStructType: UInt64 {
+        @inlinable public var resultStructType: UInt64 {
             get { raw.scalar(at: 16) }
             nonmutating set {
                 raw.setScalar(newValue, at: 16)
@@ -1530,44 +1530,44 @@ public enum Method {
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initAnnotations(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: Annotation.dataWordCount, pointerCount: Annotation.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
+        @inlinable public func setAnnotations(_ value: StructList<Annotation.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
 
         /// Brand of param struct type.
         /// The struct in this field, created (zeroed) when null.
-        public var paramBrand: Brand.Builder { Brand.Builder(raw.getStruct(2, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-        @discardableResult public func initParamBrand() -> Brand.Builder {
+        @inlinable public var paramBrand: Brand.Builder { Brand.Builder(raw.getStruct(2, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+        @inlinable @discardableResult public func initParamBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(2, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setParamBrand(_ value: Brand.Reader) throws {
+        @inlinable public func setParamBrand(_ value: Brand.Reader) throws {
             try raw.setStruct(2, copying: value.raw)
         }
 
         /// Brand of result struct type.
         /// The struct in this field, created (zeroed) when null.
-        public var resultBrand: Brand.Builder { Brand.Builder(raw.getStruct(3, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-        @discardableResult public func initResultBrand() -> Brand.Builder {
+        @inlinable public var resultBrand: Brand.Builder { Brand.Builder(raw.getStruct(3, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+        @inlinable @discardableResult public func initResultBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(3, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setResultBrand(_ value: Brand.Reader) throws {
+        @inlinable public func setResultBrand(_ value: Brand.Reader) throws {
             try raw.setStruct(3, copying: value.raw)
         }
 
         /// The parameters listed in [] (typically, type / generic parameters), whose bindings are intended
         /// to be inferred rather than specified explicitly, although not all languages support this.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initImplicitParameters(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initImplicitParameters(count: Int) -> ListBuilder {
             return raw.initStructList(4, count: count, dataWords: Node.Parameter.dataWordCount, pointerCount: Node.Parameter.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setImplicitParameters(_ value: StructList<Node.Parameter.Reader>) throws {
+        @inlinable public func setImplicitParameters(_ value: StructList<Node.Parameter.Reader>) throws {
             try raw.setList(4, copying: value.raw)
         }
     }
@@ -1586,11 +1586,11 @@ public enum Type_ {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var elementType: Type_.Reader { get throws { Type_.Reader(try raw.structField(0)) } }
+            @inlinable public var elementType: Type_.Reader { get throws { Type_.Reader(try raw.structField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasElementType: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasElementType: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1603,17 +1603,17 @@ public enum Type_ {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// The struct in this field, created (zeroed) when null.
-            public var elementType: Type_.Builder { Type_.Builder(raw.getStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
-            @discardableResult public func initElementType() -> Type_.Builder {
+            @inlinable public var elementType: Type_.Builder { Type_.Builder(raw.getStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount)) }
+            @inlinable @discardableResult public func initElementType() -> Type_.Builder {
                 return Type_.Builder(raw.initStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setElementType(_ value: Type_.Reader) throws {
+            @inlinable public func setElementType(_ value: Type_.Reader) throws {
                 try raw.setStruct(0, copying: value.raw)
             }
         }
@@ -1625,13 +1625,13 @@ public enum Type_ {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var typeId: UInt64 { raw.scalar(at: 8) }
+            @inlinable public var typeId: UInt64 { raw.scalar(at: 8) }
 
-            public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
+            @inlinable public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasBrand: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasBrand: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1645,11 +1645,11 @@ public enum Type_ {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var typeId: UInt64 {
+            @inlinable public var typeId: UInt64 {
                 get { raw.scalar(at: 8) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 8)
@@ -1657,12 +1657,12 @@ public enum Type_ {
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-            @discardableResult public func initBrand() -> Brand.Builder {
+            @inlinable public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+            @inlinable @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setBrand(_ value: Brand.Reader) throws {
+            @inlinable public func setBrand(_ value: Brand.Reader) throws {
                 try raw.setStruct(0, copying: value.raw)
             }
         }
@@ -1674,13 +1674,13 @@ public enum Type_ {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var typeId: UInt64 { raw.scalar(at: 8) }
+            @inlinable public var typeId: UInt64 { raw.scalar(at: 8) }
 
-            public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
+            @inlinable public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasBrand: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasBrand: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1694,11 +1694,11 @@ public enum Type_ {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var typeId: UInt64 {
+            @inlinable public var typeId: UInt64 {
                 get { raw.scalar(at: 8) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 8)
@@ -1706,12 +1706,12 @@ public enum Type_ {
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-            @discardableResult public func initBrand() -> Brand.Builder {
+            @inlinable public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+            @inlinable @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setBrand(_ value: Brand.Reader) throws {
+            @inlinable public func setBrand(_ value: Brand.Reader) throws {
                 try raw.setStruct(0, copying: value.raw)
             }
         }
@@ -1723,13 +1723,13 @@ public enum Type_ {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var typeId: UInt64 { raw.scalar(at: 8) }
+            @inlinable public var typeId: UInt64 { raw.scalar(at: 8) }
 
-            public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
+            @inlinable public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasBrand: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasBrand: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1743,11 +1743,11 @@ public enum Type_ {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var typeId: UInt64 {
+            @inlinable public var typeId: UInt64 {
                 get { raw.scalar(at: 8) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 8)
@@ -1755,12 +1755,12 @@ public enum Type_ {
             }
 
             /// The struct in this field, created (zeroed) when null.
-            public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-            @discardableResult public func initBrand() -> Brand.Builder {
+            @inlinable public var brand: Brand.Builder { Brand.Builder(raw.getStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+            @inlinable @discardableResult public func initBrand() -> Brand.Builder {
                 return Brand.Builder(raw.initStruct(0, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setBrand(_ value: Brand.Reader) throws {
+            @inlinable public func setBrand(_ value: Brand.Reader) throws {
                 try raw.setStruct(0, copying: value.raw)
             }
         }
@@ -1780,7 +1780,7 @@ public enum Type_ {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
                 /// The union's active member; `unknown` carries a discriminant this schema does not know.
                 public enum Which {
@@ -1795,9 +1795,9 @@ public enum Type_ {
                     case unknown(UInt16)
                 }
                 /// The raw union discriminant.
-                public var discriminant: UInt16 { raw.scalar(at: 10) }
+                @inlinable public var discriminant: UInt16 { raw.scalar(at: 10) }
                 /// Reads the active member (pointer members may throw on malformed input).
-                public func which() throws -> Which {
+                @inlinable public func which() throws -> Which {
                     let d = discriminant
                     switch d {
                     case 0: return .anyKind
@@ -1823,27 +1823,27 @@ public enum Type_ {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 /// truly AnyPointer
-                public func setAnyKind() {
+                @inlinable public func setAnyKind() {
                     raw.setScalar(UInt16(0), at: 10)
                 }
 
                 /// AnyStruct
-                public func setStruct() {
+                @inlinable public func setStruct() {
                     raw.setScalar(UInt16(1), at: 10)
                 }
 
                 /// AnyList
-                public func setList() {
+                @inlinable public func setList() {
                     raw.setScalar(UInt16(2), at: 10)
                 }
 
                 /// Capability
-                public func setCapability() {
+                @inlinable public func setCapability() {
                     raw.setScalar(UInt16(3), at: 10)
                 }
             }
@@ -1856,14 +1856,14 @@ public enum Type_ {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
                 /// ID of the generic type whose parameter we're referencing. This should be a parent of the
                 /// current scope.
-                public var scopeId: UInt64 { raw.scalar(at: 16) }
+                @inlinable public var scopeId: UInt64 { raw.scalar(at: 16) }
 
                 /// Index of the parameter within the generic type's parameter list.
-                public var parameterIndex: UInt16 { raw.scalar(at: 10) }
+                @inlinable public var parameterIndex: UInt16 { raw.scalar(at: 10) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -1877,13 +1877,13 @@ public enum Type_ {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 /// ID of the generic type whose parameter we're referencing. This should be a parent of the
                 /// current scope.
-                public var scopeId: UInt64 {
+                @inlinable public var scopeId: UInt64 {
                     get { raw.scalar(at: 16) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 16)
@@ -1891,7 +1891,7 @@ public enum Type_ {
                 }
 
                 /// Index of the parameter within the generic type's parameter list.
-                public var parameterIndex: UInt16 {
+                @inlinable public var parameterIndex: UInt16 {
                     get { raw.scalar(at: 10) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 10)
@@ -1908,9 +1908,9 @@ public enum Type_ {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                public var parameterIndex: UInt16 { raw.scalar(at: 10) }
+                @inlinable public var parameterIndex: UInt16 { raw.scalar(at: 10) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -1923,11 +1923,11 @@ public enum Type_ {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-                public var parameterIndex: UInt16 {
+                @inlinable public var parameterIndex: UInt16 {
                     get { raw.scalar(at: 10) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 10)
@@ -1939,21 +1939,21 @@ public enum Type_ {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// A regular AnyPointer.
             ///
             /// The name "unconstrained" means as opposed to constraining it to match a type parameter.
             /// In retrospect this name is probably a poor choice given that it may still be constrained
             /// to be a struct, list, or capability.
-            public var unconstrained: Type_.AnyPointer.Unconstrained.Reader { Type_.AnyPointer.Unconstrained.Reader(raw) }
+            @inlinable public var unconstrained: Type_.AnyPointer.Unconstrained.Reader { Type_.AnyPointer.Unconstrained.Reader(raw) }
 
             /// This is actually a reference to a type parameter defined within this scope.
-            public var parameter: Type_.AnyPointer.Parameter.Reader { Type_.AnyPointer.Parameter.Reader(raw) }
+            @inlinable public var parameter: Type_.AnyPointer.Parameter.Reader { Type_.AnyPointer.Parameter.Reader(raw) }
 
             /// This is actually a reference to an implicit (generic) parameter of a method. The only
             /// legal context for this type to appear is inside Method.paramBrand or Method.resultBrand.
-            public var implicitMethodParameter: Type_.AnyPointer.ImplicitMethodParameter.Reader { Type_.AnyPointer.ImplicitMethodParameter.Reader(raw) }
+            @inlinable public var implicitMethodParameter: Type_.AnyPointer.ImplicitMethodParameter.Reader { Type_.AnyPointer.ImplicitMethodParameter.Reader(raw) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -1971,9 +1971,9 @@ public enum Type_ {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 8) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 8) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .unconstrained(self.unconstrained)
@@ -1997,9 +1997,9 @@ public enum Type_ {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// A regular AnyPointer.
             ///
@@ -2007,7 +2007,7 @@ public enum Type_ {
             /// In retrospect this name is probably a poor choice given that it may still be constrained
             /// to be a struct, list, or capability.
             /// Selects this union member and clears the group's fields.
-            @discardableResult public func initUnconstrained() -> Type_.AnyPointer.Unconstrained.Builder {
+            @inlinable @discardableResult public func initUnconstrained() -> Type_.AnyPointer.Unconstrained.Builder {
                 raw.setScalar(UInt16(0), at: 8)
                 raw.setScalar(UInt16(0), at: 10)
                 return Type_.AnyPointer.Unconstrained.Builder(raw)
@@ -2015,7 +2015,7 @@ public enum Type_ {
 
             /// This is actually a reference to a type parameter defined within this scope.
             /// Selects this union member and clears the group's fields.
-            @discardableResult public func initParameter() -> Type_.AnyPointer.Parameter.Builder {
+            @inlinable @discardableResult public func initParameter() -> Type_.AnyPointer.Parameter.Builder {
                 raw.setScalar(UInt16(1), at: 8)
                 raw.setScalar(UInt64(0), at: 16)
                 raw.setScalar(UInt16(0), at: 10)
@@ -2025,7 +2025,7 @@ public enum Type_ {
             /// This is actually a reference to an implicit (generic) parameter of a method. The only
             /// legal context for this type to appear is inside Method.paramBrand or Method.resultBrand.
             /// Selects this union member and clears the group's fields.
-            @discardableResult public func initImplicitMethodParameter() -> Type_.AnyPointer.ImplicitMethodParameter.Builder {
+            @inlinable @discardableResult public func initImplicitMethodParameter() -> Type_.AnyPointer.ImplicitMethodParameter.Builder {
                 raw.setScalar(UInt16(2), at: 8)
                 raw.setScalar(UInt16(0), at: 10)
                 return Type_.AnyPointer.ImplicitMethodParameter.Builder(raw)
@@ -2036,17 +2036,17 @@ public enum Type_ {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var list: Type_.List.Reader { Type_.List.Reader(raw) }
+        @inlinable public var list: Type_.List.Reader { Type_.List.Reader(raw) }
 
-        public var `enum`: Type_.Enum.Reader { Type_.Enum.Reader(raw) }
+        @inlinable public var `enum`: Type_.Enum.Reader { Type_.Enum.Reader(raw) }
 
-        public var `struct`: Type_.Struct.Reader { Type_.Struct.Reader(raw) }
+        @inlinable public var `struct`: Type_.Struct.Reader { Type_.Struct.Reader(raw) }
 
-        public var interface: Type_.Interface.Reader { Type_.Interface.Reader(raw) }
+        @inlinable public var interface: Type_.Interface.Reader { Type_.Interface.Reader(raw) }
 
-        public var anyPointer: Type_.AnyPointer.Reader { Type_.AnyPointer.Reader(raw) }
+        @inlinable public var anyPointer: Type_.AnyPointer.Reader { Type_.AnyPointer.Reader(raw) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -2072,9 +2072,9 @@ public enum Type_ {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 0) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .void
@@ -2129,78 +2129,78 @@ public enum Type_ {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Type_.dataWordCount }
-        public static var pointerCount: Int { Type_.pointerCount }
+        @inlinable public static var dataWordCount: Int { Type_.dataWordCount }
+        @inlinable public static var pointerCount: Int { Type_.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setVoid() {
+        @inlinable public func setVoid() {
             raw.setScalar(UInt16(0), at: 0)
         }
 
-        public func setBool() {
+        @inlinable public func setBool() {
             raw.setScalar(UInt16(1), at: 0)
         }
 
-        public func setInt8() {
+        @inlinable public func setInt8() {
             raw.setScalar(UInt16(2), at: 0)
         }
 
-        public func setInt16() {
+        @inlinable public func setInt16() {
             raw.setScalar(UInt16(3), at: 0)
         }
 
-        public func setInt32() {
+        @inlinable public func setInt32() {
             raw.setScalar(UInt16(4), at: 0)
         }
 
-        public func setInt64() {
+        @inlinable public func setInt64() {
             raw.setScalar(UInt16(5), at: 0)
         }
 
-        public func setUint8() {
+        @inlinable public func setUint8() {
             raw.setScalar(UInt16(6), at: 0)
         }
 
-        public func setUint16() {
+        @inlinable public func setUint16() {
             raw.setScalar(UInt16(7), at: 0)
         }
 
-        public func setUint32() {
+        @inlinable public func setUint32() {
             raw.setScalar(UInt16(8), at: 0)
         }
 
-        public func setUint64() {
+        @inlinable public func setUint64() {
             raw.setScalar(UInt16(9), at: 0)
         }
 
-        public func setFloat32() {
+        @inlinable public func setFloat32() {
             raw.setScalar(UInt16(10), at: 0)
         }
 
-        public func setFloat64() {
+        @inlinable public func setFloat64() {
             raw.setScalar(UInt16(11), at: 0)
         }
 
-        public func setText() {
+        @inlinable public func setText() {
             raw.setScalar(UInt16(12), at: 0)
         }
 
-        public func setData() {
+        @inlinable public func setData() {
             raw.setScalar(UInt16(13), at: 0)
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initList() -> Type_.List.Builder {
+        @inlinable @discardableResult public func initList() -> Type_.List.Builder {
             raw.setScalar(UInt16(14), at: 0)
             raw.clearPointer(0)
             return Type_.List.Builder(raw)
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initEnum() -> Type_.Enum.Builder {
+        @inlinable @discardableResult public func initEnum() -> Type_.Enum.Builder {
             raw.setScalar(UInt16(15), at: 0)
             raw.setScalar(UInt64(0), at: 8)
             raw.clearPointer(0)
@@ -2208,7 +2208,7 @@ public enum Type_ {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initStruct() -> Type_.Struct.Builder {
+        @inlinable @discardableResult public func initStruct() -> Type_.Struct.Builder {
             raw.setScalar(UInt16(16), at: 0)
             raw.setScalar(UInt64(0), at: 8)
             raw.clearPointer(0)
@@ -2216,7 +2216,7 @@ public enum Type_ {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initInterface() -> Type_.Interface.Builder {
+        @inlinable @discardableResult public func initInterface() -> Type_.Interface.Builder {
             raw.setScalar(UInt16(17), at: 0)
             raw.setScalar(UInt64(0), at: 8)
             raw.clearPointer(0)
@@ -2224,7 +2224,7 @@ public enum Type_ {
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initAnyPointer() -> Type_.AnyPointer.Builder {
+        @inlinable @discardableResult public func initAnyPointer() -> Type_.AnyPointer.Builder {
             raw.setScalar(UInt16(18), at: 0)
             raw.setScalar(UInt16(0), at: 8)
             raw.setScalar(UInt16(0), at: 10)
@@ -2253,15 +2253,15 @@ public enum Brand {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// ID of the scope to which these params apply.
-            public var scopeId: UInt64 { raw.scalar(at: 0) }
+            @inlinable public var scopeId: UInt64 { raw.scalar(at: 0) }
 
             /// List of parameter bindings.
-            public var bind: StructList<Brand.Binding.Reader> { get throws { StructList<Brand.Binding.Reader>(try raw.listField(0)) } }
+            @inlinable public var bind: StructList<Brand.Binding.Reader> { get throws { StructList<Brand.Binding.Reader>(try raw.listField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasBind: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasBind: Bool { !raw.isNull(pointer: 0) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -2286,9 +2286,9 @@ public enum Brand {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 8) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 8) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .bind(try self.bind)
@@ -2310,15 +2310,15 @@ public enum Brand {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Brand.Scope.dataWordCount }
-            public static var pointerCount: Int { Brand.Scope.pointerCount }
+            @inlinable public static var dataWordCount: Int { Brand.Scope.dataWordCount }
+            @inlinable public static var pointerCount: Int { Brand.Scope.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// ID of the scope to which these params apply.
-            public var scopeId: UInt64 {
+            @inlinable public var scopeId: UInt64 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -2327,12 +2327,12 @@ public enum Brand {
 
             /// List of parameter bindings.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initBind(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initBind(count: Int) -> ListBuilder {
                 raw.setScalar(UInt16(0), at: 8)
                 return raw.initStructList(0, count: count, dataWords: Brand.Binding.dataWordCount, pointerCount: Brand.Binding.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setBind(_ value: StructList<Brand.Binding.Reader>) throws {
+            @inlinable public func setBind(_ value: StructList<Brand.Binding.Reader>) throws {
                 raw.setScalar(UInt16(0), at: 8)
                 try raw.setList(0, copying: value.raw)
             }
@@ -2352,7 +2352,7 @@ public enum Brand {
             ///
             /// The innerInherit and innerBindSelf fields have equivalent types, but different Brand
             /// styles.
-            public func setInherit() {
+            @inlinable public func setInherit() {
                 raw.setScalar(UInt16(1), at: 8)
             }
         }
@@ -2367,11 +2367,11 @@ public enum Brand {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(0)) } }
+            @inlinable public var type: Type_.Reader { get throws { Type_.Reader(try raw.structField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasType: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasType: Bool { !raw.isNull(pointer: 0) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -2380,9 +2380,9 @@ public enum Brand {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 0) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 0) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .unbound
@@ -2403,23 +2403,23 @@ public enum Brand {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Brand.Binding.dataWordCount }
-            public static var pointerCount: Int { Brand.Binding.pointerCount }
+            @inlinable public static var dataWordCount: Int { Brand.Binding.dataWordCount }
+            @inlinable public static var pointerCount: Int { Brand.Binding.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setUnbound() {
+            @inlinable public func setUnbound() {
                 raw.setScalar(UInt16(0), at: 0)
             }
 
-            @discardableResult public func initType() -> Type_.Builder {
+            @inlinable @discardableResult public func initType() -> Type_.Builder {
                 raw.setScalar(UInt16(1), at: 0)
                 return Type_.Builder(raw.initStruct(0, dataWords: Type_.dataWordCount, pointerCount: Type_.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setType(_ value: Type_.Reader) throws {
+            @inlinable public func setType(_ value: Type_.Reader) throws {
                 raw.setScalar(UInt16(1), at: 0)
                 try raw.setStruct(0, copying: value.raw)
             }
@@ -2429,14 +2429,14 @@ public enum Brand {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// For each of the target type and each of its parent scopes, a parameterization may be included
         /// in this list. If no parameterization is included for a particular relevant scope, then either
         /// that scope has no parameters or all parameters should be considered to be `AnyPointer`.
-        public var scopes: StructList<Brand.Scope.Reader> { get throws { StructList<Brand.Scope.Reader>(try raw.listField(0)) } }
+        @inlinable public var scopes: StructList<Brand.Scope.Reader> { get throws { StructList<Brand.Scope.Reader>(try raw.listField(0)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasScopes: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasScopes: Bool { !raw.isNull(pointer: 0) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -2448,22 +2448,22 @@ public enum Brand {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Brand.dataWordCount }
-        public static var pointerCount: Int { Brand.pointerCount }
+        @inlinable public static var dataWordCount: Int { Brand.dataWordCount }
+        @inlinable public static var pointerCount: Int { Brand.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// For each of the target type and each of its parent scopes, a parameterization may be included
         /// in this list. If no parameterization is included for a particular relevant scope, then either
         /// that scope has no parameters or all parameters should be considered to be `AnyPointer`.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initScopes(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initScopes(count: Int) -> ListBuilder {
             return raw.initStructList(0, count: count, dataWords: Brand.Scope.dataWordCount, pointerCount: Brand.Scope.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setScopes(_ value: StructList<Brand.Scope.Reader>) throws {
+        @inlinable public func setScopes(_ value: StructList<Brand.Scope.Reader>) throws {
             try raw.setList(0, copying: value.raw)
         }
     }
@@ -2479,48 +2479,48 @@ public enum Value {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var bool: Bool { raw.bool(atBit: 16) }
+        @inlinable public var bool: Bool { raw.bool(atBit: 16) }
 
-        public var int8: Int8 { raw.scalar(at: 2) }
+        @inlinable public var int8: Int8 { raw.scalar(at: 2) }
 
-        public var int16: Int16 { raw.scalar(at: 2) }
+        @inlinable public var int16: Int16 { raw.scalar(at: 2) }
 
-        public var int32: Int32 { raw.scalar(at: 4) }
+        @inlinable public var int32: Int32 { raw.scalar(at: 4) }
 
-        public var int64: Int64 { raw.scalar(at: 8) }
+        @inlinable public var int64: Int64 { raw.scalar(at: 8) }
 
-        public var uint8: UInt8 { raw.scalar(at: 2) }
+        @inlinable public var uint8: UInt8 { raw.scalar(at: 2) }
 
-        public var uint16: UInt16 { raw.scalar(at: 2) }
+        @inlinable public var uint16: UInt16 { raw.scalar(at: 2) }
 
-        public var uint32: UInt32 { raw.scalar(at: 4) }
+        @inlinable public var uint32: UInt32 { raw.scalar(at: 4) }
 
-        public var uint64: UInt64 { raw.scalar(at: 8) }
+        @inlinable public var uint64: UInt64 { raw.scalar(at: 8) }
 
-        public var float32: Float { raw.float32(at: 4) }
+        @inlinable public var float32: Float { raw.float32(at: 4) }
 
-        public var float64: Double { raw.float64(at: 8) }
+        @inlinable public var float64: Double { raw.float64(at: 8) }
 
-        public var text: Text { get throws { try raw.textField(0) } }
+        @inlinable public var text: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasText: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasText: Bool { !raw.isNull(pointer: 0) }
 
-        public var data: DataView { get throws { try raw.dataField(0) } }
+        @inlinable public var data: DataView { get throws { try raw.dataField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasData: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasData: Bool { !raw.isNull(pointer: 0) }
 
-        public var list: AnyPointerReader { raw.anyPointerField(0) }
-        public var hasList: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var list: AnyPointerReader { raw.anyPointerField(0) }
+        @inlinable public var hasList: Bool { !raw.isNull(pointer: 0) }
 
-        public var `enum`: UInt16 { raw.scalar(at: 2) }
+        @inlinable public var `enum`: UInt16 { raw.scalar(at: 2) }
 
-        public var `struct`: AnyPointerReader { raw.anyPointerField(0) }
-        public var hasStruct: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var `struct`: AnyPointerReader { raw.anyPointerField(0) }
+        @inlinable public var hasStruct: Bool { !raw.isNull(pointer: 0) }
 
-        public var anyPointer: AnyPointerReader { raw.anyPointerField(0) }
-        public var hasAnyPointer: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var anyPointer: AnyPointerReader { raw.anyPointerField(0) }
+        @inlinable public var hasAnyPointer: Bool { !raw.isNull(pointer: 0) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -2548,9 +2548,9 @@ public enum Value {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 0) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .void
@@ -2605,18 +2605,18 @@ public enum Value {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Value.dataWordCount }
-        public static var pointerCount: Int { Value.pointerCount }
+        @inlinable public static var dataWordCount: Int { Value.dataWordCount }
+        @inlinable public static var pointerCount: Int { Value.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setVoid() {
+        @inlinable public func setVoid() {
             raw.setScalar(UInt16(0), at: 0)
         }
 
-        public var bool: Bool {
+        @inlinable public var bool: Bool {
             get { raw.bool(atBit: 16) }
             nonmutating set {
                 raw.setScalar(UInt16(1), at: 0)
@@ -2624,7 +2624,7 @@ public enum Value {
             }
         }
 
-        public var int8: Int8 {
+        @inlinable public var int8: Int8 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(UInt16(2), at: 0)
@@ -2632,7 +2632,7 @@ public enum Value {
             }
         }
 
-        public var int16: Int16 {
+        @inlinable public var int16: Int16 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(UInt16(3), at: 0)
@@ -2640,7 +2640,7 @@ public enum Value {
             }
         }
 
-        public var int32: Int32 {
+        @inlinable public var int32: Int32 {
             get { raw.scalar(at: 4) }
             nonmutating set {
                 raw.setScalar(UInt16(4), at: 0)
@@ -2648,7 +2648,7 @@ public enum Value {
             }
         }
 
-        public var int64: Int64 {
+        @inlinable public var int64: Int64 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(UInt16(5), at: 0)
@@ -2656,7 +2656,7 @@ public enum Value {
             }
         }
 
-        public var uint8: UInt8 {
+        @inlinable public var uint8: UInt8 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(UInt16(6), at: 0)
@@ -2664,7 +2664,7 @@ public enum Value {
             }
         }
 
-        public var uint16: UInt16 {
+        @inlinable public var uint16: UInt16 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(UInt16(7), at: 0)
@@ -2672,7 +2672,7 @@ public enum Value {
             }
         }
 
-        public var uint32: UInt32 {
+        @inlinable public var uint32: UInt32 {
             get { raw.scalar(at: 4) }
             nonmutating set {
                 raw.setScalar(UInt16(8), at: 0)
@@ -2680,7 +2680,7 @@ public enum Value {
             }
         }
 
-        public var uint64: UInt64 {
+        @inlinable public var uint64: UInt64 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(UInt16(9), at: 0)
@@ -2688,7 +2688,7 @@ public enum Value {
             }
         }
 
-        public var float32: Float {
+        @inlinable public var float32: Float {
             get { raw.float32(at: 4) }
             nonmutating set {
                 raw.setScalar(UInt16(10), at: 0)
@@ -2696,7 +2696,7 @@ public enum Value {
             }
         }
 
-        public var float64: Double {
+        @inlinable public var float64: Double {
             get { raw.float64(at: 8) }
             nonmutating set {
                 raw.setScalar(UInt16(11), at: 0)
@@ -2704,23 +2704,23 @@ public enum Value {
             }
         }
 
-        public func setText(_ value: String) {
+        @inlinable public func setText(_ value: String) {
             raw.setScalar(UInt16(12), at: 0)
             raw.setText(0, value)
         }
 
-        public func setData(_ value: [UInt8]) {
+        @inlinable public func setData(_ value: [UInt8]) {
             raw.setScalar(UInt16(13), at: 0)
             raw.setData(0, value)
         }
 
         /// Deep-copies `value` into this field.
-        public func setList(_ value: AnyPointerReader) throws {
+        @inlinable public func setList(_ value: AnyPointerReader) throws {
             raw.setScalar(UInt16(14), at: 0)
             try raw.setAnyPointer(0, copying: value)
         }
 
-        public var `enum`: UInt16 {
+        @inlinable public var `enum`: UInt16 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(UInt16(15), at: 0)
@@ -2729,19 +2729,19 @@ public enum Value {
         }
 
         /// Deep-copies `value` into this field.
-        public func setStruct(_ value: AnyPointerReader) throws {
+        @inlinable public func setStruct(_ value: AnyPointerReader) throws {
             raw.setScalar(UInt16(16), at: 0)
             try raw.setAnyPointer(0, copying: value)
         }
 
         /// The only interface value that can be represented statically is "null", whose methods always
         /// throw exceptions.
-        public func setInterface() {
+        @inlinable public func setInterface() {
             raw.setScalar(UInt16(17), at: 0)
         }
 
         /// Deep-copies `value` into this field.
-        public func setAnyPointer(_ value: AnyPointerReader) throws {
+        @inlinable public func setAnyPointer(_ value: AnyPointerReader) throws {
             raw.setScalar(UInt16(18), at: 0)
             try raw.setAnyPointer(0, copying: value)
         }
@@ -2759,21 +2759,21 @@ public enum Annotation {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// ID of the annotation node.
-        public var id: UInt64 { raw.scalar(at: 0) }
+        @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
-        public var value: Value.Reader { get throws { Value.Reader(try raw.structField(0)) } }
+        @inlinable public var value: Value.Reader { get throws { Value.Reader(try raw.structField(0)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasValue: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasValue: Bool { !raw.isNull(pointer: 0) }
 
         /// Brand of the annotation.
         ///
         /// Note that the annotation itself is not allowed to be parameterized, but its scope might be.
-        public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(1)) } }
+        @inlinable public var brand: Brand.Reader { get throws { Brand.Reader(try raw.structField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasBrand: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasBrand: Bool { !raw.isNull(pointer: 1) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -2787,15 +2787,15 @@ public enum Annotation {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Annotation.dataWordCount }
-        public static var pointerCount: Int { Annotation.pointerCount }
+        @inlinable public static var dataWordCount: Int { Annotation.dataWordCount }
+        @inlinable public static var pointerCount: Int { Annotation.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// ID of the annotation node.
-        public var id: UInt64 {
+        @inlinable public var id: UInt64 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
@@ -2803,12 +2803,12 @@ public enum Annotation {
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var value: Value.Builder { Value.Builder(raw.getStruct(0, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
-        @discardableResult public func initValue() -> Value.Builder {
+        @inlinable public var value: Value.Builder { Value.Builder(raw.getStruct(0, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount)) }
+        @inlinable @discardableResult public func initValue() -> Value.Builder {
             return Value.Builder(raw.initStruct(0, dataWords: Value.dataWordCount, pointerCount: Value.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setValue(_ value: Value.Reader) throws {
+        @inlinable public func setValue(_ value: Value.Reader) throws {
             try raw.setStruct(0, copying: value.raw)
         }
 
@@ -2816,12 +2816,12 @@ public enum Annotation {
         ///
         /// Note that the annotation itself is not allowed to be parameterized, but its scope might be.
         /// The struct in this field, created (zeroed) when null.
-        public var brand: Brand.Builder { Brand.Builder(raw.getStruct(1, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
-        @discardableResult public func initBrand() -> Brand.Builder {
+        @inlinable public var brand: Brand.Builder { Brand.Builder(raw.getStruct(1, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount)) }
+        @inlinable @discardableResult public func initBrand() -> Brand.Builder {
             return Brand.Builder(raw.initStruct(1, dataWords: Brand.dataWordCount, pointerCount: Brand.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setBrand(_ value: Brand.Reader) throws {
+        @inlinable public func setBrand(_ value: Brand.Reader) throws {
             try raw.setStruct(1, copying: value.raw)
         }
     }
@@ -2831,7 +2831,7 @@ public enum Annotation {
 /// the 3-bit element size component of a list pointer.
 public struct ElementSize_: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
     /// aka "void", but that's a keyword.
     public static let empty = ElementSize_(rawValue: 0)
     public static let bit = ElementSize_(rawValue: 1)
@@ -2858,13 +2858,13 @@ public enum CapnpVersion {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var major: UInt16 { raw.scalar(at: 0) }
+        @inlinable public var major: UInt16 { raw.scalar(at: 0) }
 
-        public var minor: UInt8 { raw.scalar(at: 2) }
+        @inlinable public var minor: UInt8 { raw.scalar(at: 2) }
 
-        public var micro: UInt8 { raw.scalar(at: 3) }
+        @inlinable public var micro: UInt8 { raw.scalar(at: 3) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -2878,28 +2878,28 @@ public enum CapnpVersion {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { CapnpVersion.dataWordCount }
-        public static var pointerCount: Int { CapnpVersion.pointerCount }
+        @inlinable public static var dataWordCount: Int { CapnpVersion.dataWordCount }
+        @inlinable public static var pointerCount: Int { CapnpVersion.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public var major: UInt16 {
+        @inlinable public var major: UInt16 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
             }
         }
 
-        public var minor: UInt8 {
+        @inlinable public var minor: UInt8 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(newValue, at: 2)
             }
         }
 
-        public var micro: UInt8 {
+        @inlinable public var micro: UInt8 {
             get { raw.scalar(at: 3) }
             nonmutating set {
                 raw.setScalar(newValue, at: 3)
@@ -2929,10 +2929,10 @@ public enum CodeGeneratorRequest {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: StructView, CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
                 /// ID of the imported file.
-                public var id: UInt64 { raw.scalar(at: 0) }
+                @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
                 /// Name which *this* file used to refer to the foreign file.  This may be a relative name.
                 /// This information is provided because it might be useful for code generation, e.g. to
@@ -2940,9 +2940,9 @@ public enum CodeGeneratorRequest {
                 /// information is only meaningful at compile time anyway.
                 ///
                 /// (On Zooko's triangle, this is the import's petname according to the importing file.)
-                public var name: Text { get throws { try raw.textField(0) } }
+                @inlinable public var name: Text { get throws { try raw.textField(0) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasName: Bool { !raw.isNull(pointer: 0) }
+                @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -2955,15 +2955,15 @@ public enum CodeGeneratorRequest {
 
             /// A view for filling in a message under construction.
             public struct Builder: StructBuilderView {
-                public static var dataWordCount: Int { CodeGeneratorRequest.RequestedFile.Import.dataWordCount }
-                public static var pointerCount: Int { CodeGeneratorRequest.RequestedFile.Import.pointerCount }
+                @inlinable public static var dataWordCount: Int { CodeGeneratorRequest.RequestedFile.Import.dataWordCount }
+                @inlinable public static var pointerCount: Int { CodeGeneratorRequest.RequestedFile.Import.pointerCount }
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 /// ID of the imported file.
-                public var id: UInt64 {
+                @inlinable public var id: UInt64 {
                     get { raw.scalar(at: 0) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 0)
@@ -2976,7 +2976,7 @@ public enum CodeGeneratorRequest {
                 /// information is only meaningful at compile time anyway.
                 ///
                 /// (On Zooko's triangle, this is the import's petname according to the importing file.)
-                public func setName(_ value: String) {
+                @inlinable public func setName(_ value: String) {
                     raw.setText(0, value)
                 }
             }
@@ -2985,21 +2985,21 @@ public enum CodeGeneratorRequest {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
             /// ID of the file.
-            public var id: UInt64 { raw.scalar(at: 0) }
+            @inlinable public var id: UInt64 { raw.scalar(at: 0) }
 
             /// Name of the file as it appeared on the command-line (minus the src-prefix).  You may use
             /// this to decide where to write the output.
-            public var filename: Text { get throws { try raw.textField(0) } }
+            @inlinable public var filename: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasFilename: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasFilename: Bool { !raw.isNull(pointer: 0) }
 
             /// List of all imported paths seen in this file.
-            public var imports: StructList<CodeGeneratorRequest.RequestedFile.Import.Reader> { get throws { StructList<CodeGeneratorRequest.RequestedFile.Import.Reader>(try raw.listField(1)) } }
+            @inlinable public var imports: StructList<CodeGeneratorRequest.RequestedFile.Import.Reader> { get throws { StructList<CodeGeneratorRequest.RequestedFile.Import.Reader>(try raw.listField(1)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasImports: Bool { !raw.isNull(pointer: 1) }
+            @inlinable public var hasImports: Bool { !raw.isNull(pointer: 1) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -3013,15 +3013,15 @@ public enum CodeGeneratorRequest {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { CodeGeneratorRequest.RequestedFile.dataWordCount }
-            public static var pointerCount: Int { CodeGeneratorRequest.RequestedFile.pointerCount }
+            @inlinable public static var dataWordCount: Int { CodeGeneratorRequest.RequestedFile.dataWordCount }
+            @inlinable public static var pointerCount: Int { CodeGeneratorRequest.RequestedFile.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             /// ID of the file.
-            public var id: UInt64 {
+            @inlinable public var id: UInt64 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -3030,17 +3030,17 @@ public enum CodeGeneratorRequest {
 
             /// Name of the file as it appeared on the command-line (minus the src-prefix).  You may use
             /// this to decide where to write the output.
-            public func setFilename(_ value: String) {
+            @inlinable public func setFilename(_ value: String) {
                 raw.setText(0, value)
             }
 
             /// List of all imported paths seen in this file.
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initImports(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initImports(count: Int) -> ListBuilder {
                 return raw.initStructList(1, count: count, dataWords: CodeGeneratorRequest.RequestedFile.Import.dataWordCount, pointerCount: CodeGeneratorRequest.RequestedFile.Import.pointerCount)
             }
             /// Deep-copies `value` into this field.
-            public func setImports(_ value: StructList<CodeGeneratorRequest.RequestedFile.Import.Reader>) throws {
+            @inlinable public func setImports(_ value: StructList<CodeGeneratorRequest.RequestedFile.Import.Reader>) throws {
                 try raw.setList(1, copying: value.raw)
             }
         }
@@ -3049,18 +3049,18 @@ public enum CodeGeneratorRequest {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// All nodes parsed by the compiler, including for the files on the command line and their
         /// imports.
-        public var nodes: StructList<Node.Reader> { get throws { StructList<Node.Reader>(try raw.listField(0)) } }
+        @inlinable public var nodes: StructList<Node.Reader> { get throws { StructList<Node.Reader>(try raw.listField(0)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasNodes: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasNodes: Bool { !raw.isNull(pointer: 0) }
 
         /// Files which were listed on the command line.
-        public var requestedFiles: StructList<CodeGeneratorRequest.RequestedFile.Reader> { get throws { StructList<CodeGeneratorRequest.RequestedFile.Reader>(try raw.listField(1)) } }
+        @inlinable public var requestedFiles: StructList<CodeGeneratorRequest.RequestedFile.Reader> { get throws { StructList<CodeGeneratorRequest.RequestedFile.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasRequestedFiles: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasRequestedFiles: Bool { !raw.isNull(pointer: 1) }
 
         /// Version of the `capnp` executable. Generally, code generators should ignore this, but the code
         /// generators that ship with `capnp` itself will print a warning if this mismatches since that
@@ -3068,15 +3068,15 @@ public enum CodeGeneratorRequest {
         ///
         /// The first version of 'capnp' to set this was 0.6.0. So, if it's missing, the compiler version
         /// is older than that.
-        public var capnpVersion: CapnpVersion.Reader { get throws { CapnpVersion.Reader(try raw.structField(2)) } }
+        @inlinable public var capnpVersion: CapnpVersion.Reader { get throws { CapnpVersion.Reader(try raw.structField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasCapnpVersion: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasCapnpVersion: Bool { !raw.isNull(pointer: 2) }
 
         /// Information about the original source code for each node, where available. This array may be
         /// omitted or may be missing some nodes if no info is available for them.
-        public var sourceInfo: StructList<Node.SourceInfo.Reader> { get throws { StructList<Node.SourceInfo.Reader>(try raw.listField(3)) } }
+        @inlinable public var sourceInfo: StructList<Node.SourceInfo.Reader> { get throws { StructList<Node.SourceInfo.Reader>(try raw.listField(3)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasSourceInfo: Bool { !raw.isNull(pointer: 3) }
+        @inlinable public var hasSourceInfo: Bool { !raw.isNull(pointer: 3) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -3091,31 +3091,31 @@ public enum CodeGeneratorRequest {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { CodeGeneratorRequest.dataWordCount }
-        public static var pointerCount: Int { CodeGeneratorRequest.pointerCount }
+        @inlinable public static var dataWordCount: Int { CodeGeneratorRequest.dataWordCount }
+        @inlinable public static var pointerCount: Int { CodeGeneratorRequest.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// All nodes parsed by the compiler, including for the files on the command line and their
         /// imports.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initNodes(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initNodes(count: Int) -> ListBuilder {
             return raw.initStructList(0, count: count, dataWords: Node.dataWordCount, pointerCount: Node.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setNodes(_ value: StructList<Node.Reader>) throws {
+        @inlinable public func setNodes(_ value: StructList<Node.Reader>) throws {
             try raw.setList(0, copying: value.raw)
         }
 
         /// Files which were listed on the command line.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initRequestedFiles(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initRequestedFiles(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: CodeGeneratorRequest.RequestedFile.dataWordCount, pointerCount: CodeGeneratorRequest.RequestedFile.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setRequestedFiles(_ value: StructList<CodeGeneratorRequest.RequestedFile.Reader>) throws {
+        @inlinable public func setRequestedFiles(_ value: StructList<CodeGeneratorRequest.RequestedFile.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
 
@@ -3126,23 +3126,23 @@ public enum CodeGeneratorRequest {
         /// The first version of 'capnp' to set this was 0.6.0. So, if it's missing, the compiler version
         /// is older than that.
         /// The struct in this field, created (zeroed) when null.
-        public var capnpVersion: CapnpVersion.Builder { CapnpVersion.Builder(raw.getStruct(2, dataWords: CapnpVersion.dataWordCount, pointerCount: CapnpVersion.pointerCount)) }
-        @discardableResult public func initCapnpVersion() -> CapnpVersion.Builder {
+        @inlinable public var capnpVersion: CapnpVersion.Builder { CapnpVersion.Builder(raw.getStruct(2, dataWords: CapnpVersion.dataWordCount, pointerCount: CapnpVersion.pointerCount)) }
+        @inlinable @discardableResult public func initCapnpVersion() -> CapnpVersion.Builder {
             return CapnpVersion.Builder(raw.initStruct(2, dataWords: CapnpVersion.dataWordCount, pointerCount: CapnpVersion.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setCapnpVersion(_ value: CapnpVersion.Reader) throws {
+        @inlinable public func setCapnpVersion(_ value: CapnpVersion.Reader) throws {
             try raw.setStruct(2, copying: value.raw)
         }
 
         /// Information about the original source code for each node, where available. This array may be
         /// omitted or may be missing some nodes if no info is available for them.
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initSourceInfo(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initSourceInfo(count: Int) -> ListBuilder {
             return raw.initStructList(3, count: count, dataWords: Node.SourceInfo.dataWordCount, pointerCount: Node.SourceInfo.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setSourceInfo(_ value: StructList<Node.SourceInfo.Reader>) throws {
+        @inlinable public func setSourceInfo(_ value: StructList<Node.SourceInfo.Reader>) throws {
             try raw.setList(3, copying: value.raw)
         }
     }

@@ -52,7 +52,7 @@ public enum EverythingSchema {
 /// A colour with a keyword enumerant and one named like a generated member.
 public struct Color: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
     public static let red = Color(rawValue: 0)
     public static let green = Color(rawValue: 1)
     public static let blueSky = Color(rawValue: 2)
@@ -76,26 +76,26 @@ public enum Everything {
     public static let dataWordCount = 15
     /// Number of pointers.
     public static let pointerCount = 37
-    static let _defaultStructDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultStructDefault = DefaultValue(words: [
         0x0001000200000000, 0x3ff8000000000000, 0xc000000000000000, 0x0000007200000001,
         0x20746c7561666564, 0x000000746e696f70,
     ])
-    static let _defaultInt32ListDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultInt32ListDefault = DefaultValue(words: [
         0x0000001c00000001, 0xfffffffe00000001, 0x0000000000000003,
     ])
-    static let _defaultTextListDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultTextListDefault = DefaultValue(words: [
         0x0000001600000001, 0x0000001200000005, 0x0000001a00000005, 0x0000000000000061,
         0x0000000000006362,
     ])
-    static let _defaultStructListDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultStructListDefault = DefaultValue(words: [
         0x0000003700000001, 0x0001000200000008, 0x3ff0000000000000, 0x0000000000000000,
         0x0000000000000000, 0x0000000000000000, 0x4000000000000000, 0x0000002200000001,
         0x00000000006f7774,
     ])
-    static let _defaultBoolListDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultBoolListDefault = DefaultValue(words: [
         0x0000001900000001, 0x0000000000000005,
     ])
-    static let _defaultInnerDefault = DefaultValue(words: [
+    @usableFromInline static let _defaultInnerDefault = DefaultValue(words: [
         0x0000000100000000, 0x000000010000002a,
     ])
 
@@ -108,7 +108,7 @@ public enum Everything {
 
         public struct Kind: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
             public var rawValue: UInt16
-            public init(rawValue: UInt16) { self.rawValue = rawValue }
+            @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
             public static let alpha = Kind(rawValue: 0)
             public static let beta = Kind(rawValue: 1)
             /// Schema names by raw value (what `capnp decode` prints).
@@ -124,11 +124,11 @@ public enum Everything {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var value: Int32 { raw.scalar(at: 0) }
+            @inlinable public var value: Int32 { raw.scalar(at: 0) }
 
-            public var kind: Everything.Inner.Kind { Everything.Inner.Kind(rawValue: raw.scalar(at: 4)) }
+            @inlinable public var kind: Everything.Inner.Kind { Everything.Inner.Kind(rawValue: raw.scalar(at: 4)) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -141,21 +141,21 @@ public enum Everything {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Everything.Inner.dataWordCount }
-            public static var pointerCount: Int { Everything.Inner.pointerCount }
+            @inlinable public static var dataWordCount: Int { Everything.Inner.dataWordCount }
+            @inlinable public static var pointerCount: Int { Everything.Inner.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var value: Int32 {
+            @inlinable public var value: Int32 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
                 }
             }
 
-            public var kind: Everything.Inner.Kind {
+            @inlinable public var kind: Everything.Inner.Kind {
                 get { Everything.Inner.Kind(rawValue: raw.scalar(at: 4)) }
                 nonmutating set {
                     raw.setScalar(newValue.rawValue, at: 4)
@@ -170,13 +170,13 @@ public enum Everything {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var left: Int16 { raw.scalar(at: 104) }
+            @inlinable public var left: Int16 { raw.scalar(at: 104) }
 
-            public var right: Text { get throws { try raw.textField(32) } }
+            @inlinable public var right: Text { get throws { try raw.textField(32) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasRight: Bool { !raw.isNull(pointer: 32) }
+            @inlinable public var hasRight: Bool { !raw.isNull(pointer: 32) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -190,18 +190,18 @@ public enum Everything {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var left: Int16 {
+            @inlinable public var left: Int16 {
                 get { raw.scalar(at: 104) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 104)
                 }
             }
 
-            public func setRight(_ value: String) {
+            @inlinable public func setRight(_ value: String) {
                 raw.setText(32, value)
             }
         }
@@ -214,15 +214,15 @@ public enum Everything {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var flag: Bool { raw.bool(atBit: 2, default: true) }
+            @inlinable public var flag: Bool { raw.bool(atBit: 2, default: true) }
 
-            public var color: Color { Color(rawValue: raw.scalar(at: 108)) }
+            @inlinable public var color: Color { Color(rawValue: raw.scalar(at: 108)) }
 
-            public var ints: PrimitiveList<Int64> { get throws { PrimitiveList<Int64>(try raw.listField(33)) } }
+            @inlinable public var ints: PrimitiveList<Int64> { get throws { PrimitiveList<Int64>(try raw.listField(33)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasInts: Bool { !raw.isNull(pointer: 33) }
+            @inlinable public var hasInts: Bool { !raw.isNull(pointer: 33) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -233,9 +233,9 @@ public enum Everything {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 94) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 94) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .none
@@ -261,15 +261,15 @@ public enum Everything {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setNone() {
+            @inlinable public func setNone() {
                 raw.setScalar(UInt16(0), at: 94)
             }
 
-            public var flag: Bool {
+            @inlinable public var flag: Bool {
                 get { raw.bool(atBit: 2, default: true) }
                 nonmutating set {
                     raw.setScalar(UInt16(1), at: 94)
@@ -277,7 +277,7 @@ public enum Everything {
                 }
             }
 
-            public var color: Color {
+            @inlinable public var color: Color {
                 get { Color(rawValue: raw.scalar(at: 108)) }
                 nonmutating set {
                     raw.setScalar(UInt16(2), at: 94)
@@ -286,17 +286,17 @@ public enum Everything {
             }
 
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initInts(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initInts(count: Int) -> ListBuilder {
                 raw.setScalar(UInt16(3), at: 94)
                 return raw.initList(33, elementSize: .eightBytes, count: count)
             }
             /// Deep-copies `value` into this field.
-            public func setInts(_ value: PrimitiveList<Int64>) throws {
+            @inlinable public func setInts(_ value: PrimitiveList<Int64>) throws {
                 raw.setScalar(UInt16(3), at: 94)
                 try raw.setList(33, copying: value.raw)
             }
             /// Allocates the list and fills it from `values`.
-            public func setInts(_ values: [Int64]) {
+            @inlinable public func setInts(_ values: [Int64]) {
                 let list = initInts(count: values.count)
                 for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
             }
@@ -313,13 +313,13 @@ public enum Everything {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                public var b: Text { get throws { try raw.textField(34) } }
+                @inlinable public var b: Text { get throws { try raw.textField(34) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasB: Bool { !raw.isNull(pointer: 34) }
+                @inlinable public var hasB: Bool { !raw.isNull(pointer: 34) }
 
-                public var c: Float { raw.float32(at: 116, defaultBits: 0x3f000000) }
+                @inlinable public var c: Float { raw.float32(at: 116, defaultBits: 0x3f000000) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -333,15 +333,15 @@ public enum Everything {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-                public func setB(_ value: String) {
+                @inlinable public func setB(_ value: String) {
                     raw.setText(34, value)
                 }
 
-                public var c: Float {
+                @inlinable public var c: Float {
                     get { raw.float32(at: 116, defaultBits: 0x3f000000) }
                     nonmutating set {
                         raw.setFloat32(newValue, at: 116, defaultBits: 0x3f000000)
@@ -353,11 +353,11 @@ public enum Everything {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var a: UInt32 { raw.scalar(at: 112, default: 7) }
+            @inlinable public var a: UInt32 { raw.scalar(at: 112, default: 7) }
 
-            public var inner: Everything.Outer.Inner.Reader { Everything.Outer.Inner.Reader(raw) }
+            @inlinable public var inner: Everything.Outer.Inner.Reader { Everything.Outer.Inner.Reader(raw) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -371,232 +371,232 @@ public enum Everything {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var a: UInt32 {
+            @inlinable public var a: UInt32 {
                 get { raw.scalar(at: 112, default: 7) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 112, default: 7)
                 }
             }
 
-            public var inner: Everything.Outer.Inner.Builder { Everything.Outer.Inner.Builder(raw) }
+            @inlinable public var inner: Everything.Outer.Inner.Builder { Everything.Outer.Inner.Builder(raw) }
         }
     }
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var boolField: Bool { raw.bool(atBit: 0) }
+        @inlinable public var boolField: Bool { raw.bool(atBit: 0) }
 
-        public var int8Field: Int8 { raw.scalar(at: 1) }
+        @inlinable public var int8Field: Int8 { raw.scalar(at: 1) }
 
-        public var int16Field: Int16 { raw.scalar(at: 2) }
+        @inlinable public var int16Field: Int16 { raw.scalar(at: 2) }
 
-        public var int32Field: Int32 { raw.scalar(at: 4) }
+        @inlinable public var int32Field: Int32 { raw.scalar(at: 4) }
 
-        public var int64Field: Int64 { raw.scalar(at: 8) }
+        @inlinable public var int64Field: Int64 { raw.scalar(at: 8) }
 
-        public var uint8Field: UInt8 { raw.scalar(at: 16) }
+        @inlinable public var uint8Field: UInt8 { raw.scalar(at: 16) }
 
-        public var uint16Field: UInt16 { raw.scalar(at: 18) }
+        @inlinable public var uint16Field: UInt16 { raw.scalar(at: 18) }
 
-        public var uint32Field: UInt32 { raw.scalar(at: 20) }
+        @inlinable public var uint32Field: UInt32 { raw.scalar(at: 20) }
 
-        public var uint64Field: UInt64 { raw.scalar(at: 24) }
+        @inlinable public var uint64Field: UInt64 { raw.scalar(at: 24) }
 
-        public var float32Field: Float { raw.float32(at: 32) }
+        @inlinable public var float32Field: Float { raw.float32(at: 32) }
 
-        public var float64Field: Double { raw.float64(at: 40) }
+        @inlinable public var float64Field: Double { raw.float64(at: 40) }
 
-        public var textField: Text { get throws { try raw.textField(0) } }
+        @inlinable public var textField: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTextField: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasTextField: Bool { !raw.isNull(pointer: 0) }
 
-        public var dataField: DataView { get throws { try raw.dataField(1) } }
+        @inlinable public var dataField: DataView { get throws { try raw.dataField(1) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDataField: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasDataField: Bool { !raw.isNull(pointer: 1) }
 
-        public var structField: Everything.Reader { get throws { Everything.Reader(try raw.structField(2)) } }
+        @inlinable public var structField: Everything.Reader { get throws { Everything.Reader(try raw.structField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasStructField: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasStructField: Bool { !raw.isNull(pointer: 2) }
 
-        public var enumField: Color { Color(rawValue: raw.scalar(at: 36)) }
+        @inlinable public var enumField: Color { Color(rawValue: raw.scalar(at: 36)) }
 
         /// scalars with defaults (stored XOR default on the wire)
-        public var boolDefault: Bool { raw.bool(atBit: 1, default: true) }
+        @inlinable public var boolDefault: Bool { raw.bool(atBit: 1, default: true) }
 
-        public var int8Default: Int8 { raw.scalar(at: 17, default: -123) }
+        @inlinable public var int8Default: Int8 { raw.scalar(at: 17, default: -123) }
 
-        public var int16Default: Int16 { raw.scalar(at: 38, default: -12345) }
+        @inlinable public var int16Default: Int16 { raw.scalar(at: 38, default: -12345) }
 
-        public var int32Default: Int32 { raw.scalar(at: 48, default: -12345678) }
+        @inlinable public var int32Default: Int32 { raw.scalar(at: 48, default: -12345678) }
 
-        public var int64Default: Int64 { raw.scalar(at: 56, default: -123456789012345) }
+        @inlinable public var int64Default: Int64 { raw.scalar(at: 56, default: -123456789012345) }
 
-        public var uint8Default: UInt8 { raw.scalar(at: 52, default: 234) }
+        @inlinable public var uint8Default: UInt8 { raw.scalar(at: 52, default: 234) }
 
-        public var uint16Default: UInt16 { raw.scalar(at: 54, default: 45678) }
+        @inlinable public var uint16Default: UInt16 { raw.scalar(at: 54, default: 45678) }
 
-        public var uint32Default: UInt32 { raw.scalar(at: 64, default: 3456789012) }
+        @inlinable public var uint32Default: UInt32 { raw.scalar(at: 64, default: 3456789012) }
 
-        public var uint64Default: UInt64 { raw.scalar(at: 72, default: 12345678901234567890) }
+        @inlinable public var uint64Default: UInt64 { raw.scalar(at: 72, default: 12345678901234567890) }
 
-        public var float32Default: Float { raw.float32(at: 68, defaultBits: 0x449a5000) }
+        @inlinable public var float32Default: Float { raw.float32(at: 68, defaultBits: 0x449a5000) }
 
-        public var float64Default: Double { raw.float64(at: 80, defaultBits: 0xa66a71368f0f3047) }
+        @inlinable public var float64Default: Double { raw.float64(at: 80, defaultBits: 0xa66a71368f0f3047) }
 
-        public var textDefault: Text { get throws { try raw.textField(3, default: "foo") } }
+        @inlinable public var textDefault: Text { get throws { try raw.textField(3, default: "foo") } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTextDefault: Bool { !raw.isNull(pointer: 3) }
+        @inlinable public var hasTextDefault: Bool { !raw.isNull(pointer: 3) }
 
-        public var dataDefault: DataView { get throws { try raw.dataField(4, default: [0x62, 0x61, 0x72]) } }
+        @inlinable public var dataDefault: DataView { get throws { try raw.dataField(4, default: [0x62, 0x61, 0x72]) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDataDefault: Bool { !raw.isNull(pointer: 4) }
+        @inlinable public var hasDataDefault: Bool { !raw.isNull(pointer: 4) }
 
-        public var structDefault: Point.Reader { get throws { Point.Reader(try raw.structField(5, default: Everything._defaultStructDefault)) } }
+        @inlinable public var structDefault: Point.Reader { get throws { Point.Reader(try raw.structField(5, default: Everything._defaultStructDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasStructDefault: Bool { !raw.isNull(pointer: 5) }
+        @inlinable public var hasStructDefault: Bool { !raw.isNull(pointer: 5) }
 
-        public var enumDefault: Color { Color(rawValue: raw.scalar(at: 88, default: 2)) }
+        @inlinable public var enumDefault: Color { Color(rawValue: raw.scalar(at: 88, default: 2)) }
 
-        public var nanDefault: Double { raw.float64(at: 96, defaultBits: 0x7ff8000000000000) }
+        @inlinable public var nanDefault: Double { raw.float64(at: 96, defaultBits: 0x7ff8000000000000) }
 
         /// lists of everything
-        public var voidList: VoidList { get throws { VoidList(try raw.listField(6)) } }
+        @inlinable public var voidList: VoidList { get throws { VoidList(try raw.listField(6)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasVoidList: Bool { !raw.isNull(pointer: 6) }
+        @inlinable public var hasVoidList: Bool { !raw.isNull(pointer: 6) }
 
-        public var boolList: BoolList { get throws { BoolList(try raw.listField(7)) } }
+        @inlinable public var boolList: BoolList { get throws { BoolList(try raw.listField(7)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasBoolList: Bool { !raw.isNull(pointer: 7) }
+        @inlinable public var hasBoolList: Bool { !raw.isNull(pointer: 7) }
 
-        public var int8List: PrimitiveList<Int8> { get throws { PrimitiveList<Int8>(try raw.listField(8)) } }
+        @inlinable public var int8List: PrimitiveList<Int8> { get throws { PrimitiveList<Int8>(try raw.listField(8)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInt8List: Bool { !raw.isNull(pointer: 8) }
+        @inlinable public var hasInt8List: Bool { !raw.isNull(pointer: 8) }
 
-        public var int16List: PrimitiveList<Int16> { get throws { PrimitiveList<Int16>(try raw.listField(9)) } }
+        @inlinable public var int16List: PrimitiveList<Int16> { get throws { PrimitiveList<Int16>(try raw.listField(9)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInt16List: Bool { !raw.isNull(pointer: 9) }
+        @inlinable public var hasInt16List: Bool { !raw.isNull(pointer: 9) }
 
-        public var int32List: PrimitiveList<Int32> { get throws { PrimitiveList<Int32>(try raw.listField(10)) } }
+        @inlinable public var int32List: PrimitiveList<Int32> { get throws { PrimitiveList<Int32>(try raw.listField(10)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInt32List: Bool { !raw.isNull(pointer: 10) }
+        @inlinable public var hasInt32List: Bool { !raw.isNull(pointer: 10) }
 
-        public var int64List: PrimitiveList<Int64> { get throws { PrimitiveList<Int64>(try raw.listField(11)) } }
+        @inlinable public var int64List: PrimitiveList<Int64> { get throws { PrimitiveList<Int64>(try raw.listField(11)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInt64List: Bool { !raw.isNull(pointer: 11) }
+        @inlinable public var hasInt64List: Bool { !raw.isNull(pointer: 11) }
 
-        public var uint8List: PrimitiveList<UInt8> { get throws { PrimitiveList<UInt8>(try raw.listField(12)) } }
+        @inlinable public var uint8List: PrimitiveList<UInt8> { get throws { PrimitiveList<UInt8>(try raw.listField(12)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasUint8List: Bool { !raw.isNull(pointer: 12) }
+        @inlinable public var hasUint8List: Bool { !raw.isNull(pointer: 12) }
 
-        public var uint16List: PrimitiveList<UInt16> { get throws { PrimitiveList<UInt16>(try raw.listField(13)) } }
+        @inlinable public var uint16List: PrimitiveList<UInt16> { get throws { PrimitiveList<UInt16>(try raw.listField(13)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasUint16List: Bool { !raw.isNull(pointer: 13) }
+        @inlinable public var hasUint16List: Bool { !raw.isNull(pointer: 13) }
 
-        public var uint32List: PrimitiveList<UInt32> { get throws { PrimitiveList<UInt32>(try raw.listField(14)) } }
+        @inlinable public var uint32List: PrimitiveList<UInt32> { get throws { PrimitiveList<UInt32>(try raw.listField(14)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasUint32List: Bool { !raw.isNull(pointer: 14) }
+        @inlinable public var hasUint32List: Bool { !raw.isNull(pointer: 14) }
 
-        public var uint64List: PrimitiveList<UInt64> { get throws { PrimitiveList<UInt64>(try raw.listField(15)) } }
+        @inlinable public var uint64List: PrimitiveList<UInt64> { get throws { PrimitiveList<UInt64>(try raw.listField(15)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasUint64List: Bool { !raw.isNull(pointer: 15) }
+        @inlinable public var hasUint64List: Bool { !raw.isNull(pointer: 15) }
 
-        public var float32List: PrimitiveList<Float> { get throws { PrimitiveList<Float>(try raw.listField(16)) } }
+        @inlinable public var float32List: PrimitiveList<Float> { get throws { PrimitiveList<Float>(try raw.listField(16)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasFloat32List: Bool { !raw.isNull(pointer: 16) }
+        @inlinable public var hasFloat32List: Bool { !raw.isNull(pointer: 16) }
 
-        public var float64List: PrimitiveList<Double> { get throws { PrimitiveList<Double>(try raw.listField(17)) } }
+        @inlinable public var float64List: PrimitiveList<Double> { get throws { PrimitiveList<Double>(try raw.listField(17)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasFloat64List: Bool { !raw.isNull(pointer: 17) }
+        @inlinable public var hasFloat64List: Bool { !raw.isNull(pointer: 17) }
 
-        public var textList: TextList { get throws { TextList(try raw.listField(18)) } }
+        @inlinable public var textList: TextList { get throws { TextList(try raw.listField(18)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTextList: Bool { !raw.isNull(pointer: 18) }
+        @inlinable public var hasTextList: Bool { !raw.isNull(pointer: 18) }
 
-        public var dataList: DataList { get throws { DataList(try raw.listField(19)) } }
+        @inlinable public var dataList: DataList { get throws { DataList(try raw.listField(19)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDataList: Bool { !raw.isNull(pointer: 19) }
+        @inlinable public var hasDataList: Bool { !raw.isNull(pointer: 19) }
 
-        public var structList: StructList<Point.Reader> { get throws { StructList<Point.Reader>(try raw.listField(20)) } }
+        @inlinable public var structList: StructList<Point.Reader> { get throws { StructList<Point.Reader>(try raw.listField(20)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasStructList: Bool { !raw.isNull(pointer: 20) }
+        @inlinable public var hasStructList: Bool { !raw.isNull(pointer: 20) }
 
-        public var enumList: EnumList<Color> { get throws { EnumList<Color>(try raw.listField(21)) } }
+        @inlinable public var enumList: EnumList<Color> { get throws { EnumList<Color>(try raw.listField(21)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasEnumList: Bool { !raw.isNull(pointer: 21) }
+        @inlinable public var hasEnumList: Bool { !raw.isNull(pointer: 21) }
 
-        public var listList: ListList<PrimitiveList<Int32>> { get throws { ListList<PrimitiveList<Int32>>(try raw.listField(22)) } }
+        @inlinable public var listList: ListList<PrimitiveList<Int32>> { get throws { ListList<PrimitiveList<Int32>>(try raw.listField(22)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasListList: Bool { !raw.isNull(pointer: 22) }
+        @inlinable public var hasListList: Bool { !raw.isNull(pointer: 22) }
 
-        public var textListList: ListList<TextList> { get throws { ListList<TextList>(try raw.listField(23)) } }
+        @inlinable public var textListList: ListList<TextList> { get throws { ListList<TextList>(try raw.listField(23)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTextListList: Bool { !raw.isNull(pointer: 23) }
+        @inlinable public var hasTextListList: Bool { !raw.isNull(pointer: 23) }
 
-        public var structListList: ListList<StructList<Point.Reader>> { get throws { ListList<StructList<Point.Reader>>(try raw.listField(24)) } }
+        @inlinable public var structListList: ListList<StructList<Point.Reader>> { get throws { ListList<StructList<Point.Reader>>(try raw.listField(24)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasStructListList: Bool { !raw.isNull(pointer: 24) }
+        @inlinable public var hasStructListList: Bool { !raw.isNull(pointer: 24) }
 
-        public var deepList: ListList<ListList<PrimitiveList<Int8>>> { get throws { ListList<ListList<PrimitiveList<Int8>>>(try raw.listField(25)) } }
+        @inlinable public var deepList: ListList<ListList<PrimitiveList<Int8>>> { get throws { ListList<ListList<PrimitiveList<Int8>>>(try raw.listField(25)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDeepList: Bool { !raw.isNull(pointer: 25) }
+        @inlinable public var hasDeepList: Bool { !raw.isNull(pointer: 25) }
 
-        public var int32ListDefault: PrimitiveList<Int32> { get throws { PrimitiveList<Int32>(try raw.listField(26, default: Everything._defaultInt32ListDefault)) } }
+        @inlinable public var int32ListDefault: PrimitiveList<Int32> { get throws { PrimitiveList<Int32>(try raw.listField(26, default: Everything._defaultInt32ListDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInt32ListDefault: Bool { !raw.isNull(pointer: 26) }
+        @inlinable public var hasInt32ListDefault: Bool { !raw.isNull(pointer: 26) }
 
-        public var textListDefault: TextList { get throws { TextList(try raw.listField(27, default: Everything._defaultTextListDefault)) } }
+        @inlinable public var textListDefault: TextList { get throws { TextList(try raw.listField(27, default: Everything._defaultTextListDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTextListDefault: Bool { !raw.isNull(pointer: 27) }
+        @inlinable public var hasTextListDefault: Bool { !raw.isNull(pointer: 27) }
 
-        public var structListDefault: StructList<Point.Reader> { get throws { StructList<Point.Reader>(try raw.listField(28, default: Everything._defaultStructListDefault)) } }
+        @inlinable public var structListDefault: StructList<Point.Reader> { get throws { StructList<Point.Reader>(try raw.listField(28, default: Everything._defaultStructListDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasStructListDefault: Bool { !raw.isNull(pointer: 28) }
+        @inlinable public var hasStructListDefault: Bool { !raw.isNull(pointer: 28) }
 
-        public var boolListDefault: BoolList { get throws { BoolList(try raw.listField(29, default: Everything._defaultBoolListDefault)) } }
+        @inlinable public var boolListDefault: BoolList { get throws { BoolList(try raw.listField(29, default: Everything._defaultBoolListDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasBoolListDefault: Bool { !raw.isNull(pointer: 29) }
+        @inlinable public var hasBoolListDefault: Bool { !raw.isNull(pointer: 29) }
 
-        public var anyPointerField: AnyPointerReader { raw.anyPointerField(30) }
-        public var hasAnyPointerField: Bool { !raw.isNull(pointer: 30) }
+        @inlinable public var anyPointerField: AnyPointerReader { raw.anyPointerField(30) }
+        @inlinable public var hasAnyPointerField: Bool { !raw.isNull(pointer: 30) }
 
-        public var level: Level { Level(rawValue: raw.scalar(at: 90, default: 2)) }
+        @inlinable public var level: Level { Level(rawValue: raw.scalar(at: 90, default: 2)) }
 
-        public var point: Point.Reader { get throws { Point.Reader(try raw.structField(31)) } }
+        @inlinable public var point: Point.Reader { get throws { Point.Reader(try raw.structField(31)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasPoint: Bool { !raw.isNull(pointer: 31) }
+        @inlinable public var hasPoint: Bool { !raw.isNull(pointer: 31) }
 
-        public var number: Int32 { raw.scalar(at: 104) }
+        @inlinable public var number: Int32 { raw.scalar(at: 104) }
 
-        public var word: Text { get throws { try raw.textField(32) } }
+        @inlinable public var word: Text { get throws { try raw.textField(32) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasWord: Bool { !raw.isNull(pointer: 32) }
+        @inlinable public var hasWord: Bool { !raw.isNull(pointer: 32) }
 
-        public var nested: Point.Reader { get throws { Point.Reader(try raw.structField(32)) } }
+        @inlinable public var nested: Point.Reader { get throws { Point.Reader(try raw.structField(32)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasNested: Bool { !raw.isNull(pointer: 32) }
+        @inlinable public var hasNested: Bool { !raw.isNull(pointer: 32) }
 
-        public var pair: Everything.Pair.Reader { Everything.Pair.Reader(raw) }
+        @inlinable public var pair: Everything.Pair.Reader { Everything.Pair.Reader(raw) }
 
         /// A named union.
-        public var choice: Everything.Choice.Reader { Everything.Choice.Reader(raw) }
+        @inlinable public var choice: Everything.Choice.Reader { Everything.Choice.Reader(raw) }
 
         /// A group with a nested group.
-        public var outer: Everything.Outer.Reader { Everything.Outer.Reader(raw) }
+        @inlinable public var outer: Everything.Outer.Reader { Everything.Outer.Reader(raw) }
 
-        public var inner: Everything.Inner.Reader { get throws { Everything.Inner.Reader(try raw.structField(35)) } }
+        @inlinable public var inner: Everything.Inner.Reader { get throws { Everything.Inner.Reader(try raw.structField(35)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInner: Bool { !raw.isNull(pointer: 35) }
+        @inlinable public var hasInner: Bool { !raw.isNull(pointer: 35) }
 
-        public var innerDefault: Everything.Inner.Reader { get throws { Everything.Inner.Reader(try raw.structField(36, default: Everything._defaultInnerDefault)) } }
+        @inlinable public var innerDefault: Everything.Inner.Reader { get throws { Everything.Inner.Reader(try raw.structField(36, default: Everything._defaultInnerDefault)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasInnerDefault: Bool { !raw.isNull(pointer: 36) }
+        @inlinable public var hasInnerDefault: Bool { !raw.isNull(pointer: 36) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -608,9 +608,9 @@ public enum Everything {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 92) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 92) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .empty
@@ -700,109 +700,109 @@ public enum Everything {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Everything.dataWordCount }
-        public static var pointerCount: Int { Everything.pointerCount }
+        @inlinable public static var dataWordCount: Int { Everything.dataWordCount }
+        @inlinable public static var pointerCount: Int { Everything.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public var boolField: Bool {
+        @inlinable public var boolField: Bool {
             get { raw.bool(atBit: 0) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 0)
             }
         }
 
-        public var int8Field: Int8 {
+        @inlinable public var int8Field: Int8 {
             get { raw.scalar(at: 1) }
             nonmutating set {
                 raw.setScalar(newValue, at: 1)
             }
         }
 
-        public var int16Field: Int16 {
+        @inlinable public var int16Field: Int16 {
             get { raw.scalar(at: 2) }
             nonmutating set {
                 raw.setScalar(newValue, at: 2)
             }
         }
 
-        public var int32Field: Int32 {
+        @inlinable public var int32Field: Int32 {
             get { raw.scalar(at: 4) }
             nonmutating set {
                 raw.setScalar(newValue, at: 4)
             }
         }
 
-        public var int64Field: Int64 {
+        @inlinable public var int64Field: Int64 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(newValue, at: 8)
             }
         }
 
-        public var uint8Field: UInt8 {
+        @inlinable public var uint8Field: UInt8 {
             get { raw.scalar(at: 16) }
             nonmutating set {
                 raw.setScalar(newValue, at: 16)
             }
         }
 
-        public var uint16Field: UInt16 {
+        @inlinable public var uint16Field: UInt16 {
             get { raw.scalar(at: 18) }
             nonmutating set {
                 raw.setScalar(newValue, at: 18)
             }
         }
 
-        public var uint32Field: UInt32 {
+        @inlinable public var uint32Field: UInt32 {
             get { raw.scalar(at: 20) }
             nonmutating set {
                 raw.setScalar(newValue, at: 20)
             }
         }
 
-        public var uint64Field: UInt64 {
+        @inlinable public var uint64Field: UInt64 {
             get { raw.scalar(at: 24) }
             nonmutating set {
                 raw.setScalar(newValue, at: 24)
             }
         }
 
-        public var float32Field: Float {
+        @inlinable public var float32Field: Float {
             get { raw.float32(at: 32) }
             nonmutating set {
                 raw.setFloat32(newValue, at: 32)
             }
         }
 
-        public var float64Field: Double {
+        @inlinable public var float64Field: Double {
             get { raw.float64(at: 40) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 40)
             }
         }
 
-        public func setTextField(_ value: String) {
+        @inlinable public func setTextField(_ value: String) {
             raw.setText(0, value)
         }
 
-        public func setDataField(_ value: [UInt8]) {
+        @inlinable public func setDataField(_ value: [UInt8]) {
             raw.setData(1, value)
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var structField: Everything.Builder { Everything.Builder(raw.getStruct(2, dataWords: Everything.dataWordCount, pointerCount: Everything.pointerCount)) }
-        @discardableResult public func initStructField() -> Everything.Builder {
+        @inlinable public var structField: Everything.Builder { Everything.Builder(raw.getStruct(2, dataWords: Everything.dataWordCount, pointerCount: Everything.pointerCount)) }
+        @inlinable @discardableResult public func initStructField() -> Everything.Builder {
             return Everything.Builder(raw.initStruct(2, dataWords: Everything.dataWordCount, pointerCount: Everything.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setStructField(_ value: Everything.Reader) throws {
+        @inlinable public func setStructField(_ value: Everything.Reader) throws {
             try raw.setStruct(2, copying: value.raw)
         }
 
-        public var enumField: Color {
+        @inlinable public var enumField: Color {
             get { Color(rawValue: raw.scalar(at: 36)) }
             nonmutating set {
                 raw.setScalar(newValue.rawValue, at: 36)
@@ -810,107 +810,107 @@ public enum Everything {
         }
 
         /// scalars with defaults (stored XOR default on the wire)
-        public var boolDefault: Bool {
+        @inlinable public var boolDefault: Bool {
             get { raw.bool(atBit: 1, default: true) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 1, default: true)
             }
         }
 
-        public var int8Default: Int8 {
+        @inlinable public var int8Default: Int8 {
             get { raw.scalar(at: 17, default: -123) }
             nonmutating set {
                 raw.setScalar(newValue, at: 17, default: -123)
             }
         }
 
-        public var int16Default: Int16 {
+        @inlinable public var int16Default: Int16 {
             get { raw.scalar(at: 38, default: -12345) }
             nonmutating set {
                 raw.setScalar(newValue, at: 38, default: -12345)
             }
         }
 
-        public var int32Default: Int32 {
+        @inlinable public var int32Default: Int32 {
             get { raw.scalar(at: 48, default: -12345678) }
             nonmutating set {
                 raw.setScalar(newValue, at: 48, default: -12345678)
             }
         }
 
-        public var int64Default: Int64 {
+        @inlinable public var int64Default: Int64 {
             get { raw.scalar(at: 56, default: -123456789012345) }
             nonmutating set {
                 raw.setScalar(newValue, at: 56, default: -123456789012345)
             }
         }
 
-        public var uint8Default: UInt8 {
+        @inlinable public var uint8Default: UInt8 {
             get { raw.scalar(at: 52, default: 234) }
             nonmutating set {
                 raw.setScalar(newValue, at: 52, default: 234)
             }
         }
 
-        public var uint16Default: UInt16 {
+        @inlinable public var uint16Default: UInt16 {
             get { raw.scalar(at: 54, default: 45678) }
             nonmutating set {
                 raw.setScalar(newValue, at: 54, default: 45678)
             }
         }
 
-        public var uint32Default: UInt32 {
+        @inlinable public var uint32Default: UInt32 {
             get { raw.scalar(at: 64, default: 3456789012) }
             nonmutating set {
                 raw.setScalar(newValue, at: 64, default: 3456789012)
             }
         }
 
-        public var uint64Default: UInt64 {
+        @inlinable public var uint64Default: UInt64 {
             get { raw.scalar(at: 72, default: 12345678901234567890) }
             nonmutating set {
                 raw.setScalar(newValue, at: 72, default: 12345678901234567890)
             }
         }
 
-        public var float32Default: Float {
+        @inlinable public var float32Default: Float {
             get { raw.float32(at: 68, defaultBits: 0x449a5000) }
             nonmutating set {
                 raw.setFloat32(newValue, at: 68, defaultBits: 0x449a5000)
             }
         }
 
-        public var float64Default: Double {
+        @inlinable public var float64Default: Double {
             get { raw.float64(at: 80, defaultBits: 0xa66a71368f0f3047) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 80, defaultBits: 0xa66a71368f0f3047)
             }
         }
 
-        public func setTextDefault(_ value: String) {
+        @inlinable public func setTextDefault(_ value: String) {
             raw.setText(3, value)
         }
 
-        public func setDataDefault(_ value: [UInt8]) {
+        @inlinable public func setDataDefault(_ value: [UInt8]) {
             raw.setData(4, value)
         }
 
-        @discardableResult public func initStructDefault() -> Point.Builder {
+        @inlinable @discardableResult public func initStructDefault() -> Point.Builder {
             return Point.Builder(raw.initStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setStructDefault(_ value: Point.Reader) throws {
+        @inlinable public func setStructDefault(_ value: Point.Reader) throws {
             try raw.setStruct(5, copying: value.raw)
         }
 
-        public var enumDefault: Color {
+        @inlinable public var enumDefault: Color {
             get { Color(rawValue: raw.scalar(at: 88, default: 2)) }
             nonmutating set {
                 raw.setScalar(newValue.rawValue, at: 88, default: 2)
             }
         }
 
-        public var nanDefault: Double {
+        @inlinable public var nanDefault: Double {
             get { raw.float64(at: 96, defaultBits: 0x7ff8000000000000) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 96, defaultBits: 0x7ff8000000000000)
@@ -919,312 +919,312 @@ public enum Everything {
 
         /// lists of everything
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initVoidList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initVoidList(count: Int) -> ListBuilder {
             return raw.initList(6, elementSize: .void, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setVoidList(_ value: VoidList) throws {
+        @inlinable public func setVoidList(_ value: VoidList) throws {
             try raw.setList(6, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initBoolList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initBoolList(count: Int) -> ListBuilder {
             return raw.initList(7, elementSize: .bit, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setBoolList(_ value: BoolList) throws {
+        @inlinable public func setBoolList(_ value: BoolList) throws {
             try raw.setList(7, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setBoolList(_ values: [Bool]) {
+        @inlinable public func setBoolList(_ values: [Bool]) {
             let list = initBoolList(count: values.count)
             for (i, v) in values.enumerated() { list.setBool(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initInt8List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initInt8List(count: Int) -> ListBuilder {
             return raw.initList(8, elementSize: .byte, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setInt8List(_ value: PrimitiveList<Int8>) throws {
+        @inlinable public func setInt8List(_ value: PrimitiveList<Int8>) throws {
             try raw.setList(8, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setInt8List(_ values: [Int8]) {
+        @inlinable public func setInt8List(_ values: [Int8]) {
             let list = initInt8List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initInt16List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initInt16List(count: Int) -> ListBuilder {
             return raw.initList(9, elementSize: .twoBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setInt16List(_ value: PrimitiveList<Int16>) throws {
+        @inlinable public func setInt16List(_ value: PrimitiveList<Int16>) throws {
             try raw.setList(9, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setInt16List(_ values: [Int16]) {
+        @inlinable public func setInt16List(_ values: [Int16]) {
             let list = initInt16List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initInt32List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initInt32List(count: Int) -> ListBuilder {
             return raw.initList(10, elementSize: .fourBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setInt32List(_ value: PrimitiveList<Int32>) throws {
+        @inlinable public func setInt32List(_ value: PrimitiveList<Int32>) throws {
             try raw.setList(10, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setInt32List(_ values: [Int32]) {
+        @inlinable public func setInt32List(_ values: [Int32]) {
             let list = initInt32List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initInt64List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initInt64List(count: Int) -> ListBuilder {
             return raw.initList(11, elementSize: .eightBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setInt64List(_ value: PrimitiveList<Int64>) throws {
+        @inlinable public func setInt64List(_ value: PrimitiveList<Int64>) throws {
             try raw.setList(11, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setInt64List(_ values: [Int64]) {
+        @inlinable public func setInt64List(_ values: [Int64]) {
             let list = initInt64List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initUint8List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initUint8List(count: Int) -> ListBuilder {
             return raw.initList(12, elementSize: .byte, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setUint8List(_ value: PrimitiveList<UInt8>) throws {
+        @inlinable public func setUint8List(_ value: PrimitiveList<UInt8>) throws {
             try raw.setList(12, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setUint8List(_ values: [UInt8]) {
+        @inlinable public func setUint8List(_ values: [UInt8]) {
             let list = initUint8List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initUint16List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initUint16List(count: Int) -> ListBuilder {
             return raw.initList(13, elementSize: .twoBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setUint16List(_ value: PrimitiveList<UInt16>) throws {
+        @inlinable public func setUint16List(_ value: PrimitiveList<UInt16>) throws {
             try raw.setList(13, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setUint16List(_ values: [UInt16]) {
+        @inlinable public func setUint16List(_ values: [UInt16]) {
             let list = initUint16List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initUint32List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initUint32List(count: Int) -> ListBuilder {
             return raw.initList(14, elementSize: .fourBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setUint32List(_ value: PrimitiveList<UInt32>) throws {
+        @inlinable public func setUint32List(_ value: PrimitiveList<UInt32>) throws {
             try raw.setList(14, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setUint32List(_ values: [UInt32]) {
+        @inlinable public func setUint32List(_ values: [UInt32]) {
             let list = initUint32List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initUint64List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initUint64List(count: Int) -> ListBuilder {
             return raw.initList(15, elementSize: .eightBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setUint64List(_ value: PrimitiveList<UInt64>) throws {
+        @inlinable public func setUint64List(_ value: PrimitiveList<UInt64>) throws {
             try raw.setList(15, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setUint64List(_ values: [UInt64]) {
+        @inlinable public func setUint64List(_ values: [UInt64]) {
             let list = initUint64List(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initFloat32List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initFloat32List(count: Int) -> ListBuilder {
             return raw.initList(16, elementSize: .fourBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setFloat32List(_ value: PrimitiveList<Float>) throws {
+        @inlinable public func setFloat32List(_ value: PrimitiveList<Float>) throws {
             try raw.setList(16, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setFloat32List(_ values: [Float]) {
+        @inlinable public func setFloat32List(_ values: [Float]) {
             let list = initFloat32List(count: values.count)
             for (i, v) in values.enumerated() { list.setFloat32(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initFloat64List(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initFloat64List(count: Int) -> ListBuilder {
             return raw.initList(17, elementSize: .eightBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setFloat64List(_ value: PrimitiveList<Double>) throws {
+        @inlinable public func setFloat64List(_ value: PrimitiveList<Double>) throws {
             try raw.setList(17, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setFloat64List(_ values: [Double]) {
+        @inlinable public func setFloat64List(_ values: [Double]) {
             let list = initFloat64List(count: values.count)
             for (i, v) in values.enumerated() { list.setFloat64(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initTextList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initTextList(count: Int) -> ListBuilder {
             return raw.initList(18, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setTextList(_ value: TextList) throws {
+        @inlinable public func setTextList(_ value: TextList) throws {
             try raw.setList(18, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setTextList(_ values: [String]) {
+        @inlinable public func setTextList(_ values: [String]) {
             let list = initTextList(count: values.count)
             for (i, v) in values.enumerated() { list.setText(at: i, v) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initDataList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initDataList(count: Int) -> ListBuilder {
             return raw.initList(19, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setDataList(_ value: DataList) throws {
+        @inlinable public func setDataList(_ value: DataList) throws {
             try raw.setList(19, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setDataList(_ values: [[UInt8]]) {
+        @inlinable public func setDataList(_ values: [[UInt8]]) {
             let list = initDataList(count: values.count)
             for (i, v) in values.enumerated() { list.setData(at: i, v) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initStructList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initStructList(count: Int) -> ListBuilder {
             return raw.initStructList(20, count: count, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setStructList(_ value: StructList<Point.Reader>) throws {
+        @inlinable public func setStructList(_ value: StructList<Point.Reader>) throws {
             try raw.setList(20, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initEnumList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initEnumList(count: Int) -> ListBuilder {
             return raw.initList(21, elementSize: .twoBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setEnumList(_ value: EnumList<Color>) throws {
+        @inlinable public func setEnumList(_ value: EnumList<Color>) throws {
             try raw.setList(21, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setEnumList(_ values: [Color]) {
+        @inlinable public func setEnumList(_ values: [Color]) {
             let list = initEnumList(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v.rawValue, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initListList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initListList(count: Int) -> ListBuilder {
             return raw.initList(22, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setListList(_ value: ListList<PrimitiveList<Int32>>) throws {
+        @inlinable public func setListList(_ value: ListList<PrimitiveList<Int32>>) throws {
             try raw.setList(22, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initTextListList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initTextListList(count: Int) -> ListBuilder {
             return raw.initList(23, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setTextListList(_ value: ListList<TextList>) throws {
+        @inlinable public func setTextListList(_ value: ListList<TextList>) throws {
             try raw.setList(23, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initStructListList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initStructListList(count: Int) -> ListBuilder {
             return raw.initList(24, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setStructListList(_ value: ListList<StructList<Point.Reader>>) throws {
+        @inlinable public func setStructListList(_ value: ListList<StructList<Point.Reader>>) throws {
             try raw.setList(24, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initDeepList(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initDeepList(count: Int) -> ListBuilder {
             return raw.initList(25, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setDeepList(_ value: ListList<ListList<PrimitiveList<Int8>>>) throws {
+        @inlinable public func setDeepList(_ value: ListList<ListList<PrimitiveList<Int8>>>) throws {
             try raw.setList(25, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initInt32ListDefault(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initInt32ListDefault(count: Int) -> ListBuilder {
             return raw.initList(26, elementSize: .fourBytes, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setInt32ListDefault(_ value: PrimitiveList<Int32>) throws {
+        @inlinable public func setInt32ListDefault(_ value: PrimitiveList<Int32>) throws {
             try raw.setList(26, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setInt32ListDefault(_ values: [Int32]) {
+        @inlinable public func setInt32ListDefault(_ values: [Int32]) {
             let list = initInt32ListDefault(count: values.count)
             for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initTextListDefault(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initTextListDefault(count: Int) -> ListBuilder {
             return raw.initList(27, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setTextListDefault(_ value: TextList) throws {
+        @inlinable public func setTextListDefault(_ value: TextList) throws {
             try raw.setList(27, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setTextListDefault(_ values: [String]) {
+        @inlinable public func setTextListDefault(_ values: [String]) {
             let list = initTextListDefault(count: values.count)
             for (i, v) in values.enumerated() { list.setText(at: i, v) }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initStructListDefault(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initStructListDefault(count: Int) -> ListBuilder {
             return raw.initStructList(28, count: count, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setStructListDefault(_ value: StructList<Point.Reader>) throws {
+        @inlinable public func setStructListDefault(_ value: StructList<Point.Reader>) throws {
             try raw.setList(28, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initBoolListDefault(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initBoolListDefault(count: Int) -> ListBuilder {
             return raw.initList(29, elementSize: .bit, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setBoolListDefault(_ value: BoolList) throws {
+        @inlinable public func setBoolListDefault(_ value: BoolList) throws {
             try raw.setList(29, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setBoolListDefault(_ values: [Bool]) {
+        @inlinable public func setBoolListDefault(_ values: [Bool]) {
             let list = initBoolListDefault(count: values.count)
             for (i, v) in values.enumerated() { list.setBool(v, at: i) }
         }
 
         /// Deep-copies `value` into this field.
-        public func setAnyPointerField(_ value: AnyPointerReader) throws {
+        @inlinable public func setAnyPointerField(_ value: AnyPointerReader) throws {
             try raw.setAnyPointer(30, copying: value)
         }
 
-        public var level: Level {
+        @inlinable public var level: Level {
             get { Level(rawValue: raw.scalar(at: 90, default: 2)) }
             nonmutating set {
                 raw.setScalar(newValue.rawValue, at: 90, default: 2)
@@ -1232,20 +1232,20 @@ public enum Everything {
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var point: Point.Builder { Point.Builder(raw.getStruct(31, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
-        @discardableResult public func initPoint() -> Point.Builder {
+        @inlinable public var point: Point.Builder { Point.Builder(raw.getStruct(31, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
+        @inlinable @discardableResult public func initPoint() -> Point.Builder {
             return Point.Builder(raw.initStruct(31, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setPoint(_ value: Point.Reader) throws {
+        @inlinable public func setPoint(_ value: Point.Reader) throws {
             try raw.setStruct(31, copying: value.raw)
         }
 
-        public func setEmpty() {
+        @inlinable public func setEmpty() {
             raw.setScalar(UInt16(0), at: 92)
         }
 
-        public var number: Int32 {
+        @inlinable public var number: Int32 {
             get { raw.scalar(at: 104) }
             nonmutating set {
                 raw.setScalar(UInt16(1), at: 92)
@@ -1253,23 +1253,23 @@ public enum Everything {
             }
         }
 
-        public func setWord(_ value: String) {
+        @inlinable public func setWord(_ value: String) {
             raw.setScalar(UInt16(2), at: 92)
             raw.setText(32, value)
         }
 
-        @discardableResult public func initNested() -> Point.Builder {
+        @inlinable @discardableResult public func initNested() -> Point.Builder {
             raw.setScalar(UInt16(3), at: 92)
             return Point.Builder(raw.initStruct(32, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setNested(_ value: Point.Reader) throws {
+        @inlinable public func setNested(_ value: Point.Reader) throws {
             raw.setScalar(UInt16(3), at: 92)
             try raw.setStruct(32, copying: value.raw)
         }
 
         /// Selects this union member and clears the group's fields.
-        @discardableResult public func initPair() -> Everything.Pair.Builder {
+        @inlinable @discardableResult public func initPair() -> Everything.Pair.Builder {
             raw.setScalar(UInt16(4), at: 92)
             raw.setScalar(Int16(0), at: 104)
             raw.clearPointer(32)
@@ -1277,26 +1277,26 @@ public enum Everything {
         }
 
         /// A named union.
-        public var choice: Everything.Choice.Builder { Everything.Choice.Builder(raw) }
+        @inlinable public var choice: Everything.Choice.Builder { Everything.Choice.Builder(raw) }
 
         /// A group with a nested group.
-        public var outer: Everything.Outer.Builder { Everything.Outer.Builder(raw) }
+        @inlinable public var outer: Everything.Outer.Builder { Everything.Outer.Builder(raw) }
 
         /// The struct in this field, created (zeroed) when null.
-        public var inner: Everything.Inner.Builder { Everything.Inner.Builder(raw.getStruct(35, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount)) }
-        @discardableResult public func initInner() -> Everything.Inner.Builder {
+        @inlinable public var inner: Everything.Inner.Builder { Everything.Inner.Builder(raw.getStruct(35, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount)) }
+        @inlinable @discardableResult public func initInner() -> Everything.Inner.Builder {
             return Everything.Inner.Builder(raw.initStruct(35, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setInner(_ value: Everything.Inner.Reader) throws {
+        @inlinable public func setInner(_ value: Everything.Inner.Reader) throws {
             try raw.setStruct(35, copying: value.raw)
         }
 
-        @discardableResult public func initInnerDefault() -> Everything.Inner.Builder {
+        @inlinable @discardableResult public func initInnerDefault() -> Everything.Inner.Builder {
             return Everything.Inner.Builder(raw.initStruct(36, dataWords: Everything.Inner.dataWordCount, pointerCount: Everything.Inner.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setInnerDefault(_ value: Everything.Inner.Reader) throws {
+        @inlinable public func setInnerDefault(_ value: Everything.Inner.Reader) throws {
             try raw.setStruct(36, copying: value.raw)
         }
     }
@@ -1319,9 +1319,9 @@ public enum Keywords {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var self_: Int32 { raw.scalar(at: 0) }
+            @inlinable public var self_: Int32 { raw.scalar(at: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1333,14 +1333,14 @@ public enum Keywords {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Keywords.Type_.dataWordCount }
-            public static var pointerCount: Int { Keywords.Type_.pointerCount }
+            @inlinable public static var dataWordCount: Int { Keywords.Type_.dataWordCount }
+            @inlinable public static var pointerCount: Int { Keywords.Type_.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var self_: Int32 {
+            @inlinable public var self_: Int32 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -1358,11 +1358,11 @@ public enum Keywords {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var builder: Text { get throws { try raw.textField(0) } }
+            @inlinable public var builder: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasBuilder: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasBuilder: Bool { !raw.isNull(pointer: 0) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -1374,14 +1374,14 @@ public enum Keywords {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Keywords.Reader_.dataWordCount }
-            public static var pointerCount: Int { Keywords.Reader_.pointerCount }
+            @inlinable public static var dataWordCount: Int { Keywords.Reader_.dataWordCount }
+            @inlinable public static var pointerCount: Int { Keywords.Reader_.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setBuilder(_ value: String) {
+            @inlinable public func setBuilder(_ value: String) {
                 raw.setText(0, value)
             }
         }
@@ -1390,59 +1390,59 @@ public enum Keywords {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var `struct`: Int32 { raw.scalar(at: 0) }
+        @inlinable public var `struct`: Int32 { raw.scalar(at: 0) }
 
-        public var `enum`: Text { get throws { try raw.textField(0) } }
+        @inlinable public var `enum`: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasEnum: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasEnum: Bool { !raw.isNull(pointer: 0) }
 
-        public var `class`: Bool { raw.bool(atBit: 32) }
+        @inlinable public var `class`: Bool { raw.bool(atBit: 32) }
 
-        public var self_: UInt8 { raw.scalar(at: 5) }
+        @inlinable public var self_: UInt8 { raw.scalar(at: 5) }
 
-        public var init_: Int16 { raw.scalar(at: 6) }
+        @inlinable public var init_: Int16 { raw.scalar(at: 6) }
 
-        public var raw_: UInt16 { raw.scalar(at: 8) }
+        @inlinable public var raw_: UInt16 { raw.scalar(at: 8) }
 
-        public var which_: Int8 { raw.scalar(at: 10) }
+        @inlinable public var which_: Int8 { raw.scalar(at: 10) }
 
-        public var `return`: Text { get throws { try raw.textField(1) } }
+        @inlinable public var `return`: Text { get throws { try raw.textField(1) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasReturn: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasReturn: Bool { !raw.isNull(pointer: 1) }
 
-        public var `in`: Float { raw.float32(at: 12) }
+        @inlinable public var `in`: Float { raw.float32(at: 12) }
 
-        public var `is`: Bool { raw.bool(atBit: 33) }
+        @inlinable public var `is`: Bool { raw.bool(atBit: 33) }
 
-        public var description_: Text { get throws { try raw.textField(2) } }
+        @inlinable public var description_: Text { get throws { try raw.textField(2) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDescription: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasDescription: Bool { !raw.isNull(pointer: 2) }
 
-        public var name: Text { get throws { try raw.textField(3) } }
+        @inlinable public var name: Text { get throws { try raw.textField(3) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasName_: Bool { !raw.isNull(pointer: 3) }
+        @inlinable public var hasName_: Bool { !raw.isNull(pointer: 3) }
 
-        public var hasName: Bool { raw.bool(atBit: 34) }
+        @inlinable public var hasName: Bool { raw.bool(atBit: 34) }
 
-        public var setName: Bool { raw.bool(atBit: 35) }
+        @inlinable public var setName: Bool { raw.bool(atBit: 35) }
 
-        public var type: Keywords.Type_.Reader { get throws { Keywords.Type_.Reader(try raw.structField(4)) } }
+        @inlinable public var type: Keywords.Type_.Reader { get throws { Keywords.Type_.Reader(try raw.structField(4)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasType: Bool { !raw.isNull(pointer: 4) }
+        @inlinable public var hasType: Bool { !raw.isNull(pointer: 4) }
 
-        public var `default`: Color { Color(rawValue: raw.scalar(at: 16, default: 3)) }
+        @inlinable public var `default`: Color { Color(rawValue: raw.scalar(at: 16, default: 3)) }
 
-        public var unknown_: Int32 { raw.scalar(at: 20) }
+        @inlinable public var unknown_: Int32 { raw.scalar(at: 20) }
 
-        public var discriminant_: Text { get throws { try raw.textField(5) } }
+        @inlinable public var discriminant_: Text { get throws { try raw.textField(5) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasDiscriminant: Bool { !raw.isNull(pointer: 5) }
+        @inlinable public var hasDiscriminant: Bool { !raw.isNull(pointer: 5) }
 
-        public var reader: Keywords.Reader_.Reader { get throws { Keywords.Reader_.Reader(try raw.structField(6)) } }
+        @inlinable public var reader: Keywords.Reader_.Reader { get throws { Keywords.Reader_.Reader(try raw.structField(6)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasReader: Bool { !raw.isNull(pointer: 6) }
+        @inlinable public var hasReader: Bool { !raw.isNull(pointer: 6) }
 
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
@@ -1452,9 +1452,9 @@ public enum Keywords {
             case unknown(UInt16)
         }
         /// The raw union discriminant.
-        public var discriminant: UInt16 { raw.scalar(at: 18) }
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 18) }
         /// Reads the active member (pointer members may throw on malformed input).
-        public func which() throws -> Which {
+        @inlinable public func which() throws -> Which {
             let d = discriminant
             switch d {
             case 0: return .`protocol`
@@ -1494,93 +1494,93 @@ public enum Keywords {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Keywords.dataWordCount }
-        public static var pointerCount: Int { Keywords.pointerCount }
+        @inlinable public static var dataWordCount: Int { Keywords.dataWordCount }
+        @inlinable public static var pointerCount: Int { Keywords.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public var `struct`: Int32 {
+        @inlinable public var `struct`: Int32 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
             }
         }
 
-        public func setEnum(_ value: String) {
+        @inlinable public func setEnum(_ value: String) {
             raw.setText(0, value)
         }
 
-        public var `class`: Bool {
+        @inlinable public var `class`: Bool {
             get { raw.bool(atBit: 32) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 32)
             }
         }
 
-        public var self_: UInt8 {
+        @inlinable public var self_: UInt8 {
             get { raw.scalar(at: 5) }
             nonmutating set {
                 raw.setScalar(newValue, at: 5)
             }
         }
 
-        public var init_: Int16 {
+        @inlinable public var init_: Int16 {
             get { raw.scalar(at: 6) }
             nonmutating set {
                 raw.setScalar(newValue, at: 6)
             }
         }
 
-        public var raw_: UInt16 {
+        @inlinable public var raw_: UInt16 {
             get { raw.scalar(at: 8) }
             nonmutating set {
                 raw.setScalar(newValue, at: 8)
             }
         }
 
-        public var which_: Int8 {
+        @inlinable public var which_: Int8 {
             get { raw.scalar(at: 10) }
             nonmutating set {
                 raw.setScalar(newValue, at: 10)
             }
         }
 
-        public func setReturn(_ value: String) {
+        @inlinable public func setReturn(_ value: String) {
             raw.setText(1, value)
         }
 
-        public var `in`: Float {
+        @inlinable public var `in`: Float {
             get { raw.float32(at: 12) }
             nonmutating set {
                 raw.setFloat32(newValue, at: 12)
             }
         }
 
-        public var `is`: Bool {
+        @inlinable public var `is`: Bool {
             get { raw.bool(atBit: 33) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 33)
             }
         }
 
-        public func setDescription(_ value: String) {
+        @inlinable public func setDescription(_ value: String) {
             raw.setText(2, value)
         }
 
-        public func setName_(_ value: String) {
+        @inlinable public func setName_(_ value: String) {
             raw.setText(3, value)
         }
 
-        public var hasName: Bool {
+        @inlinable public var hasName: Bool {
             get { raw.bool(atBit: 34) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 34)
             }
         }
 
-        public var setName: Bool {
+        @inlinable public var setName: Bool {
             get { raw.bool(atBit: 35) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 35)
@@ -1588,27 +1588,27 @@ public enum Keywords {
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var type: Keywords.Type_.Builder { Keywords.Type_.Builder(raw.getStruct(4, dataWords: Keywords.Type_.dataWordCount, pointerCount: Keywords.Type_.pointerCount)) }
-        @discardableResult public func initType() -> Keywords.Type_.Builder {
+        @inlinable public var type: Keywords.Type_.Builder { Keywords.Type_.Builder(raw.getStruct(4, dataWords: Keywords.Type_.dataWordCount, pointerCount: Keywords.Type_.pointerCount)) }
+        @inlinable @discardableResult public func initType() -> Keywords.Type_.Builder {
             return Keywords.Type_.Builder(raw.initStruct(4, dataWords: Keywords.Type_.dataWordCount, pointerCount: Keywords.Type_.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setType(_ value: Keywords.Type_.Reader) throws {
+        @inlinable public func setType(_ value: Keywords.Type_.Reader) throws {
             try raw.setStruct(4, copying: value.raw)
         }
 
-        public var `default`: Color {
+        @inlinable public var `default`: Color {
             get { Color(rawValue: raw.scalar(at: 16, default: 3)) }
             nonmutating set {
                 raw.setScalar(newValue.rawValue, at: 16, default: 3)
             }
         }
 
-        public func setProtocol() {
+        @inlinable public func setProtocol() {
             raw.setScalar(UInt16(0), at: 18)
         }
 
-        public var unknown_: Int32 {
+        @inlinable public var unknown_: Int32 {
             get { raw.scalar(at: 20) }
             nonmutating set {
                 raw.setScalar(UInt16(1), at: 18)
@@ -1616,18 +1616,18 @@ public enum Keywords {
             }
         }
 
-        public func setDiscriminant(_ value: String) {
+        @inlinable public func setDiscriminant(_ value: String) {
             raw.setScalar(UInt16(2), at: 18)
             raw.setText(5, value)
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var reader: Keywords.Reader_.Builder { Keywords.Reader_.Builder(raw.getStruct(6, dataWords: Keywords.Reader_.dataWordCount, pointerCount: Keywords.Reader_.pointerCount)) }
-        @discardableResult public func initReader() -> Keywords.Reader_.Builder {
+        @inlinable public var reader: Keywords.Reader_.Builder { Keywords.Reader_.Builder(raw.getStruct(6, dataWords: Keywords.Reader_.dataWordCount, pointerCount: Keywords.Reader_.pointerCount)) }
+        @inlinable @discardableResult public func initReader() -> Keywords.Reader_.Builder {
             return Keywords.Reader_.Builder(raw.initStruct(6, dataWords: Keywords.Reader_.dataWordCount, pointerCount: Keywords.Reader_.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setReader(_ value: Keywords.Reader_.Reader) throws {
+        @inlinable public func setReader(_ value: Keywords.Reader_.Reader) throws {
             try raw.setStruct(6, copying: value.raw)
         }
     }

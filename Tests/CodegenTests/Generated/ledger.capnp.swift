@@ -28,11 +28,11 @@ public enum Ledger {
     public static let dataWordCount = 1
     /// Number of pointers.
     public static let pointerCount = 11
-    static let _defaultTotals = DefaultValue(words: [
+    @usableFromInline static let _defaultTotals = DefaultValue(words: [
         0x0001000100000000, 0x0000000100000001, 0x0000001500000001, 0x3ff8000000000000,
         0x4004000000000000,
     ])
-    static let _defaultFlags = DefaultValue(words: [
+    @usableFromInline static let _defaultFlags = DefaultValue(words: [
         0x0000001900000001, 0x0000000000000003,
     ])
 
@@ -41,13 +41,13 @@ public enum Ledger {
         public static let dataWordCount = 2
         /// Number of pointers.
         public static let pointerCount = 3
-        static let _defaultTags = DefaultValue(words: [
+        @usableFromInline static let _defaultTags = DefaultValue(words: [
             0x0000000e00000001, 0x0000004200000001, 0x00746c7561666564,
         ])
 
         public struct Kind: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
             public var rawValue: UInt16
-            public init(rawValue: UInt16) { self.rawValue = rawValue }
+            @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
             public static let debit = Kind(rawValue: 0)
             public static let credit = Kind(rawValue: 1)
             public static let transfer = Kind(rawValue: 2)
@@ -68,13 +68,13 @@ public enum Ledger {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: StructView, CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                public var year: Int16 { raw.scalar(at: 0, default: 2000) }
+                @inlinable public var year: Int16 { raw.scalar(at: 0, default: 2000) }
 
-                public var month: UInt8 { raw.scalar(at: 2, default: 1) }
+                @inlinable public var month: UInt8 { raw.scalar(at: 2, default: 1) }
 
-                public var day: UInt8 { raw.scalar(at: 3, default: 1) }
+                @inlinable public var day: UInt8 { raw.scalar(at: 3, default: 1) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -88,28 +88,28 @@ public enum Ledger {
 
             /// A view for filling in a message under construction.
             public struct Builder: StructBuilderView {
-                public static var dataWordCount: Int { Ledger.Entry.Date.dataWordCount }
-                public static var pointerCount: Int { Ledger.Entry.Date.pointerCount }
+                @inlinable public static var dataWordCount: Int { Ledger.Entry.Date.dataWordCount }
+                @inlinable public static var pointerCount: Int { Ledger.Entry.Date.pointerCount }
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-                public var year: Int16 {
+                @inlinable public var year: Int16 {
                     get { raw.scalar(at: 0, default: 2000) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 0, default: 2000)
                     }
                 }
 
-                public var month: UInt8 {
+                @inlinable public var month: UInt8 {
                     get { raw.scalar(at: 2, default: 1) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 2, default: 1)
                     }
                 }
 
-                public var day: UInt8 {
+                @inlinable public var day: UInt8 {
                     get { raw.scalar(at: 3, default: 1) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 3, default: 1)
@@ -124,13 +124,13 @@ public enum Ledger {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                public var last4: UInt16 { raw.scalar(at: 12) }
+                @inlinable public var last4: UInt16 { raw.scalar(at: 12) }
 
-                public var expires: Ledger.Entry.Date.Reader { get throws { Ledger.Entry.Date.Reader(try raw.structField(2)) } }
+                @inlinable public var expires: Ledger.Entry.Date.Reader { get throws { Ledger.Entry.Date.Reader(try raw.structField(2)) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasExpires: Bool { !raw.isNull(pointer: 2) }
+                @inlinable public var hasExpires: Bool { !raw.isNull(pointer: 2) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -144,11 +144,11 @@ public enum Ledger {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-                public var last4: UInt16 {
+                @inlinable public var last4: UInt16 {
                     get { raw.scalar(at: 12) }
                     nonmutating set {
                         raw.setScalar(newValue, at: 12)
@@ -156,12 +156,12 @@ public enum Ledger {
                 }
 
                 /// The struct in this field, created (zeroed) when null.
-                public var expires: Ledger.Entry.Date.Builder { Ledger.Entry.Date.Builder(raw.getStruct(2, dataWords: Ledger.Entry.Date.dataWordCount, pointerCount: Ledger.Entry.Date.pointerCount)) }
-                @discardableResult public func initExpires() -> Ledger.Entry.Date.Builder {
+                @inlinable public var expires: Ledger.Entry.Date.Builder { Ledger.Entry.Date.Builder(raw.getStruct(2, dataWords: Ledger.Entry.Date.dataWordCount, pointerCount: Ledger.Entry.Date.pointerCount)) }
+                @inlinable @discardableResult public func initExpires() -> Ledger.Entry.Date.Builder {
                     return Ledger.Entry.Date.Builder(raw.initStruct(2, dataWords: Ledger.Entry.Date.dataWordCount, pointerCount: Ledger.Entry.Date.pointerCount))
                 }
                 /// Deep-copies `value` into this field.
-                public func setExpires(_ value: Ledger.Entry.Date.Reader) throws {
+                @inlinable public func setExpires(_ value: Ledger.Entry.Date.Reader) throws {
                     try raw.setStruct(2, copying: value.raw)
                 }
             }
@@ -170,23 +170,23 @@ public enum Ledger {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var amount: Int64 { raw.scalar(at: 0, default: -100) }
+            @inlinable public var amount: Int64 { raw.scalar(at: 0, default: -100) }
 
-            public var kind: Ledger.Entry.Kind { Ledger.Entry.Kind(rawValue: raw.scalar(at: 8, default: 1)) }
+            @inlinable public var kind: Ledger.Entry.Kind { Ledger.Entry.Kind(rawValue: raw.scalar(at: 8, default: 1)) }
 
-            public var memo: Text { get throws { try raw.textField(0) } }
+            @inlinable public var memo: Text { get throws { try raw.textField(0) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasMemo: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasMemo: Bool { !raw.isNull(pointer: 0) }
 
-            public var tags: TextList { get throws { TextList(try raw.listField(1, default: Ledger.Entry._defaultTags)) } }
+            @inlinable public var tags: TextList { get throws { TextList(try raw.listField(1, default: Ledger.Entry._defaultTags)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasTags: Bool { !raw.isNull(pointer: 1) }
+            @inlinable public var hasTags: Bool { !raw.isNull(pointer: 1) }
 
-            public var card: Ledger.Entry.Card.Reader { Ledger.Entry.Card.Reader(raw) }
+            @inlinable public var card: Ledger.Entry.Card.Reader { Ledger.Entry.Card.Reader(raw) }
 
-            public var cheque: UInt32 { raw.scalar(at: 12) }
+            @inlinable public var cheque: UInt32 { raw.scalar(at: 12) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -196,9 +196,9 @@ public enum Ledger {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 10) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 10) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .cash
@@ -225,58 +225,58 @@ public enum Ledger {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Ledger.Entry.dataWordCount }
-            public static var pointerCount: Int { Ledger.Entry.pointerCount }
+            @inlinable public static var dataWordCount: Int { Ledger.Entry.dataWordCount }
+            @inlinable public static var pointerCount: Int { Ledger.Entry.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var amount: Int64 {
+            @inlinable public var amount: Int64 {
                 get { raw.scalar(at: 0, default: -100) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0, default: -100)
                 }
             }
 
-            public var kind: Ledger.Entry.Kind {
+            @inlinable public var kind: Ledger.Entry.Kind {
                 get { Ledger.Entry.Kind(rawValue: raw.scalar(at: 8, default: 1)) }
                 nonmutating set {
                     raw.setScalar(newValue.rawValue, at: 8, default: 1)
                 }
             }
 
-            public func setMemo(_ value: String) {
+            @inlinable public func setMemo(_ value: String) {
                 raw.setText(0, value)
             }
 
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initTags(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initTags(count: Int) -> ListBuilder {
                 return raw.initList(1, elementSize: .pointer, count: count)
             }
             /// Deep-copies `value` into this field.
-            public func setTags(_ value: TextList) throws {
+            @inlinable public func setTags(_ value: TextList) throws {
                 try raw.setList(1, copying: value.raw)
             }
             /// Allocates the list and fills it from `values`.
-            public func setTags(_ values: [String]) {
+            @inlinable public func setTags(_ values: [String]) {
                 let list = initTags(count: values.count)
                 for (i, v) in values.enumerated() { list.setText(at: i, v) }
             }
 
-            public func setCash() {
+            @inlinable public func setCash() {
                 raw.setScalar(UInt16(0), at: 10)
             }
 
             /// Selects this union member and clears the group's fields.
-            @discardableResult public func initCard() -> Ledger.Entry.Card.Builder {
+            @inlinable @discardableResult public func initCard() -> Ledger.Entry.Card.Builder {
                 raw.setScalar(UInt16(1), at: 10)
                 raw.setScalar(UInt16(0), at: 12)
                 raw.clearPointer(2)
                 return Ledger.Entry.Card.Builder(raw)
             }
 
-            public var cheque: UInt32 {
+            @inlinable public var cheque: UInt32 {
                 get { raw.scalar(at: 12) }
                 nonmutating set {
                     raw.setScalar(UInt16(2), at: 10)
@@ -294,7 +294,7 @@ public enum Ledger {
 
         public struct Currency: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
             public var rawValue: UInt16
-            public init(rawValue: UInt16) { self.rawValue = rawValue }
+            @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
             public static let usd = Currency(rawValue: 0)
             public static let eur = Currency(rawValue: 1)
             public static let jpy = Currency(rawValue: 2)
@@ -309,15 +309,15 @@ public enum Ledger {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var count: UInt32 { raw.scalar(at: 0) }
+            @inlinable public var count: UInt32 { raw.scalar(at: 0) }
 
-            public var sums: PrimitiveList<Double> { get throws { PrimitiveList<Double>(try raw.listField(0)) } }
+            @inlinable public var sums: PrimitiveList<Double> { get throws { PrimitiveList<Double>(try raw.listField(0)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasSums: Bool { !raw.isNull(pointer: 0) }
+            @inlinable public var hasSums: Bool { !raw.isNull(pointer: 0) }
 
-            public var currency: Ledger.Totals.Currency { Ledger.Totals.Currency(rawValue: raw.scalar(at: 4)) }
+            @inlinable public var currency: Ledger.Totals.Currency { Ledger.Totals.Currency(rawValue: raw.scalar(at: 4)) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -331,14 +331,14 @@ public enum Ledger {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Ledger.Totals.dataWordCount }
-            public static var pointerCount: Int { Ledger.Totals.pointerCount }
+            @inlinable public static var dataWordCount: Int { Ledger.Totals.dataWordCount }
+            @inlinable public static var pointerCount: Int { Ledger.Totals.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var count: UInt32 {
+            @inlinable public var count: UInt32 {
                 get { raw.scalar(at: 0) }
                 nonmutating set {
                     raw.setScalar(newValue, at: 0)
@@ -346,20 +346,20 @@ public enum Ledger {
             }
 
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initSums(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initSums(count: Int) -> ListBuilder {
                 return raw.initList(0, elementSize: .eightBytes, count: count)
             }
             /// Deep-copies `value` into this field.
-            public func setSums(_ value: PrimitiveList<Double>) throws {
+            @inlinable public func setSums(_ value: PrimitiveList<Double>) throws {
                 try raw.setList(0, copying: value.raw)
             }
             /// Allocates the list and fills it from `values`.
-            public func setSums(_ values: [Double]) {
+            @inlinable public func setSums(_ values: [Double]) {
                 let list = initSums(count: values.count)
                 for (i, v) in values.enumerated() { list.setFloat64(v, at: i) }
             }
 
-            public var currency: Ledger.Totals.Currency {
+            @inlinable public var currency: Ledger.Totals.Currency {
                 get { Ledger.Totals.Currency(rawValue: raw.scalar(at: 4)) }
                 nonmutating set {
                     raw.setScalar(newValue.rawValue, at: 4)
@@ -378,9 +378,9 @@ public enum Ledger {
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: StructView, CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var local: Bool { raw.bool(atBit: 0, default: true) }
+            @inlinable public var local: Bool { raw.bool(atBit: 0, default: true) }
 
             /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
             public func render(into r: inout TextRenderer) throws {
@@ -392,14 +392,14 @@ public enum Ledger {
 
         /// A view for filling in a message under construction.
         public struct Builder: StructBuilderView {
-            public static var dataWordCount: Int { Ledger.Point_.dataWordCount }
-            public static var pointerCount: Int { Ledger.Point_.pointerCount }
+            @inlinable public static var dataWordCount: Int { Ledger.Point_.dataWordCount }
+            @inlinable public static var pointerCount: Int { Ledger.Point_.pointerCount }
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public var local: Bool {
+            @inlinable public var local: Bool {
                 get { raw.bool(atBit: 0, default: true) }
                 nonmutating set {
                     raw.setBool(newValue, atBit: 0, default: true)
@@ -420,13 +420,13 @@ public enum Ledger {
                 /// A read-only view; valid while the message memory is alive.
                 public struct Reader: CapnpRenderable {
                     public let raw: StructReader
-                    public init(_ raw: StructReader) { self.raw = raw }
+                    @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                    public var ride: Float { raw.float32(at: 4, defaultBits: 0x41480000) }
+                    @inlinable public var ride: Float { raw.float32(at: 4, defaultBits: 0x41480000) }
 
-                    public var fly: DataView { get throws { try raw.dataField(7, default: [0xca, 0xfe]) } }
+                    @inlinable public var fly: DataView { get throws { try raw.dataField(7, default: [0xca, 0xfe]) } }
                     /// False when the pointer is null (the getter then returns the default).
-                    public var hasFly: Bool { !raw.isNull(pointer: 7) }
+                    @inlinable public var hasFly: Bool { !raw.isNull(pointer: 7) }
 
                     /// The union's active member; `unknown` carries a discriminant this schema does not know.
                     public enum Which {
@@ -436,9 +436,9 @@ public enum Ledger {
                         case unknown(UInt16)
                     }
                     /// The raw union discriminant.
-                    public var discriminant: UInt16 { raw.scalar(at: 2) }
+                    @inlinable public var discriminant: UInt16 { raw.scalar(at: 2) }
                     /// Reads the active member (pointer members may throw on malformed input).
-                    public func which() throws -> Which {
+                    @inlinable public func which() throws -> Which {
                         let d = discriminant
                         switch d {
                         case 0: return .walk
@@ -462,15 +462,15 @@ public enum Ledger {
                 /// A view for filling in a message under construction.
                 public struct Builder {
                     public let raw: StructBuilder
-                    public init(_ raw: StructBuilder) { self.raw = raw }
+                    @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                     /// A Reader over what has been built so far.
-                    public func asReader() -> Reader { Reader(raw.asReader()) }
+                    @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-                    public func setWalk() {
+                    @inlinable public func setWalk() {
                         raw.setScalar(UInt16(0), at: 2)
                     }
 
-                    public var ride: Float {
+                    @inlinable public var ride: Float {
                         get { raw.float32(at: 4, defaultBits: 0x41480000) }
                         nonmutating set {
                             raw.setScalar(UInt16(1), at: 2)
@@ -478,7 +478,7 @@ public enum Ledger {
                         }
                     }
 
-                    public func setFly(_ value: [UInt8]) {
+                    @inlinable public func setFly(_ value: [UInt8]) {
                         raw.setScalar(UInt16(2), at: 2)
                         raw.setData(7, value)
                     }
@@ -488,17 +488,17 @@ public enum Ledger {
             /// A read-only view; valid while the message memory is alive.
             public struct Reader: CapnpRenderable {
                 public let raw: StructReader
-                public init(_ raw: StructReader) { self.raw = raw }
+                @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-                public var from: Point.Reader { get throws { Point.Reader(try raw.structField(5)) } }
+                @inlinable public var from: Point.Reader { get throws { Point.Reader(try raw.structField(5)) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasFrom: Bool { !raw.isNull(pointer: 5) }
+                @inlinable public var hasFrom: Bool { !raw.isNull(pointer: 5) }
 
-                public var to: Point.Reader { get throws { Point.Reader(try raw.structField(6)) } }
+                @inlinable public var to: Point.Reader { get throws { Point.Reader(try raw.structField(6)) } }
                 /// False when the pointer is null (the getter then returns the default).
-                public var hasTo: Bool { !raw.isNull(pointer: 6) }
+                @inlinable public var hasTo: Bool { !raw.isNull(pointer: 6) }
 
-                public var mode: Ledger.Location.Between.Mode.Reader { Ledger.Location.Between.Mode.Reader(raw) }
+                @inlinable public var mode: Ledger.Location.Between.Mode.Reader { Ledger.Location.Between.Mode.Reader(raw) }
 
                 /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
                 public func render(into r: inout TextRenderer) throws {
@@ -513,48 +513,48 @@ public enum Ledger {
             /// A view for filling in a message under construction.
             public struct Builder {
                 public let raw: StructBuilder
-                public init(_ raw: StructBuilder) { self.raw = raw }
+                @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
-                public func asReader() -> Reader { Reader(raw.asReader()) }
+                @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 /// The struct in this field, created (zeroed) when null.
-                public var from: Point.Builder { Point.Builder(raw.getStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
-                @discardableResult public func initFrom() -> Point.Builder {
+                @inlinable public var from: Point.Builder { Point.Builder(raw.getStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
+                @inlinable @discardableResult public func initFrom() -> Point.Builder {
                     return Point.Builder(raw.initStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
                 }
                 /// Deep-copies `value` into this field.
-                public func setFrom(_ value: Point.Reader) throws {
+                @inlinable public func setFrom(_ value: Point.Reader) throws {
                     try raw.setStruct(5, copying: value.raw)
                 }
 
                 /// The struct in this field, created (zeroed) when null.
-                public var to: Point.Builder { Point.Builder(raw.getStruct(6, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
-                @discardableResult public func initTo() -> Point.Builder {
+                @inlinable public var to: Point.Builder { Point.Builder(raw.getStruct(6, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount)) }
+                @inlinable @discardableResult public func initTo() -> Point.Builder {
                     return Point.Builder(raw.initStruct(6, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
                 }
                 /// Deep-copies `value` into this field.
-                public func setTo(_ value: Point.Reader) throws {
+                @inlinable public func setTo(_ value: Point.Reader) throws {
                     try raw.setStruct(6, copying: value.raw)
                 }
 
-                public var mode: Ledger.Location.Between.Mode.Builder { Ledger.Location.Between.Mode.Builder(raw) }
+                @inlinable public var mode: Ledger.Location.Between.Mode.Builder { Ledger.Location.Between.Mode.Builder(raw) }
             }
         }
 
         /// A read-only view; valid while the message memory is alive.
         public struct Reader: CapnpRenderable {
             public let raw: StructReader
-            public init(_ raw: StructReader) { self.raw = raw }
+            @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-            public var at: Point.Reader { get throws { Point.Reader(try raw.structField(5)) } }
+            @inlinable public var at: Point.Reader { get throws { Point.Reader(try raw.structField(5)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasAt: Bool { !raw.isNull(pointer: 5) }
+            @inlinable public var hasAt: Bool { !raw.isNull(pointer: 5) }
 
-            public var path: ListList<StructList<Point.Reader>> { get throws { ListList<StructList<Point.Reader>>(try raw.listField(5)) } }
+            @inlinable public var path: ListList<StructList<Point.Reader>> { get throws { ListList<StructList<Point.Reader>>(try raw.listField(5)) } }
             /// False when the pointer is null (the getter then returns the default).
-            public var hasPath: Bool { !raw.isNull(pointer: 5) }
+            @inlinable public var hasPath: Bool { !raw.isNull(pointer: 5) }
 
-            public var between: Ledger.Location.Between.Reader { Ledger.Location.Between.Reader(raw) }
+            @inlinable public var between: Ledger.Location.Between.Reader { Ledger.Location.Between.Reader(raw) }
 
             /// The union's active member; `unknown` carries a discriminant this schema does not know.
             public enum Which {
@@ -565,9 +565,9 @@ public enum Ledger {
                 case unknown(UInt16)
             }
             /// The raw union discriminant.
-            public var discriminant: UInt16 { raw.scalar(at: 0) }
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 0) }
             /// Reads the active member (pointer members may throw on malformed input).
-            public func which() throws -> Which {
+            @inlinable public func which() throws -> Which {
                 let d = discriminant
                 switch d {
                 case 0: return .nowhere
@@ -593,37 +593,37 @@ public enum Ledger {
         /// A view for filling in a message under construction.
         public struct Builder {
             public let raw: StructBuilder
-            public init(_ raw: StructBuilder) { self.raw = raw }
+            @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
-            public func asReader() -> Reader { Reader(raw.asReader()) }
+            @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-            public func setNowhere() {
+            @inlinable public func setNowhere() {
                 raw.setScalar(UInt16(0), at: 0)
             }
 
-            @discardableResult public func initAt() -> Point.Builder {
+            @inlinable @discardableResult public func initAt() -> Point.Builder {
                 raw.setScalar(UInt16(1), at: 0)
                 return Point.Builder(raw.initStruct(5, dataWords: Point.dataWordCount, pointerCount: Point.pointerCount))
             }
             /// Deep-copies `value` into this field.
-            public func setAt(_ value: Point.Reader) throws {
+            @inlinable public func setAt(_ value: Point.Reader) throws {
                 raw.setScalar(UInt16(1), at: 0)
                 try raw.setStruct(5, copying: value.raw)
             }
 
             /// Allocates the list (replacing any previous value) and returns it for filling in.
-            @discardableResult public func initPath(count: Int) -> ListBuilder {
+            @inlinable @discardableResult public func initPath(count: Int) -> ListBuilder {
                 raw.setScalar(UInt16(2), at: 0)
                 return raw.initList(5, elementSize: .pointer, count: count)
             }
             /// Deep-copies `value` into this field.
-            public func setPath(_ value: ListList<StructList<Point.Reader>>) throws {
+            @inlinable public func setPath(_ value: ListList<StructList<Point.Reader>>) throws {
                 raw.setScalar(UInt16(2), at: 0)
                 try raw.setList(5, copying: value.raw)
             }
 
             /// Selects this union member and clears the group's fields.
-            @discardableResult public func initBetween() -> Ledger.Location.Between.Builder {
+            @inlinable @discardableResult public func initBetween() -> Ledger.Location.Between.Builder {
                 raw.setScalar(UInt16(3), at: 0)
                 raw.clearPointer(5)
                 raw.clearPointer(6)
@@ -638,42 +638,42 @@ public enum Ledger {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
-        public var name: Text { get throws { try raw.textField(0, default: "unnamed") } }
+        @inlinable public var name: Text { get throws { try raw.textField(0, default: "unnamed") } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasName: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
 
-        public var entries: StructList<Ledger.Entry.Reader> { get throws { StructList<Ledger.Entry.Reader>(try raw.listField(1)) } }
+        @inlinable public var entries: StructList<Ledger.Entry.Reader> { get throws { StructList<Ledger.Entry.Reader>(try raw.listField(1)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasEntries: Bool { !raw.isNull(pointer: 1) }
+        @inlinable public var hasEntries: Bool { !raw.isNull(pointer: 1) }
 
-        public var children: StructList<Ledger.Reader> { get throws { StructList<Ledger.Reader>(try raw.listField(2)) } }
+        @inlinable public var children: StructList<Ledger.Reader> { get throws { StructList<Ledger.Reader>(try raw.listField(2)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasChildren: Bool { !raw.isNull(pointer: 2) }
+        @inlinable public var hasChildren: Bool { !raw.isNull(pointer: 2) }
 
-        public var totals: Ledger.Totals.Reader { get throws { Ledger.Totals.Reader(try raw.structField(3, default: Ledger._defaultTotals)) } }
+        @inlinable public var totals: Ledger.Totals.Reader { get throws { Ledger.Totals.Reader(try raw.structField(3, default: Ledger._defaultTotals)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasTotals: Bool { !raw.isNull(pointer: 3) }
+        @inlinable public var hasTotals: Bool { !raw.isNull(pointer: 3) }
 
-        public var matrix: ListList<EnumList<Ledger.Entry.Kind>> { get throws { ListList<EnumList<Ledger.Entry.Kind>>(try raw.listField(4)) } }
+        @inlinable public var matrix: ListList<EnumList<Ledger.Entry.Kind>> { get throws { ListList<EnumList<Ledger.Entry.Kind>>(try raw.listField(4)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasMatrix: Bool { !raw.isNull(pointer: 4) }
+        @inlinable public var hasMatrix: Bool { !raw.isNull(pointer: 4) }
 
-        public var location: Ledger.Location.Reader { Ledger.Location.Reader(raw) }
+        @inlinable public var location: Ledger.Location.Reader { Ledger.Location.Reader(raw) }
 
         /// the nested Point below, not Shared.Point
-        public var localPoint: Ledger.Point_.Reader { get throws { Ledger.Point_.Reader(try raw.structField(8)) } }
+        @inlinable public var localPoint: Ledger.Point_.Reader { get throws { Ledger.Point_.Reader(try raw.structField(8)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasLocalPoint: Bool { !raw.isNull(pointer: 8) }
+        @inlinable public var hasLocalPoint: Bool { !raw.isNull(pointer: 8) }
 
-        public var empty: Empty.Reader { get throws { Empty.Reader(try raw.structField(9)) } }
+        @inlinable public var empty: Empty.Reader { get throws { Empty.Reader(try raw.structField(9)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasEmpty: Bool { !raw.isNull(pointer: 9) }
+        @inlinable public var hasEmpty: Bool { !raw.isNull(pointer: 9) }
 
-        public var flags: BoolList { get throws { BoolList(try raw.listField(10, default: Ledger._defaultFlags)) } }
+        @inlinable public var flags: BoolList { get throws { BoolList(try raw.listField(10, default: Ledger._defaultFlags)) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasFlags: Bool { !raw.isNull(pointer: 10) }
+        @inlinable public var hasFlags: Bool { !raw.isNull(pointer: 10) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -693,85 +693,85 @@ public enum Ledger {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Ledger.dataWordCount }
-        public static var pointerCount: Int { Ledger.pointerCount }
+        @inlinable public static var dataWordCount: Int { Ledger.dataWordCount }
+        @inlinable public static var pointerCount: Int { Ledger.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
-        public func setName(_ value: String) {
+        @inlinable public func setName(_ value: String) {
             raw.setText(0, value)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initEntries(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initEntries(count: Int) -> ListBuilder {
             return raw.initStructList(1, count: count, dataWords: Ledger.Entry.dataWordCount, pointerCount: Ledger.Entry.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setEntries(_ value: StructList<Ledger.Entry.Reader>) throws {
+        @inlinable public func setEntries(_ value: StructList<Ledger.Entry.Reader>) throws {
             try raw.setList(1, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initChildren(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initChildren(count: Int) -> ListBuilder {
             return raw.initStructList(2, count: count, dataWords: Ledger.dataWordCount, pointerCount: Ledger.pointerCount)
         }
         /// Deep-copies `value` into this field.
-        public func setChildren(_ value: StructList<Ledger.Reader>) throws {
+        @inlinable public func setChildren(_ value: StructList<Ledger.Reader>) throws {
             try raw.setList(2, copying: value.raw)
         }
 
-        @discardableResult public func initTotals() -> Ledger.Totals.Builder {
+        @inlinable @discardableResult public func initTotals() -> Ledger.Totals.Builder {
             return Ledger.Totals.Builder(raw.initStruct(3, dataWords: Ledger.Totals.dataWordCount, pointerCount: Ledger.Totals.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setTotals(_ value: Ledger.Totals.Reader) throws {
+        @inlinable public func setTotals(_ value: Ledger.Totals.Reader) throws {
             try raw.setStruct(3, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initMatrix(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initMatrix(count: Int) -> ListBuilder {
             return raw.initList(4, elementSize: .pointer, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setMatrix(_ value: ListList<EnumList<Ledger.Entry.Kind>>) throws {
+        @inlinable public func setMatrix(_ value: ListList<EnumList<Ledger.Entry.Kind>>) throws {
             try raw.setList(4, copying: value.raw)
         }
 
-        public var location: Ledger.Location.Builder { Ledger.Location.Builder(raw) }
+        @inlinable public var location: Ledger.Location.Builder { Ledger.Location.Builder(raw) }
 
         /// the nested Point below, not Shared.Point
         /// The struct in this field, created (zeroed) when null.
-        public var localPoint: Ledger.Point_.Builder { Ledger.Point_.Builder(raw.getStruct(8, dataWords: Ledger.Point_.dataWordCount, pointerCount: Ledger.Point_.pointerCount)) }
-        @discardableResult public func initLocalPoint() -> Ledger.Point_.Builder {
+        @inlinable public var localPoint: Ledger.Point_.Builder { Ledger.Point_.Builder(raw.getStruct(8, dataWords: Ledger.Point_.dataWordCount, pointerCount: Ledger.Point_.pointerCount)) }
+        @inlinable @discardableResult public func initLocalPoint() -> Ledger.Point_.Builder {
             return Ledger.Point_.Builder(raw.initStruct(8, dataWords: Ledger.Point_.dataWordCount, pointerCount: Ledger.Point_.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setLocalPoint(_ value: Ledger.Point_.Reader) throws {
+        @inlinable public func setLocalPoint(_ value: Ledger.Point_.Reader) throws {
             try raw.setStruct(8, copying: value.raw)
         }
 
         /// The struct in this field, created (zeroed) when null.
-        public var empty: Empty.Builder { Empty.Builder(raw.getStruct(9, dataWords: Empty.dataWordCount, pointerCount: Empty.pointerCount)) }
-        @discardableResult public func initEmpty() -> Empty.Builder {
+        @inlinable public var empty: Empty.Builder { Empty.Builder(raw.getStruct(9, dataWords: Empty.dataWordCount, pointerCount: Empty.pointerCount)) }
+        @inlinable @discardableResult public func initEmpty() -> Empty.Builder {
             return Empty.Builder(raw.initStruct(9, dataWords: Empty.dataWordCount, pointerCount: Empty.pointerCount))
         }
         /// Deep-copies `value` into this field.
-        public func setEmpty(_ value: Empty.Reader) throws {
+        @inlinable public func setEmpty(_ value: Empty.Reader) throws {
             try raw.setStruct(9, copying: value.raw)
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @discardableResult public func initFlags(count: Int) -> ListBuilder {
+        @inlinable @discardableResult public func initFlags(count: Int) -> ListBuilder {
             return raw.initList(10, elementSize: .bit, count: count)
         }
         /// Deep-copies `value` into this field.
-        public func setFlags(_ value: BoolList) throws {
+        @inlinable public func setFlags(_ value: BoolList) throws {
             try raw.setList(10, copying: value.raw)
         }
         /// Allocates the list and fills it from `values`.
-        public func setFlags(_ values: [Bool]) {
+        @inlinable public func setFlags(_ values: [Bool]) {
             let list = initFlags(count: values.count)
             for (i, v) in values.enumerated() { list.setBool(v, at: i) }
         }
@@ -787,7 +787,7 @@ public enum Empty {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -798,11 +798,11 @@ public enum Empty {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Empty.dataWordCount }
-        public static var pointerCount: Int { Empty.pointerCount }
+        @inlinable public static var dataWordCount: Int { Empty.dataWordCount }
+        @inlinable public static var pointerCount: Int { Empty.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
     }
 }

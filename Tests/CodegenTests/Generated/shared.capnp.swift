@@ -23,16 +23,16 @@ public enum Point {
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable {
         public let raw: StructReader
-        public init(_ raw: StructReader) { self.raw = raw }
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
         /// east
-        public var x: Double { raw.float64(at: 0) }
+        @inlinable public var x: Double { raw.float64(at: 0) }
 
-        public var y: Double { raw.float64(at: 8) }
+        @inlinable public var y: Double { raw.float64(at: 8) }
 
-        public var label: Text { get throws { try raw.textField(0) } }
+        @inlinable public var label: Text { get throws { try raw.textField(0) } }
         /// False when the pointer is null (the getter then returns the default).
-        public var hasLabel: Bool { !raw.isNull(pointer: 0) }
+        @inlinable public var hasLabel: Bool { !raw.isNull(pointer: 0) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -46,29 +46,29 @@ public enum Point {
 
     /// A view for filling in a message under construction.
     public struct Builder: StructBuilderView {
-        public static var dataWordCount: Int { Point.dataWordCount }
-        public static var pointerCount: Int { Point.pointerCount }
+        @inlinable public static var dataWordCount: Int { Point.dataWordCount }
+        @inlinable public static var pointerCount: Int { Point.pointerCount }
         public let raw: StructBuilder
-        public init(_ raw: StructBuilder) { self.raw = raw }
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
-        public func asReader() -> Reader { Reader(raw.asReader()) }
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         /// east
-        public var x: Double {
+        @inlinable public var x: Double {
             get { raw.float64(at: 0) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 0)
             }
         }
 
-        public var y: Double {
+        @inlinable public var y: Double {
             get { raw.float64(at: 8) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 8)
             }
         }
 
-        public func setLabel(_ value: String) {
+        @inlinable public func setLabel(_ value: String) {
             raw.setText(0, value)
         }
     }
@@ -77,7 +77,7 @@ public enum Point {
 /// How loud something is.
 public struct Level: CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
     public static let quiet = Level(rawValue: 0)
     public static let normal = Level(rawValue: 1)
     /// very loud
