@@ -63,6 +63,7 @@ test-formats-fresh: capnpc-swift
 	echo "test-formats-fresh: generated Swift is up to date"
 
 test-codegen-pycapnp:
+	$(SWIFT) build --scratch-path $(CODEGEN_SCRATCH) --build-tests
 	rm -rf $(CODEGEN_INTEROP) && mkdir -p $(CODEGEN_INTEROP)
 	CODEGEN_INTEROP_DIR=$(abspath $(CODEGEN_INTEROP)) $(SWIFT) test --scratch-path $(CODEGEN_SCRATCH) --skip-build --filter 'CodegenTests.InteropFiles'
 	timeout 120 $(PYTHON) Tools/pycapnp_reads_swift.py $(CODEGEN_FIXTURES) $(CODEGEN_INTEROP)
