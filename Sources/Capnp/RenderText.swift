@@ -43,16 +43,29 @@ public struct TextRenderer {
     /// The rendered text so far.
     public var output: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Containers being printed (pretty style keeps their finished items for layout).
+    /// Containers being printed.
     private var stack: [Frame] = []
     /// Field name announced by `field(_:)` for the next value.
     private var pendingField: StaticString?
+    /// Pretty style: where each unfinished item starts in `bytes`, and whether it spans lines.
+    /// Items are written without separators; a container's layout is decided, and its text
+    /// rewritten in place, when it ends (no allocation per item).
+    private var itemStarts: [Int] = []
+    private var itemMultiline: [Bool] = []
+    /// Reused buffer for laying out one container.
+    private var scratch: [UInt8] = []
 
     private struct Frame {
         var isRecord: Bool
-        var fieldName: StaticString?
+        /// Compact styles: no item written yet.
         var first = true
-        var items: [[UInt8]] = []
+        /// Pretty style: a field value (opens with a newline when multi-line) rather than a
+        /// value that starts its own line (the root, a list element).
+        var isFieldValue = false
+        /// Pretty style: offset of the container's first item in `bytes`, and index of its
+        /// first entry in `itemStarts`.
+        var start = 0
+        var firstItem = 0
     }
 
     public init(style: Style = .capnpText) {
@@ -64,6 +77,8 @@ public struct TextRenderer {
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)
+        itemStarts.removeAll(keepingCapacity: true)
+        itemMultiline.removeAll(keepingCapacity: true)
         pendingField = nil
     }
 
@@ -147,24 +162,24 @@ public struct TextRenderer {
 
     private var pretty: Bool { style == .capnpPretty }
 
-    /// Writes one value: straight into the output (compact styles, after the separator and
-    /// field name), or as a finished item of the current container (pretty style, whose layout
-    /// is decided when the container ends).
+    /// Writes one value: after the separator and field name (compact styles), or as a new item
+    /// of the current container (pretty style).
     @inline(__always)
     private mutating func emit(_ write: (inout [UInt8], Style) -> Void) {
-        if !pretty || stack.isEmpty {
-            separator()
-            write(&bytes, style)
-            return
-        }
-        var item: [UInt8] = []
+        if pretty { startItem() } else { separator() }
+        write(&bytes, style)
+    }
+
+    /// Pretty style: opens an item of the current container (with its `name = ` prefix).
+    private mutating func startItem() {
+        guard !stack.isEmpty else { pendingField = nil; return }
+        itemStarts.append(bytes.count)
+        itemMultiline.append(false)
         if let name = pendingField {
-            item.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            item += [0x20, 0x3D, 0x20]   // " = "
+            bytes.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(0x20); bytes.append(0x3D); bytes.append(0x20)   // " = "
             pendingField = nil
         }
-        write(&item, style)
-        stack[stack.count - 1].items.append(item)
     }
 
     /// Compact styles: the separator and field name before a value.
@@ -173,14 +188,15 @@ public struct TextRenderer {
         if stack[stack.count - 1].first {
             stack[stack.count - 1].first = false
         } else {
-            bytes += style == .json ? [0x2C] : [0x2C, 0x20]
+            bytes.append(0x2C)
+            if style != .json { bytes.append(0x20) }
         }
         if let name = pendingField {
             let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if style == .json {
-                bytes.append(0x22); bytes += utf8; bytes += [0x22, 0x3A]
+                bytes.append(0x22); bytes += utf8; bytes.append(0x22); bytes.append(0x3A)
             } else {
-                bytes += utf8; bytes += [0x20, 0x3D, 0x20]
+                bytes += utf8; bytes.append(0x20); bytes.append(0x3D); bytes.append(0x20)
             }
             pendingField = nil
         }
@@ -188,8 +204,9 @@ public struct TextRenderer {
 
     private mutating func begin(record: Bool) {
         if pretty {
-            stack.append(Frame(isRecord: record, fieldName: pendingField))
-            pendingField = nil
+            let isFieldValue = pendingField != nil
+            startItem()
+            stack.append(Frame(isRecord: record, isFieldValue: isFieldValue, start: bytes.count, firstItem: itemStarts.count))
         } else {
             separator()
             stack.append(Frame(isRecord: record))
@@ -201,34 +218,52 @@ public struct TextRenderer {
         guard let frame = stack.popLast() else { return }
         guard pretty else { bytes.append(close); return }
         // capnp's layout: a container prints on one line when every item is short (at most
-        // 24 bytes, no newline) and, for structs, the items total at most 64 bytes; otherwise
+        // 24 bytes, one line) and, for structs, the items total at most 64 bytes; otherwise
         // one item per line, indented two spaces per level. A value that starts its own line
         // (the root, a list element) opens with a space; a field value opens with a newline.
-        let indent = 2 * (stack.count + 1)
+        let count = itemStarts.count - frame.firstItem
+        func itemRange(_ i: Int) -> Range<Int> {
+            let k = frame.firstItem + i
+            return itemStarts[k] ..< (k + 1 < itemStarts.count ? itemStarts[k + 1] : bytes.count)
+        }
         var inline = true
         var total = 0
-        for item in frame.items {
-            if item.count > 24 || item.contains(0x0A) { inline = false; break }
-            total += item.count
+        for i in 0..<count {
+            let length = itemRange(i).count
+            if length > 24 || itemMultiline[frame.firstItem + i] { inline = false; break }
+            total += length
             if frame.isRecord && total > 64 { inline = false; break }
         }
-        var out: [UInt8] = [open]
-        if inline {
-            for (i, item) in frame.items.enumerated() {
-                if i > 0 { out += [0x2C, 0x20] }
-                out += item
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(open)
+        let indent = 2 * (stack.count + 1)
+        for i in 0..<count {
+            if i == 0 {
+                if !inline {
+                    if frame.isFieldValue { newline(indent) } else { scratch.append(0x20) }
+                }
+            } else if inline {
+                scratch.append(0x2C); scratch.append(0x20)
+            } else {
+                scratch.append(0x2C)
+                newline(indent)
             }
-        } else {
-            let newline = [0x0A] + [UInt8](repeating: 0x20, count: indent)
-            out += frame.fieldName == nil ? [0x20] : newline
-            for (i, item) in frame.items.enumerated() {
-                if i > 0 { out.append(0x2C); out += newline }
-                out += item
-            }
-            out.append(0x20)
+            scratch += bytes[itemRange(i)]
         }
-        out.append(close)
-        pendingField = frame.fieldName
-        emit { $0 += out; _ = $1 }
+        if !inline && count > 0 { scratch.append(0x20) }
+        scratch.append(close)
+        bytes.removeSubrange(frame.start...)
+        bytes += scratch
+        itemStarts.removeSubrange(frame.firstItem...)
+        itemMultiline.removeSubrange(frame.firstItem...)
+        if !inline && count > 0 && !itemMultiline.isEmpty && !stack.isEmpty {
+            itemMultiline[itemMultiline.count - 1] = true
+        }
     }
+
+    private mutating func newline(_ indent: Int) {
+        scratch.append(0x0A)
+        for _ in 0..<indent { scratch.append(0x20) }
+    }
+
 }
