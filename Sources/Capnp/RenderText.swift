@@ -267,3 +267,13 @@ public struct TextRenderer {
     }
 
 }
+
+extension CapnpRenderable {
+    /// This value alone, as one line of `capnp decode --short` text (or another style), without
+    /// a trailing newline. Throws when the message is malformed.
+    public func rendered(_ style: TextRenderer.Style = .capnpText) throws -> String {
+        var r = TextRenderer(style: style)
+        try render(into: &r)
+        return r.output
+    }
+}

@@ -58,7 +58,7 @@ struct StructEmitter {
 
     private func emitReader(_ node: Schema.Node, _ s: Schema.StructNode, _ q: String, _ plans: [FieldPlan],
                             into w: inout CodeWriter) throws {
-        let conformances = s.isGroup ? "CapnpRenderable" : "StructView, CapnpRenderable"
+        let conformances = s.isGroup ? "CapnpRenderable, CustomStringConvertible" : "StructView, CapnpRenderable, CustomStringConvertible"
         w.line("/// A read-only view; valid while the message memory is alive.")
         try w.block("public struct Reader: \(conformances)") { w in
             w.line("public let raw: StructReader")
@@ -72,6 +72,8 @@ struct StructEmitter {
             }
             w.line()
             try RenderEmitter(context: context, file: file).emitRender(s, plans, into: &w)
+            w.line("/// `capnp decode --short` text (for debugging: a malformed message shows as the error).")
+            w.line("public var description: String { do { return try rendered() } catch { return \"<\\(error)>\" } }")
         }
     }
 

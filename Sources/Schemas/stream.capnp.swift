@@ -30,7 +30,7 @@ public enum Header {
     public static let pointerCount = 3
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -61,6 +61,8 @@ public enum Header {
             if !raw.isNull(pointer: 2) { r.field("frameType"); r.text(try self.frameType) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -110,7 +112,7 @@ public enum Producer {
     public static let pointerCount = 3
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -137,6 +139,8 @@ public enum Producer {
             if !raw.isNull(pointer: 2) { r.field("arguments"); try self.arguments.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -182,7 +186,7 @@ public enum Trailer {
     public static let pointerCount = 0
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -195,6 +199,8 @@ public enum Trailer {
             r.field("recordCount"); r.int(self.recordCount)
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.

@@ -73,6 +73,9 @@ import Testing
         try render(try frames.messages[0].root(), &r)
         r.endMessage()
         #expect(r.output == (try Peers.decode(bytes, type: "Point", schema: shared, short: true)))
+        let point = try frames.root(as: Point.Reader.self)
+        #expect(point.description == "(x = 1, y = 2, label = \"reg\")")
+        #expect(try point.rendered(.json) == "{\"x\":1.0,\"y\":2.0,\"label\":\"reg\"}")
         #expect(SchemaRegistry.renderers.keys.sorted() == ["Empty", "Everything", "Keywords", "Ledger", "Point"])
     }
 

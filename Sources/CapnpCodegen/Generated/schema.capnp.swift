@@ -20,7 +20,7 @@ public enum Node {
         public static let pointerCount = 1
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -34,6 +34,8 @@ public enum Node {
                 if !raw.isNull(pointer: 0) { r.field("name"); r.text(try self.name) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -58,7 +60,7 @@ public enum Node {
         public static let pointerCount = 1
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -80,6 +82,8 @@ public enum Node {
                 r.field("id"); r.int(self.id)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -126,7 +130,7 @@ public enum Node {
             public static let pointerCount = 1
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: StructView, CapnpRenderable {
+            public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -141,6 +145,8 @@ public enum Node {
                     if !raw.isNull(pointer: 0) { r.field("docComment"); r.text(try self.docComment) }
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -160,7 +166,7 @@ public enum Node {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -189,6 +195,8 @@ public enum Node {
                 if !raw.isNull(pointer: 1) { r.field("members"); try self.members.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -233,7 +241,7 @@ public enum Node {
     public enum Struct {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -301,6 +309,8 @@ public enum Node {
                 if !raw.isNull(pointer: 3) { r.field("fields"); try self.fields.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -403,7 +413,7 @@ public enum Node {
     public enum Enum {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -418,6 +428,8 @@ public enum Node {
                 if !raw.isNull(pointer: 3) { r.field("enumerants"); try self.enumerants.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -443,7 +455,7 @@ public enum Node {
     public enum Interface {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -464,6 +476,8 @@ public enum Node {
                 if !raw.isNull(pointer: 4) { r.field("superclasses"); try self.superclasses.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -499,7 +513,7 @@ public enum Node {
     public enum Const {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -518,6 +532,8 @@ public enum Node {
                 if !raw.isNull(pointer: 4) { r.field("value"); try self.value.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -553,7 +569,7 @@ public enum Node {
     public enum Annotation_ {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -603,6 +619,8 @@ public enum Node {
                 r.field("targetsAnnotation"); r.bool(self.targetsAnnotation)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -709,7 +727,7 @@ public enum Node {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -809,6 +827,8 @@ public enum Node {
             if active == 5 { r.field("annotation"); try self.annotation.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -970,7 +990,7 @@ public enum Field {
     public enum Slot {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1002,6 +1022,8 @@ public enum Field {
                 r.field("hadExplicitDefault"); r.bool(self.hadExplicitDefault)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1059,7 +1081,7 @@ public enum Field {
     public enum Group {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1072,6 +1094,8 @@ public enum Field {
                 r.field("typeId"); r.int(self.typeId)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1095,7 +1119,7 @@ public enum Field {
     public enum Ordinal {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1135,6 +1159,8 @@ public enum Field {
                 if active == 1 { r.field("explicit"); r.int(self.explicit) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1163,7 +1189,7 @@ public enum Field {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1228,6 +1254,8 @@ public enum Field {
             r.field("ordinal"); try self.ordinal.render(into: &r)
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -1305,7 +1333,7 @@ public enum Enumerant {
     public static let pointerCount = 2
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1329,6 +1357,8 @@ public enum Enumerant {
             if !raw.isNull(pointer: 1) { r.field("annotations"); try self.annotations.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -1371,7 +1401,7 @@ public enum Superclass {
     public static let pointerCount = 1
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1388,6 +1418,8 @@ public enum Superclass {
             if !raw.isNull(pointer: 0) { r.field("brand"); try self.brand.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -1426,7 +1458,7 @@ public enum Method {
     public static let pointerCount = 5
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1483,6 +1515,8 @@ public enum Method {
             if !raw.isNull(pointer: 1) { r.field("annotations"); try self.annotations.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -1584,7 +1618,7 @@ public enum Type_ {
     public enum List {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1598,6 +1632,8 @@ public enum Type_ {
                 if !raw.isNull(pointer: 0) { r.field("elementType"); try self.elementType.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1623,7 +1659,7 @@ public enum Type_ {
     public enum Enum {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1640,6 +1676,8 @@ public enum Type_ {
                 if !raw.isNull(pointer: 0) { r.field("brand"); try self.brand.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1672,7 +1710,7 @@ public enum Type_ {
     public enum Struct {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1689,6 +1727,8 @@ public enum Type_ {
                 if !raw.isNull(pointer: 0) { r.field("brand"); try self.brand.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1721,7 +1761,7 @@ public enum Type_ {
     public enum Interface {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1738,6 +1778,8 @@ public enum Type_ {
                 if !raw.isNull(pointer: 0) { r.field("brand"); try self.brand.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1778,7 +1820,7 @@ public enum Type_ {
         public enum Unconstrained {
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1818,6 +1860,8 @@ public enum Type_ {
                     if active == 3 { r.field("capability"); r.void() }
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -1854,7 +1898,7 @@ public enum Type_ {
         public enum Parameter {
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1872,6 +1916,8 @@ public enum Type_ {
                     r.field("parameterIndex"); r.int(self.parameterIndex)
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -1906,7 +1952,7 @@ public enum Type_ {
         public enum ImplicitMethodParameter {
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1918,6 +1964,8 @@ public enum Type_ {
                     r.field("parameterIndex"); r.int(self.parameterIndex)
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -1937,7 +1985,7 @@ public enum Type_ {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1992,6 +2040,8 @@ public enum Type_ {
                 if active == 2 { r.field("implicitMethodParameter"); try self.implicitMethodParameter.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -2034,7 +2084,7 @@ public enum Type_ {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2125,6 +2175,8 @@ public enum Type_ {
             if active == 18 { r.field("anyPointer"); try self.anyPointer.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -2251,7 +2303,7 @@ public enum Brand {
         public static let pointerCount = 1
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2306,6 +2358,8 @@ public enum Brand {
                 if active == 1 { r.field("inherit"); r.void() }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -2365,7 +2419,7 @@ public enum Brand {
         public static let pointerCount = 1
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2399,6 +2453,8 @@ public enum Brand {
                 if active == 1 { r.field("type"); try self.type.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -2427,7 +2483,7 @@ public enum Brand {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2444,6 +2500,8 @@ public enum Brand {
             if !raw.isNull(pointer: 0) { r.field("scopes"); try self.scopes.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -2477,7 +2535,7 @@ public enum Value {
     public static let pointerCount = 1
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2601,6 +2659,8 @@ public enum Value {
             if active == 18 { r.field("anyPointer"); r.opaquePointer() }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -2757,7 +2817,7 @@ public enum Annotation {
     public static let pointerCount = 2
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2783,6 +2843,8 @@ public enum Annotation {
             if !raw.isNull(pointer: 0) { r.field("value"); try self.value.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -2856,7 +2918,7 @@ public enum CapnpVersion {
     public static let pointerCount = 0
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2874,6 +2936,8 @@ public enum CapnpVersion {
             r.field("micro"); r.int(self.micro)
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -2927,7 +2991,7 @@ public enum CodeGeneratorRequest {
             public static let pointerCount = 1
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: StructView, CapnpRenderable {
+            public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -2951,6 +3015,8 @@ public enum CodeGeneratorRequest {
                     if !raw.isNull(pointer: 0) { r.field("name"); r.text(try self.name) }
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -2983,7 +3049,7 @@ public enum CodeGeneratorRequest {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -3009,6 +3075,8 @@ public enum CodeGeneratorRequest {
                 if !raw.isNull(pointer: 1) { r.field("imports"); try self.imports.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -3047,7 +3115,7 @@ public enum CodeGeneratorRequest {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -3087,6 +3155,8 @@ public enum CodeGeneratorRequest {
             if !raw.isNull(pointer: 1) { r.field("requestedFiles"); try self.requestedFiles.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.

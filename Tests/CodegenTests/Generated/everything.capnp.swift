@@ -122,7 +122,7 @@ public enum Everything {
         public static let limit: UInt32 = 99
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -137,6 +137,8 @@ public enum Everything {
                 r.field("kind"); r.enumerant(self.kind)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -168,7 +170,7 @@ public enum Everything {
     public enum Pair {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -185,6 +187,8 @@ public enum Everything {
                 if !raw.isNull(pointer: 32) { r.field("right"); r.text(try self.right) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -212,7 +216,7 @@ public enum Everything {
     public enum Choice {
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -256,6 +260,8 @@ public enum Everything {
                 if active == 3 { r.field("ints"); try self.ints.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -311,7 +317,7 @@ public enum Everything {
         public enum Inner {
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -328,6 +334,8 @@ public enum Everything {
                     r.field("c"); r.float32(self.c)
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -351,7 +359,7 @@ public enum Everything {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -366,6 +374,8 @@ public enum Everything {
                 r.field("inner"); try self.inner.render(into: &r)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -387,7 +397,7 @@ public enum Everything {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -696,6 +706,8 @@ public enum Everything {
             if !raw.isNull(pointer: 36) { r.field("innerDefault"); try self.innerDefault.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -1317,7 +1329,7 @@ public enum Keywords {
         public static let pointerCount = 0
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1329,6 +1341,8 @@ public enum Keywords {
                 r.field("self"); r.int(self.self_)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1356,7 +1370,7 @@ public enum Keywords {
         public static let pointerCount = 1
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1370,6 +1384,8 @@ public enum Keywords {
                 if !raw.isNull(pointer: 0) { r.field("builder"); r.text(try self.builder) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -1388,7 +1404,7 @@ public enum Keywords {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -1490,6 +1506,8 @@ public enum Keywords {
             if !raw.isNull(pointer: 6) { r.field("reader"); try self.reader.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.

@@ -66,7 +66,7 @@ public enum Ledger {
             public static let pointerCount = 0
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: StructView, CapnpRenderable {
+            public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -84,6 +84,8 @@ public enum Ledger {
                     r.field("day"); r.int(self.day)
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -122,7 +124,7 @@ public enum Ledger {
         public enum Card {
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -139,6 +141,8 @@ public enum Ledger {
                     if !raw.isNull(pointer: 2) { r.field("expires"); try self.expires.render(into: &r) }
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -168,7 +172,7 @@ public enum Ledger {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -221,6 +225,8 @@ public enum Ledger {
                 if active == 2 { r.field("cheque"); r.int(self.cheque) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -307,7 +313,7 @@ public enum Ledger {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -327,6 +333,8 @@ public enum Ledger {
                 r.field("currency"); r.enumerant(self.currency)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -376,7 +384,7 @@ public enum Ledger {
         public static let pointerCount = 0
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: StructView, CapnpRenderable {
+        public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -388,6 +396,8 @@ public enum Ledger {
                 r.field("local"); r.bool(self.local)
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -418,7 +428,7 @@ public enum Ledger {
             public enum Mode {
 
                 /// A read-only view; valid while the message memory is alive.
-                public struct Reader: CapnpRenderable {
+                public struct Reader: CapnpRenderable, CustomStringConvertible {
                     public let raw: StructReader
                     @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -457,6 +467,8 @@ public enum Ledger {
                         if active == 2 { r.field("fly"); r.data(try self.fly) }
                         r.endStruct()
                     }
+                    /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                    public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
                 }
 
                 /// A view for filling in a message under construction.
@@ -486,7 +498,7 @@ public enum Ledger {
             }
 
             /// A read-only view; valid while the message memory is alive.
-            public struct Reader: CapnpRenderable {
+            public struct Reader: CapnpRenderable, CustomStringConvertible {
                 public let raw: StructReader
                 @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -508,6 +520,8 @@ public enum Ledger {
                     r.field("mode"); try self.mode.render(into: &r)
                     r.endStruct()
                 }
+                /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+                public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
             }
 
             /// A view for filling in a message under construction.
@@ -542,7 +556,7 @@ public enum Ledger {
         }
 
         /// A read-only view; valid while the message memory is alive.
-        public struct Reader: CapnpRenderable {
+        public struct Reader: CapnpRenderable, CustomStringConvertible {
             public let raw: StructReader
             @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -588,6 +602,8 @@ public enum Ledger {
                 if active == 3 { r.field("between"); try self.between.render(into: &r) }
                 r.endStruct()
             }
+            /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+            public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
         }
 
         /// A view for filling in a message under construction.
@@ -636,7 +652,7 @@ public enum Ledger {
     }
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -689,6 +705,8 @@ public enum Ledger {
             if !raw.isNull(pointer: 10) { r.field("flags"); try self.flags.render(into: &r) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
@@ -785,7 +803,7 @@ public enum Empty {
     public static let pointerCount = 0
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -794,6 +812,8 @@ public enum Empty {
             r.beginStruct()
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.

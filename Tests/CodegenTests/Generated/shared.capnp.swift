@@ -21,7 +21,7 @@ public enum Point {
     public static let pointerCount = 1
 
     /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable {
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
         public let raw: StructReader
         @inlinable public init(_ raw: StructReader) { self.raw = raw }
 
@@ -42,6 +42,8 @@ public enum Point {
             if !raw.isNull(pointer: 0) { r.field("label"); r.text(try self.label) }
             r.endStruct()
         }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
     }
 
     /// A view for filling in a message under construction.
