@@ -338,10 +338,23 @@ struct StructEmitter {
             element_ = TypeMapping.scalarType(element).map { ($0, "list.setScalar(v, at: i)") }
         }
         if let (t, set) = element_ {
+            // Primitive columns are copied in one block (lists of thousands of rows are common).
+            let bulk: Bool
+            switch element {
+            case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .float32, .float64: bulk = true
+            default: bulk = false
+            }
             w.line("/// Allocates the list and fills it from `values`.")
             w.block("@inlinable public func \(plan.setName)(_ values: [\(t)])") { w in
                 w.line("let list = \(plan.initName)(count: values.count)")
-                w.line("for (i, v) in values.enumerated() { \(set) }")
+                if bulk {
+                    w.line("let copied: Void? = list.withUnsafeMutableScalars(as: \(t).self) { dst in")
+                    w.line("    values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }")
+                    w.line("}")
+                    w.line("if copied == nil { for (i, v) in values.enumerated() { \(set) } }")
+                } else {
+                    w.line("for (i, v) in values.enumerated() { \(set) }")
+                }
             }
         }
     }

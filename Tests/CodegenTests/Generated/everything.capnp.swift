@@ -304,7 +304,10 @@ public enum Everything {
             /// Allocates the list and fills it from `values`.
             @inlinable public func setInts(_ values: [Int64]) {
                 let list = initInts(count: values.count)
-                for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+                let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
+                    values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+                }
+                if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
             }
         }
     }
@@ -964,7 +967,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt8List(_ values: [Int8]) {
             let list = initInt8List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int8.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -978,7 +984,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt16List(_ values: [Int16]) {
             let list = initInt16List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int16.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -992,7 +1001,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt32List(_ values: [Int32]) {
             let list = initInt32List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1006,7 +1018,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt64List(_ values: [Int64]) {
             let list = initInt64List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1020,7 +1035,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint8List(_ values: [UInt8]) {
             let list = initUint8List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt8.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1034,7 +1052,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint16List(_ values: [UInt16]) {
             let list = initUint16List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt16.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1048,7 +1069,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint32List(_ values: [UInt32]) {
             let list = initUint32List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1062,7 +1086,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint64List(_ values: [UInt64]) {
             let list = initUint64List(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1076,7 +1103,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat32List(_ values: [Float]) {
             let list = initFloat32List(count: values.count)
-            for (i, v) in values.enumerated() { list.setFloat32(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Float.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setFloat32(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1090,7 +1120,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat64List(_ values: [Double]) {
             let list = initFloat64List(count: values.count)
-            for (i, v) in values.enumerated() { list.setFloat64(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setFloat64(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.
@@ -1191,7 +1224,10 @@ public enum Everything {
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt32ListDefault(_ values: [Int32]) {
             let list = initInt32ListDefault(count: values.count)
-            for (i, v) in values.enumerated() { list.setScalar(v, at: i) }
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
 
         /// Allocates the list (replacing any previous value) and returns it for filling in.

@@ -364,7 +364,10 @@ public enum Ledger {
             /// Allocates the list and fills it from `values`.
             @inlinable public func setSums(_ values: [Double]) {
                 let list = initSums(count: values.count)
-                for (i, v) in values.enumerated() { list.setFloat64(v, at: i) }
+                let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
+                    values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+                }
+                if copied == nil { for (i, v) in values.enumerated() { list.setFloat64(v, at: i) } }
             }
 
             @inlinable public var currency: Ledger.Totals.Currency {
