@@ -37,10 +37,10 @@ formats: capnpc-swift
 	$(call codegen_run,$(wildcard Formats/*.capnp),Formats,Sources/Schemas)
 	$(call codegen_run,$(wildcard $(CODEGEN_FIXTURES)/*.capnp),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
 
-# The generator's own schema bindings (bootstrap; needs /usr/include/capnp/schema.capnp of
-# the capnp version the bindings were generated with, 0.9.2).
+# The generator's own schema bindings (internal to CapnpCodegen; needs the
+# /usr/include/capnp/schema.capnp of the capnp version they were generated with, 0.9.2).
 codegen-schema: capnpc-swift
-	tmp=$$(mktemp -d) && timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp /usr/include/capnp/schema.capnp \
+	tmp=$$(mktemp -d) && CAPNPC_SWIFT_ACCESS=internal timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp /usr/include/capnp/schema.capnp \
 	  && cp $$tmp/schema.capnp.swift Sources/CapnpCodegen/Generated/schema.capnp.swift && rm -rf $$tmp
 
 test-formats-fresh: capnpc-swift
@@ -56,7 +56,7 @@ test-formats-fresh: capnpc-swift
 	  fi; \
 	done; \
 	if [ "$$(capnp --version)" = "Cap'n Proto version $(CODEGEN_SCHEMA_CAPNP)" ]; then \
-	  mkdir -p $$tmp/self && timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp/self /usr/include/capnp/schema.capnp || exit 1; \
+	  mkdir -p $$tmp/self && CAPNPC_SWIFT_ACCESS=internal timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp/self /usr/include/capnp/schema.capnp || exit 1; \
 	  if ! cmp -s $$tmp/self/schema.capnp.swift Sources/CapnpCodegen/Generated/schema.capnp.swift; then \
 	    echo "test-formats-fresh: Sources/CapnpCodegen/Generated/schema.capnp.swift is not what the generator makes of schema.capnp (run 'make codegen-schema')"; stale=1; \
 	  fi; \
