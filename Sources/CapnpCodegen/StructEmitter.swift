@@ -225,6 +225,12 @@ struct StructEmitter {
             w.line("@inlinable public init(_ raw: StructBuilder) { self.raw = raw }")
             w.line("/// A Reader over what has been built so far.")
             w.line("@inlinable public func asReader() -> Reader { Reader(raw.asReader()) }")
+            if s.discriminantCount > 0 {
+                w.line("/// The raw union discriminant.")
+                w.line("@inlinable public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
+                w.line("/// The union's active member as built so far.")
+                w.line("@inlinable public func which() throws -> Reader.Which { try asReader().which() }")
+            }
             for plan in plans {
                 try emitBuilderField(plan, s, q, into: &w)
             }

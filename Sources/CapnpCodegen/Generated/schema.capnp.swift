@@ -839,6 +839,10 @@ enum Node {
         @inlinable init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable var discriminant: UInt16 { raw.scalar(at: 12) }
+        /// The union's active member as built so far.
+        @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable var id: UInt64 {
             get { raw.scalar(at: 0) }
@@ -1169,6 +1173,10 @@ enum Field {
             @inlinable init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable var discriminant: UInt16 { raw.scalar(at: 10) }
+            /// The union's active member as built so far.
+            @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
             @inlinable func setImplicit() {
                 raw.setScalar(UInt16(0), at: 10)
@@ -1266,6 +1274,10 @@ enum Field {
         @inlinable init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable var discriminant: UInt16 { raw.scalar(at: 8) }
+        /// The union's active member as built so far.
+        @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable func setName(_ value: String) {
             raw.setText(0, value)
@@ -1870,6 +1882,10 @@ enum Type_ {
                 @inlinable init(_ raw: StructBuilder) { self.raw = raw }
                 /// A Reader over what has been built so far.
                 @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+                /// The raw union discriminant.
+                @inlinable var discriminant: UInt16 { raw.scalar(at: 10) }
+                /// The union's active member as built so far.
+                @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
                 /// truly AnyPointer
                 @inlinable func setAnyKind() {
@@ -2050,6 +2066,10 @@ enum Type_ {
             @inlinable init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable var discriminant: UInt16 { raw.scalar(at: 8) }
+            /// The union's active member as built so far.
+            @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
             /// A regular AnyPointer.
             ///
@@ -2187,6 +2207,10 @@ enum Type_ {
         @inlinable init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable var discriminant: UInt16 { raw.scalar(at: 0) }
+        /// The union's active member as built so far.
+        @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable func setVoid() {
             raw.setScalar(UInt16(0), at: 0)
@@ -2370,6 +2394,10 @@ enum Brand {
             @inlinable init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable var discriminant: UInt16 { raw.scalar(at: 8) }
+            /// The union's active member as built so far.
+            @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
             /// ID of the scope to which these params apply.
             @inlinable var scopeId: UInt64 {
@@ -2465,6 +2493,10 @@ enum Brand {
             @inlinable init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable var discriminant: UInt16 { raw.scalar(at: 0) }
+            /// The union's active member as built so far.
+            @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
             @inlinable func setUnbound() {
                 raw.setScalar(UInt16(0), at: 0)
@@ -2671,6 +2703,10 @@ enum Value {
         @inlinable init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable var discriminant: UInt16 { raw.scalar(at: 0) }
+        /// The union's active member as built so far.
+        @inlinable func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable func setVoid() {
             raw.setScalar(UInt16(0), at: 0)

@@ -270,6 +270,10 @@ public enum Everything {
             @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 94) }
+            /// The union's active member as built so far.
+            @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
             @inlinable public func setNone() {
                 raw.setScalar(UInt16(0), at: 94)
@@ -721,6 +725,10 @@ public enum Everything {
         @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 92) }
+        /// The union's active member as built so far.
+        @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable public var boolField: Bool {
             get { raw.bool(atBit: 0) }
@@ -1554,6 +1562,10 @@ public enum Keywords {
         @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
         /// A Reader over what has been built so far.
         @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+        /// The raw union discriminant.
+        @inlinable public var discriminant: UInt16 { raw.scalar(at: 18) }
+        /// The union's active member as built so far.
+        @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
         @inlinable public var `struct`: Int32 {
             get { raw.scalar(at: 0) }

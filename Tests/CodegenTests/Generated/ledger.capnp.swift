@@ -237,6 +237,10 @@ public enum Ledger {
             @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 10) }
+            /// The union's active member as built so far.
+            @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
             @inlinable public var amount: Int64 {
                 get { raw.scalar(at: 0, default: -100) }
@@ -480,6 +484,10 @@ public enum Ledger {
                     @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
                     /// A Reader over what has been built so far.
                     @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+                    /// The raw union discriminant.
+                    @inlinable public var discriminant: UInt16 { raw.scalar(at: 2) }
+                    /// The union's active member as built so far.
+                    @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
                     @inlinable public func setWalk() {
                         raw.setScalar(UInt16(0), at: 2)
@@ -615,6 +623,10 @@ public enum Ledger {
             @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
             /// A Reader over what has been built so far.
             @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+            /// The raw union discriminant.
+            @inlinable public var discriminant: UInt16 { raw.scalar(at: 0) }
+            /// The union's active member as built so far.
+            @inlinable public func which() throws -> Reader.Which { try asReader().which() }
 
             @inlinable public func setNowhere() {
                 raw.setScalar(UInt16(0), at: 0)
