@@ -6,8 +6,11 @@ Usage: pycapnp_reads_swift.py FIXTURES_DIR INTEROP_DIR
 The Swift side (CodegenTests.InteropFiles) writes everything.bin, multisegment.bin and
 stream.bin into INTEROP_DIR with the values of Tests/CodegenTests/EverythingValues.swift.
 """
+import base64
+import json
 import math
 import os
+import struct
 import sys
 
 import capnp
@@ -62,6 +65,49 @@ def check_everything(e):
     check(e.inner.value == -5 and e.inner.kind == "beta" and e.innerDefault.value == 1, "nested struct")
 
 
+def normalized(value):
+    """pycapnp's to_dict() value in our JSON conventions: base64 Data, named non-finite floats."""
+    if isinstance(value, dict):
+        return {k: normalized(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def same(a, b, where):
+    """Deep equality; floats also match when equal as Float32 (our JSON prints Float32 fields
+    with the shortest spelling of the Float32, pycapnp widens them to double)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        check(sorted(a) == sorted(b), "%s: keys %s vs %s" % (where, sorted(a), sorted(b)))
+        for k in a:
+            same(a[k], b[k], where + "." + k)
+    elif isinstance(a, list) and isinstance(b, list):
+        check(len(a) == len(b), "%s: length %d vs %d" % (where, len(a), len(b)))
+        for i, (x, y) in enumerate(zip(a, b)):
+            same(x, y, "%s[%d]" % (where, i))
+    elif isinstance(a, float) or isinstance(b, float):
+        f32 = lambda v: struct.unpack("<f", struct.pack("<f", v))[0]
+        check(isinstance(a, (int, float)) and isinstance(b, (int, float))
+              and (a == b or f32(a) == f32(b)), "%s: %r vs %r" % (where, a, b))
+    else:
+        check(a == b and type(a) == type(b), "%s: %r vs %r" % (where, a, b))
+
+
+def compare_json(schema, interop, name):
+    with open(os.path.join(interop, name + ".bin"), "rb") as f:
+        messages = list(schema.Everything.read_multiple(f))
+    with open(os.path.join(interop, name + ".jsonl")) as f:
+        lines = f.read().splitlines()
+    check(len(lines) == len(messages), "%s.jsonl: %d lines for %d messages" % (name, len(lines), len(messages)))
+    for i, (line, message) in enumerate(zip(lines, messages)):
+        same(json.loads(line), normalized(message.to_dict()), "%s.jsonl line %d" % (name, i + 1))
+    return len(lines)
+
+
 def main(fixtures, interop):
     schema = capnp.load(os.path.join(fixtures, "everything.capnp"), imports=[fixtures])
     for name in ("everything.bin", "multisegment.bin"):
@@ -77,8 +123,9 @@ def main(fixtures, interop):
             check(e.which() == "number" and e.number == i, "row %d union" % i)
         else:
             check(e.which() == "nested" and e.nested.label == "n%d" % i, "row %d union" % i)
-    print("pycapnp_reads_swift: pycapnp %s read 3 files (102 messages) written by generated Swift: all values match"
-          % getattr(capnp, "__version__", "?"))
+    n = compare_json(schema, interop, "everything") + compare_json(schema, interop, "stream")
+    print("pycapnp_reads_swift: pycapnp %s read 3 files (102 messages) written by generated Swift: all values match;"
+          " our JSON of %d messages equals pycapnp's to_dict()" % (getattr(capnp, "__version__", "?"), n))
 
 
 if __name__ == "__main__":

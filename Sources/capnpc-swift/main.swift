@@ -1,6 +1,7 @@
 // capnpc-swift: a `capnp compile` plugin. Reads a CodeGeneratorRequest on stdin and writes one
 // Swift file per schema file (plus SchemaRegistry.swift) into the current directory, which
 // `capnp compile -oswift:DIR` sets to DIR. All logic lives in CapnpCodegen.
+// CAPNPC_SWIFT_ACCESS=internal declares the generated types internal (no registry file).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,8 @@ import CapnpCodegen
 
 do {
     let request = try PluginIO.readRequest(fileDescriptor: 0)
-    let files = try CodeGenerator.generate(request)
+    let internalAccess = getenv("CAPNPC_SWIFT_ACCESS").map { String(cString: $0) == "internal" } ?? false
+    let files = try CodeGenerator.generate(request, internalAccess: internalAccess)
     try PluginIO.write(files, into: ".")
     exit(0)
 } catch let error as CodegenError {

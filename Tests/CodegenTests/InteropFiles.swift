@@ -43,6 +43,14 @@ import Testing
         }
         try Data(stream).write(to: dir.appendingPathComponent("stream.bin"))
 
+        // Our JSON of both, for comparison with pycapnp's own to_dict().
+        for name in ["everything", "stream"] {
+            let frames = try Frames(Array(try Data(contentsOf: dir.appendingPathComponent("\(name).bin"))))
+            defer { withExtendedLifetime(frames) {} }
+            let json = try renderStream(frames, as: Everything.Reader.self, style: .json)
+            try Data(json.utf8).write(to: dir.appendingPathComponent("\(name).jsonl"))
+        }
+
         // Read back here too.
         let frames = try Frames(Array(try Data(contentsOf: dir.appendingPathComponent("stream.bin"))))
         defer { withExtendedLifetime(frames) {} }

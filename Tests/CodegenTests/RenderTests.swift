@@ -73,6 +73,9 @@ import Testing
         try render(try frames.messages[0].root(), &r)
         r.endMessage()
         #expect(r.output == (try Peers.decode(bytes, type: "Point", schema: shared, short: true)))
+        let point = try frames.root(as: Point.Reader.self)
+        #expect(point.description == "(x = 1, y = 2, label = \"reg\")")
+        #expect(try point.rendered(.json) == "{\"x\":1.0,\"y\":2.0,\"label\":\"reg\"}")
         #expect(SchemaRegistry.renderers.keys.sorted() == ["Empty", "Everything", "Keywords", "Ledger", "Point"])
     }
 
@@ -124,4 +127,32 @@ func firstDifference(_ a: String, _ b: String) -> String {
     while i < min(x.count, y.count) && x[i] == y[i] { i += 1 }
     let from = max(0, i - 80)
     return "differs at byte \(i):\n ours: \(String(decoding: x[from..<min(x.count, i + 80)], as: UTF8.self))\n capnp: \(String(decoding: y[from..<min(y.count, i + 80)], as: UTF8.self))"
+}
+
+/// Float spelling is the fiddliest part of matching `capnp decode`: random bit patterns.
+@Suite struct FloatSpellingTests {
+    @Test func randomFloatsPrintLikeCapnpDecode() throws {
+        var rng = MalformedInputTests.SplitMix(state: 42)
+        var doubles: [Double] = [0.1, 1e100, 1e-5, 1.5e-7, 1e15, 1e16, 1e21, Double.leastNonzeroMagnitude, -0.0,
+                                 1.7976931348623157e308, 123456789.123, 0.30000000000000004, 100, 2.5e-5, 1.2345678901234568e18]
+        var floats: [Float] = [0.1, 123456789.123, 1e-10, 16777216, 3.4028235e38, Float.leastNonzeroMagnitude,
+                               Float.leastNormalMagnitude, -103.21731567382812, 0.3]
+        for _ in 0..<300 {
+            let d = Double(bitPattern: rng.next())
+            if d.isFinite { doubles.append(d) }
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+            if f.isFinite { floats.append(f) }
+            doubles.append(Double(Int64(bitPattern: rng.next()) >> 20) / 1024)   // human-sized values
+        }
+        let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
+        let e = b.initRoot(Everything.Builder.self)
+        e.setFloat64List(doubles)
+        e.setFloat32List(floats)
+        let bytes = Framing.encode(b)
+        let expected = try Peers.decode(bytes, short: true)
+        let ours = try renderStream(try Frames(bytes), as: Everything.Reader.self, style: .capnpText)
+        #expect(ours == expected)
+        if ours != expected { print(firstDifference(ours, expected)) }
+    }
 }
