@@ -17,11 +17,19 @@ struct EventInput {
     let mapping: EventLayout.Mapping
     let batchEvents: Int
 
-    /// Calls `body` with the layout and each batch; returns the layout (also for empty input).
-    @discardableResult
-    func read(_ paths: [String], _ body: (EventLayout, EventColumns) throws -> Void) throws -> EventLayout {
+    /// Collects rows from all inputs into batches; one object so the readers below can share it.
+    final class Batcher {
+        let limit: Int
+        let body: (EventLayout, EventColumns) throws -> Void
         var layout: EventLayout? = nil
         var batch = EventColumns()
+
+        init(limit: Int, body: @escaping (EventLayout, EventColumns) throws -> Void) {
+            self.limit = limit
+            self.body = body
+        }
+
+        /// Every input must have the first input's columns.
         func adopt(_ l: EventLayout, _ source: String) throws {
             if let known = layout {
                 guard known == l else { throw ToolError(source, "its columns differ from the first input's") }
@@ -30,78 +38,83 @@ struct EventInput {
                 batch = EventColumns(extraColumnCount: l.extraColumnCount)
             }
         }
+
         func flushIfFull() throws {
-            if batch.count >= batchEvents { try body(layout!, batch); batch.removeAll() }
+            if batch.count >= limit { try body(layout!, batch); batch.removeAll() }
         }
+    }
+
+    /// Calls `body` with the layout and each batch; returns the layout (also for empty input).
+    @discardableResult
+    func read(_ paths: [String], _ body: @escaping (EventLayout, EventColumns) throws -> Void) throws -> EventLayout {
+        let b = Batcher(limit: batchEvents, body: body)
         for path in paths {
             switch format {
-            case .text: try readText(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
-            case .events: try readEvents(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
-            case .seqBlocks: try readBlocks(path, adopt: adopt, batch: &batch, flushIfFull: flushIfFull)
+            case .text: try readText(path, b)
+            case .events: try readEvents(path, b)
+            case .seqBlocks: try readBlocks(path, b)
             }
         }
-        guard let l = layout else { throw ToolError("input", "no events schema found") }
-        if batch.count > 0 { try body(l, batch) }
+        guard let l = b.layout else { throw ToolError("input", "no events schema found") }
+        if b.batch.count > 0 { try body(l, b.batch) }
         return l
     }
 
-    private func readText(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
-                          flushIfFull: () throws -> Void) throws {
+    private func readText(_ path: String, _ b: Batcher) throws {
         let input = try tool.openInput(path)
         var parser = EventTextParser(mapping: mapping)
         var chunk = EventColumns()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { buffer.deallocate() }
+        func move() throws {
+            guard let l = parser.layout else { return }
+            try b.adopt(l, input.name)
+            if chunk.count > 0 { b.batch.append(chunk); chunk.removeAll(); try b.flushIfFull() }
+        }
         do {
             while true {
                 let n = try FileIO.read(input.fd, into: buffer, source: input.name)
                 if n == 0 { break }
                 try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), into: &chunk)
-                try move(&chunk, parser.layout, input.name)
+                try move()
             }
             try parser.finish(into: &chunk)
-            try move(&chunk, parser.layout, input.name)
+            try move()
         } catch let e as EventTextError {
             throw ToolError(input.name, e.message)
         }
-        func move(_ chunk: inout EventColumns, _ layout: EventLayout?, _ source: String) throws {
-            guard let l = layout else { return }
-            try adopt(l, source)
-            if chunk.count > 0 { batch.append(chunk); chunk.removeAll(); try flushIfFull() }
-        }
     }
 
-    private func readEvents(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
-                            flushIfFull: () throws -> Void) throws {
+    private func readEvents(_ path: String, _ b: Batcher) throws {
         let stream = try tool.openStream(path, expecting: .events)
         var layout: EventLayout? = nil
         while let root = try stream.next() {
+            let record = stream.recordCount - 1
             switch try EventsFrame.Reader(root).which() {
             case .schema(let s):
-                guard layout == nil else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a second schema") }
+                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second schema") }
                 do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
-                try adopt(layout!, stream.source)
-            case .batch(let b):
-                guard let l = layout else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a batch before the schema") }
-                try EventBatchRecord.read(b, layout: l, into: &batch, source: stream.source, record: stream.recordCount - 1)
-                try flushIfFull()
+                try b.adopt(layout!, stream.source)
+            case .batch(let batch):
+                guard let l = layout else { throw ToolError(stream.source, "record \(record): a batch before the schema") }
+                try EventBatchRecord.read(batch, layout: l, into: &b.batch, source: stream.source, record: record)
+                try b.flushIfFull()
             default:
-                throw ToolError(stream.source, "record \(stream.recordCount - 1): not a schema or batch")
+                throw ToolError(stream.source, "record \(record): not a schema or batch")
             }
         }
         if layout == nil { throw ToolError(stream.source, "no schema record") }
     }
 
-    private func readBlocks(_ path: String, adopt: (EventLayout, String) throws -> Void, batch: inout EventColumns,
-                            flushIfFull: () throws -> Void) throws {
+    private func readBlocks(_ path: String, _ b: Batcher) throws {
         var reader = try BlockInput(tool: tool, path: path)
         var block = EventColumns()
         while let layout = try reader.next(into: &block) {
-            try adopt(layout, reader.stream.source)
-            batch.append(block)
-            try flushIfFull()
+            try b.adopt(layout, reader.stream.source)
+            b.batch.append(block)
+            try b.flushIfFull()
         }
-        if let l = reader.layout { try adopt(l, reader.stream.source) }
+        if let l = reader.layout { try b.adopt(l, reader.stream.source) }
     }
 }
 

@@ -21,7 +21,8 @@ seq-encode ev.tsv > ev.seq
 timeout 60 capnp decode --short "$SEQ" SeqFrame < ev.seq > seq.txt || fail "capnp decode of seq-blocks"
 [[ $(grep -c '^(block = ' seq.txt) -ge 1 && $(tail -1 seq.txt) == "(trailer = (recordCount = "* ]] || fail "capnp text: $(tail -1 seq.txt)"
 seq-encode -d --events ev.seq > ev.events
-timeout 60 capnp decode --short "$EVENTS" EventsFrame < ev.events | grep -q '^(schema = (columns = \[(name = "user_id:token", role = user)' || fail "capnp decode of events"
+timeout 60 capnp decode --short "$EVENTS" EventsFrame < ev.events > events.txt || fail "capnp decode of events"
+grep -q '^(schema = (columns = \[(name = "user_id:token", role = user)' events.txt || fail "capnp text of events: $(sed -n 2p events.txt)"
 run "rec-cat --check ev.seq"
 expect_status 0 "rec-cat --check"
 
