@@ -41,8 +41,8 @@ public struct SeqEncodeCommand: SluiceCommand {
 
     @Option(help: ArgumentHelp("Use the event store in <dir>: append the inputs unless another store action is given.", valueName: "dir"))
     var store: String?
-    @Option(help: ArgumentHelp("Timestamp unit of a new store: s, ms, us or ns (default: ms).", valueName: "unit"))
-    var timeUnit = "ms"
+    @Option(help: ArgumentHelp("Timestamp unit of a new store: s, ms, us or ns (default: ms); an existing store keeps its own.", valueName: "unit"))
+    var timeUnit: String?
     @Flag(help: "Merge each day's runs of the store into one.")
     var compact = false
     @Flag(help: "Write the store's events matching --user, --from and --to.")
@@ -71,7 +71,8 @@ public struct SeqEncodeCommand: SluiceCommand {
         guard InputFormat(rawValue: inputFormat) != nil else {
             throw ValidationError("--input-format must be text, events or seq-blocks, not '\(inputFormat)'")
         }
-        guard Self.unitsPerDay[timeUnit] != nil else { throw ValidationError("--time-unit must be s, ms, us or ns, not '\(timeUnit)'") }
+        if let u = timeUnit, Self.unitsPerDay[u] == nil { throw ValidationError("--time-unit must be s, ms, us or ns, not '\(u)'") }
+        if timeUnit != nil && store == nil { throw ValidationError("--time-unit goes with --store") }
         guard blockEvents >= 1 && blockEvents <= 1 << 22 else { throw ValidationError("--block-events must be 1...4194304") }
         guard batchEvents >= 1 else { throw ValidationError("--batch-events must be at least 1") }
         let actions = [compact, scan, replaceDay != nil, verify].filter { $0 }.count

@@ -12,8 +12,11 @@ struct StoreCommand {
 
     func run() throws {
         let writes = !(command.compact || command.scan || command.verify)
+        // A given --time-unit must match an existing store; without one, a new store uses ms.
+        let unit = command.timeUnit.map { SeqEncodeCommand.unitsPerDay[$0]! }
         let store = try EventStore(path: directory,
-                                   createWithUnitsPerDay: writes ? SeqEncodeCommand.unitsPerDay[command.timeUnit]! : nil,
+                                   createWithUnitsPerDay: writes ? unit : nil,
+                                   defaultUnitsPerDay: writes ? SeqEncodeCommand.unitsPerDay["ms"]! : nil,
                                    planner: planner)
         if command.compact {
             try store.compact()

@@ -16,9 +16,10 @@ public final class EventStore {
 
     var manifestPath: String { path + "/MANIFEST" }
 
-    /// Opens the store at `path`, creating it with `unitsPerDay` if it does not exist.
-    /// An existing store must have been created with the same unit.
-    public init(path: String, createWithUnitsPerDay unitsPerDay: Int64? = nil, planner: BlockPlanner = BlockPlanner()) throws {
+    /// Opens the store at `path`. A missing store is created with `unitsPerDay`, else with
+    /// `defaultUnitsPerDay`, else it is an error. An existing store must match `unitsPerDay`.
+    public init(path: String, createWithUnitsPerDay unitsPerDay: Int64? = nil, defaultUnitsPerDay: Int64? = nil,
+                planner: BlockPlanner = BlockPlanner()) throws {
         self.path = path
         self.planner = planner
         let mp = path + "/MANIFEST"
@@ -27,7 +28,7 @@ public final class EventStore {
             if let u = unitsPerDay, u != manifest.unitsPerDay {
                 throw StoreError("\(path): the store keeps \(manifest.unitsPerDay) time units per day, not \(u)")
             }
-        } else if let u = unitsPerDay {
+        } else if let u = unitsPerDay ?? defaultUnitsPerDay {
             try FileSystem.makeDirectory(path)
             manifest = Manifest(unitsPerDay: u)
             let lock = try FileSystem.lock(path + "/LOCK")

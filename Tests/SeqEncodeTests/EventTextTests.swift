@@ -61,3 +61,14 @@ import SeqCodec
         } catch { Issue.record("unexpected \(error)") }
     }
 }
+
+@Suite struct EventLayoutTests {
+    @Test func storeTextRoundTripsAndRejectsDamage() throws {
+        let (layout, _) = try EventTextParser.parse("uid\tts\titem\trating:float\tqty\n", mapping: {
+            var m = EventLayout.Mapping(); m.user = "uid"; m.time = "ts"; m.item = "item"; m.action = "none"; return m
+        }())
+        #expect(try EventLayout.fromStoreText(layout.storeText, source: "m") == layout)
+        #expect(throws: EventTextError.self) { try EventLayout.fromStoreText(Array("user\tuid\nbogus\tx\n".utf8), source: "m") }
+        #expect(throws: EventTextError.self) { try EventLayout.fromStoreText(Array("user\tuid\n".utf8), source: "m") }
+    }
+}
