@@ -1,6 +1,6 @@
 @0x999486ea00a9965e;
 # Behaviour events as columnar batches: the input and `seq-encode -d --to events` output kind.
-# It follows the envelope of stream.capnp: header first, then one `schema` record naming the
+# It follows the envelope of stream.capnp: header first, then one `layout` record naming the
 # columns, then `batch` records of thousands of events each, trailer last.
 #
 #   capnp decode Formats/events.capnp EventsFrame < events.bin
@@ -13,7 +13,7 @@ const schemaVersion :UInt16 = 1;   # Header.schemaVersion this file describes
 struct EventsFrame {
   union {
     header  @0 :Stream.Header;
-    schema  @1 :EventSchema;       # exactly once, before the first batch
+    layout  @1 :EventSchema;       # exactly once, before the first batch (not `schema`: pycapnp reserves it)
     batch   @2 :EventBatch;
     trailer @3 :Stream.Trailer;
   }

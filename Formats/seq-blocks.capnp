@@ -1,6 +1,6 @@
 @0x97fd04f40742be57;
 # Encoded behaviour sequences: what `seq-encode` writes and `seq-encode -d` reads.
-# It follows the envelope of stream.capnp: header first, one `schema` record (the columns of
+# It follows the envelope of stream.capnp: header first, one `layout` record (the columns of
 # the events, as in events.capnp), then `block` records, trailer last.
 #
 #   capnp decode Formats/seq-blocks.capnp SeqFrame < blocks.bin
@@ -14,7 +14,7 @@ const schemaVersion :UInt16 = 1;   # Header.schemaVersion this file describes
 struct SeqFrame {
   union {
     header  @0 :Stream.Header;
-    schema  @1 :Events.EventSchema;  # exactly once, before the first block
+    layout  @1 :Events.EventSchema;  # exactly once, before the first block
     block   @2 :EncodedBlock;
     trailer @3 :Stream.Trailer;
   }

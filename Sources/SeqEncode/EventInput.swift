@@ -55,7 +55,7 @@ struct EventInput {
             case .seqBlocks: try readBlocks(path, b)
             }
         }
-        guard let l = b.layout else { throw ToolError("input", "no events schema found") }
+        guard let l = b.layout else { throw ToolError("input", "no event table or stream found") }
         if b.batch.count > 0 { try body(l, b.batch) }
         return l
     }
@@ -91,19 +91,19 @@ struct EventInput {
         while let root = try stream.next() {
             let record = stream.recordCount - 1
             switch try EventsFrame.Reader(root).which() {
-            case .schema(let s):
-                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second schema") }
+            case .layout(let s):
+                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
                 do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
                 try b.adopt(layout!, stream.source)
             case .batch(let batch):
-                guard let l = layout else { throw ToolError(stream.source, "record \(record): a batch before the schema") }
+                guard let l = layout else { throw ToolError(stream.source, "record \(record): a batch before the layout") }
                 try EventBatchRecord.read(batch, layout: l, into: &b.batch, source: stream.source, record: record)
                 try b.flushIfFull()
             default:
-                throw ToolError(stream.source, "record \(record): not a schema or batch")
+                throw ToolError(stream.source, "record \(record): not a layout or batch")
             }
         }
-        if layout == nil { throw ToolError(stream.source, "no schema record") }
+        if layout == nil { throw ToolError(stream.source, "no layout record") }
     }
 
     private func readBlocks(_ path: String, _ b: Batcher) throws {
@@ -134,11 +134,11 @@ struct BlockInput {
         while let root = try stream.next() {
             let record = stream.recordCount - 1
             switch try SeqFrame.Reader(root).which() {
-            case .schema(let s):
-                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second schema") }
+            case .layout(let s):
+                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
                 do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
             case .block(let b):
-                guard let l = layout else { throw ToolError(stream.source, "record \(record): a block before the schema") }
+                guard let l = layout else { throw ToolError(stream.source, "record \(record): a block before the layout") }
                 do {
                     try SeqCodec.SeqBlock.decode(try b.data.bytes, into: &out, scratch: scratch)
                 } catch let e as SeqCodecError {
@@ -150,10 +150,10 @@ struct BlockInput {
                 }
                 return l
             default:
-                throw ToolError(stream.source, "record \(record): not a schema or block")
+                throw ToolError(stream.source, "record \(record): not a layout or block")
             }
         }
-        if layout == nil { throw ToolError(stream.source, "no schema record") }
+        if layout == nil { throw ToolError(stream.source, "no layout record") }
         return nil
     }
 }

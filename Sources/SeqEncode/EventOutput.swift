@@ -5,7 +5,7 @@ import SeqCodec
 import ToolKit
 
 /// Where decoded or encoded events go: a seq-blocks stream, an events stream, or a table.
-/// Each writes its header (and schema record) before the first rows; `finish()` ends it.
+/// Each writes its header (and layout record) before the first rows; `finish()` ends it.
 protocol EventOutput: AnyObject {
     /// Writes events; for seq-blocks they must be sorted by (user, time).
     func write(_ events: EventColumns) throws
@@ -17,7 +17,7 @@ final class BlockOutput: EventOutput {
     let writer: RecordStreamWriter
     let layout: EventLayout
     let planner: BlockPlanner
-    private var wroteSchema = false
+    private var wroteLayout = false
     private(set) var sizes = SeqCodec.SeqBlock.Sizes()
 
     init(tool: ToolContext, layout: EventLayout, planner: BlockPlanner) throws {
@@ -26,14 +26,14 @@ final class BlockOutput: EventOutput {
         self.planner = planner
     }
 
-    private func schemaIfNeeded() throws {
-        guard !wroteSchema else { return }
-        wroteSchema = true
-        try writer.writeRecord { root in layout.write(into: SeqFrame.Builder(root).initSchema()) }
+    private func layoutIfNeeded() throws {
+        guard !wroteLayout else { return }
+        wroteLayout = true
+        try writer.writeRecord { root in layout.write(into: SeqFrame.Builder(root).initLayout()) }
     }
 
     func write(_ events: EventColumns) throws {
-        try schemaIfNeeded()
+        try layoutIfNeeded()
         for range in planner.ranges(events) {
             let bytes = SeqCodec.SeqBlock.encode(events, range: range, sizes: &sizes)
             try writer.writeRecord { root in
@@ -48,7 +48,7 @@ final class BlockOutput: EventOutput {
         }
     }
 
-    func finish() throws { try schemaIfNeeded(); try writer.finish() }
+    func finish() throws { try layoutIfNeeded(); try writer.finish() }
 }
 
 /// Writes an events stream, at most `batchRows` events per batch record.
@@ -56,21 +56,21 @@ final class EventsStreamOutput: EventOutput {
     let writer: RecordStreamWriter
     let layout: EventLayout
     let batchRows = 65_536
-    private var wroteSchema = false
+    private var wroteLayout = false
 
     init(tool: ToolContext, layout: EventLayout) throws {
         writer = try tool.streamWriter(kind: .events, render: StreamCatalog.textRenderer(for: .events))
         self.layout = layout
     }
 
-    private func schemaIfNeeded() throws {
-        guard !wroteSchema else { return }
-        wroteSchema = true
-        try writer.writeRecord { root in layout.write(into: EventsFrame.Builder(root).initSchema()) }
+    private func layoutIfNeeded() throws {
+        guard !wroteLayout else { return }
+        wroteLayout = true
+        try writer.writeRecord { root in layout.write(into: EventsFrame.Builder(root).initLayout()) }
     }
 
     func write(_ events: EventColumns) throws {
-        try schemaIfNeeded()
+        try layoutIfNeeded()
         var start = 0
         while start < events.count {
             let range = start..<min(events.count, start + batchRows)
@@ -80,7 +80,7 @@ final class EventsStreamOutput: EventOutput {
         }
     }
 
-    func finish() throws { try schemaIfNeeded(); try writer.finish() }
+    func finish() throws { try layoutIfNeeded(); try writer.finish() }
 }
 
 /// Writes a TSV table with the layout's header.

@@ -22,7 +22,7 @@ timeout 60 capnp decode --short "$SEQ" SeqFrame < ev.seq > seq.txt || fail "capn
 [[ $(grep -c '^(block = ' seq.txt) -ge 1 && $(tail -1 seq.txt) == "(trailer = (recordCount = "* ]] || fail "capnp text: $(tail -1 seq.txt)"
 seq-encode -d --events ev.seq > ev.events
 timeout 60 capnp decode --short "$EVENTS" EventsFrame < ev.events > events.txt || fail "capnp decode of events"
-grep -q '^(schema = (columns = \[(name = "user_id:token", role = user)' events.txt || fail "capnp text of events: $(sed -n 2p events.txt)"
+grep -q '^(layout = (columns = \[(name = "user_id:token", role = user)' events.txt || fail "capnp text of events: $(sed -n 2p events.txt)"
 run "rec-cat --check ev.seq"
 expect_status 0 "rec-cat --check"
 
@@ -68,3 +68,7 @@ expect_stderr "seq-encode: bad.tsv: line 3: item_id 'x' is not an integer"
 [[ $(cat old.seq) == keep ]] || fail "-o replaced the old file on failure"
 run "seq-encode --scan"
 expect_status 2 "usage"
+
+# 6. pycapnp (libcapnp) reads the events stream and sees the decoded table's rows, in order.
+seq-encode -d ev.seq > dec.tsv
+timeout 120 python3 "$ROOT/Tools/seq_pycapnp_check.py" "$ROOT/Formats" ev.events dec.tsv || fail "pycapnp interop"
