@@ -134,6 +134,10 @@ public enum ColumnCodec {
     public final class Scratch {
         let highs = UnsafeMutablePointer<UInt64>.allocate(capacity: MiniBlock.capacity)
         var dictionary: [Int64] = []
+        /// The user run table of a block (ids, lengths), kept apart from the event columns so
+        /// their capacity is not shrunk and regrown on every block.
+        var users: [Int64] = []
+        var runs: [Int64] = []
         let table = EntropyCoder.Table()
         public init() {}
         deinit { highs.deallocate() }
@@ -163,11 +167,16 @@ public enum ColumnCodec {
                 } else {
                     try EntropyCoder.decode(&reader, count: n, delta: false, into: dst, table: scratch.table)
                 }
-                // Validate every index first (one OR-reduction), then gather without checks.
+                // One pass: clamp each index so the gather is always in bounds, remember whether
+                // any needed clamping, and reject the column afterwards if so.
                 var bad = false
-                for i in 0..<n { bad = bad || UInt64(bitPattern: dst[i]) >= UInt64(d) }
+                let last = UInt64(d &- 1)
+                for i in 0..<n {
+                    let index = UInt64(bitPattern: dst[i])
+                    bad = bad || index > last
+                    dst[i] = dict[Int(truncatingIfNeeded: Swift.min(index, last))]
+                }
                 if bad { throw SeqCodecError(.malformed, "dictionary: index beyond \(d) entries") }
-                for i in 0..<n { dst[i] = dict[Int(dst[i])] }
             }
         case nil:
             throw SeqCodecError(.malformed, "column: unknown transform \(t)")

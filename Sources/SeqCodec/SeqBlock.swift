@@ -143,22 +143,22 @@ public enum SeqBlock {
                 throw SeqCodecError(.malformed, "\(name) column: \(sub.remaining) bytes left over")
             }
         }
-        // Users: decode the run table into `item` and `action` (scratch space sized ≥ u),
-        // then expand into the user column; the real item/action columns overwrite them after.
-        try column(&out.item, s.userCount, "users")
-        try column(&out.action, s.userCount, "runs")
+        // Users: decode the run table into scratch, then expand it into the user column.
+        try column(&scratch.users, s.userCount, "users")
+        try column(&scratch.runs, s.userCount, "runs")
         resize(&out.user, n)
+        let ids = scratch.users, runs = scratch.runs
         try out.user.withUnsafeMutableBufferPointer { users in
             var filled = 0
             for r in 0..<s.userCount {
-                let length = out.action[r]
+                let length = runs[r]
                 guard length >= 1, length <= Int64(n - filled) else {
                     throw SeqCodecError(.malformed, "runs column: run \(r) of \(length) events overflows \(n)")
                 }
-                if r > 0 && out.item[r] <= out.item[r - 1] {
+                if r > 0 && ids[r] <= ids[r - 1] {
                     throw SeqCodecError(.malformed, "users column: user ids not ascending at run \(r)")
                 }
-                let id = out.item[r]
+                let id = ids[r]
                 for i in filled..<(filled + Int(length)) { users[i] = id }
                 filled += Int(length)
             }
