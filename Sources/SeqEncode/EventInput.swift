@@ -21,11 +21,14 @@ struct EventInput {
     final class Batcher {
         let limit: Int
         let body: (EventLayout, EventColumns) throws -> Void
+        let progress: Progress
         var layout: EventLayout? = nil
         var batch = EventColumns()
+        var handedOn = 0
 
-        init(limit: Int, body: @escaping (EventLayout, EventColumns) throws -> Void) {
+        init(limit: Int, progress: Progress, body: @escaping (EventLayout, EventColumns) throws -> Void) {
             self.limit = limit
+            self.progress = progress
             self.body = body
         }
 
@@ -40,14 +43,15 @@ struct EventInput {
         }
 
         func flushIfFull() throws {
-            if batch.count >= limit { try body(layout!, batch); batch.removeAll() }
+            progress.update("\(handedOn + batch.count) events read")
+            if batch.count >= limit { try body(layout!, batch); handedOn += batch.count; batch.removeAll() }
         }
     }
 
     /// Calls `body` with the layout and each batch; returns the layout (also for empty input).
     @discardableResult
     func read(_ paths: [String], _ body: @escaping (EventLayout, EventColumns) throws -> Void) throws -> EventLayout {
-        let b = Batcher(limit: batchEvents, body: body)
+        let b = Batcher(limit: batchEvents, progress: tool.progress, body: body)
         for path in paths {
             switch format {
             case .text: try readText(path, b)
