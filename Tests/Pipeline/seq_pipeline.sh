@@ -72,3 +72,14 @@ expect_status 2 "usage"
 # 6. pycapnp (libcapnp) reads the events stream and sees the decoded table's rows, in order.
 seq-encode -d ev.seq > dec.tsv
 timeout 120 python3 "$ROOT/Tools/seq_pycapnp_check.py" "$ROOT/Formats" ev.events dec.tsv || fail "pycapnp interop"
+
+# 7. Batches: each batch is sorted on its own; together they hold every row exactly once.
+run "seq-encode --batch-events 3000 ev.tsv | seq-encode -d"
+expect_status 0 "batched encode"
+cmp <(tail -n +2 out.bin | sort) <(tail -n +2 ev.tsv | sort) || fail "batched encode lost or added rows"
+
+# 8. A header and no rows: a whole stream with a layout and no blocks, decoding to the header.
+head -1 ev.tsv > empty.tsv
+run "seq-encode empty.tsv > empty.seq && rec-cat --count empty.seq && seq-encode -d empty.seq"
+expect_status 0 "empty table"
+[[ $(cat out.bin) == $'1\n'"$(cat empty.tsv)" ]] || fail "empty table: $(cat out.bin)"
