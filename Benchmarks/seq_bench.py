@@ -43,6 +43,10 @@ def best(fn, repeat):
     return min(times), out
 
 
+def parquet_decode_seconds(buf, repeat):
+    return best(lambda: pq.read_table(pa.BufferReader(buf), use_threads=False), repeat)[0]
+
+
 def parquet(table, repeat, **options):
     def write():
         sink = pa.BufferOutputStream()
@@ -56,7 +60,7 @@ def parquet(table, repeat, **options):
     for g in range(meta.num_row_groups):
         for j, c in enumerate(COLUMNS):
             per[c] += meta.row_group(g).column(j).total_compressed_size
-    return buf.size, per, enc_s, dec_s
+    return buf.size, per, enc_s, dec_s, buf
 
 
 def zstd_columns(table, repeat, level):
@@ -76,13 +80,14 @@ def run(path, args):
     raw_bytes = n * 8 * len(COLUMNS)
     rows = []
 
-    def add(name, size, per, enc_s, dec_s):
+    def add(name, size, per, enc_s, dec_s, buf=None):
         rows.append({"codec": name, "bits_per_event": size * 8 / n,
                      "bits": {c: per[c] * 8 / n for c in COLUMNS},
                      "encode_MBps": raw_bytes / enc_s / 1e6, "decode_MBps": raw_bytes / dec_s / 1e6})
 
     delta = {c: "DELTA_BINARY_PACKED" for c in COLUMNS}
-    add("parquet delta", *parquet(table, args.repeat, use_dictionary=False, column_encoding=delta, compression="none"))
+    delta_result = parquet(table, args.repeat, use_dictionary=False, column_encoding=delta, compression="none")
+    add("parquet delta", *delta_result)
     add("parquet delta+zstd", *parquet(table, args.repeat, use_dictionary=False, column_encoding=delta, compression="zstd"))
     add("parquet plain+zstd", *parquet(table, args.repeat, use_dictionary=False, compression="zstd"))
     add("parquet dict+zstd", *parquet(table, args.repeat, use_dictionary=True, compression="zstd"))
@@ -90,12 +95,17 @@ def run(path, args):
     if n <= 2_000_000:  # level 19 runs at ~1 MB/s: minutes per 10M events
         add("zstd-19 columns", *zstd_columns(table, 1, 19))
 
-    cmd = ["timeout", "600", args.seq_encode, "--bench", str(args.repeat), "--action-column", args.action, path]
-    seq = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    assert seq["events"] == n, f"seq-encode saw {seq['events']} events, pyarrow {n}"
-    rows.append({"codec": "seq-encode", "bits_per_event": seq["bits_per_event"],
-                 "bits": {c: seq["bits"][c] for c in COLUMNS}, "encode_MBps": seq["encode_MBps"],
-                 "decode_MBps": seq["decode_MBps"], "framing_bits": seq["bits"]["framing"]})
+    for name, flags in (("seq-encode", []), ("seq-encode --fast-decode", ["--fast-decode"])):
+        cmd = ["timeout", "600", args.seq_encode, "--bench", str(args.repeat), "--action-column", args.action, *flags, path]
+        seq = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        assert seq["events"] == n, f"seq-encode saw {seq['events']} events, pyarrow {n}"
+        rows.append({"codec": name, "bits_per_event": seq["bits_per_event"],
+                     "bits": {c: seq["bits"][c] for c in COLUMNS}, "encode_MBps": seq["encode_MBps"],
+                     "decode_MBps": seq["decode_MBps"], "framing_bits": seq["bits"]["framing"]})
+    # The machine is shared and noisy: time Parquet's delta decode again right after seq-encode
+    # and keep its best, so drift in load cannot flatter the ratio.
+    again = parquet_decode_seconds(delta_result[4], args.repeat)
+    rows[0]["decode_MBps"] = max(rows[0]["decode_MBps"], raw_bytes / again / 1e6)
     return n, rows
 
 
@@ -107,23 +117,23 @@ def report(path, n, rows):
         b = r["bits"]
         print(f"| {r['codec']} | {r['bits_per_event']:.2f} | {b['user']:.2f} | {b['time']:.2f} | {b['item']:.2f} "
               f"| {b['action']:.2f} | {r['encode_MBps']:.0f} | {r['decode_MBps']:.0f} |")
-    seq = rows[-1]
     parquet_rows = [r for r in rows if r["codec"].startswith("parquet")]
     best_parquet = min(parquet_rows, key=lambda r: r["bits_per_event"])
     delta = rows[0]
-    print(f"\n- total size vs best Parquet ({best_parquet['codec']}): "
-          f"{seq['bits_per_event'] / best_parquet['bits_per_event']:.2f}x (goal <= 0.70x)")
-    print(f"- timestamps vs Parquet delta: {seq['bits']['time'] / delta['bits']['time']:.2f}x (goal <= 0.50x)")
-    print(f"- decode speed vs Parquet delta: {seq['decode_MBps'] / delta['decode_MBps']:.1f}x (goal >= 2x)")
     best_zstd = min((r for r in rows if r["codec"].startswith("zstd")), key=lambda r: r["bits_per_event"])
-    print(f"- total size vs best zstd ({best_zstd['codec']}): {seq['bits_per_event'] / best_zstd['bits_per_event']:.2f}x")
+    print()
+    for seq in (r for r in rows if r["codec"].startswith("seq-encode")):
+        print(f"- {seq['codec']}: size {seq['bits_per_event'] / best_parquet['bits_per_event']:.2f}x best Parquet "
+              f"({best_parquet['codec']}; goal <= 0.70x), {seq['bits_per_event'] / best_zstd['bits_per_event']:.2f}x best zstd "
+              f"({best_zstd['codec']}); timestamps {seq['bits']['time'] / delta['bits']['time']:.2f}x Parquet delta "
+              f"(goal <= 0.50x); decode {seq['decode_MBps'] / delta['decode_MBps']:.1f}x Parquet delta (goal >= 2x)")
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--seq-encode", required=True)
     p.add_argument("--action", default="action")
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--json")
     p.add_argument("tables", nargs="+")
     args = p.parse_args()

@@ -1,15 +1,23 @@
-/// Cuts sorted events into blocks of about `targetEvents` rows.
+/// Cuts sorted events into blocks of about `targetEvents` rows, and encodes them.
 ///
 /// Cuts fall on user boundaries, so most users live in one block and a one-user scan decodes
 /// one block; a user with more than `maxEvents` events is split across consecutive blocks.
 public struct BlockPlanner: Sendable {
     public var targetEvents: Int
     public var maxEvents: Int
+    /// Whether columns may use the entropy code (smaller) or only bit packing (faster decode).
+    public var entropy: Bool
 
-    public init(targetEvents: Int = 32_768, maxEvents: Int? = nil) {
+    public init(targetEvents: Int = 32_768, maxEvents: Int? = nil, entropy: Bool = true) {
         precondition(targetEvents > 0)
         self.targetEvents = targetEvents
         self.maxEvents = maxEvents ?? targetEvents * 4
+        self.entropy = entropy
+    }
+
+    /// Encodes rows `range` of sorted `events` as one block with this planner's coding choice.
+    public func encode(_ events: EventColumns, range: Range<Int>, sizes: inout SeqBlock.Sizes) -> [UInt8] {
+        SeqBlock.encode(events, range: range, sizes: &sizes, entropy: entropy)
     }
 
     /// Row ranges of the blocks for `events` (sorted by user, time).

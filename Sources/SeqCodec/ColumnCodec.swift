@@ -23,18 +23,20 @@ public enum ColumnCodec {
     /// Appends the smallest of the candidate encodings of `values`: PFOR mini-blocks of the
     /// values or of dictionary indices, or the magnitude-class entropy code of the values,
     /// their deltas, or dictionary indices.
-    public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter) {
-        encode(values, into: &out, allowDictionary: true)
+    /// `entropy: false` restricts the choice to the bit-packed codings (1 and 2): larger, but
+    /// they decode about twice as fast.
+    public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter, entropy: Bool = true) {
+        encode(values, into: &out, allowDictionary: true, entropy: entropy)
     }
 
-    static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter, allowDictionary: Bool) {
+    static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter, allowDictionary: Bool, entropy allowEntropy: Bool) {
         // Every candidate's size is computed without encoding it; only the winner is written.
         var best = (size: 1 + directSize(values), transform: Transform.direct)
         var entropy: (size: Int, transform: Transform)? = nil
         func consider(_ size: Int, _ t: Transform) {
             if size < entropy?.size ?? .max { entropy = (size, t) }
         }
-        if values.count >= 64 {
+        if allowEntropy && values.count >= 64 {
             consider(1 + EntropyCoder.encodedSize(EntropyCoder.histogram(values, delta: false)), .entropy)
             consider(1 + EntropyCoder.encodedSize(EntropyCoder.histogram(values, delta: true)), .entropyDelta)
         }
@@ -42,10 +44,13 @@ public enum ColumnCodec {
         var entries = ByteWriter()
         if allowDictionary, values.count >= 64, let d = Dictionary(values) {
             dictionary = d
-            d.encodeEntries(into: &entries)
-            let (pfor, histogram) = d.indices.withUnsafeBufferPointer { ($0.isEmpty ? 0 : directSize($0), EntropyCoder.histogram($0, delta: false)) }
+            d.encodeEntries(into: &entries, entropy: allowEntropy)
+            let pfor = d.indices.withUnsafeBufferPointer { $0.isEmpty ? 0 : directSize($0) }
             if 1 + entries.count + pfor < best.size { best = (1 + entries.count + pfor, .dictionary) }
-            consider(1 + entries.count + EntropyCoder.encodedSize(histogram), .dictionaryEntropy)
+            if allowEntropy {
+                let histogram = d.indices.withUnsafeBufferPointer { EntropyCoder.histogram($0, delta: false) }
+                consider(1 + entries.count + EntropyCoder.encodedSize(histogram), .dictionaryEntropy)
+            }
         }
         // Entropy-coded columns decode slower than bit-packed ones: take them only when they pay.
         if let e = entropy, Double(e.size) < Double(best.size) * (1 - entropyMinimumSaving) { best = e }
@@ -124,9 +129,9 @@ public enum ColumnCodec {
 
         /// The entries go through the full column chooser: within a frequency class they
         /// ascend, so their deltas usually entropy-code to a few bits each.
-        func encodeEntries(into out: inout ByteWriter) {
+        func encodeEntries(into out: inout ByteWriter, entropy: Bool) {
             out.varint(entries.count)
-            entries.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &out, allowDictionary: false) }
+            entries.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &out, allowDictionary: false, entropy: entropy) }
         }
     }
 

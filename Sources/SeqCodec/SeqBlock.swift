@@ -30,7 +30,8 @@ public enum SeqBlock {
     }
 
     /// Encodes rows `range` of `events`, which must be sorted by (user, time) within it.
-    public static func encode(_ events: EventColumns, range: Range<Int>, sizes: inout Sizes) -> [UInt8] {
+    /// `entropy: false` keeps every column bit-packed (see `ColumnCodec.encode`).
+    public static func encode(_ events: EventColumns, range: Range<Int>, sizes: inout Sizes, entropy: Bool = true) -> [UInt8] {
         let n = range.count
         var userIds: [Int64] = []
         var runs: [Int64] = []
@@ -52,7 +53,7 @@ public enum SeqBlock {
         sizes.header += out.count
         func column(_ values: ArraySlice<Int64>, _ size: inout Int) {
             var col = ByteWriter(capacity: values.count * 4 + 16)
-            values.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &col) }
+            values.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &col, entropy: entropy) }
             let before = out.count
             out.varint(col.count)
             out.append(col.bytes)

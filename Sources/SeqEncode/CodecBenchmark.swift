@@ -54,7 +54,7 @@ public struct CodecBenchmark {
         for _ in 0..<repetitions {
             var s = SeqBlock.Sizes()
             let start = Self.now()
-            let b = ranges.map { SeqBlock.encode(events, range: $0, sizes: &s) }
+            let b = ranges.map { planner.encode(events, range: $0, sizes: &s) }
             encodeSeconds = min(encodeSeconds, Self.now() - start)
             blocks = b
             sizes = s

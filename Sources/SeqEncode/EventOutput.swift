@@ -35,7 +35,7 @@ final class BlockOutput: EventOutput {
     func write(_ events: EventColumns) throws {
         try layoutIfNeeded()
         for range in planner.ranges(events) {
-            let bytes = SeqCodec.SeqBlock.encode(events, range: range, sizes: &sizes)
+            let bytes = planner.encode(events, range: range, sizes: &sizes)
             try writer.writeRecord { root in
                 let block = SeqFrame.Builder(root).initBlock()
                 block.setData(bytes)

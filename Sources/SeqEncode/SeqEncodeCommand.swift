@@ -36,6 +36,8 @@ public struct SeqEncodeCommand: SluiceCommand {
 
     @Option(help: ArgumentHelp("Target events per encoded block, cut at user boundaries (default: 32768).", valueName: "n"))
     var blockEvents = 32_768
+    @Flag(help: "Bit-pack every column (no entropy code): about a quarter larger, decodes about twice as fast.")
+    var fastDecode = false
     @Option(help: ArgumentHelp("Events read before sorting and encoding a batch (bounds memory; default: 4194304).", valueName: "n"))
     var batchEvents = 4_194_304
 
@@ -99,7 +101,7 @@ public struct SeqEncodeCommand: SluiceCommand {
     }
 
     public func run(_ tool: ToolContext) throws {
-        let planner = BlockPlanner(targetEvents: blockEvents)
+        let planner = BlockPlanner(targetEvents: blockEvents, entropy: !fastDecode)
         if let repetitions = bench {
             var all = EventColumns()
             try input(tool, batch: .max).read(inputs.paths) { _, batch in all = batch }

@@ -30,7 +30,7 @@ enum RunFile {
         var users: [Int64] = [], blocks: [Int64] = [], minTimes: [Int64] = [], maxTimes: [Int64] = []
         var sizes = SeqBlock.Sizes()
         for (b, range) in planner.ranges(events).enumerated() {
-            let block = SeqBlock.encode(events, range: range, sizes: &sizes)
+            let block = planner.encode(events, range: range, sizes: &sizes)
             blockOffsets.append(Int64(file.count)); blockLengths.append(Int64(block.count))
             file += block
             var lo = Int64.max, hi = Int64.min

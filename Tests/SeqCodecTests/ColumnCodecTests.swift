@@ -146,3 +146,16 @@ import Testing
         }
     }
 }
+
+@Suite struct FastDecodeTests {
+    @Test func withoutEntropyEveryColumnIsBitPackedAndRoundTrips() throws {
+        let values = EntropyCoderTests.spreadValues(5000, seed: 9)
+        var w = ByteWriter()
+        values.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &w, entropy: false) }
+        #expect([ColumnCodec.Transform.direct.rawValue, ColumnCodec.Transform.dictionary.rawValue].contains(w.bytes[0]))
+        let events = sessionEvents(users: 100, perUser: 30, seed: 12, extras: 1).sortedByUserTime()
+        var sizes = SeqBlock.Sizes()
+        let block = BlockPlanner(targetEvents: 1 << 20, entropy: false).encode(events, range: 0..<events.count, sizes: &sizes)
+        #expect(try SeqBlock.decode(block) == events)
+    }
+}
