@@ -2,10 +2,11 @@
 """seq-encode store: one-user seven-day scan latency and append throughput as the store grows.
 
 Ten weeks of synthetic events (same users every week) are appended a quarter-week at a time, so
-days get more than one run, as with frequent appends. After week 1 (1x) and week 10 (10x) the
-benchmark times one-user seven-day scans (`--scan --user U --from T0 --to T1 -d`, the whole
-process, as a user sees it) for random active users, and reports the median. Every append is
-timed too: events per second, parse + sort + encode + fsync + commit.
+days get more than one run, as with frequent appends. The store is copied after week 1 (1x);
+after week 10 (10x) one-user seven-day scans (`--scan --user U --from T0 --to T1 -d`, the whole
+process, as a user sees it) run against the 1x copy and the 10x store alternately, query by
+query, so that load changes on this shared machine hit both sides alike; medians are reported.
+Every append is timed too: events per second, parse + sort + encode + fsync + commit.
 
 usage: seq_store_bench.py --seq-encode BIN --work DIR [--events-per-week N] [--users N] [--queries N]
 """
@@ -50,18 +51,25 @@ def users_of(path, n, rng):
     return rng.sample(users, min(n, len(users)))
 
 
-def scan_latency(args, store, week, users, empty=False):
+def scan_once(args, store, week, user, empty=False):
     t0 = START_MS + week * 7 * DAY_MS
     if empty:  # a window before all data: process start + manifest, no run touched
         t0 = START_MS - 30 * DAY_MS
-    times = []
-    for u in users:
-        cmd = [args.seq_encode, "--store", store, "--scan", "--user", u, "--from", str(t0), "--to", str(t0 + 7 * DAY_MS), "-d"]
-        start = time.perf_counter()
-        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
-        times.append(time.perf_counter() - start)
-        assert empty or out.count(b"\n") >= 2, f"user {u}: no events scanned"
-    return statistics.median(times) * 1000
+    cmd = [args.seq_encode, "--store", store, "--scan", "--user", user, "--from", str(t0), "--to", str(t0 + 7 * DAY_MS), "-d"]
+    start = time.perf_counter()
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
+    elapsed = time.perf_counter() - start
+    assert empty or out.count(b"\n") >= 2, f"user {user}: no events scanned"
+    return elapsed * 1000
+
+
+def paired(args, a, b):
+    """Median latency of a(user) and b(user), alternating per query."""
+    ta, tb = [], []
+    for u in args.probe:
+        ta.append(a(u))
+        tb.append(b(u))
+    return statistics.median(ta), statistics.median(tb)
 
 
 def main():
@@ -77,7 +85,7 @@ def main():
     store = os.path.join(args.work, "store")
     rng = random.Random(7)
     appends = []
-    latency = {}
+    small = os.path.join(args.work, "store-1x")
     for week in range(10):
         path = os.path.join(args.work, f"week{week}.tsv")
         gen(path, week, args)
@@ -87,14 +95,17 @@ def main():
             appends.append((week, n / (time.perf_counter() - start)))
             os.remove(part)
         if week == 0:
-            probe = users_of(path, args.queries, rng)
-            latency["1x"] = scan_latency(args, store, 0, probe)
-            latency["1x, empty"] = scan_latency(args, store, 0, probe, empty=True)
+            args.probe = users_of(path, args.queries, rng)
+            shutil.copytree(store, small)
         if week == 9:
-            latency["10x, first week"] = scan_latency(args, store, 0, probe)
-            latency["10x, last week"] = scan_latency(args, store, 9, users_of(path, args.queries, rng))
-            latency["10x, empty"] = scan_latency(args, store, 0, probe, empty=True)
+            newest = users_of(path, args.queries, rng)
         os.remove(path)
+    latency = {}
+    latency["first week"] = paired(args, lambda u: scan_once(args, small, 0, u), lambda u: scan_once(args, store, 0, u))
+    args.probe = list(zip(args.probe, newest))
+    latency["newest week"] = paired(args, lambda u: scan_once(args, small, 0, u[0]), lambda u: scan_once(args, store, 9, u[1]))
+    args.probe = [u for u, _ in args.probe]
+    latency["empty"] = paired(args, lambda u: scan_once(args, small, 0, u, True), lambda u: scan_once(args, store, 0, u, True))
     verify = subprocess.run([args.seq_encode, "--store", store, "--verify"], check=True, capture_output=True, text=True).stdout.strip()
     runs = sum(len(files) for _, _, files in os.walk(store)) - 2
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
@@ -102,14 +113,13 @@ def main():
     last = statistics.median(r for w, r in appends if w == 9)
     print(f"\n### store: {args.events_per_week} events/week x 10 weeks, {args.users} users, appended in quarter-weeks\n")
     print(f"- {verify}; {runs} run files, {size / 1e6:.1f} MB")
-    print("| measure | 1x (week 1) | 10x (week 10) | ratio |")
+    print("| measure | 1x (after week 1) | 10x (after week 10) | ratio |")
     print("|---|---:|---:|---:|")
-    print(f"| one-user 7-day scan, median ms (first week) | {latency['1x']:.1f} | {latency['10x, first week']:.1f} | "
-          f"{latency['10x, first week'] / latency['1x']:.2f} |")
-    print(f"| one-user 7-day scan, median ms (newest week) | {latency['1x']:.1f} | {latency['10x, last week']:.1f} | "
-          f"{latency['10x, last week'] / latency['1x']:.2f} |")
-    print(f"| the same scan of an empty window (process start + manifest), median ms | {latency['1x, empty']:.1f} | "
-          f"{latency['10x, empty']:.1f} | {latency['10x, empty'] / latency['1x, empty']:.2f} |")
+    for name, label in (("first week", "one-user 7-day scan of week 1, median ms"),
+                        ("newest week", "one-user 7-day scan of the newest week, median ms"),
+                        ("empty", "scan of an empty window (process start + manifest), median ms")):
+        one, ten = latency[name]
+        print(f"| {label} | {one:.1f} | {ten:.1f} | {ten / one:.2f} |")
     print(f"| append, events/s (median of the week's appends) | {first:,.0f} | {last:,.0f} | {last / first:.2f} |")
     print(f"\nscan latency includes process start; {args.queries} random users per point")
 
