@@ -24,7 +24,7 @@ public final class EventStore {
         self.planner = planner
         let mp = path + "/MANIFEST"
         if FileSystem.exists(mp) {
-            manifest = try Manifest.decode(try ReadOnlyFile(mp).read(at: 0, count: try ReadOnlyFile(mp).size), path: mp)
+            manifest = try Self.readManifest(mp)
             if let u = unitsPerDay, u != manifest.unitsPerDay {
                 throw StoreError("\(path): the store keeps \(manifest.unitsPerDay) time units per day, not \(u)")
             }
@@ -40,9 +40,11 @@ public final class EventStore {
     }
 
     /// Re-reads the manifest (another process may have committed since).
-    public func refresh() throws {
-        let file = try ReadOnlyFile(manifestPath)
-        manifest = try Manifest.decode(try file.read(at: 0, count: file.size), path: manifestPath)
+    public func refresh() throws { manifest = try Self.readManifest(manifestPath) }
+
+    private static func readManifest(_ path: String) throws -> Manifest {
+        let file = try ReadOnlyFile(path)
+        return try Manifest.decode(try file.read(at: 0, count: file.size), path: path)
     }
 
     /// Runs `body` under the writer lock on the newest manifest, then commits what it returns.
