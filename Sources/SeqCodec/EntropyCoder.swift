@@ -148,43 +148,50 @@ public enum EntropyCoder {
         }
     }
 
-    /// Decode table entry: codeLength | mantissaBits << 4 | negative << 10 | hasLeadingOne << 11
-    /// (0 = no such code).
+    /// Decode table entry: codeLength | (codeLength + mantissaBits) << 4 | symbol << 12.
+    /// Codes are complete (every table slot names a symbol), so there is no invalid entry.
     public final class Table {
         var entries = [UInt32](repeating: 0, count: 1 << EntropyCoder.maxCodeLength)
         public init() {}
     }
 
-    /// Decodes one value at bit offset `bit` of `base`: returns it, the bits it used, and
-    /// whether its code was invalid. Loads stay inside the padded stream while `bit` is at most
-    /// the stream's limit.
+    /// What a symbol contributes to its value: the mantissa mask, the leading one, the sign.
+    struct SymbolInfo {
+        var mask: UInt64
+        var top: UInt64
+        var negative: UInt64
+    }
+
+    static let symbolInfo: [SymbolInfo] = (0..<symbolCount).map { s in
+        let length = bitLength(ofSymbol: s)
+        let m = mantissaBits(ofSymbol: s)
+        return SymbolInfo(mask: m == 0 ? 0 : (UInt64.max >> UInt64(64 - m)),
+                          top: length == 0 ? 0 : UInt64(1) << UInt64(length - 1),
+                          negative: s >= 65 ? .max : 0)
+    }
+
+    /// Decodes one value at bit offset `bit` of `base`: returns it and the bits it used. Loads
+    /// stay inside the padded stream while `bit` is at most the stream's limit.
     @inline(__always)
-    static func step(_ base: UnsafeRawPointer, _ bit: Int, _ table: UnsafePointer<UInt32>, _ mask: UInt64)
-        -> (value: Int64, used: Int, invalid: UInt32) {
+    static func step(_ base: UnsafeRawPointer, _ bit: Int, _ table: UnsafePointer<UInt32>, _ mask: UInt64,
+                     _ info: UnsafePointer<SymbolInfo>) -> (value: Int64, used: Int) {
         let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)) &>> UInt64(bit & 7)
         let entry = table[Int(truncatingIfNeeded: w & mask)]
-        let codeLength = Int(entry & 15)
-        let m = Int((entry >> 4) & 63)
+        let codeLength = UInt64(entry & 15)
+        let used = Int((entry >> 4) & 127)
+        let symbol = info[Int(entry >> 12)]
         var mantissa: UInt64
-        if _fastPath(codeLength &+ m <= 56) {
+        if _fastPath(used <= 56) {
             // The common case: code and mantissa sit in the one load.
-            mantissa = (w &>> UInt64(codeLength)) & ((1 &<< UInt64(m)) &- 1)
+            mantissa = (w &>> codeLength) & symbol.mask
         } else {
-            let p = bit &+ codeLength
+            let p = bit &+ Int(codeLength)
             let lo = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p >> 3, as: UInt64.self)) &>> UInt64(p & 7)
-            if m <= 32 {
-                mantissa = lo & ((1 &<< UInt64(m)) &- 1)
-            } else {
-                let q = p + 32
-                let hi = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: q >> 3, as: UInt64.self)) &>> UInt64(q & 7)
-                mantissa = (lo & 0xFFFF_FFFF) | ((hi & ((1 &<< UInt64(m - 32)) &- 1)) &<< 32)
-            }
+            let q = p &+ 32
+            let hi = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: q >> 3, as: UInt64.self)) &>> UInt64(q & 7)
+            mantissa = ((lo & 0xFFFF_FFFF) | (hi &<< 32)) & symbol.mask
         }
-        let top = UInt64((entry >> 11) & 1) &<< UInt64(m)
-        let negative = UInt64(0) &- UInt64((entry >> 10) & 1)
-        let invalid: UInt32 = entry == 0 ? 1 : 0
-        // An invalid code still advances one bit, so damaged input ends the loop.
-        return (Int64(bitPattern: ((top | mantissa) ^ negative) &- negative), codeLength &+ m &+ Int(invalid), invalid)
+        return (Int64(bitPattern: ((symbol.top | mantissa) ^ symbol.negative) &- symbol.negative), used)
     }
 
     /// Decodes `n` values into `dst`; `delta` adds each to the previous one.
@@ -205,7 +212,11 @@ public enum EntropyCoder {
             kraft += 1 << (maxCodeLength - l)
             longest = max(longest, l)
         }
-        guard kraft <= 1 << maxCodeLength else { throw SeqCodecError(.malformed, "entropy code: oversubscribed") }
+        // A Huffman code is complete (a single symbol gets the one-bit code "0"); requiring it
+        // means every table slot decodes to a symbol, so the hot loop needs no validity check.
+        guard k == 1 ? longest == 1 : kraft == 1 << maxCodeLength else {
+            throw SeqCodecError(.malformed, "entropy code: lengths do not form a complete code")
+        }
         var sizes = [Int](repeating: 0, count: streams)
         for j in 0..<streams {
             sizes[j] = try reader.count("entropy stream \(j) length", maximum: reader.remaining)
@@ -224,17 +235,18 @@ public enum EntropyCoder {
             let codes = canonicalCodes(lengths)
             for s in 0..<symbolCount where lengths[s] > 0 {
                 let l = lengths[s]
-                let length = bitLength(ofSymbol: s)
-                let entry = UInt32(l) | UInt32(max(length - 1, 0)) << 4 | (s >= 65 ? 1 << 10 : 0) | (length > 0 ? 1 << 11 : 0)
-                var j = Int(codes[s])
-                while j < 1 << longest { entries[j] = entry; j += 1 << l }
+                let entry = UInt32(l) | UInt32(l + mantissaBits(ofSymbol: s)) << 4 | UInt32(s) << 12
+                // A lone symbol fills both one-bit slots: any bit decodes to it.
+                var j = k == 1 ? 0 : Int(codes[s])
+                while j < 1 << longest { entries[j] = entry; j += k == 1 ? 1 : 1 << l }
             }
             let t = UnsafePointer(entries.baseAddress!)
+            try symbolInfo.withUnsafeBufferPointer { infoBuffer in
+            let info = infoBuffer.baseAddress!
             // Positions are bit offsets from the first stream, so one base pointer serves all four.
             let base = cursors[0].base
             var p0 = 0, p1 = (cursors[1].base - base) * 8, p2 = (cursors[2].base - base) * 8, p3 = (cursors[3].base - base) * 8
             let l0 = cursors[0].limit, l1 = p1 + cursors[1].limit, l2 = p2 + cursors[2].limit, l3 = p3 + cursors[3].limit
-            var bad: UInt32 = 0
             var i = 0
             while i + 4 <= n {
                 // A value takes at most `maxValueBits`, so while every stream is that far from its
@@ -244,25 +256,23 @@ public enum EntropyCoder {
                 let safe = min(room / maxValueBits + 1, (n &- i) >> 2)
                 let end = i &+ safe &* 4
                 while i < end {
-                    let r0 = step(base, p0, t, mask), r1 = step(base, p1, t, mask)
-                    let r2 = step(base, p2, t, mask), r3 = step(base, p3, t, mask)
+                    let r0 = step(base, p0, t, mask, info), r1 = step(base, p1, t, mask, info)
+                    let r2 = step(base, p2, t, mask, info), r3 = step(base, p3, t, mask, info)
                     dst[i] = r0.value; dst[i &+ 1] = r1.value; dst[i &+ 2] = r2.value; dst[i &+ 3] = r3.value
                     p0 &+= r0.used; p1 &+= r1.used; p2 &+= r2.used; p3 &+= r3.used
-                    bad |= r0.invalid | r1.invalid | r2.invalid | r3.invalid
                     i &+= 4
                 }
             }
             var tail = [(p0, l0), (p1, l1), (p2, l2), (p3, l3)]
             for j in 0..<(n - i) {
                 guard tail[j].0 <= tail[j].1 else { throw SeqCodecError(.truncated, "entropy stream: ends early") }
-                let r = step(base, tail[j].0, t, mask)
+                let r = step(base, tail[j].0, t, mask, info)
                 dst[i + j] = r.value
                 tail[j].0 += r.used
-                bad |= r.invalid
             }
-            guard bad == 0 else { throw SeqCodecError(.malformed, "entropy stream: invalid code") }
             guard tail.allSatisfy({ $0.0 <= $0.1 }) else {
                 throw SeqCodecError(.truncated, "entropy stream: overruns its bytes")
+            }
             }
             if delta {
                 var previous: Int64 = 0
