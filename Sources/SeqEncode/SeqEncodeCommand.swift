@@ -22,23 +22,23 @@ public struct SeqEncodeCommand: SluiceCommand {
     @Flag(help: "With -d: write an events stream instead of a table.")
     var events = false
 
-    @Option(help: ArgumentHelp("What the inputs are: text (TSV/CSV table), events or seq-blocks (default: text).", valueName: "format"))
+    @Option(help: ArgumentHelp("What the inputs are: text (TSV/CSV table), events or seq-blocks.", valueName: "format"))
     var inputFormat: String = "text"
 
-    @Option(help: ArgumentHelp("Table column holding the user id (default: user_id).", valueName: "name"))
+    @Option(help: ArgumentHelp("Table column holding the user id.", valueName: "name"))
     var userColumn = "user_id"
-    @Option(help: ArgumentHelp("Table column holding the timestamp (default: timestamp).", valueName: "name"))
+    @Option(help: ArgumentHelp("Table column holding the timestamp.", valueName: "name"))
     var timeColumn = "timestamp"
-    @Option(help: ArgumentHelp("Table column holding the item id (default: item_id).", valueName: "name"))
+    @Option(help: ArgumentHelp("Table column holding the item id.", valueName: "name"))
     var itemColumn = "item_id"
-    @Option(help: ArgumentHelp("Table column holding the action, e.g. rating (default: action; absent means 0).", valueName: "name"))
+    @Option(help: ArgumentHelp("Table column holding the action, e.g. rating; without one every action is 0.", valueName: "name"))
     var actionColumn = "action"
 
-    @Option(help: ArgumentHelp("Target events per encoded block, cut at user boundaries (default: 32768).", valueName: "n"))
+    @Option(help: ArgumentHelp("Target events per encoded block, cut at user boundaries.", valueName: "n"))
     var blockEvents = 32_768
     @Flag(help: "Bit-pack every column (no entropy code): about a quarter larger, decodes about twice as fast.")
     var fastDecode = false
-    @Option(help: ArgumentHelp("Events read before sorting and encoding a batch (bounds memory; default: 4194304).", valueName: "n"))
+    @Option(help: ArgumentHelp("Events read before sorting and encoding a batch (bounds memory).", valueName: "n"))
     var batchEvents = 4_194_304
 
     @Option(help: ArgumentHelp("Use the event store in <dir>: append the inputs unless another store action is given.", valueName: "dir"))
