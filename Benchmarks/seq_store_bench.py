@@ -6,7 +6,8 @@ days get more than one run, as with frequent appends. The store is copied after 
 after week 10 (10x) one-user seven-day scans (`--scan --user U --from T0 --to T1 -d`, the whole
 process, as a user sees it) run against the 1x copy and the 10x store alternately, query by
 query, so that load changes on this shared machine hit both sides alike; medians are reported.
-Every append is timed too: events per second, parse + sort + encode + fsync + commit.
+Appends are timed the same way (an eleventh week into both), and while the store grows:
+events per second, parse + sort + encode + fsync + commit.
 
 usage: seq_store_bench.py --seq-encode BIN --work DIR [--events-per-week N] [--users N] [--queries N]
 """
@@ -106,11 +107,25 @@ def main():
     latency["newest week"] = paired(args, lambda u: scan_once(args, small, 0, u[0]), lambda u: scan_once(args, store, 9, u[1]))
     args.probe = [u for u, _ in args.probe]
     latency["empty"] = paired(args, lambda u: scan_once(args, small, 0, u, True), lambda u: scan_once(args, store, 0, u, True))
+    # Appends, paired the same way: each quarter of an eleventh week goes into the 1x copy and
+    # into the 10x store back to back.
+    path = os.path.join(args.work, "week10.tsv")
+    gen(path, 10, args)
+    paired_appends = []
+    for part, n in split(path, 4):
+        rates = []
+        for target in (small, store):
+            start = time.perf_counter()
+            subprocess.run([args.seq_encode, "--store", target, part], check=True)
+            rates.append(n / (time.perf_counter() - start))
+        paired_appends.append(rates)
+        os.remove(part)
+    os.remove(path)
     verify = subprocess.run([args.seq_encode, "--store", store, "--verify"], check=True, capture_output=True, text=True).stdout.strip()
     runs = sum(len(files) for _, _, files in os.walk(store)) - 2
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
-    first = statistics.median(r for w, r in appends if w == 0)
-    last = statistics.median(r for w, r in appends if w == 9)
+    first = statistics.median(r[0] for r in paired_appends)
+    last = statistics.median(r[1] for r in paired_appends)
     print(f"\n### store: {args.events_per_week} events/week x 10 weeks, {args.users} users, appended in quarter-weeks\n")
     print(f"- {verify}; {runs} run files, {size / 1e6:.1f} MB")
     print("| measure | 1x (after week 1) | 10x (after week 10) | ratio |")
@@ -120,7 +135,9 @@ def main():
                         ("empty", "scan of an empty window (process start + manifest), median ms")):
         one, ten = latency[name]
         print(f"| {label} | {one:.1f} | {ten:.1f} | {ten / one:.2f} |")
-    print(f"| append, events/s (median of the week's appends) | {first:,.0f} | {last:,.0f} | {last / first:.2f} |")
+    print(f"| append of a quarter-week, events/s (median of 4, paired) | {first:,.0f} | {last:,.0f} | {last / first:.2f} |")
+    during = [statistics.median(r for w, r in appends if w == k) for k in range(10)]
+    print(f"\nappend events/s while growing, median per week: {', '.join(f'{r:,.0f}' for r in during)}")
     print(f"\nscan latency includes process start; {args.queries} random users per point")
 
 
