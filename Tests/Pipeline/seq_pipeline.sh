@@ -83,3 +83,19 @@ head -1 ev.tsv > empty.tsv
 run "seq-encode empty.tsv > empty.seq && rec-cat --count empty.seq && seq-encode -d empty.seq"
 expect_status 0 "empty table"
 [[ $(cat out.bin) == $'1\n'"$(cat empty.tsv)" ]] || fail "empty table: $(cat out.bin)"
+
+# 9. --replace-day swaps one day for a rebuilt table; an event outside the day is refused and
+#    changes nothing; --compact keeps every event.
+day=$(python3 -c "import datetime; print(datetime.datetime.fromtimestamp($t0 // 1000, datetime.timezone.utc).date())")
+start=$(python3 -c "import datetime; d = datetime.date.fromisoformat('$day'); print(int(datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone.utc).timestamp()) * 1000)")
+{ head -1 ev.tsv; printf '7\t70\t1\t%s\n' $((start + 5)); } > day.tsv
+run "seq-encode --store st --replace-day $day day.tsv && seq-encode --store st --scan --from $start --to $((start + 86400000)) -d"
+expect_status 0 "replace-day"
+[[ $(tail -n +2 out.bin) == $'7\t70\t1\t'$((start + 5)) ]] || fail "replace-day scan: $(cat out.bin)"
+{ head -1 ev.tsv; printf '7\t70\t1\t%s\n' $((start - 1)); } > wrongday.tsv
+run "seq-encode --store st --replace-day $day wrongday.tsv"
+expect_status 1 "replace-day with an event outside the day"
+[[ $err == "seq-encode: replace-day $day: event at time $((start - 1)) falls on "* ]] || fail "replace-day error: $err"
+run "seq-encode --store st --scan -d | tail -n +2 | sort > before.txt && seq-encode --store st --compact && seq-encode --store st --verify && seq-encode --store st --scan -d | tail -n +2 | sort > after.txt"
+expect_status 0 "compact"
+cmp before.txt after.txt || fail "compaction changed the events"
