@@ -34,8 +34,8 @@ codegen_run = $(CAPNP_COMPILE) -I $(2) --src-prefix=$(2) -o$(CAPNPC_SWIFT):$(3) 
 formats: capnpc-swift
 	rm -f Sources/Schemas/*.swift $(CODEGEN_GENERATED)/*.swift
 	mkdir -p Sources/Schemas $(CODEGEN_GENERATED)
-	$(call codegen_run,$(wildcard Formats/*.capnp),Formats,Sources/Schemas)
-	$(call codegen_run,$(wildcard $(CODEGEN_FIXTURES)/*.capnp),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
+	$(call codegen_run,$(sort $(wildcard Formats/*.capnp)),Formats,Sources/Schemas)
+	$(call codegen_run,$(sort $(wildcard $(CODEGEN_FIXTURES)/*.capnp)),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
 
 # The generator's own schema bindings (internal to CapnpCodegen; needs the
 # /usr/include/capnp/schema.capnp of the capnp version they were generated with, 0.9.2).
@@ -45,8 +45,8 @@ codegen-schema: capnpc-swift
 
 test-formats-fresh: capnpc-swift
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; mkdir -p $$tmp/schemas $$tmp/fixtures; \
-	$(call codegen_run,$(wildcard Formats/*.capnp),Formats,$$tmp/schemas) || exit 1; \
-	$(call codegen_run,$(wildcard $(CODEGEN_FIXTURES)/*.capnp),$(CODEGEN_FIXTURES),$$tmp/fixtures) || exit 1; \
+	$(call codegen_run,$(sort $(wildcard Formats/*.capnp)),Formats,$$tmp/schemas) || exit 1; \
+	$(call codegen_run,$(sort $(wildcard $(CODEGEN_FIXTURES)/*.capnp)),$(CODEGEN_FIXTURES),$$tmp/fixtures) || exit 1; \
 	stale=0; \
 	for pair in "$$tmp/schemas:Sources/Schemas" "$$tmp/fixtures:$(CODEGEN_GENERATED)"; do \
 	  fresh=$${pair%%:*}; committed=$${pair#*:}; \
