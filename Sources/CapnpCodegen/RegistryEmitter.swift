@@ -16,12 +16,14 @@ struct RegistryEmitter {
             w.line("/// Renders a message root of the named struct type (e.g. the stream header's")
             w.line("/// `frameType`) as `capnp decode` text or JSON.")
             var entries: [(String, String)] = []
+            var unions: [(String, Schema.StructNode)] = []
             for requested in requested {
                 let fileNode = try context.node(requested.id, from: requested.filename)
                 for nested in fileNode.nestedNodes {
-                    guard let node = context.request.nodes[nested.id], case .structure = node.kind,
+                    guard let node = context.request.nodes[nested.id], case .structure(let s) = node.kind,
                           let swift = context.names.qualified[nested.id] else { continue }
                     entries.append((nested.name, swift))
+                    if s.discriminantCount > 0 { unions.append((nested.name, s)) }
                 }
             }
             let type = "[String: @Sendable (StructReader, inout TextRenderer) throws -> Void]"
@@ -31,6 +33,27 @@ struct RegistryEmitter {
                 w.line("public static let renderers: \(type) = [")
                 for (name, swift) in entries {
                     w.line("    \(Naming.stringLiteral(name)): { try \(swift).Reader($0).render(into: &$1) },")
+                }
+                w.line("]")
+            }
+            w.line()
+            w.line("/// Where a struct's unnamed union keeps its discriminant, and each member's tag.")
+            w.block("public struct UnionLayout: Sendable") { w in
+                w.line("/// Byte offset of the UInt16 discriminant in the data section.")
+                w.line("public let discriminantByteOffset: Int")
+                w.line("/// Discriminant value of each union member, by schema name.")
+                w.line("public let tags: [String: UInt16]")
+            }
+            w.line("/// The unnamed union of every top-level struct that has one, by struct name (a frame's")
+            w.line("/// `header` and `trailer` tags, for tools that know a frame type only by name).")
+            if unions.isEmpty {
+                w.line("public static let unions: [String: UnionLayout] = [:]")
+            } else {
+                w.line("public static let unions: [String: UnionLayout] = [")
+                for (name, s) in unions {
+                    let tags = s.fields.filter(\.isUnionMember)
+                        .map { "\(Naming.stringLiteral($0.name)): \($0.discriminantValue)" }.joined(separator: ", ")
+                    w.line("    \(Naming.stringLiteral(name)): UnionLayout(discriminantByteOffset: \(s.discriminantOffset * 2), tags: [\(tags)]),")
                 }
                 w.line("]")
             }

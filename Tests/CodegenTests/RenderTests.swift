@@ -76,6 +76,15 @@ import Testing
         let point = try frames.root(as: Point.Reader.self)
         #expect(point.description == "(x = 1, y = 2, label = \"reg\")")
         #expect(try point.rendered(.json) == "{\"x\":1.0,\"y\":2.0,\"label\":\"reg\"}")
+        let union = try #require(SchemaRegistry.unions["Everything"])
+        #expect(union.tags["word"] == 2 && union.tags["pair"] == 4 && union.tags.count == 5)
+        let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
+        let e = b.initRoot(Everything.Builder.self)
+        e.setWord("w")
+        #expect(union.discriminantByteOffset == Everything.Reader(e.raw.asReader()).discriminantOffsetForTests)
+        #expect(e.raw.scalar(at: union.discriminantByteOffset) as UInt16 == 2)
+        #expect(SchemaRegistry.unions["Point"] == nil)
         #expect(SchemaRegistry.renderers.keys.sorted() == ["Empty", "Everything", "Keywords", "Ledger", "Point"])
     }
 
