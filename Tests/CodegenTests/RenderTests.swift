@@ -165,3 +165,17 @@ func firstDifference(_ a: String, _ b: String) -> String {
         if ours != expected { print(firstDifference(ours, expected)) }
     }
 }
+
+/// Schema evolution: a message written with a smaller (older) or larger (newer) struct than the
+/// reader's renders exactly as `capnp decode` renders it (missing fields read as defaults).
+@Suite struct EvolutionRenderTests {
+    @Test func smallStructReadAsLargeAndLargeAsSmall() throws {
+        let shared = Peers.fixtures.appendingPathComponent("shared.capnp").path
+        let small = try Peers.encode("(x = 1.5, y = -2, label = \"old\")", type: "Point", schema: shared)
+        let asEverything = try renderStream(try Frames(small), as: Everything.Reader.self, style: .capnpPretty)
+        #expect(asEverything == (try Peers.decode(small)))
+        let large = try Peers.encode(EverythingValues.text)
+        let asPoint = try renderStream(try Frames(large), as: Point.Reader.self, style: .capnpText)
+        #expect(asPoint == (try Peers.decode(large, type: "Point", schema: shared, short: true)))
+    }
+}
