@@ -22,7 +22,12 @@ struct TypeNames {
     init(request: Schema.Request) {
         let files = request.nodes.values.filter { if case .file = $0.kind { return true } else { return false } }
         for file in files {
-            for nested in file.nestedNodes { topLevel.insert(Naming.type(nested.name)) }
+            for nested in file.nestedNodes {
+                switch request.nodes[nested.id]?.kind {
+                case .structure?, .enumeration?, .interface?: topLevel.insert(Naming.type(nested.name))
+                default: break
+                }
+            }
         }
         for file in files.sorted(by: { $0.id < $1.id }) {
             walk(fileId: file.id, scopeId: file.id, scopeName: nil, request: request)
