@@ -139,6 +139,19 @@ public enum Framing {
         }
     }
 
+    /// Reopens `message` (made with `Message(reusableWith:)`) on the frame at the start of `bytes`,
+    /// without copying or allocating; returns the frame's size. Views from the message's previous
+    /// frame must no longer be used.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, into message: Message) throws -> Int {
+        switch try scan(bytes, limits: message.limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            message.reopen(segmentCount: count, sizes: base + 4, body: base + header)
+            return total
+        }
+    }
+
     /// Opens the frame at the start of `bytes` as a message that owns a word-aligned copy of its
     /// segments (for callers whose buffer is reused or short-lived).
     public static func decodeCopying(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
