@@ -73,6 +73,30 @@ public final class Message {
         }
     }
 
+    /// A message owning an uninitialized block for `bodyBytes` of segments (sized by the frame
+    /// header at `sizes`), for callers that fill `ownedBody` themselves (packed stream reading).
+    init(segmentCount: Int, sizes: UnsafeRawPointer, bodyBytes: Int, limits: ReaderLimits) {
+        self.limits = limits
+        self.traversalWordsLeft = limits.traversalLimitWords
+        self.segmentCount_ = segmentCount
+        self.tableCapacity = segmentCount
+        block = .allocate(byteCount: segmentCount * 16 + bodyBytes, alignment: 8)
+        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: segmentCount)
+        segmentWordCounts = (block + segmentCount * 8).bindMemory(to: Int.self, capacity: segmentCount)
+        blockHoldsData = true
+        let data = UnsafeRawPointer(block + segmentCount * 16)
+        var offset = 0
+        for i in 0..<segmentCount {
+            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+            segmentBases[i] = data + offset
+            segmentWordCounts[i] = words
+            offset += words * 8
+        }
+    }
+
+    /// The segments' bytes in an owning message's block.
+    var ownedBody: UnsafeMutableRawPointer { block + tableCapacity * 16 }
+
     /// A message that owns a word-aligned copy of `body` (the segments back to back).
     public convenience init(owningCopyOf body: UnsafeRawBufferPointer, segmentWordCounts: [Int], limits: ReaderLimits = .default) throws {
         guard !segmentWordCounts.isEmpty else { throw CapnpError(.invalidFraming, "message has no segments") }
