@@ -61,19 +61,9 @@ public struct PackedDecoder: Sendable {
                         o &+= 8
                         break
                     }
-                    var word: UInt64 = 0
-                    var shift: UInt64 = 0
-                    var t = tag
-                    i &+= 1
-                    while t != 0 {
-                        let skip = UInt64(t.trailingZeroBitCount)
-                        shift &+= skip &* 8
-                        word |= UInt64(inBase!.load(fromByteOffset: i, as: UInt8.self)) &<< shift
-                        i &+= 1
-                        shift &+= 8
-                        t = (t >> skip) >> 1
-                    }
-                    out.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                    // At least 9 bytes follow the tag, so the branch-free reader stays in bounds.
+                    out.storeBytes(of: Packing.sparseWord(tag, inBase! + (i &+ 1)), toByteOffset: o, as: UInt64.self)
+                    i &+= 1 &+ tag.nonzeroBitCount
                     o &+= 8
                 }
                 if pendingZeroBytes > 0 || rawBytesLeft > 0 { continue }

@@ -39,16 +39,15 @@ public enum Packing {
             o &+= 1
             var tag: UInt8 = 0
             var w = word
-            var bit: UInt8 = 1
-            for _ in 0..<8 {
+            // Branch-free: always store the byte, advance only past non-zero ones (the output
+            // bound leaves room for 8 bytes after any tag).
+            for b in 0..<8 {
                 let byte = UInt8(truncatingIfNeeded: w)
-                if byte != 0 {
-                    tag |= bit
-                    output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
-                    o &+= 1
-                }
+                let nonZero: UInt8 = byte != 0 ? 1 : 0
+                tag |= nonZero &<< UInt8(b)
+                output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
+                o &+= Int(nonZero)
                 w >>= 8
-                bit = bit &<< 1
             }
             output.storeBytes(of: tag, toByteOffset: tagOffset, as: UInt8.self)
             if tag == 0xFF {
@@ -68,6 +67,25 @@ public enum Packing {
             }
         }
         return o
+    }
+
+    /// The word a sparse tag describes, from the bytes at `p` (8 readable bytes required; only
+    /// `tag.nonzeroBitCount` are consumed). Branch-free, like libcapnp's unpacker.
+    @inlinable @inline(__always)
+    static func sparseWord(_ tag: UInt8, _ p: UnsafeRawPointer) -> UInt64 {
+        // Unrolled: byte b comes from p[k] when tag bit b is set, where k counts the set bits
+        // below b; a cleared bit contributes zero and does not advance k.
+        let t = UInt64(tag)
+        var k = 0
+        @inline(__always) func take(_ b: UInt64) -> UInt64 {
+            let bit = (t >> b) & 1
+            let byte = UInt64(p.load(fromByteOffset: k, as: UInt8.self)) & (0 &- bit)
+            k &+= Int(bit)
+            return byte &<< (b &* 8)
+        }
+        let lo = take(0) | take(1) | take(2) | take(3)
+        let hi = take(4) | take(5) | take(6) | take(7)
+        return lo | hi
     }
 
     /// Number of zero bytes in a word.
@@ -230,6 +248,10 @@ public enum Packing {
                     o &+= run &* 8
                     i &+= run &* 8
                 }
+            } else if n &- i >= 8 {
+                output.storeBytes(of: sparseWord(tag, base + i), toByteOffset: o, as: UInt64.self)
+                i &+= tag.nonzeroBitCount
+                o &+= 8
             } else {
                 var word: UInt64 = 0
                 var shift: UInt64 = 0
