@@ -38,7 +38,8 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
 
     /// The test kind of Formats/sample.capnp (`SampleFrame`: header, row, trailer).
     public static let sample = StreamKind(name: SampleSchema.kind, frameType: "SampleFrame",
-                                          schemaVersion: SampleSchema.schemaVersion, trailerTag: 2,
+                                          schemaVersion: SampleSchema.schemaVersion,
+                                          trailerTag: SchemaRegistry.unions["SampleFrame"]!.tags["trailer"]!,
                                           frameDataWords: SampleFrame.dataWordCount,
                                           framePointers: SampleFrame.pointerCount)
 }
