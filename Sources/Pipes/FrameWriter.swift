@@ -45,7 +45,8 @@ public final class FrameWriter {
     /// Writes the message in `builder` as one frame. The builder may be reset right after.
     public func write(_ builder: MessageBuilder) throws {
         if packed {
-            packScratch = Packing.packFrame(builder)
+            packScratch.removeAll(keepingCapacity: true) // reused: no allocation per frame
+            Packing.appendPackedFrame(builder, to: &packScratch)
             try packScratch.withUnsafeBytes { try writeBytes($0) }
             frameCount += 1
             return
