@@ -274,8 +274,12 @@ struct StructEmitter {
                 }
             case .text:
                 w.block("@inlinable public func \(plan.setName)(_ value: String)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
+                w.line("/// Copies text read from another message (no String round trip).")
+                w.block("@inlinable public func \(plan.setName)(_ value: Text)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
             case .data:
                 w.block("@inlinable public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
+                w.line("/// Copies data read from another message.")
+                w.block("@inlinable public func \(plan.setName)(_ value: DataView)") { w in body(&w, ["raw.setData(\(offset), value.bytes)"]) }
             case .structure(let id, _):
                 let t = try context.swiftName(id, from: file)
                 if disc == nil && FieldPlan.pointerDefaultWords(dv) == nil {
