@@ -70,23 +70,43 @@ public enum Packing {
     }
 
     /// The word a sparse tag describes, from the bytes at `p` (8 readable bytes required; only
-    /// `tag.nonzeroBitCount` are consumed). Branch-free, like libcapnp's unpacker.
+    /// `tag.nonzeroBitCount` are consumed).
+    ///
+    /// Byte b of the word is source byte b - d, where d counts the cleared tag bits below b; so the
+    /// word is the OR over d of (source << 8d) masked to the bytes whose shift is d. The masks per
+    /// tag come from `sparseMasks`: eight independent shift-and-mask steps, no per-byte loads.
     @inlinable @inline(__always)
-    static func sparseWord(_ tag: UInt8, _ p: UnsafeRawPointer) -> UInt64 {
-        // Unrolled: byte b comes from p[k] when tag bit b is set, where k counts the set bits
-        // below b; a cleared bit contributes zero and does not advance k.
-        let t = UInt64(tag)
-        var k = 0
-        @inline(__always) func take(_ b: UInt64) -> UInt64 {
-            let bit = (t >> b) & 1
-            let byte = UInt64(p.load(fromByteOffset: k, as: UInt8.self)) & (0 &- bit)
-            k &+= Int(bit)
-            return byte &<< (b &* 8)
-        }
-        let lo = take(0) | take(1) | take(2) | take(3)
-        let hi = take(4) | take(5) | take(6) | take(7)
-        return lo | hi
+    static func sparseWord(_ tag: UInt8, _ p: UnsafeRawPointer, _ masks: UnsafePointer<UInt64>) -> UInt64 {
+        let v = p.loadUnaligned(as: UInt64.self)
+        let m = masks + Int(tag) &* 8
+        var word = v & m[0]
+        word |= (v &<< 8) & m[1]
+        word |= (v &<< 16) & m[2]
+        word |= (v &<< 24) & m[3]
+        word |= (v &<< 32) & m[4]
+        word |= (v &<< 40) & m[5]
+        word |= (v &<< 48) & m[6]
+        word |= (v &<< 56) & m[7]
+        return word
     }
+
+    /// For each tag, eight byte masks: mask d selects the output bytes whose source byte lies d
+    /// bytes lower (d = cleared tag bits below the byte). Built once, 16 KiB.
+    @usableFromInline static let sparseMasks: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
+        table.initialize(repeating: 0, count: 256 * 8)
+        for tag in 0..<256 {
+            var cleared = 0
+            for b in 0..<8 {
+                if tag & (1 << b) != 0 {
+                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * b)
+                } else {
+                    cleared += 1
+                }
+            }
+        }
+        return UnsafePointer(table)
+    }()
 
     /// Number of zero bytes in a word.
     @inlinable
@@ -228,6 +248,7 @@ public enum Packing {
     public static func unpack(_ input: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer) {
         guard let base = input.baseAddress else { return }
         let n = input.count
+        let masks = sparseMasks
         var i = 0
         var o = 0
         while i < n {
@@ -249,7 +270,7 @@ public enum Packing {
                     i &+= run &* 8
                 }
             } else if n &- i >= 8 {
-                output.storeBytes(of: sparseWord(tag, base + i), toByteOffset: o, as: UInt64.self)
+                output.storeBytes(of: sparseWord(tag, base + i, masks), toByteOffset: o, as: UInt64.self)
                 i &+= tag.nonzeroBitCount
                 o &+= 8
             } else {
