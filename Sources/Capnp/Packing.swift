@@ -19,6 +19,7 @@ public enum Packing {
     public static func pack(_ input: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer) -> Int {
         let words = input.count >> 3
         guard words > 0, let base = input.baseAddress else { return 0 }
+        let masks = compactMasks
         var i = 0
         var o = 0
         while i < words {
@@ -35,21 +36,25 @@ public enum Packing {
                 o &+= 2
                 continue
             }
-            let tagOffset = o
-            o &+= 1
-            var tag: UInt8 = 0
-            var w = word
-            // Branch-free: always store the byte, advance only past non-zero ones (the output
-            // bound leaves room for 8 bytes after any tag).
-            for b in 0..<8 {
-                let byte = UInt8(truncatingIfNeeded: w)
-                let nonZero: UInt8 = byte != 0 ? 1 : 0
-                tag |= nonZero &<< UInt8(b)
-                output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
-                o &+= Int(nonZero)
-                w >>= 8
-            }
-            output.storeBytes(of: tag, toByteOffset: tagOffset, as: UInt8.self)
+            // Tag: one bit per non-zero byte (high bit of each byte set when the byte is
+            // non-zero, then gathered into one byte by a multiply). The non-zero bytes are
+            // compacted with eight shift-and-mask steps and stored as one 8-byte write (the
+            // output bound leaves room for 8 bytes after any tag).
+            let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+            let nonZero = ((low7 &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+            let tag = UInt8(truncatingIfNeeded: ((nonZero >> 7) &* 0x0102_0408_1020_4080) >> 56)
+            let m = masks + Int(tag) &* 8
+            var packed = word & m[0]
+            packed |= (word &>> 8) & m[1]
+            packed |= (word &>> 16) & m[2]
+            packed |= (word &>> 24) & m[3]
+            packed |= (word &>> 32) & m[4]
+            packed |= (word &>> 40) & m[5]
+            packed |= (word &>> 48) & m[6]
+            packed |= (word &>> 56) & m[7]
+            output.storeBytes(of: tag, toByteOffset: o, as: UInt8.self)
+            output.storeBytes(of: packed, toByteOffset: o &+ 1, as: UInt64.self)
+            o &+= 1 &+ tag.nonzeroBitCount
             if tag == 0xFF {
                 // Tag 0xFF: the next words with fewer than two zero bytes follow verbatim.
                 let runStart = i
@@ -100,6 +105,25 @@ public enum Packing {
             for b in 0..<8 {
                 if tag & (1 << b) != 0 {
                     table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * b)
+                } else {
+                    cleared += 1
+                }
+            }
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// For each tag, eight byte masks: mask d selects the packed bytes that come from a source
+    /// byte d bytes higher (d = cleared tag bits below that source byte). The inverse of
+    /// `sparseMasks`; built once, 16 KiB.
+    @usableFromInline static let compactMasks: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
+        table.initialize(repeating: 0, count: 256 * 8)
+        for tag in 0..<256 {
+            var cleared = 0
+            for b in 0..<8 {
+                if tag & (1 << b) != 0 {
+                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * (b - cleared))
                 } else {
                     cleared += 1
                 }
