@@ -3,8 +3,8 @@
 Swift code capnpc-swift generated, and checks every value.
 
 Usage: pycapnp_reads_swift.py FIXTURES_DIR INTEROP_DIR
-The Swift side (CodegenTests.InteropFiles) writes everything.bin, multisegment.bin and
-stream.bin into INTEROP_DIR with the values of Tests/CodegenTests/EverythingValues.swift.
+The Swift side (CodegenTests.InteropFiles) writes everything.bin, everything.packed.bin,
+multisegment.bin, stream.bin and our JSON of them into INTEROP_DIR with the values of Tests/CodegenTests/EverythingValues.swift.
 """
 import base64
 import json
@@ -113,6 +113,8 @@ def main(fixtures, interop):
     for name in ("everything.bin", "multisegment.bin"):
         with open(os.path.join(interop, name), "rb") as f:
             check_everything(schema.Everything.read(f))
+    with open(os.path.join(interop, "everything.packed.bin"), "rb") as f:
+        check_everything(schema.Everything.read_packed(f))
     with open(os.path.join(interop, "stream.bin"), "rb") as f:
         rows = list(schema.Everything.read_multiple(f))
     check(len(rows) == 100, "stream length %d" % len(rows))
@@ -124,7 +126,7 @@ def main(fixtures, interop):
         else:
             check(e.which() == "nested" and e.nested.label == "n%d" % i, "row %d union" % i)
     n = compare_json(schema, interop, "everything") + compare_json(schema, interop, "stream")
-    print("pycapnp_reads_swift: pycapnp %s read 3 files (102 messages) written by generated Swift: all values match;"
+    print("pycapnp_reads_swift: pycapnp %s read 4 files (103 messages, one packed) written by generated Swift: all values match;"
           " our JSON of %d messages equals pycapnp's to_dict()" % (getattr(capnp, "__version__", "?"), n))
 
 

@@ -32,10 +32,10 @@ capnpc-swift:
 codegen_run = $(CAPNP_COMPILE) -I $(2) --src-prefix=$(2) -o$(CAPNPC_SWIFT):$(3) $(1)
 
 formats: capnpc-swift
-	rm -f Sources/Schemas/*.swift $(CODEGEN_GENERATED)/*.swift
+	rm -f Sources/Schemas/*.capnp.swift Sources/Schemas/SchemaRegistry.swift $(CODEGEN_GENERATED)/*.capnp.swift $(CODEGEN_GENERATED)/SchemaRegistry.swift
 	mkdir -p Sources/Schemas $(CODEGEN_GENERATED)
-	$(call codegen_run,$(wildcard Formats/*.capnp),Formats,Sources/Schemas)
-	$(call codegen_run,$(wildcard $(CODEGEN_FIXTURES)/*.capnp),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
+	$(call codegen_run,$(sort $(wildcard Formats/*.capnp)),Formats,Sources/Schemas)
+	$(call codegen_run,$(sort $(wildcard $(CODEGEN_FIXTURES)/*.capnp)),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
 
 # The generator's own schema bindings (internal to CapnpCodegen; needs the
 # /usr/include/capnp/schema.capnp of the capnp version they were generated with, 0.9.2).
@@ -45,15 +45,20 @@ codegen-schema: capnpc-swift
 
 test-formats-fresh: capnpc-swift
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; mkdir -p $$tmp/schemas $$tmp/fixtures; \
-	$(call codegen_run,$(wildcard Formats/*.capnp),Formats,$$tmp/schemas) || exit 1; \
-	$(call codegen_run,$(wildcard $(CODEGEN_FIXTURES)/*.capnp),$(CODEGEN_FIXTURES),$$tmp/fixtures) || exit 1; \
+	$(call codegen_run,$(sort $(wildcard Formats/*.capnp)),Formats,$$tmp/schemas) || exit 1; \
+	$(call codegen_run,$(sort $(wildcard $(CODEGEN_FIXTURES)/*.capnp)),$(CODEGEN_FIXTURES),$$tmp/fixtures) || exit 1; \
 	stale=0; \
 	for pair in "$$tmp/schemas:Sources/Schemas" "$$tmp/fixtures:$(CODEGEN_GENERATED)"; do \
 	  fresh=$${pair%%:*}; committed=$${pair#*:}; \
-	  if ! diff -r -q $$fresh $$committed >/dev/null; then \
-	    echo "test-formats-fresh: $$committed differs from what capnpc-swift generates now:"; \
-	    diff -r $$fresh $$committed | head -20; stale=1; \
-	  fi; \
+	  for f in $$fresh/*.swift; do \
+	    if ! cmp -s $$f $$committed/$$(basename $$f); then \
+	      echo "test-formats-fresh: $$committed/$$(basename $$f) is missing or differs from what capnpc-swift generates now:"; \
+	      diff $$f $$committed/$$(basename $$f) 2>&1 | head -10; stale=1; \
+	    fi; \
+	  done; \
+	  for f in $$committed/*.capnp.swift; do \
+	    [ -e $$fresh/$$(basename $$f) ] || { echo "test-formats-fresh: $$f has no schema any more"; stale=1; }; \
+	  done; \
 	done; \
 	if [ "$$(capnp --version)" = "Cap'n Proto version $(CODEGEN_SCHEMA_CAPNP)" ]; then \
 	  mkdir -p $$tmp/self && CAPNPC_SWIFT_ACCESS=internal timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp/self /usr/include/capnp/schema.capnp || exit 1; \

@@ -186,6 +186,10 @@ public enum EventSchema {
             @inlinable public func setName(_ value: String) {
                 raw.setText(0, value)
             }
+            /// Copies text read from another message (no String round trip).
+            @inlinable public func setName(_ value: Text) {
+                raw.setText(0, value)
+            }
 
             @inlinable public var role: EventSchema.Role {
                 get { EventSchema.Role(rawValue: raw.scalar(at: 0)) }

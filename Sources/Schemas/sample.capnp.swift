@@ -198,5 +198,9 @@ public enum SampleBatch {
         @inlinable public func setLabel(_ value: String) {
             raw.setText(2, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setLabel(_ value: Text) {
+            raw.setText(2, value)
+        }
     }
 }

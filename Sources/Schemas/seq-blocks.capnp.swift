@@ -194,6 +194,10 @@ public enum EncodedBlock {
         @inlinable public func setData(_ value: [UInt8]) {
             raw.setData(0, value)
         }
+        /// Copies data read from another message.
+        @inlinable public func setData(_ value: DataView) {
+            raw.setData(0, value.bytes)
+        }
 
         /// events in the block
         @inlinable public var events: UInt32 {

@@ -46,8 +46,13 @@ public final class ToolContext {
     }
 
     /// A frame reader on an input, with this tool's placement and `--packed` setting.
+    /// Binary frames never come from a keyboard: a terminal on stdin is a usage error rather
+    /// than a tool that silently waits.
     public func frameReader(_ path: String) throws -> FrameReader {
         let f = try openInput(path)
+        if f.fd == 0 && Terminal.isTerminal(0) {
+            throw ToolError.usage("stdin", "is a terminal; give a file or pipe a stream in")
+        }
         return try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
     }
 

@@ -9,6 +9,16 @@ import Darwin
 #endif
 import CapnpCodegen
 
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(PluginIO.usage)
+    exit(0)
+}
+if !arguments.isEmpty || isatty(0) != 0 {
+    // capnp runs the plugin without arguments and with the request on stdin.
+    PluginIO.usageError(arguments.first.map { "unexpected argument \($0)" } ?? "stdin is a terminal; run me through capnp compile")
+}
+
 do {
     let request = try PluginIO.readRequest(fileDescriptor: 0)
     let internalAccess = getenv("CAPNPC_SWIFT_ACCESS").map { String(cString: $0) == "internal" } ?? false

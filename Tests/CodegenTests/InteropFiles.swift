@@ -23,6 +23,7 @@ import Testing
         defer { withExtendedLifetime(b) {} }
         try BuildTests.fill(b.initRoot(Everything.Builder.self))
         try Data(Framing.encode(b)).write(to: dir.appendingPathComponent("everything.bin"))
+        try Data(Packing.packFrame(b)).write(to: dir.appendingPathComponent("everything.packed.bin"))
 
         // The same, spread over many 8-word segments (far pointers).
         let small = MessageBuilder(firstSegmentWords: 8, growth: .fixed)

@@ -70,7 +70,7 @@ func runProbe(_ args: [String]) -> (Int32, String) {
 
     @Test func failureLeavesTheOldFileUntouched() throws {
         let out = dir + "/keep.bin"
-        FileManager.default.createFile(atPath: out, contents: Data("old contents".utf8))
+        _ = FileManager.default.createFile(atPath: out, contents: Data("old contents".utf8))
         for (mode, status, line) in [
             ("tool", Int32(1), "probe: stdin: bad record 3\n"),
             ("usage", 2, "probe: --fail: no good\n"),
@@ -124,7 +124,7 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         #expect(try InputFiles.parse(["a", "-"]).paths == ["a", "-"])
         #expect(try InputFile(path: "-").name == "stdin")
         let text = dir + "/in.tsv"
-        FileManager.default.createFile(atPath: text, contents: Data("a\tb\n".utf8))
+        _ = FileManager.default.createFile(atPath: text, contents: Data("a\tb\n".utf8))
         #expect(try InputFile(path: text).readAll() == Array("a\tb\n".utf8))
         do {
             _ = try InputFile(path: dir + "/missing")

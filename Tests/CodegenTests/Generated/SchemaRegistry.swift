@@ -12,4 +12,18 @@ public enum SchemaRegistry {
         "Empty": { try Empty.Reader($0).render(into: &$1) },
         "Point": { try Point.Reader($0).render(into: &$1) },
     ]
+
+    /// Where a struct's unnamed union keeps its discriminant, and each member's tag.
+    public struct UnionLayout: Sendable {
+        /// Byte offset of the UInt16 discriminant in the data section.
+        public let discriminantByteOffset: Int
+        /// Discriminant value of each union member, by schema name.
+        public let tags: [String: UInt16]
+    }
+    /// The unnamed union of every top-level struct that has one, by struct name (a frame's
+    /// `header` and `trailer` tags, for tools that know a frame type only by name).
+    public static let unions: [String: UnionLayout] = [
+        "Everything": UnionLayout(discriminantByteOffset: 92, tags: ["empty": 0, "number": 1, "word": 2, "nested": 3, "pair": 4]),
+        "Keywords": UnionLayout(discriminantByteOffset: 18, tags: ["protocol": 0, "unknown": 1, "discriminant": 2]),
+    ]
 }
