@@ -22,7 +22,7 @@ enum StreamPrinter {
 /// Reads a stream to its end, optionally checking every pointer of every record by copying it
 /// into a scratch arena (a deep copy visits every reachable object under the reader limits).
 enum StreamWalker {
-    static func walk(_ stream: RecordStreamReader, validate: Bool, progress: Progress) throws -> Int {
+    static func walk(_ stream: RecordStreamReader, validate: Bool, progress: ProgressLine) throws -> Int {
         let scratch = validate ? MessageBuilder() : nil
         while let root = try stream.next() {
             progress.update("\(stream.source): \(stream.recordCount) records")

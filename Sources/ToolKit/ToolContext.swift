@@ -18,7 +18,7 @@ public final class ToolContext {
     /// Where I/O buffers are allocated.
     public let placement: NumaPlacement
     /// Progress on stderr (silent unless stderr is a terminal).
-    public let progress: Progress
+    public let progress: ProgressLine
 
     private var outputs: [OutputTarget] = []
     private var writers: [RecordStreamWriter] = []
@@ -32,7 +32,7 @@ public final class ToolContext {
         self.arguments = arguments
         self.options = options
         placement = try NumaPlacement.resolve(explicitNode: options.numaNode)
-        progress = Progress(tool: name)
+        progress = ProgressLine(tool: name)
     }
 
     // MARK: Inputs
