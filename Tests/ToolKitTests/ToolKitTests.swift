@@ -134,3 +134,28 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         }
     }
 }
+
+@Suite struct ProgressLineTests {
+    final class Sink { var text = "" }
+
+    @Test func silentWhenDisabledOrEarly() {
+        let sink = Sink()
+        let off = ProgressLine(tool: "t", enabled: false, delay: 0) { sink.text += $0 }
+        off.update("x")
+        off.clear()
+        let early = ProgressLine(tool: "t", enabled: true, delay: 3600) { sink.text += $0 }
+        early.update("x")
+        early.clear()
+        #expect(sink.text == "")
+    }
+
+    @Test func overwritesOneLineRateLimitedAndClears() {
+        let sink = Sink()
+        let p = ProgressLine(tool: "t", enabled: true, delay: 0) { sink.text += $0 }
+        p.update("1 records")
+        p.update("2 records") // within 0.1 s of the first: dropped
+        #expect(sink.text == "\r\u{1B}[Kt: 1 records")
+        p.clear()
+        #expect(sink.text == "\r\u{1B}[Kt: 1 records\r\u{1B}[K")
+    }
+}
