@@ -66,6 +66,17 @@ public final class ToolContext {
         try RecordStreamReader(frames: frameReader(path), resolve: resolve)
     }
 
+    /// Visits every record of every input in order; each input must be a whole stream of
+    /// `kind` (header checked first, trailer and count checked at its end). `body` gets the
+    /// record's frame root (valid during the call) and the stream it came from.
+    public func forEachRecord(in paths: [String], expecting kind: StreamKind,
+                              _ body: (StructReader, RecordStreamReader) throws -> Void) throws {
+        for path in paths {
+            let stream = try openStream(path, expecting: kind)
+            while let root = try stream.next() { try body(root, stream) }
+        }
+    }
+
     // MARK: Output
 
     /// The output: the `-o` file (atomic) or stdout. Created once; later calls return it.

@@ -119,6 +119,20 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         #expect(st.st_mode & 0o777 == 0o644)
     }
 
+    @Test func forEachRecordVisitsEveryInputInOrder() throws {
+        let a = dir + "/a.bin", b = dir + "/b.bin"
+        #expect(runProbe(["-o", a]).0 == 0)
+        #expect(runProbe(["-o", b]).0 == 0)
+        let tool = try ToolContext(name: "t", version: "1", arguments: [], options: CommonOptions.parse([]))
+        var seen: [String] = []
+        try tool.forEachRecord(in: [a, b], expecting: .sample) { root, stream in
+            seen.append("\(stream.source):\(try root.structField(0).textField(2).string)")
+        }
+        #expect(seen == ["\(a):hello", "\(b):hello"])
+        let graph = StreamKind(name: "graph", frameType: "GraphFrame", schemaVersion: 1, trailerTag: 3)
+        #expect(throws: PipesError.self) { try tool.forEachRecord(in: [a], expecting: graph) { _, _ in } }
+    }
+
     @Test func inputsDefaultToStdin() throws {
         #expect(try InputFiles.parse([]).paths == ["-"])
         #expect(try InputFiles.parse(["a", "-"]).paths == ["a", "-"])
