@@ -67,7 +67,9 @@ public final class FrameReader {
 
     /// The current buffer's placement and size (for diagnostics and placement tests).
     public var bufferBase: UnsafeRawPointer { UnsafeRawPointer(buffer.base) }
+    /// Bytes in the current buffer (grows for frames larger than it).
     public var bufferCapacity: Int { buffer.capacity }
+    /// Where the buffer was allocated.
     public var placement: NumaPlacement { buffer.placement }
 
     /// The whole framed bytes (segment table + segments) of the message last returned, for
@@ -163,9 +165,11 @@ public final class FrameReader {
 
 /// A `ByteSource` over a file descriptor, for the runtime's incremental `StreamReader`.
 public struct FileDescriptorSource: ByteSource {
+    /// The descriptor read from, and its name for errors.
     public let fd: Int32
     public let source: String
     public init(fd: Int32, source: String) { self.fd = fd; self.source = source }
+    /// One EINTR-safe `read(2)`; 0 at EOF.
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         try FileIO.read(fd, into: buffer, source: source)
     }
