@@ -21,12 +21,12 @@ struct EventInput {
     final class Batcher {
         let limit: Int
         let body: (EventLayout, EventColumns) throws -> Void
-        let progress: Progress
+        let progress: ProgressLine
         var layout: EventLayout? = nil
         var batch = EventColumns()
         var handedOn = 0
 
-        init(limit: Int, progress: Progress, body: @escaping (EventLayout, EventColumns) throws -> Void) {
+        init(limit: Int, progress: ProgressLine, body: @escaping (EventLayout, EventColumns) throws -> Void) {
             self.limit = limit
             self.progress = progress
             self.body = body
