@@ -99,3 +99,15 @@ expect_status 1 "replace-day with an event outside the day"
 run "seq-encode --store st --scan -d | tail -n +2 | sort > before.txt && seq-encode --store st --compact && seq-encode --store st --verify && seq-encode --store st --scan -d | tail -n +2 | sort > after.txt"
 expect_status 0 "compact"
 cmp before.txt after.txt || fail "compaction changed the events"
+
+# 10. A damaged run file: --verify names it in one line and exits 1; so does a scan that reads
+#     the damaged block (the largest run, damaged a third of the way in, inside its blocks).
+run_file=$(find st -name 'run-*.sqr' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+python3 -c "
+import sys; p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); b[len(b) // 3] ^= 0x10; open(p, 'wb').write(b)" "$run_file"
+run "seq-encode --store st --verify"
+expect_status 1 "verify of a damaged store"
+[[ $(wc -l < err.txt) == 1 && $err == "seq-encode: $run_file: damaged run: "* ]] || fail "verify error: $err"
+run "seq-encode --store st --scan -d"
+expect_status 1 "scan of a damaged store"
+[[ $(wc -l < err.txt) == 1 && $err == "seq-encode: $run_file: "* ]] || fail "scan error: $err"
