@@ -2,8 +2,9 @@
 """Seeded synthetic behaviour events for seq-encode tests and benchmarks.
 
 Writes TSV with the header `user_id:token item_id:token action:token timestamp:float`
-(the MovieLens/RecBole atomic-file convention) to stdout or -o FILE, in global time order,
-the way an event log arrives. The model, per simulated day:
+(the MovieLens/RecBole atomic-file convention) to stdout or -o FILE, in time order within each
+simulated day, the way an event log arrives (a session that starts late may run past midnight
+and so appear before the next day's events). The model, per simulated day:
 
   * users have a lognormal activity level (a few heavy users, a long tail of light ones);
   * each active user opens a Poisson number of sessions, starting at a diurnal-weighted time;
