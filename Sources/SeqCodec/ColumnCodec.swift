@@ -105,26 +105,27 @@ public enum ColumnCodec {
 
         /// Nil when the column has more than n/2 distinct values (a dictionary cannot pay).
         init?(_ values: UnsafeBufferPointer<Int64>) {
-            var counts = [Int64: Int](minimumCapacity: 1024)
             let maxEntries = values.count / 2
+            var table = ValueTable(capacity: min(maxEntries, 4096))
             for v in values {
-                counts[v, default: 0] += 1
-                if counts.count > maxEntries { return nil }
+                table.add(v)
+                if table.count > maxEntries { return nil }
             }
             // Rank by frequency (ties by value for determinism), then sort each class by value.
-            var ranked = counts.map { ($0.key, $0.value) }
-            ranked.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-            var entries = ranked.map { $0.0 }
+            var ranked = Array(0..<table.count)
+            let order = table.order, counts = table.counts
+            ranked.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : order[$0] < order[$1] }
             var classStart = 0
-            while classStart < entries.count {
-                let classEnd = min(entries.count, classStart == 0 ? 1 : classStart * 2)
-                entries[classStart..<classEnd].sort()
+            while classStart < ranked.count {
+                let classEnd = min(ranked.count, classStart == 0 ? 1 : classStart * 2)
+                ranked[classStart..<classEnd].sort { order[$0] < order[$1] }
                 classStart = classEnd
             }
-            // Reuse the counting map as the index map: one hash table, not two.
-            for (i, v) in entries.enumerated() { counts[v] = i }
-            self.entries = entries
-            indices = values.map { Int64(counts[$0]!) }
+            var newIndex = [Int](repeating: 0, count: ranked.count)
+            for (i, first) in ranked.enumerated() { newIndex[first] = i }
+            table.renumber(newIndex)
+            entries = ranked.map { order[$0] }
+            indices = values.map { Int64(table.position($0)) }
         }
 
         /// The entries go through the full column chooser: within a frequency class they

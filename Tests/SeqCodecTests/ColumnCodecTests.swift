@@ -159,3 +159,22 @@ import Testing
         #expect(try SeqBlock.decode(block) == events)
     }
 }
+
+@Suite struct ValueTableTests {
+    @Test func countsAndPositionsSurviveGrowthAndRenumbering() {
+        var table = ValueTable(capacity: 4)
+        var r = TestRandom(seed: 77)
+        var expected: [Int64: Int] = [:]
+        // Multiples of 2^32 collide in the low bits a weak hash would use.
+        let values = (0..<5000).map { _ in Int64(r.below(700)) << 32 | Int64(r.below(2)) }
+        for v in values { table.add(v); expected[v, default: 0] += 1 }
+        #expect(table.count == expected.count)
+        for (i, v) in table.order.enumerated() {
+            #expect(table.position(v) == i)
+            #expect(table.counts[i] == expected[v])
+        }
+        let reversed = Array((0..<table.count).reversed())
+        table.renumber(reversed)
+        for (i, v) in table.order.enumerated() { #expect(table.position(v) == table.count - 1 - i) }
+    }
+}
