@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
         .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),

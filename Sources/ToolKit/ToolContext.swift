@@ -18,10 +18,11 @@ public final class ToolContext {
     /// Where I/O buffers are allocated.
     public let placement: NumaPlacement
     /// Progress on stderr (silent unless stderr is a terminal).
-    public let progress: Progress
+    public let progress: ProgressLine
 
     private var outputs: [OutputTarget] = []
     private var writers: [RecordStreamWriter] = []
+    private var frameWriters: [FrameWriter] = []
     private var inputFiles: [InputFile] = []
     /// The input being read, used to name where a bare Cap'n Proto error came from.
     public internal(set) var currentSource: String?
@@ -32,7 +33,7 @@ public final class ToolContext {
         self.arguments = arguments
         self.options = options
         placement = try NumaPlacement.resolve(explicitNode: options.numaNode)
-        progress = Progress(tool: name)
+        progress = ProgressLine(tool: name)
     }
 
     // MARK: Inputs
@@ -53,7 +54,9 @@ public final class ToolContext {
         if f.fd == 0 && Terminal.isTerminal(0) {
             throw ToolError.usage("stdin", "is a terminal; give a file or pipe a stream in")
         }
-        return try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
+        let reader = try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
+        reader.beforeBlocking = { [unowned self] in try self.flushOutputs() }
+        return reader
     }
 
     /// Opens a stream that must be of `kind`; the header is read and checked.
@@ -64,6 +67,17 @@ public final class ToolContext {
     /// Opens a stream of any kind `resolve` accepts (see `RecordStreamReader.init(frames:resolve:)`).
     public func openStream(_ path: String, resolve: (StreamHeader) throws -> StreamKind) throws -> RecordStreamReader {
         try RecordStreamReader(frames: frameReader(path), resolve: resolve)
+    }
+
+    /// Visits every record of every input in order; each input must be a whole stream of
+    /// `kind` (header checked first, trailer and count checked at its end). `body` gets the
+    /// record's frame root (valid during the call) and the stream it came from.
+    public func forEachRecord(in paths: [String], expecting kind: StreamKind,
+                              _ body: (StructReader, RecordStreamReader) throws -> Void) throws {
+        for path in paths {
+            let stream = try openStream(path, expecting: kind)
+            while let root = try stream.next() { try body(root, stream) }
+        }
     }
 
     // MARK: Output
@@ -81,10 +95,18 @@ public final class ToolContext {
         return o
     }
 
-    /// A frame writer on the output, with `--packed` and this tool's placement.
+    /// A frame writer on the output, with `--packed` and this tool's placement. Its pending
+    /// frames are flushed whenever an input of this tool would block.
     public func frameWriter() throws -> FrameWriter {
         let o = try output()
-        return try FrameWriter(fd: o.fd, source: o.name, packed: options.packed, placement: placement)
+        let w = try FrameWriter(fd: o.fd, source: o.name, packed: options.packed, placement: placement)
+        frameWriters.append(w)
+        return w
+    }
+
+    /// Hands every frame writer's pending bytes to the kernel.
+    public func flushOutputs() throws {
+        for w in frameWriters { try w.flush() }
     }
 
     /// A stream writer of `kind` on the output, headed with this tool's name, version and
