@@ -1,0 +1,183 @@
+/// Geometry of a 2-D convolution or pooling window over NCHW data.
+public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
+    public var strideH = 1, strideW = 1
+    public var padTop = 0, padLeft = 0, padBottom = 0, padRight = 0
+    public var dilationH = 1, dilationW = 1
+    public var groups = 1
+
+    public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+        strideH = stride; strideW = stride
+        padTop = padding; padLeft = padding; padBottom = padding; padRight = padding
+        dilationH = dilation; dilationW = dilation
+        self.groups = groups
+    }
+
+    public init(strides: (Int, Int), pads: (top: Int, left: Int, bottom: Int, right: Int),
+                dilations: (Int, Int) = (1, 1), groups: Int = 1) {
+        (strideH, strideW) = strides
+        (padTop, padLeft, padBottom, padRight) = pads
+        (dilationH, dilationW) = dilations
+        self.groups = groups
+    }
+
+    /// Output extent along one axis (floor mode), or nil if the window never fits.
+    static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int) -> Int? {
+        let span = (kernel - 1) * dilation + 1
+        let padded = input + padBefore + padAfter
+        return padded < span ? nil : (padded - span) / stride + 1
+    }
+
+    func validate(_ kernel: String) throws {
+        guard strideH > 0, strideW > 0, dilationH > 0, dilationW > 0, groups > 0,
+              padTop >= 0, padLeft >= 0, padBottom >= 0, padRight >= 0 else {
+            throw KernelError(kernel, "invalid geometry \(self)")
+        }
+    }
+
+    public var description: String {
+        "stride \(strideH)x\(strideW) pad \(padTop),\(padLeft),\(padBottom),\(padRight) dilation \(dilationH)x\(dilationW) groups \(groups)"
+    }
+}
+
+/// 2-D convolution (ONNX Conv, NCHW, weights [Cout, Cin/groups, kH, kW]).
+///
+/// General convolutions are an implicit GEMM per image and group: weights [Cout/g, Cin/g·kH·kW]
+/// times the im2col matrix [Cin/g·kH·kW, Hout·Wout], where the im2col matrix is never built:
+/// `Im2colSource` packs the GEMM's B panels straight from the image, so the only extra memory
+/// is the packing buffer the GEMM has anyway. 1×1 stride-1 unpadded convolutions are a plain
+/// GEMM on the image. Depthwise convolutions (groups = Cin = Cout) have no reduction to feed a
+/// GEMM and run as a direct kernel.
+public enum Convolution {
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, params p: Conv2dParams = .init(),
+                              threading: Threading = .all) throws -> Tensor {
+        try p.validate("conv2d")
+        guard x.rank == 4, weight.rank == 4 else {
+            throw KernelError("conv2d", "input \(x.shape) and weight \(weight.shape) must be rank 4")
+        }
+        let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (cout, cinPerGroup, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        guard cin % p.groups == 0, cout % p.groups == 0, cinPerGroup == cin / p.groups, kh > 0, kw > 0 else {
+            throw KernelError("conv2d", "input \(x.shape), weight \(weight.shape) and groups \(p.groups) disagree")
+        }
+        if let bias, bias.count != cout { throw KernelError("conv2d", "bias \(bias.shape) for \(cout) output channels") }
+        guard let oh = Conv2dParams.outputExtent(h, kernel: kh, stride: p.strideH, padBefore: p.padTop, padAfter: p.padBottom, dilation: p.dilationH),
+              let ow = Conv2dParams.outputExtent(w, kernel: kw, stride: p.strideW, padBefore: p.padLeft, padAfter: p.padRight, dilation: p.dilationW) else {
+            throw KernelError("conv2d", "kernel \(kh)x\(kw) with \(p) does not fit input \(h)x\(w)")
+        }
+        let input = x.contiguous(), wts = weight.contiguous()
+        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
+        var out = Tensor(shape: [n, cout, oh, ow])
+        if out.count == 0 { return out }
+        if p.groups == cin && cin == cout && cinPerGroup == 1 {
+            input.withUnsafeBase { px in wts.withUnsafeBase { pw in out.withUnsafeMutableBase { po in
+                depthwise(px, pw, biasValues, po, n: n, c: cin, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p, threading: threading)
+            } } }
+            return out
+        }
+        let coutPerGroup = cout / p.groups
+        let depth = cinPerGroup * kh * kw
+        let pixels = oh * ow
+        input.withUnsafeBase { px in
+            wts.withUnsafeBase { pw in
+                out.withUnsafeMutableBase { po in
+                    for img in 0..<n {
+                        for g in 0..<p.groups {
+                            let image = px + (img * cin + g * cinPerGroup) * h * w
+                            let c = po + (img * cout + g * coutPerGroup) * pixels
+                            // Start C at the bias so the GEMM's beta = 1 adds it for free.
+                            for oc in 0..<coutPerGroup {
+                                let value = biasValues[g * coutPerGroup + oc]
+                                for i in 0..<pixels { c[oc * pixels + i] = value }
+                            }
+                            let a = StridedMatrix(base: pw + g * coutPerGroup * depth, rowStride: depth, colStride: 1)
+                            let pointwise = kh == 1 && kw == 1 && p.strideH == 1 && p.strideW == 1
+                                && p.padTop == 0 && p.padLeft == 0 && p.padBottom == 0 && p.padRight == 0
+                            if pointwise {
+                                Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a,
+                                             b: StridedMatrix(base: image, rowStride: h * w, colStride: 1),
+                                             beta: 1, c: c, ldc: pixels, threading: threading)
+                            } else {
+                                let b = Im2colSource(image: image, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p)
+                                Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a, b: b,
+                                             beta: 1, c: c, ldc: pixels, threading: threading)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Direct depthwise convolution: per channel plane, each output row accumulates kH·kW
+    /// shifted input rows; stride-1 rows run as contiguous vector-friendly loops.
+    static func depthwise(_ x: UnsafePointer<Float>, _ wts: UnsafePointer<Float>, _ bias: [Float],
+                          _ out: UnsafeMutablePointer<Float>, n: Int, c: Int, h: Int, w: Int,
+                          kh: Int, kw: Int, oh: Int, ow: Int, p: Conv2dParams, threading: Threading) {
+        threading.forRanges(n * c, grain: max(1, 4096 / max(1, oh * ow))) { planes in
+            for plane in planes {
+                let ch = plane % c
+                let src = x + plane * h * w, dst = out + plane * oh * ow, k = wts + ch * kh * kw
+                for oy in 0..<oh {
+                    let o = dst + oy * ow
+                    for ox in 0..<ow { o[ox] = bias[ch] }
+                    for ky in 0..<kh {
+                        let iy = oy * p.strideH - p.padTop + ky * p.dilationH
+                        if iy < 0 || iy >= h { continue }
+                        let row = src + iy * w
+                        for kx in 0..<kw {
+                            let weight = k[ky * kw + kx]
+                            let shift = kx * p.dilationW - p.padLeft
+                            // Valid ox: 0 <= ox*stride + shift < w.
+                            let lo = shift >= 0 ? 0 : (-shift + p.strideW - 1) / p.strideW
+                            let hi = min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / p.strideW + 1)
+                            if lo >= hi { continue }
+                            if p.strideW == 1 {
+                                let r = row + shift
+                                for ox in lo..<hi { o[ox] += weight * r[ox] }
+                            } else {
+                                for ox in lo..<hi { o[ox] += weight * row[ox * p.strideW + shift] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The im2col matrix of one image and group, read on demand by the GEMM's B packing:
+/// row r = (channel, ky, kx), column = (oy, ox), value = image[channel, oy·sH − padT + ky·dH,
+/// ox·sW − padL + kx·dW], or 0 in the padding.
+struct Im2colSource: GemmSourceB {
+    var image: UnsafePointer<Float>
+    var h: Int, w: Int, kh: Int, kw: Int, oh: Int, ow: Int
+    var p: Conv2dParams
+
+    func packB(k0: Int, kc: Int, n0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let nr = MicroKernel.nr
+        var panel = dst
+        var j = 0
+        while j < nc {
+            let width = min(nr, nc - j)
+            let firstColumn = n0 + j
+            for kk in 0..<kc {
+                let r = k0 + kk
+                let channel = r / (kh * kw), ky = (r / kw) % kh, kx = r % kw
+                let plane = image + channel * h * w
+                let out = panel + kk * nr
+                var oy = firstColumn / ow, ox = firstColumn % ow
+                for jj in 0..<width {
+                    let iy = oy * p.strideH - p.padTop + ky * p.dilationH
+                    let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
+                    out[jj] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0
+                    ox += 1
+                    if ox == ow { ox = 0; oy += 1 }
+                }
+                for jj in width..<nr { out[jj] = 0 }
+            }
+            panel += kc * nr
+            j += nr
+        }
+    }
+}
