@@ -93,14 +93,24 @@ public enum Attention {
                     visible = max(0, min(cols, firstRow + i + offset + 1 - j0))
                 }
                 // Online softmax update for row i over its visible keys.
-                var m = rowMax[i]
-                for j in 0..<visible where row[j] > m || row[j].isNaN { m = row[j] }
+                let w = Vec.scalarCount
+                var vmax = Vec(repeating: rowMax[i])
+                var sawNaN = false
+                var j = 0
+                while j + w <= visible {
+                    let v = Vec.load(row + j)
+                    sawNaN = sawNaN || any(v .!= v)
+                    vmax.replace(with: v, where: v .> vmax)
+                    j += w
+                }
+                var m = vmax.max()
+                while j < visible { if row[j] > m || row[j].isNaN { m = row[j] }; j += 1 }
+                if sawNaN { m = .nan }
                 let correction = rowMax[i] == m ? 1 : expScalar(rowMax[i] - m)
                 rowMax[i] = m
                 let vm = Vec(repeating: m)
                 var vsum = Vec()
-                let w = Vec.scalarCount
-                var j = 0
+                j = 0
                 while j + w <= visible {
                     let e = VectorMath.exp(Vec.load(row + j) - vm)
                     e.store(to: row + j)
@@ -111,10 +121,7 @@ public enum Attention {
                 while j < visible { let e = expScalar(row[j] - m); row[j] = e; sum += e; j += 1 }
                 for jj in visible..<cols { row[jj] = 0 }
                 rowSum[i] = rowSum[i] * correction + sum
-                if correction != 1 {
-                    let o = out + i * dv
-                    for c in 0..<dv { o[c] *= correction }
-                }
+                if correction != 1 { scaleRow(out + i * dv, dv, correction) }
             }
             // O += P·V_block.
             Gemm.blocked(m: rows, n: dv, k: cols, alpha: 1,
@@ -123,11 +130,15 @@ public enum Attention {
                          beta: 1, c: out, ldc: dv, threading: .single)
             j0 += cols
         }
-        for i in 0..<rows {
-            let inv = 1 / rowSum[i]
-            let o = out + i * dv
-            for c in 0..<dv { o[c] *= inv }
-        }
+        for i in 0..<rows { scaleRow(out + i * dv, dv, 1 / rowSum[i]) }
+    }
+
+    @inline(__always)
+    static func scaleRow(_ o: UnsafeMutablePointer<Float>, _ n: Int, _ factor: Float) {
+        let w = Vec.scalarCount, vf = Vec(repeating: factor)
+        var c = 0
+        while c + w <= n { (Vec.load(o + c) * vf).store(to: o + c); c += w }
+        while c < n { o[c] *= factor; c += 1 }
     }
 
     /// e^x for one value through the vector routine, so scalar tails match vector lanes.

@@ -31,6 +31,12 @@ public enum Gemm {
             skinny(m: m, n: n, k: k, alpha: alpha, a: sa, b: sb, beta: beta, c: c, ldc: ldc, threading: threading)
             return
         }
+        if m <= 4 && rowStrideB == 1 && colStrideA == 1 {
+            // The same shapes with B stored transposed (a Linear layer's [out, in] weight):
+            // every output is a dot product of two contiguous rows.
+            skinnyDot(m: m, n: n, k: k, alpha: alpha, a: sa, b: sb, beta: beta, c: c, ldc: ldc, threading: threading)
+            return
+        }
         blocked(m: m, n: n, k: k, alpha: alpha, a: sa, b: sb, beta: beta, c: c, ldc: ldc, threading: threading)
     }
 
@@ -163,6 +169,37 @@ public enum Gemm {
                         let out = c + i * ldc + j0
                         for j in 0..<width { out[j] = beta == 0 ? alpha * acc[j] : alpha * acc[j] + beta * out[j] }
                     }
+                }
+            }
+        }
+    }
+
+    /// Few-row products with B columns contiguous along K: one dot product per output, four
+    /// vector accumulators to hide the FMA latency, outputs split across threads.
+    static func skinnyDot(m: Int, n: Int, k: Int, alpha: Float, a: StridedMatrix, b: StridedMatrix,
+                          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threading: Threading) {
+        if m == 0 || n == 0 { return }
+        let grain = max(1, (1 << 16) / max(1, k))
+        threading.forRanges(n, grain: grain) { columns in
+            let w = Vec.scalarCount
+            for j in columns {
+                let column = b.base + j * b.colStride
+                for i in 0..<m {
+                    let row = a.base + i * a.rowStride
+                    var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec()
+                    var kk = 0
+                    while kk + 4 * w <= k {
+                        s0.addProduct(Vec.load(row + kk), Vec.load(column + kk))
+                        s1.addProduct(Vec.load(row + kk + w), Vec.load(column + kk + w))
+                        s2.addProduct(Vec.load(row + kk + 2 * w), Vec.load(column + kk + 2 * w))
+                        s3.addProduct(Vec.load(row + kk + 3 * w), Vec.load(column + kk + 3 * w))
+                        kk += 4 * w
+                    }
+                    while kk + w <= k { s0.addProduct(Vec.load(row + kk), Vec.load(column + kk)); kk += w }
+                    var sum = ((s0 + s1) + (s2 + s3)).sum()
+                    while kk < k { sum += row[kk] * column[kk]; kk += 1 }
+                    let out = c + i * ldc + j
+                    out.pointee = beta == 0 ? alpha * sum : alpha * sum + beta * out.pointee
                 }
             }
         }

@@ -78,9 +78,7 @@ public enum Normalization {
     public static func layerNorm(_ x: Tensor, scale: Tensor, bias: Tensor?, axis: Int = -1,
                                  epsilon: Float = 1e-5, threading: Threading = .all) throws -> Tensor {
         try rowwise("layer-norm", x, scale: scale, bias: bias, axis: axis) { src, dst, g, b, rows, n in
-            threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
-                for r in range { layerNormRow(src + r * n, dst + r * n, g, b, n, epsilon) }
-            }
+            layerNormRows(src, dst, scale: g, bias: b, rows: rows, length: n, epsilon: epsilon, threading: threading)
         }
     }
 
@@ -88,9 +86,25 @@ public enum Normalization {
     public static func rmsNorm(_ x: Tensor, scale: Tensor, axis: Int = -1,
                                epsilon: Float = 1e-6, threading: Threading = .all) throws -> Tensor {
         try rowwise("rms-norm", x, scale: scale, bias: nil, axis: axis) { src, dst, g, _, rows, n in
-            threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
-                for r in range { rmsNormRow(src + r * n, dst + r * n, g, n, epsilon) }
-            }
+            rmsNormRows(src, dst, scale: g, rows: rows, length: n, epsilon: epsilon, threading: threading)
+        }
+    }
+
+    /// LayerNorm of `rows` contiguous rows of `length` floats (preallocated buffers).
+    public static func layerNormRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                     scale: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int, length n: Int,
+                                     epsilon: Float = 1e-5, threading: Threading = .all) {
+        threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
+            for r in range { layerNormRow(src + r * n, dst + r * n, scale, bias, n, epsilon) }
+        }
+    }
+
+    /// RMSNorm of `rows` contiguous rows of `length` floats (preallocated buffers).
+    public static func rmsNormRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                   scale: UnsafePointer<Float>, rows: Int, length n: Int,
+                                   epsilon: Float = 1e-6, threading: Threading = .all) {
+        threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
+            for r in range { rmsNormRow(src + r * n, dst + r * n, scale, n, epsilon) }
         }
     }
 

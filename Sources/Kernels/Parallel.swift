@@ -16,7 +16,7 @@ public struct Threading: Sendable, Equatable {
 
     /// Runs `body(chunk)` for `chunk` in 0..<chunks, in parallel when more than one thread.
     @inline(__always)
-    func run(_ chunks: Int, _ body: (Int) -> Void) {
+    public func run(_ chunks: Int, _ body: (Int) -> Void) {
         if chunks <= 1 || threads <= 1 {
             for c in 0..<chunks { body(c) }
         } else {
@@ -26,7 +26,7 @@ public struct Threading: Sendable, Equatable {
 
     /// Splits 0..<count into at most `threads` contiguous ranges of at least `grain` items
     /// and runs `body` on each in parallel.
-    func forRanges(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+    public func forRanges(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
         if count <= 0 { return }
         let parts = max(1, min(threads, count / max(1, grain)))
         if parts == 1 { body(0..<count); return }

@@ -10,6 +10,8 @@ typealias VecBits = SIMD16<Int32>
 typealias VecBits = SIMD8<Int32>
 #endif
 
+// Polynomials are evaluated by Horner's rule as c.addingProduct(p, x), one fused multiply-add
+// per step: Swift does not contract a*b+c on its own, and the fused form is also more accurate.
 enum VectorMath {
     /// Largest x with a finite float exp(x); above it the result is +∞.
     static let expOverflow: Float = 88.72283
@@ -26,19 +28,18 @@ enum VectorMath {
         // Round x·log2(e) to the nearest integer with the 1.5·2^23 trick: the integer lands in
         // the low mantissa bits of t.
         let magic = Vec(repeating: 12582912)
-        var t = clamped * Vec(repeating: 1.44269504)
-        t += magic
+        let t = magic.addingProduct(clamped, Vec(repeating: 1.44269504))
         let n = t - magic
         var r = clamped
         r.addProduct(n, Vec(repeating: -0.693145751953125))    // ln2 high part (exact product)
         r.addProduct(n, Vec(repeating: -1.428606765330187e-06)) // ln2 low part
         var p = Vec(repeating: 1.0 / 720)
-        p = p * r + Vec(repeating: 1.0 / 120)
-        p = p * r + Vec(repeating: 1.0 / 24)
-        p = p * r + Vec(repeating: 1.0 / 6)
-        p = p * r + Vec(repeating: 0.5)
-        p = p * r + Vec(repeating: 1)
-        p = p * r + Vec(repeating: 1)
+        p = Vec(repeating: 1.0 / 120).addingProduct(p, r)
+        p = Vec(repeating: 1.0 / 24).addingProduct(p, r)
+        p = Vec(repeating: 1.0 / 6).addingProduct(p, r)
+        p = Vec(repeating: 0.5).addingProduct(p, r)
+        p = Vec(repeating: 1).addingProduct(p, r)
+        p = Vec(repeating: 1).addingProduct(p, r)
         // n ∈ [-126, 128] does not fit one exponent field at both ends (2^128 overflows, 2^-126
         // is the edge of normal), so scale by 2^⌊n/2⌋ and 2^(n−⌊n/2⌋), both normal.
         let nBits = unsafeBitCast(t, to: VecBits.self) &- VecBits(repeating: 0x4B40_0000)
@@ -65,12 +66,12 @@ enum VectorMath {
         let ax = abs(x)
         let x2 = x * x
         var p = Vec(repeating: 929569.0 / 638512875)
-        p = p * x2 - Vec(repeating: 21844.0 / 6081075)
-        p = p * x2 + Vec(repeating: 1382.0 / 155925)
-        p = p * x2 - Vec(repeating: 62.0 / 2835)
-        p = p * x2 + Vec(repeating: 17.0 / 315)
-        p = p * x2 - Vec(repeating: 2.0 / 15)
-        p = p * x2 + Vec(repeating: 1.0 / 3)
+        p = Vec(repeating: -(21844.0 / 6081075)).addingProduct(p, x2)
+        p = Vec(repeating: 1382.0 / 155925).addingProduct(p, x2)
+        p = Vec(repeating: -(62.0 / 2835)).addingProduct(p, x2)
+        p = Vec(repeating: 17.0 / 315).addingProduct(p, x2)
+        p = Vec(repeating: -(2.0 / 15)).addingProduct(p, x2)
+        p = Vec(repeating: 1.0 / 3).addingProduct(p, x2)
         let small = x - x * x2 * p
         let e = exp(ax + ax)
         var large = Vec(repeating: 1) - Vec(repeating: 2) / (e + Vec(repeating: 1))
@@ -87,19 +88,19 @@ enum VectorMath {
         let ax = abs(x)
         let x2 = x * x
         var s = Vec(repeating: 1.0 / 9360)
-        s = s * x2 - Vec(repeating: 1.0 / 1320)
-        s = s * x2 + Vec(repeating: 1.0 / 216)
-        s = s * x2 - Vec(repeating: 1.0 / 42)
-        s = s * x2 + Vec(repeating: 1.0 / 10)
-        s = s * x2 - Vec(repeating: 1.0 / 3)
-        s = s * x2 + Vec(repeating: 1)
+        s = Vec(repeating: -(1.0 / 1320)).addingProduct(s, x2)
+        s = Vec(repeating: 1.0 / 216).addingProduct(s, x2)
+        s = Vec(repeating: -(1.0 / 42)).addingProduct(s, x2)
+        s = Vec(repeating: 1.0 / 10).addingProduct(s, x2)
+        s = Vec(repeating: -(1.0 / 3)).addingProduct(s, x2)
+        s = Vec(repeating: 1).addingProduct(s, x2)
         let small = s * x * Vec(repeating: 1.1283791670955126)  // 2/√π
         let t = Vec(repeating: 1) / (Vec(repeating: 1) + Vec(repeating: 0.3275911) * ax)
         var q = Vec(repeating: 1.061405429)
-        q = q * t - Vec(repeating: 1.453152027)
-        q = q * t + Vec(repeating: 1.421413741)
-        q = q * t - Vec(repeating: 0.284496736)
-        q = q * t + Vec(repeating: 0.254829592)
+        q = Vec(repeating: -(1.453152027)).addingProduct(q, t)
+        q = Vec(repeating: 1.421413741).addingProduct(q, t)
+        q = Vec(repeating: -(0.284496736)).addingProduct(q, t)
+        q = Vec(repeating: 0.254829592).addingProduct(q, t)
         var large = Vec(repeating: 1) - q * t * exp(-x2)
         large.replace(with: 1, where: ax .> 4)
         large.replace(with: -large, where: x .< 0)
@@ -118,13 +119,13 @@ func abs(_ x: Vec) -> Vec {
 extension Vec {
     /// Loads `Vec.scalarCount` floats from `p` (no alignment needed).
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> Vec {
+    public static func load(_ p: UnsafePointer<Float>) -> Vec {
         UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
     }
 
     /// Stores the lanes to `p` (no alignment needed).
     @inline(__always)
-    func store(to p: UnsafeMutablePointer<Float>) {
+    public func store(to p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: self, as: Vec.self)
     }
 }

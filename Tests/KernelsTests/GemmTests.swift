@@ -44,6 +44,9 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
         let bt = rng.tensor([n, k]).transposed()          // column-major B
         try checkMatmul(at, bt, threads: 2, "Aᵀ·Bᵀ")
         try checkMatmul(rng.tensor([m, k]), bt, threads: 1, "A·Bᵀ")
+        // Decode shapes: one to four rows against a transposed weight (dot-product path).
+        try checkMatmul(rng.tensor([3, k]), bt, threads: 2, "skinny A·Bᵀ")
+        try checkMatmul(rng.tensor([1, 1000]), rng.tensor([17, 1000]).transposed(), threads: 2, "GEMV·Wᵀ k=1000")
         // Every other row and column: neither stride is 1.
         let a = try rng.tensor([2 * m, 2 * k]).sliced(axis: 0, 0, 2 * m, step: 2).sliced(axis: 1, 0, 2 * k, step: 2)
         let b = try rng.tensor([2 * k, 3 * n]).sliced(axis: 0, 0, 2 * k, step: 2).sliced(axis: 1, 1, 3 * n, step: 3)
