@@ -155,26 +155,45 @@ struct Im2colSource: GemmSourceB {
     var p: Conv2dParams
 
     func packB(k0: Int, kc: Int, n0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+        // A panel's NR columns are runs of consecutive output pixels along a row; each run
+        // reads one input row at a fixed stride, so it is copied as a run with zero fill where
+        // the window hangs into the padding, not element by element with bounds checks.
         let nr = MicroKernel.nr
         var panel = dst
         var j = 0
         while j < nc {
             let width = min(nr, nc - j)
             let firstColumn = n0 + j
+            let oy0 = firstColumn / ow, ox0 = firstColumn % ow
             for kk in 0..<kc {
                 let r = k0 + kk
                 let channel = r / (kh * kw), ky = (r / kw) % kh, kx = r % kw
                 let plane = image + channel * h * w
                 let out = panel + kk * nr
-                var oy = firstColumn / ow, ox = firstColumn % ow
-                for jj in 0..<width {
+                var jj = 0, oy = oy0, ox = ox0
+                while jj < width {
+                    let run = min(width - jj, ow - ox)
                     let iy = oy * p.strideH - p.padTop + ky * p.dilationH
-                    let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
-                    out[jj] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0
-                    ox += 1
-                    if ox == ow { ox = 0; oy += 1 }
+                    if iy < 0 || iy >= h {
+                        for t in 0..<run { out[jj + t] = 0 }
+                    } else {
+                        let base = ox * p.strideW - p.padLeft + kx * p.dilationW   // input column of the run's start
+                        let lo = base >= 0 ? 0 : min(run, (-base + p.strideW - 1) / p.strideW)
+                        let hi = base >= w ? 0 : max(lo, min(run, (w - base + p.strideW - 1) / p.strideW))
+                        for t in 0..<lo { out[jj + t] = 0 }
+                        let row = plane + iy * w + base
+                        if p.strideW == 1 {
+                            for t in lo..<hi { out[jj + t] = row[t] }
+                        } else {
+                            for t in lo..<hi { out[jj + t] = row[t * p.strideW] }
+                        }
+                        for t in hi..<run { out[jj + t] = 0 }
+                    }
+                    jj += run
+                    ox = 0
+                    oy += 1
                 }
-                for jj in width..<nr { out[jj] = 0 }
+                for t in width..<nr { out[t] = 0 }
             }
             panel += kc * nr
             j += nr

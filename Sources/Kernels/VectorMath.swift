@@ -6,8 +6,12 @@
 
 #if SLUICE_AVX512
 typealias VecBits = SIMD16<Int32>
+/// Two vectors' worth of lanes; `.evenHalf` de-interleaves stride-2 data in registers.
+typealias VecPair = SIMD32<Float>
 #else
 typealias VecBits = SIMD8<Int32>
+/// Two vectors' worth of lanes; `.evenHalf` de-interleaves stride-2 data in registers.
+typealias VecPair = SIMD16<Float>
 #endif
 
 // Polynomials are evaluated by Horner's rule as c.addingProduct(p, x), one fused multiply-add

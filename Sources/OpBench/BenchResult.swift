@@ -15,6 +15,8 @@ public struct BenchResult: Sendable, Equatable {
     public var peer: String?
     /// The peer's median seconds on the same shape.
     public var peerMedianSeconds: Double?
+    /// Why a requested comparison is missing (e.g. the peer has no such operator).
+    public var peerNote: String?
 
     public init(case c: BenchCase, threads: Int, timing: Timing, roofline: Roofline?) {
         suite = c.suite

@@ -26,6 +26,8 @@ let convAtol: Float = 1e-4
              p: Conv2dParams(strides: (2, 3), pads: (2, 0, 1, 1), dilations: (1, 2), groups: 5)), // depthwise, odd geometry
         Case(cin: 3, h: 1, w: 1, cout: 2, kh: 1, kw: 1),
         Case(cin: 2, h: 40, w: 40, cout: 13, kh: 3, kw: 3, p: Conv2dParams(padding: 1)), // N = 1600 pixels, many panels
+        // Wide rows: im2col runs span panel and row boundaries, with stride and dilation.
+        Case(cin: 3, h: 6, w: 37, cout: 4, kh: 3, kw: 5, p: Conv2dParams(strides: (2, 2), pads: (1, 3, 0, 2), dilations: (1, 2))),
     ]
 
     @Test(arguments: cases)
@@ -86,6 +88,21 @@ let convAtol: Float = 1e-4
                 let want = Reference.pool2d(x, kind: kind, kernel: kernel, params: p, countIncludePad: include)
                 // Max is exact; an average of ≤ 9 values rounds by ≤ 9·u relative.
                 expectClose(got, want, atol: 1e-6, rtol: 1e-6, "\(kind) \(kernel) \(p) include \(include)")
+            }
+        }
+    }
+
+    @Test(arguments: [Pooling.Kind.max, .average])
+    func wideRowsUseTheVectorPath(_ kind: Pooling.Kind) throws {
+        // Rows of 70 and 33 columns: several full vectors plus tails, for strides 1 and 2.
+        var rng = SeededRandom(14)
+        for width in [70, 33] {
+            var x = rng.tensor([1, 2, 9, width])
+            x[0, 1, 4, 20] = .nan
+            for p in [Conv2dParams(stride: 2, padding: 1), Conv2dParams(stride: 1, padding: 1), Conv2dParams(stride: 2)] {
+                let got = try Pooling.pool2d(x, kind: kind, kernel: (3, 3), params: p)
+                expectClose(got, Reference.pool2d(x, kind: kind, kernel: (3, 3), params: p, countIncludePad: false),
+                            atol: 1e-6, rtol: 1e-6, "\(kind) width \(width) \(p)")
             }
         }
     }
