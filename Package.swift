@@ -69,7 +69,7 @@ let package = Package(
         // Accelerator compiler
         .target(name: "Kernels", swiftSettings: kernelSettings),
         .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"], swiftSettings: kernelSettings),
-        .executableTarget(name: "op-bench", dependencies: ["OpBench", "ToolKit"]),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],

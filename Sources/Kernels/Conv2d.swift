@@ -48,28 +48,35 @@ public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
 /// GEMM on the image. Depthwise convolutions (groups = Cin = Cout) have no reduction to feed a
 /// GEMM and run as a direct kernel.
 public enum Convolution {
+    /// Convolution with weights given as a tensor (packed on every call; for repeated calls
+    /// with the same weights, pack them once with `ConvWeights`).
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, params p: Conv2dParams = .init(),
                               threading: Threading = .all) throws -> Tensor {
         try p.validate("conv2d")
-        guard x.rank == 4, weight.rank == 4 else {
-            throw KernelError("conv2d", "input \(x.shape) and weight \(weight.shape) must be rank 4")
-        }
+        return try conv2d(x, weights: ConvWeights(weight, groups: p.groups), bias: bias, params: p, threading: threading)
+    }
+
+    /// Convolution with prepacked weights; `params.groups` must match the packing.
+    public static func conv2d(_ x: Tensor, weights: ConvWeights, bias: Tensor? = nil, params p: Conv2dParams = .init(),
+                              threading: Threading = .all) throws -> Tensor {
+        try p.validate("conv2d")
+        guard x.rank == 4 else { throw KernelError("conv2d", "input \(x.shape) must be rank 4") }
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (cout, cinPerGroup, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        guard cin % p.groups == 0, cout % p.groups == 0, cinPerGroup == cin / p.groups, kh > 0, kw > 0 else {
-            throw KernelError("conv2d", "input \(x.shape), weight \(weight.shape) and groups \(p.groups) disagree")
+        let (cout, cinPerGroup, kh, kw) = (weights.shape[0], weights.shape[1], weights.shape[2], weights.shape[3])
+        guard weights.groups == p.groups, cin % p.groups == 0, cinPerGroup == cin / p.groups else {
+            throw KernelError("conv2d", "input \(x.shape), weight \(weights.shape) and groups \(p.groups) disagree")
         }
         if let bias, bias.count != cout { throw KernelError("conv2d", "bias \(bias.shape) for \(cout) output channels") }
         guard let oh = Conv2dParams.outputExtent(h, kernel: kh, stride: p.strideH, padBefore: p.padTop, padAfter: p.padBottom, dilation: p.dilationH),
               let ow = Conv2dParams.outputExtent(w, kernel: kw, stride: p.strideW, padBefore: p.padLeft, padAfter: p.padRight, dilation: p.dilationW) else {
             throw KernelError("conv2d", "kernel \(kh)x\(kw) with \(p) does not fit input \(h)x\(w)")
         }
-        let input = x.contiguous(), wts = weight.contiguous()
+        let input = x.contiguous()
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
         var out = Tensor(shape: [n, cout, oh, ow])
         if out.count == 0 { return out }
-        if p.groups == cin && cin == cout && cinPerGroup == 1 {
-            input.withUnsafeBase { px in wts.withUnsafeBase { pw in out.withUnsafeMutableBase { po in
+        if weights.isDepthwise {
+            input.withUnsafeBase { px in weights.raw.withUnsafeBase { pw in out.withUnsafeMutableBase { po in
                 depthwise(px, pw, biasValues, po, n: n, c: cin, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p, threading: threading)
             } } }
             return out
@@ -77,30 +84,28 @@ public enum Convolution {
         let coutPerGroup = cout / p.groups
         let depth = cinPerGroup * kh * kw
         let pixels = oh * ow
+        let pointwise = kh == 1 && kw == 1 && p.strideH == 1 && p.strideW == 1
+            && p.padTop == 0 && p.padLeft == 0 && p.padBottom == 0 && p.padRight == 0
         input.withUnsafeBase { px in
-            wts.withUnsafeBase { pw in
-                out.withUnsafeMutableBase { po in
-                    for img in 0..<n {
-                        for g in 0..<p.groups {
-                            let image = px + (img * cin + g * cinPerGroup) * h * w
-                            let c = po + (img * cout + g * coutPerGroup) * pixels
-                            // Start C at the bias so the GEMM's beta = 1 adds it for free.
-                            for oc in 0..<coutPerGroup {
-                                let value = biasValues[g * coutPerGroup + oc]
-                                for i in 0..<pixels { c[oc * pixels + i] = value }
-                            }
-                            let a = StridedMatrix(base: pw + g * coutPerGroup * depth, rowStride: depth, colStride: 1)
-                            let pointwise = kh == 1 && kw == 1 && p.strideH == 1 && p.strideW == 1
-                                && p.padTop == 0 && p.padLeft == 0 && p.padBottom == 0 && p.padRight == 0
-                            if pointwise {
-                                Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a,
-                                             b: StridedMatrix(base: image, rowStride: h * w, colStride: 1),
-                                             beta: 1, c: c, ldc: pixels, threading: threading)
-                            } else {
-                                let b = Im2colSource(image: image, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p)
-                                Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a, b: b,
-                                             beta: 1, c: c, ldc: pixels, threading: threading)
-                            }
+            out.withUnsafeMutableBase { po in
+                for img in 0..<n {
+                    for g in 0..<p.groups {
+                        let image = px + (img * cin + g * cinPerGroup) * h * w
+                        let c = po + (img * cout + g * coutPerGroup) * pixels
+                        // Start C at the bias so the GEMM's beta = 1 adds it for free.
+                        for oc in 0..<coutPerGroup {
+                            let value = biasValues[g * coutPerGroup + oc]
+                            for i in 0..<pixels { c[oc * pixels + i] = value }
+                        }
+                        let a = weights.group(g)
+                        if pointwise {
+                            Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a,
+                                         b: StridedMatrix(base: image, rowStride: h * w, colStride: 1),
+                                         beta: 1, c: c, ldc: pixels, threading: threading)
+                        } else {
+                            let b = Im2colSource(image: image, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p)
+                            Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a, b: b,
+                                         beta: 1, c: c, ldc: pixels, threading: threading)
                         }
                     }
                 }
@@ -183,7 +188,7 @@ struct Im2colSource: GemmSourceB {
                         for t in 0..<lo { out[jj + t] = 0 }
                         let row = plane + iy * w + base
                         if p.strideW == 1 {
-                            for t in lo..<hi { out[jj + t] = row[t] }
+                            if hi > lo { (out + jj + lo).update(from: row + lo, count: hi - lo) }
                         } else {
                             for t in lo..<hi { out[jj + t] = row[t * p.strideW] }
                         }
@@ -199,4 +204,54 @@ struct Im2colSource: GemmSourceB {
             j += nr
         }
     }
+}
+
+/// Convolution weights [Cout, Cin/groups, kH, kW], packed once into the GEMM's A-panel layout
+/// per group (or kept as is for depthwise convolutions, which do not use the GEMM). Packing is
+/// what an inference engine does when it loads a model; op-bench times convolutions this way,
+/// as onnxruntime does after session creation.
+public final class ConvWeights: @unchecked Sendable {
+    /// The weight shape.
+    public let shape: [Int]
+    public let groups: Int
+    let raw: Tensor
+    let isDepthwise: Bool
+    private let packed: UnsafeMutablePointer<Float>?
+    private let groupStride: Int
+    private let mPadded: Int
+
+    public init(_ weight: Tensor, groups: Int) throws {
+        guard weight.rank == 4, groups > 0, weight.shape[0] % groups == 0, weight.shape.allSatisfy({ $0 > 0 }) else {
+            throw KernelError("conv2d", "weight \(weight.shape) with groups \(groups) is not [Cout, Cin/groups, kH, kW]")
+        }
+        shape = weight.shape
+        self.groups = groups
+        raw = weight.contiguous()
+        let coutPerGroup = shape[0] / groups
+        isDepthwise = shape[1] == 1 && coutPerGroup == 1 && groups > 1
+        let depth = shape[1] * shape[2] * shape[3]
+        mPadded = (coutPerGroup + MicroKernel.mr - 1) / MicroKernel.mr * MicroKernel.mr
+        groupStride = PrepackedA.count(m: coutPerGroup, k: depth)
+        if isDepthwise {
+            packed = nil
+        } else {
+            let stride = PrepackedA.count(m: coutPerGroup, k: depth)
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: stride * groups)
+            let contiguous = weight.contiguous()
+            contiguous.withUnsafeBase { pw in
+                for g in 0..<groups {
+                    PrepackedA.pack(StridedMatrix(base: pw + g * coutPerGroup * depth, rowStride: depth, colStride: 1),
+                                    m: coutPerGroup, k: depth, into: buffer + g * stride)
+                }
+            }
+            packed = buffer
+        }
+    }
+
+    /// Group g's packed A operand.
+    func group(_ g: Int) -> PrepackedA {
+        PrepackedA(base: packed! + g * groupStride, mPadded: mPadded)
+    }
+
+    deinit { packed?.deallocate() }
 }

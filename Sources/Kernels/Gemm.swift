@@ -6,12 +6,21 @@
 /// micro-kernel, whose B micro-panel (KC × NR) stays in L1. Threads share the packed B slice
 /// and split the M rows (or, for short M, the N panels) between them.
 public enum Gemm {
-    /// Depth of a packed slice: KC·NR floats of B (32 KiB with NR = 32) fit L1 with A streaming.
-    static let kc = 256
-    /// Rows of a packed A block: MC·KC floats (288 KiB for AVX-512) sit in the 1 MiB L2.
+    /// Largest depth of a packed slice: a B micro-panel (KC·NR floats) stays in L1/L2 while the
+    /// A block streams past it. Slices are balanced (K = 576 runs as 2 × 288, not 256+256+64),
+    /// because a short last slice pays a full C read/write for little work.
+    static let kc = 320
+    /// Rows of a packed A block: MC·KC floats (≤ 240 KiB) sit in the 1 MiB L2.
     static let mc = MicroKernel.mr * 24
-    /// Columns of a packed B slice: KC·NC floats (4 MiB) sit in the shared L3.
-    static let nc = 4096
+    /// Columns of a packed B slice: KC·NC floats (≤ 5 MiB) sit in the shared L3. A whole
+    /// number of NR panels, so the packed slice never outgrows its buffer.
+    static let nc = 4096 / MicroKernel.nr * MicroKernel.nr
+
+    /// The balanced depth of the driver's K slices for a product of depth k.
+    static func sliceDepth(_ k: Int) -> Int {
+        let slices = max(1, (k + kc - 1) / kc)
+        return (k + slices - 1) / slices
+    }
 
     /// C[m×n] = alpha·A[m×k]·B[k×n] + beta·C on raw strided matrices.
     ///
@@ -48,7 +57,7 @@ public enum Gemm {
         if m == 0 || n == 0 { return }
         if k == 0 { scale(c, m: m, n: n, ldc: ldc, beta: beta); return }
         let mr = MicroKernel.mr, nr = MicroKernel.nr
-        let kcMax = min(k, kc)
+        let kcMax = sliceDepth(k)
         let ncMax = min((n + nr - 1) / nr * nr, nc)
         let mcMax = min((m + mr - 1) / mr * mr, mc)
         let rowTiles = (m + mr - 1) / mr
@@ -63,8 +72,8 @@ public enum Gemm {
         for jc in stride(from: 0, to: n, by: nc) {
             let ncHere = min(nc, n - jc)
             let panels = (ncHere + nr - 1) / nr
-            for pc in stride(from: 0, to: k, by: kc) {
-                let kcHere = min(kc, k - pc)
+            for pc in stride(from: 0, to: k, by: kcMax) {
+                let kcHere = min(kcMax, k - pc)
                 let betaHere: Float = pc == 0 ? beta : 1
                 let bBase = packedB.0
                 work.forRanges(panels) { r in
@@ -88,7 +97,13 @@ public enum Gemm {
                     let aBuffer = packedAPointers[t]
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                         let mcHere = min(mc, rows.upperBound - ic)
-                        a.packA(m0: ic, mc: mcHere, k0: pc, kc: kcHere, into: aBuffer)
+                        let aBlock: UnsafePointer<Float>
+                        if let packed = a.packedBlock(m0: ic, k0: pc, kc: kcHere) {
+                            aBlock = packed
+                        } else {
+                            a.packA(m0: ic, mc: mcHere, k0: pc, kc: kcHere, into: aBuffer)
+                            aBlock = UnsafePointer(aBuffer)
+                        }
                         for jr in cols {
                             let bPanel = bBase + jr * kcHere * nr
                             let width = min(nr, ncHere - jr * nr)
@@ -96,7 +111,7 @@ public enum Gemm {
                             while ir < mcHere {
                                 let height = min(mr, mcHere - ir)
                                 let cTile = c + (ic + ir) * ldc + jc + jr * nr
-                                let aPanel = aBuffer + ir * kcHere
+                                let aPanel = aBlock + ir * kcHere
                                 if height == mr && width == nr {
                                     MicroKernel.tile(kc: kcHere, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
                                                      alpha: alpha, beta: betaHere)
@@ -120,7 +135,18 @@ public enum Gemm {
         let mr = MicroKernel.mr, nr = MicroKernel.nr
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { tmp in
             let t = tmp.baseAddress!
-            MicroKernel.tile(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: alpha, beta: 0)
+            // Only the vectors that hold valid columns: a narrow last panel (N = 49 or 64
+            // against NR = 48) then costs a third of a full tile, not a full one.
+            let vectors = (width + Vec.scalarCount - 1) / Vec.scalarCount
+            if vectors == 1 {
+                MicroKernel.tile1(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: alpha, beta: 0)
+            } else if vectors < nr / Vec.scalarCount {
+                #if SLUICE_AVX512
+                MicroKernel.tile2(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: alpha, beta: 0)
+                #endif
+            } else {
+                MicroKernel.tile(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: alpha, beta: 0)
+            }
             for i in 0..<height {
                 for j in 0..<width {
                     c[i * ldc + j] = beta == 0 ? t[i * nr + j] : t[i * nr + j] + beta * c[i * ldc + j]

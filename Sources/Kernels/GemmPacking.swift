@@ -8,6 +8,42 @@
 protocol GemmSourceA {
     /// Packs rows m0..<m0+mc, depth k0..<k0+kc into ceil(mc/MR) micro-panels of kc·MR floats.
     func packA(m0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>)
+    /// The block already packed in that layout, if the source holds it (prepacked weights).
+    func packedBlock(m0: Int, k0: Int, kc: Int) -> UnsafePointer<Float>?
+}
+
+extension GemmSourceA {
+    func packedBlock(m0: Int, k0: Int, kc: Int) -> UnsafePointer<Float>? { nil }
+}
+
+/// A left operand packed once for every slice the GEMM driver will ask for: slice by slice
+/// (the driver's balanced KC), each slice as MR-row micro-panels of all M rows. Convolution
+/// weights are packed like this once and reused by every call, as inference engines do.
+struct PrepackedA: GemmSourceA {
+    /// The packed floats: Σ over slices of kcSlice · Mpadded.
+    var base: UnsafePointer<Float>
+    /// M rounded up to MR.
+    var mPadded: Int
+
+    /// Floats needed to prepack an m × k operand.
+    static func count(m: Int, k: Int) -> Int { (m + MicroKernel.mr - 1) / MicroKernel.mr * MicroKernel.mr * k }
+
+    /// Packs `source` (m × k) into `dst` (`count(m:k:)` floats) in the driver's slicing.
+    static func pack<A: GemmSourceA>(_ source: A, m: Int, k: Int, into dst: UnsafeMutablePointer<Float>) {
+        let mPadded = (m + MicroKernel.mr - 1) / MicroKernel.mr * MicroKernel.mr
+        let depth = Gemm.sliceDepth(k)
+        for k0 in stride(from: 0, to: k, by: depth) {
+            source.packA(m0: 0, mc: m, k0: k0, kc: min(depth, k - k0), into: dst + k0 * mPadded)
+        }
+    }
+
+    func packA(m0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        dst.update(from: packedBlock(m0: m0, k0: k0, kc: kc)!, count: (mc + MicroKernel.mr - 1) / MicroKernel.mr * MicroKernel.mr * kc)
+    }
+
+    func packedBlock(m0: Int, k0: Int, kc: Int) -> UnsafePointer<Float>? {
+        base + k0 * mPadded + m0 * kc
+    }
 }
 
 /// Something that can be packed as the right GEMM operand (K × N).
@@ -55,13 +91,12 @@ struct StridedMatrix: GemmSourceA, GemmSourceB {
         while j < nc {
             let w = min(nr, nc - j)
             if colStride == 1 && w == nr {
-                // Row-major B: each k contributes NR contiguous floats, two vector copies.
-                let step = MemoryLayout<Vec>.stride
+                // Row-major B: each k contributes NR contiguous floats, whole-vector copies.
+                let vectors = nr / Vec.scalarCount
                 for kk in 0..<kc {
-                    let src = UnsafeRawPointer(base + (k0 + kk) * rowStride + n0 + j)
-                    let out = UnsafeMutableRawPointer(panel + kk * nr)
-                    out.storeBytes(of: src.loadUnaligned(as: Vec.self), as: Vec.self)
-                    out.storeBytes(of: src.loadUnaligned(fromByteOffset: step, as: Vec.self), toByteOffset: step, as: Vec.self)
+                    let src = base + (k0 + kk) * rowStride + n0 + j
+                    let out = panel + kk * nr
+                    for v in 0..<vectors { Vec.load(src + v * Vec.scalarCount).store(to: out + v * Vec.scalarCount) }
                 }
             } else if rowStride == 1 {
                 // Transposed B: each column is contiguous along k.

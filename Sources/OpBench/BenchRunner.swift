@@ -42,7 +42,7 @@ public enum BenchRunner {
     public static func run(_ plan: BenchPlan,
                            peer: ((Int, BenchCase, Int) throws -> PeerReply)? = nil,
                            progress: ((Int, Int, BenchCase) -> Void)? = nil,
-                           emit: (BenchResult) throws -> Void) throws {
+                           emit: (BenchRecord) throws -> Void) throws {
         var rooflines: [Int: Roofline] = [:]
         if plan.roofline {
             for t in plan.threadCounts where rooflines[t] == nil { rooflines[t] = Roofline.measure(threads: t) }
@@ -55,7 +55,7 @@ public enum BenchRunner {
                 let run = try PreparedCase.make(c.spec, threading: Threading(threads: threads))
                 let timing = Timing.measure(minRepetitions: plan.minRepetitions, maxRepetitions: plan.maxRepetitions,
                                             minSeconds: plan.minSeconds, run)
-                var result = BenchResult(case: c, threads: threads, timing: timing, roofline: rooflines[threads])
+                var result = BenchRecord(case: c, threads: threads, timing: timing, roofline: rooflines[threads])
                 if let peer, plan.peer != nil {
                     switch try peer(index, c, threads) {
                     case let .timing(name, peerTiming):

@@ -38,8 +38,10 @@ public enum PreparedCase {
             let x = tensor([n, cin, h, w], seed: 1)
             let weight = tensor([cout, cin / groups, kh, kw], seed: 2), bias = tensor([cout], seed: 3)
             let params = Conv2dParams(stride: stride, padding: pad, groups: groups)
-            _ = try Convolution.conv2d(x, weight: weight, bias: bias, params: params, threading: threading)
-            return { _ = try! Convolution.conv2d(x, weight: weight, bias: bias, params: params, threading: threading) }
+            // Weights packed once, like an inference session (and onnxruntime) does at load time.
+            let packed = try ConvWeights(weight, groups: groups)
+            _ = try Convolution.conv2d(x, weights: packed, bias: bias, params: params, threading: threading)
+            return { _ = try! Convolution.conv2d(x, weights: packed, bias: bias, params: params, threading: threading) }
         case let .softmax(rows, n):
             let x = NoiseBuffer(rows * n, seed: 1), y = NoiseBuffer(rows * n, seed: 2)
             return { Normalization.softmaxRows(x.pointer, y.pointer, rows: rows, length: n, threading: threading) }

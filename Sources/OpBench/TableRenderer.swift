@@ -7,7 +7,7 @@ public enum TableRenderer {
     public static func header() -> String { format(columns) }
 
     /// One result as a table row.
-    public static func row(_ r: BenchResult) -> String {
+    public static func row(_ r: BenchRecord) -> String {
         format([
             r.suite, r.site, r.op, r.shape, String(r.threads),
             fixed(r.timing.minSeconds * 1e3, 3), fixed(r.timing.medianSeconds * 1e3, 3), fixed(r.timing.maxSeconds * 1e3, 3),

@@ -1,5 +1,5 @@
-/// One measured case: the record op-bench writes (Formats/bench.capnp BenchResult).
-public struct BenchResult: Sendable, Equatable {
+/// One measured case: what op-bench writes as a Formats/bench.capnp BenchResult record.
+public struct BenchRecord: Sendable, Equatable {
     public var suite: String
     public var site: String
     public var op: String
@@ -19,14 +19,20 @@ public struct BenchResult: Sendable, Equatable {
     public var peerNote: String?
 
     public init(case c: BenchCase, threads: Int, timing: Timing, roofline: Roofline?) {
-        suite = c.suite
-        site = c.site
-        op = c.spec.op
-        shape = c.spec.shape
+        self.init(suite: c.suite, site: c.site, op: c.spec.op, shape: c.spec.shape, threads: threads,
+                  timing: timing, flops: c.spec.flops, bytes: c.spec.bytes, roofline: roofline)
+    }
+
+    public init(suite: String, site: String, op: String, shape: String, threads: Int, timing: Timing,
+                flops: Double, bytes: Double, roofline: Roofline?) {
+        self.suite = suite
+        self.site = site
+        self.op = op
+        self.shape = shape
         self.threads = threads
         self.timing = timing
-        flops = c.spec.flops
-        bytes = c.spec.bytes
+        self.flops = flops
+        self.bytes = bytes
         self.roofline = roofline
     }
 
