@@ -18,6 +18,14 @@ public enum TableRenderer {
         ])
     }
 
+    /// `op-bench --list`: one tab-separated line per case (suite, site, op, shape, GFLOP, MB).
+    public static func listing(_ cases: [BenchCase]) -> String {
+        cases.map { c in
+            [c.suite, c.site, c.spec.op, c.spec.shape, fixed(c.spec.flops / 1e9, 3) + " GFLOP",
+             fixed(c.spec.bytes / 1e6, 3) + " MB"].joined(separator: "\t") + "\n"
+        }.joined()
+    }
+
     static let widths = [9, 18, 18, 28, 3, 9, 9, 9, 8, 7, 8, 14, 6]
 
     static func format(_ cells: [String]) -> String {
@@ -32,7 +40,7 @@ public enum TableRenderer {
     }
 
     /// `value` with `digits` decimals, without Foundation's locale-dependent formatting.
-    static func fixed(_ value: Double, _ digits: Int) -> String {
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
         if !value.isFinite { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }

@@ -83,7 +83,12 @@ struct OpBenchCommand: SluiceCommand {
         plan.roofline = roofline
         plan.peer = compare
         // Start the peer before the first frame so a missing Python fails with nothing written.
-        let peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript) }
+        let peerProcess: PeerProcess?
+        do {
+            peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript) }
+        } catch let failure as PeerProcess.Failure {
+            throw ToolError("--compare \(compare!)", failure.description)
+        }
         let kind = StreamKind(name: BenchStream.kind, frameType: BenchStream.frameType,
                               schemaVersion: BenchStream.schemaVersion, trailerTag: BenchStream.trailerTag,
                               frameDataWords: BenchFrame.dataWordCount, framePointers: BenchFrame.pointerCount)
@@ -119,16 +124,10 @@ enum BenchTable {
     }
 }
 
-/// `--list`: one text line per selected case.
+/// `--list`: the listing text written to the output as is.
 enum BenchListing {
     static func write(_ cases: [BenchCase], to out: OutputTarget) throws {
-        var text = ""
-        for c in cases {
-            text += [c.suite, c.site, c.spec.op, c.spec.shape,
-                     TableRenderer.fixed(c.spec.flops / 1e9, 3) + " GFLOP",
-                     TableRenderer.fixed(c.spec.bytes / 1e6, 3) + " MB"].joined(separator: "\t") + "\n"
-        }
-        var bytes = Array(text.utf8)
-        try bytes.withUnsafeMutableBytes { try FileIO.writeAll(out.fd, UnsafeRawBufferPointer($0), source: out.name) }
+        let bytes = Array(TableRenderer.listing(cases).utf8)
+        try bytes.withUnsafeBytes { try FileIO.writeAll(out.fd, $0, source: out.name) }
     }
 }

@@ -27,12 +27,31 @@ final class PeerProcess {
         process.arguments = [python, script]
         process.standardInput = toPeer
         process.standardOutput = fromPeer
+        process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { throw Failure.start("\(python): \(error.localizedDescription)") }
+        // Handshake before any frame is written: a missing interpreter or numpy fails here.
+        do {
+            try send("{\"id\": -1, \"peer\": \"ping\"}")
+            let reply = try readLine()
+            guard String(decoding: reply, as: UTF8.self).contains("\"ready\"") else {
+                throw Failure.start("unexpected handshake '\(String(decoding: reply, as: UTF8.self))'")
+            }
+        } catch let failure as Failure {
+            throw Failure.start("\(python) \(script) did not answer (\(failure.description)); are python3 and numpy installed?")
+        }
+    }
+
+    private func send(_ line: String) throws {
+        do {
+            try toPeer.fileHandleForWriting.write(contentsOf: Array((line + "\n").utf8))
+        } catch {
+            throw Failure.protocolError("cannot write to the peer runner (it exited)")
+        }
     }
 
     /// Times `spec` in the peer and waits for its answer.
     func measure(_ request: String, id: Int) throws -> PeerReply {
-        toPeer.fileHandleForWriting.write((request + "\n").data(using: .utf8)!)
+        try send(request)
         let line = try readLine()
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
             throw Failure.protocolError("unreadable reply '\(String(decoding: line, as: UTF8.self))'")
@@ -56,7 +75,7 @@ final class PeerProcess {
                 return Data(line)
             }
             let chunk = fromPeer.fileHandleForReading.availableData
-            if chunk.isEmpty { throw Failure.protocolError("exited early (status \(process.isRunning ? -1 : Int(process.terminationStatus)))") }
+            if chunk.isEmpty { throw Failure.protocolError("the peer runner exited early") }
             buffered += chunk
         }
     }
