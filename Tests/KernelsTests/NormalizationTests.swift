@@ -94,6 +94,9 @@ let normRtol: Float = 2e-5
         Case(hq: 4, hkv: 1, sq: 1, sk: 300, d: 16, dv: 5, causal: true), // decode: one query, long cache (MQA)
         Case(b: 2, hq: 2, hkv: 2, sq: 130, sk: 200, d: 12, dv: 7, causal: true), // several q and k blocks
         Case(b: 1, hq: 1, hkv: 1, sq: 100, sk: 129, d: 17, dv: 3),
+        // Prepacked path with dv panels ending in one and in two vectors.
+        Case(b: 1, hq: 2, hkv: 1, sq: 20, sk: 100, d: 64, dv: 64, causal: true),
+        Case(b: 1, hq: 2, hkv: 2, sq: 100, sk: 100, d: 32, dv: 20),
     ]
 
     // Outputs are convex combinations of V rows (|v| ≤ 1): errors come from the scores
