@@ -22,16 +22,16 @@ struct OpBenchCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Only cases whose site, operator or shape contains <text> (case-insensitive).", valueName: "text"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Comma-separated thread counts; each case runs at each (default: 1).", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated thread counts; each case runs at each.", valueName: "list"))
     var threads: String = "1"
 
-    @Option(help: ArgumentHelp("At least <n> timed runs per case (default: 5).", valueName: "n"))
+    @Option(help: ArgumentHelp("At least <n> timed runs per case.", valueName: "n"))
     var reps: Int = 5
 
-    @Option(name: .customLong("max-reps"), help: ArgumentHelp("At most <n> timed runs per case (default: 100).", valueName: "n"))
+    @Option(name: .customLong("max-reps"), help: ArgumentHelp("At most <n> timed runs per case.", valueName: "n"))
     var maxReps: Int = 100
 
-    @Option(name: .customLong("min-time"), help: ArgumentHelp("Keep timing a case until <seconds> of runs (default: 0.2).", valueName: "seconds"))
+    @Option(name: .customLong("min-time"), help: ArgumentHelp("Keep timing a case until <seconds> of runs.", valueName: "seconds"))
     var minTime: Double = 0.2
 
     @Flag(help: "Measure peak FLOP/s (FMA loop) and memory bandwidth (triad) first; report roofline fractions.")
@@ -40,11 +40,11 @@ struct OpBenchCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Time every case in <peer> too (numpy or onnxruntime) and report the ratio.", valueName: "peer"))
     var compare: String?
 
-    @Option(help: ArgumentHelp("The Python interpreter for --compare (default: python3).", valueName: "path"))
+    @Option(help: ArgumentHelp("The Python interpreter for --compare.", valueName: "path"))
     var python: String = "python3"
 
-    @Option(name: .customLong("peer-script"), help: ArgumentHelp("The peer runner for --compare (default: Tools/op_bench_peer.py).", valueName: "path"))
-    var peerScript: String = "Tools/op_bench_peer.py"
+    @Option(name: .customLong("peer-script"), help: ArgumentHelp("The peer runner for --compare (default: Tools/op_bench_peer.py of the source tree, else op_bench_peer.py on PATH).", valueName: "path"))
+    var peerScript: String?
 
     @Flag(help: "List the selected cases (suite, site, operator, shape, GFLOP, MB) without running them.")
     var list = false
@@ -85,7 +85,7 @@ struct OpBenchCommand: SluiceCommand {
         // Start the peer before the first frame so a missing Python fails with nothing written.
         let peerProcess: PeerProcess?
         do {
-            peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript) }
+            peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript ?? PeerProcess.defaultScript()) }
         } catch let failure as PeerProcess.Failure {
             throw ToolError("--compare \(compare!)", failure.description)
         }

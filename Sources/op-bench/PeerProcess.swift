@@ -19,6 +19,20 @@ final class PeerProcess {
     private let fromPeer = Pipe()
     private var buffered = Data()
 
+    /// Where the peer runner is when --peer-script is not given: the source tree's Tools/
+    /// (from the repository root, or beside a .build/<config>/ binary), else PATH.
+    static func defaultScript() -> String {
+        let name = "op_bench_peer.py"
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidates = ["Tools/" + name,
+                          executable.appendingPathComponent("../../Tools/" + name).path,
+                          executable.appendingPathComponent("../../../Tools/" + name).path]
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append(String(directory) + "/" + name)
+        }
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0) } ?? "Tools/" + name
+    }
+
     init(python: String, script: String) throws {
         guard FileManager.default.isReadableFile(atPath: script) else {
             throw Failure.start("\(script) not found (run from the repository root or pass --peer-script)")
