@@ -41,9 +41,11 @@ def time_it(fn, req):
 def blas_name():
     if threadpool_info is None:
         return "openblas ?"
-    for pool in threadpool_info():
-        if pool.get("user_api") == "blas":
-            return f"{pool.get('internal_api')} {pool.get('version', '?')} {pool.get('architecture', '?')}"
+    # numpy's own OpenBLAS (scipy, once imported for erf, brings a second one).
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    pools.sort(key=lambda p: "numpy" not in p.get("filepath", ""))
+    for pool in pools:
+        return f"{pool.get('internal_api')} {pool.get('version', '?')} {pool.get('architecture', '?')}"
     return "blas ?"
 
 
