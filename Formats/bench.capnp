@@ -33,4 +33,7 @@ struct BenchResult {
   peerMedianSeconds @18 :Float64;    # the peer's median on the same shape; NaN if none
   ratio @19 :Float64;           # peerMedianSeconds / medianSeconds: above 1, op-bench is faster; NaN if none
   peerNote @20 :Text;           # why a requested comparison is missing, e.g. "no numpy Conv"
+  cpuSeconds @21 :Float64;      # process CPU time per timed run, all threads (mean); immune to
+                                # time-slicing by other processes, unlike the wall-clock times
+  peerCpuSeconds @22 :Float64;  # the same for the peer (includes any spinning worker threads); NaN if none
 }

@@ -43,12 +43,12 @@ def fmt(x, digits=2, suffix=""):
 
 
 def table(results):
-    print("| suite | site | op | shape | threads | median ms | GFLOP/s | GB/s | roofline | peer | peer/ours |")
-    print("|---|---|---|---|---:|---:|---:|---:|---:|---|---:|")
+    print("| suite | site | op | shape | threads | median ms | GFLOP/s | GB/s | roofline | peer | peer/ours (wall) | peer/ours (CPU) |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
     for r in results:
         print(f"| {r.suite} | {r.site} | {r.op} | {r.shape} | {r.threads} | {r.medianSeconds * 1e3:.3f} | "
               f"{r.gflopsPerSecond:.1f} | {r.gbPerSecond:.1f} | {fmt(r.rooflineFraction * 100, 0, '%')} | "
-              f"{r.peer or r.peerNote or '–'} | {fmt(r.ratio, 2, '×')} |")
+              f"{r.peer or r.peerNote or '–'} | {fmt(r.ratio, 2, '×')} | {fmt(r.peerCpuSeconds / r.cpuSeconds, 2, '×')} |")
 
 
 def headlines(results):
@@ -60,7 +60,8 @@ def headlines(results):
     for r in results:
         if r.site == "sgemm" and not math.isnan(r.ratio):
             print(f"- SGEMM 2048³, {r.threads} thread(s): {r.gflopsPerSecond:.1f} GFLOP/s, "
-                  f"{r.ratio:.2f}× {r.peer} (peer time / ours)")
+                  f"{r.ratio:.2f}× {r.peer} (peer time / ours), CPU-time ratio {r.peerCpuSeconds / r.cpuSeconds:.2f}×, "
+                  f"{r.flops / r.cpuSeconds / 1e9:.1f} GFLOP per CPU-second")
     one = {r.site: r.gflopsPerSecond for r in results if r.site == "sgemm" and r.threads == 1}
     two = {r.site: r.gflopsPerSecond for r in results if r.site == "sgemm" and r.threads == 2}
     if "sgemm" in one and "sgemm" in two:

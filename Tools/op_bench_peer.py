@@ -5,7 +5,8 @@ or onnxruntime, in the same run as op-bench, so the two can be compared as a rat
 Protocol (one JSON object per line both ways):
   stdin:  {"id": 3, "peer": "numpy"|"onnxruntime", "threads": 1, "op": "matmul", ...shape...,
            "min_reps": 5, "max_reps": 100, "min_seconds": 0.2}
-  stdout: {"id": 3, "peer": "numpy 2.4.6 openblas 0.3.31 Zen", "min": s, "median": s, "max": s}
+  stdout: {"id": 3, "peer": "numpy 2.4.6 openblas 0.3.31 Zen", "min": s, "median": s, "max": s,
+           "cpu": process CPU seconds per run, "reps": n}
           or {"id": 3, "skip": "why"} when the peer has no such operator.
 Timing follows op-bench: one untimed warm-up run, then runs until both the minimum count and
 the minimum time are reached. Inputs are uniform noise in [-1, 1) like op-bench's.
@@ -31,11 +32,13 @@ def noise(*shape):
 def time_it(fn, req):
     fn()
     samples = []
+    cpu0 = time.process_time()  # CLOCK_PROCESS_CPUTIME_ID: all threads of this process
     while len(samples) < req["max_reps"] and (len(samples) < req["min_reps"] or sum(samples) < req["min_seconds"]):
         t0 = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - t0)
-    return min(samples), statistics.median(samples), max(samples)
+    cpu = (time.process_time() - cpu0) / len(samples)
+    return min(samples), statistics.median(samples), max(samples), cpu, len(samples)
 
 
 def blas_name():
@@ -239,7 +242,8 @@ def main():
             if isinstance(result, str):
                 reply = {"id": req["id"], "skip": result}
             else:
-                reply = {"id": req["id"], "peer": name, "min": result[0], "median": result[1], "max": result[2]}
+                reply = {"id": req["id"], "peer": name, "min": result[0], "median": result[1], "max": result[2],
+                         "cpu": result[3], "reps": result[4]}
         except Exception as error:  # report, keep serving the other cases
             reply = {"id": req.get("id"), "skip": f"{type(error).__name__}: {error}"}
         print(json.dumps(reply), flush=True)

@@ -15,6 +15,8 @@ public struct BenchRecord: Sendable, Equatable {
     public var peer: String?
     /// The peer's median seconds on the same shape.
     public var peerMedianSeconds: Double?
+    /// The peer's CPU seconds per run (all its threads).
+    public var peerCpuSeconds: Double?
     /// Why a requested comparison is missing (e.g. the peer has no such operator).
     public var peerNote: String?
 
@@ -44,6 +46,13 @@ public struct BenchRecord: Sendable, Equatable {
     public var rooflineFraction: Double {
         roofline?.fraction(flops: flops, bytes: bytes, seconds: timing.medianSeconds) ?? .nan
     }
+    /// Peer CPU time over ours per run: the comparison that survives a busy machine (for one
+    /// thread; with more, spinning worker threads count too). NaN without a peer.
+    public var cpuRatio: Double {
+        guard let peerCpuSeconds else { return .nan }
+        return peerCpuSeconds / timing.cpuSeconds
+    }
+
     /// Peer median over ours: above 1 we are faster. NaN without a peer.
     public var ratio: Double {
         guard let peerMedianSeconds else { return .nan }

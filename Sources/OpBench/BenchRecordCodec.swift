@@ -36,6 +36,8 @@ extension BenchRecord {
         b.peerMedianSeconds = peerMedianSeconds ?? .nan
         b.ratio = ratio
         b.setPeerNote(peerNote ?? "")
+        b.cpuSeconds = timing.cpuSeconds
+        b.peerCpuSeconds = peerCpuSeconds ?? .nan
     }
 
     /// Reads a record back from a stream (for rendering and tests).
@@ -51,6 +53,7 @@ extension BenchRecord {
         timing.minSeconds = r.minSeconds
         timing.medianSeconds = r.medianSeconds
         timing.maxSeconds = r.maxSeconds
+        timing.cpuSeconds = r.cpuSeconds
         flops = r.flops
         bytes = r.bytes
         roofline = r.peakGflopsPerSecond.isNaN ? nil
@@ -58,6 +61,7 @@ extension BenchRecord {
         let peerName = try r.peer.string
         peer = peerName.isEmpty ? nil : peerName
         peerMedianSeconds = r.peerMedianSeconds.isNaN ? nil : r.peerMedianSeconds
+        peerCpuSeconds = r.peerCpuSeconds.isNaN ? nil : r.peerCpuSeconds
         let note = try r.peerNote.string
         peerNote = note.isEmpty ? nil : note
     }

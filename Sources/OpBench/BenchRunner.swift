@@ -61,6 +61,7 @@ public enum BenchRunner {
                     case let .timing(name, peerTiming):
                         result.peer = name
                         result.peerMedianSeconds = peerTiming.medianSeconds
+                        result.peerCpuSeconds = peerTiming.cpuSeconds.isNaN ? nil : peerTiming.cpuSeconds
                     case let .skipped(reason):
                         result.peerNote = reason
                     }

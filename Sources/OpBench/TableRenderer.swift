@@ -1,7 +1,7 @@
 /// The terminal rendering of bench results: one aligned row per result.
 public enum TableRenderer {
     public static let columns = ["suite", "site", "op", "shape", "thr", "min ms", "median ms", "max ms",
-                                 "GFLOP/s", "GB/s", "roofline", "peer", "ratio"]
+                                 "GFLOP/s", "GB/s", "roofline", "peer", "ratio", "cpu ratio"]
 
     /// The header line, for printing before the first row.
     public static func header() -> String { format(columns) }
@@ -15,6 +15,7 @@ public enum TableRenderer {
             r.rooflineFraction.isNaN ? "-" : fixed(r.rooflineFraction * 100, 0) + "%",
             r.peer ?? "-",
             r.ratio.isNaN ? "-" : fixed(r.ratio, 2) + "x",
+            r.cpuRatio.isNaN ? "-" : fixed(r.cpuRatio, 2) + "x",
         ])
     }
 
@@ -26,7 +27,7 @@ public enum TableRenderer {
         }.joined()
     }
 
-    static let widths = [9, 18, 18, 28, 3, 9, 9, 9, 8, 7, 8, 14, 6]
+    static let widths = [9, 18, 18, 28, 3, 9, 9, 9, 8, 7, 8, 14, 6, 9]
 
     static func format(_ cells: [String]) -> String {
         var line = ""

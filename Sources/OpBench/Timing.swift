@@ -1,9 +1,16 @@
-/// Wall-clock statistics of repeated runs.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wall-clock statistics of repeated runs, plus the process CPU time they used.
 public struct Timing: Sendable, Equatable {
     public var repetitions: Int
     public var minSeconds: Double
     public var medianSeconds: Double
     public var maxSeconds: Double
+    /// Mean CPU seconds per run of the whole process (all threads). On a shared machine the
+    /// wall-clock times include time other processes held the cores; this does not.
+    public var cpuSeconds: Double = .nan
 
     public init(samples: [Double]) {
         let sorted = samples.sorted()
@@ -23,12 +30,22 @@ public struct Timing: Sendable, Equatable {
         var samples: [Double] = []
         var total = 0.0
         let clock = ContinuousClock()
+        let cpuStart = processCPUSeconds()
         while samples.count < maxRepetitions && (samples.count < minRepetitions || total < minSeconds) {
             let elapsed = clock.measure(body)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             samples.append(seconds)
             total += seconds
         }
-        return Timing(samples: samples)
+        var timing = Timing(samples: samples)
+        timing.cpuSeconds = (processCPUSeconds() - cpuStart) / Double(max(1, samples.count))
+        return timing
+    }
+
+    /// CPU time of the whole process so far (CLOCK_PROCESS_CPUTIME_ID: nanosecond resolution).
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }

@@ -106,7 +106,7 @@ public enum BenchFrame {
 
 public enum BenchResult {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 13
+    public static let dataWordCount = 15
     /// Number of pointers.
     public static let pointerCount = 7
 
@@ -189,6 +189,13 @@ public enum BenchResult {
         /// False when the pointer is null (the getter then returns the default).
         public var hasPeerNote: Bool { !raw.isNull(pointer: 6) }
 
+        /// process CPU time per timed run, all threads (mean); immune to
+        /// time-slicing by other processes, unlike the wall-clock times
+        public var cpuSeconds: Double { raw.float64(at: 104) }
+
+        /// the same for the peer (includes any spinning worker threads); NaN if none
+        public var peerCpuSeconds: Double { raw.float64(at: 112) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -213,6 +220,8 @@ public enum BenchResult {
             r.field("peerMedianSeconds"); r.float64(self.peerMedianSeconds)
             r.field("ratio"); r.float64(self.ratio)
             if !raw.isNull(pointer: 6) { r.field("peerNote"); r.text(try self.peerNote) }
+            r.field("cpuSeconds"); r.float64(self.cpuSeconds)
+            r.field("peerCpuSeconds"); r.float64(self.peerCpuSeconds)
             r.endStruct()
         }
     }
@@ -368,6 +377,23 @@ public enum BenchResult {
         /// why a requested comparison is missing, e.g. "no numpy Conv"
         public func setPeerNote(_ value: String) {
             raw.setText(6, value)
+        }
+
+        /// process CPU time per timed run, all threads (mean); immune to
+        /// time-slicing by other processes, unlike the wall-clock times
+        public var cpuSeconds: Double {
+            get { raw.float64(at: 104) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 104)
+            }
+        }
+
+        /// the same for the peer (includes any spinning worker threads); NaN if none
+        public var peerCpuSeconds: Double {
+            get { raw.float64(at: 112) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 112)
+            }
         }
     }
 }

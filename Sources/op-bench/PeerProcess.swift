@@ -77,7 +77,8 @@ final class PeerProcess {
             throw Failure.protocolError("reply without timings")
         }
         var timing = Timing(samples: [low, median, high])
-        timing.repetitions = 0
+        timing.repetitions = object["reps"] as? Int ?? 0
+        timing.cpuSeconds = object["cpu"] as? Double ?? .nan
         return .timing(peer: name, timing: timing)
     }
 

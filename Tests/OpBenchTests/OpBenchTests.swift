@@ -52,14 +52,18 @@ import Testing
         var calls = 0
         let measured = Timing.measure(minRepetitions: 4, maxRepetitions: 6, minSeconds: 0) { calls += 1 }
         #expect(measured.repetitions == 4 && calls == 5)  // one untimed warm-up
+        #expect(measured.cpuSeconds >= 0 && measured.cpuSeconds.isFinite)
     }
 
     @Test func recordsRoundTripThroughTheSchema() throws {
         let c = BenchCase(suite: "kernels", site: "sgemm", spec: .matmul(batch: 1, m: 64, n: 64, k: 64, transposedB: false))
-        var record = BenchRecord(case: c, threads: 2, timing: Timing(samples: [0.001, 0.002, 0.004]),
+        var timing = Timing(samples: [0.001, 0.002, 0.004])
+        timing.cpuSeconds = 0.0025
+        var record = BenchRecord(case: c, threads: 2, timing: timing,
                                  roofline: Roofline(threads: 2, peakFlops: 200e9, bandwidth: 40e9))
         record.peer = "numpy 2.4.6"
         record.peerMedianSeconds = 0.003
+        record.peerCpuSeconds = 0.005
         let builder = MessageBuilder()
         let frame = BenchFrame.Builder(builder.initRoot(dataWords: BenchFrame.dataWordCount, pointerCount: BenchFrame.pointerCount))
         record.write(into: frame.initResult())
@@ -70,9 +74,12 @@ import Testing
         let back = try BenchRecord(reader)
         #expect(back == record)
         #expect(Swift.abs(reader.ratio - 1.5) < 1e-12 && Swift.abs(reader.gflopsPerSecond - record.gflops) < 1e-9)
+        #expect(reader.cpuSeconds == 0.0025 && reader.peerCpuSeconds == 0.005 && back.cpuRatio == 2)
         #expect(Swift.abs(reader.rooflineFraction - max(c.spec.flops / 200e9, c.spec.bytes / 40e9) / 0.002) < 1e-12)
         // Without a roofline or a peer those fields are NaN / empty and read back as nil.
-        let plain = BenchRecord(case: c, threads: 1, timing: Timing(samples: [1]), roofline: nil)
+        var one = Timing(samples: [1])
+        one.cpuSeconds = 1
+        let plain = BenchRecord(case: c, threads: 1, timing: one, roofline: nil)
         builder.reset()
         let frame2 = BenchFrame.Builder(builder.initRoot(dataWords: BenchFrame.dataWordCount, pointerCount: BenchFrame.pointerCount))
         plain.write(into: frame2.initResult())
