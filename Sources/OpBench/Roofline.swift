@@ -28,12 +28,13 @@ public struct Roofline: Sendable, Equatable {
         Roofline(threads: threads, peakFlops: measurePeak(threads: threads), bandwidth: measureBandwidth(threads: threads))
     }
 
-    /// Best of five runs of twelve independent FMA chains per thread: enough chains to cover the
-    /// FMA latency × issue width of current x86 and ARM cores.
+    /// Best of twenty short runs (a few ms each, so that one of them falls in a quiet moment of
+    /// a shared machine) of twelve independent FMA chains per thread: enough chains to cover
+    /// the FMA latency × issue width of current x86 and ARM cores.
     static func measurePeak(threads: Int) -> Double {
-        let iterations = 4_000_000
+        let iterations = 1_000_000
         var best = 0.0
-        for _ in 0..<5 {
+        for _ in 0..<20 {
             let timing = Timing.measure(minRepetitions: 1, maxRepetitions: 1, minSeconds: 0) {
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
                     sink(fmaChains(iterations, seed: Float(t + 1)))
@@ -59,13 +60,14 @@ public struct Roofline: Sendable, Equatable {
         return ((c0 + c1 + c2 + c3) + (c4 + c5 + c6 + c7) + (c8 + c9 + c10 + c11)).sum()
     }
 
-    /// Best of five triads over three 64 MiB arrays (twice the L3 of typical server parts).
+    /// Best of ten triads over three 64 MiB arrays (twice the L3 of typical server parts),
+    /// on huge-page buffers like the operands of the streaming kernels.
     static func measureBandwidth(threads: Int) -> Double {
         let count = 16 << 20
         let a = NoiseBuffer(count, seed: 1), b = NoiseBuffer(count, seed: 2), c = NoiseBuffer(count, seed: 3)
         let work = Threading(threads: threads)
         var best = 0.0
-        for _ in 0..<5 {
+        for _ in 0..<10 {
             let timing = Timing.measure(minRepetitions: 1, maxRepetitions: 1, minSeconds: 0) {
                 work.forRanges(count) { range in
                     let s = Vec(repeating: 3)
