@@ -261,9 +261,10 @@ public enum Attention {
         while j0 < keyLimit {
             let cols = min(blockK, keyLimit - j0)
             // S = Q·Kᵀ for this block (Kᵀ: element (d, j) of the block is K[j0 + j, d]).
-            Gemm.blocked(m: rows, n: cols, k: d, alpha: scale, a: q,
-                         b: StridedMatrix(base: k.base + j0 * k.rowStride, rowStride: k.colStride, colStride: k.rowStride),
-                         beta: 0, c: s, ldc: blockK, threading: .single)
+            // Through sgemm: one to four query rows (decode) become dot products with the key rows.
+            Gemm.sgemm(m: rows, n: cols, k: d, alpha: scale, a: q.base, rowStrideA: q.rowStride, colStrideA: q.colStride,
+                       b: k.base + j0 * k.rowStride, rowStrideB: k.colStride, colStrideB: k.rowStride,
+                       beta: 0, c: s, ldc: blockK, threading: .single)
             for i in 0..<rows {
                 let row = s + i * blockK
                 var visible = cols
@@ -302,10 +303,9 @@ public enum Attention {
                 if correction != 1 { scaleRow(out + i * dv, dv, correction) }
             }
             // O += P·V_block.
-            Gemm.blocked(m: rows, n: dv, k: cols, alpha: 1,
-                         a: StridedMatrix(base: s, rowStride: blockK, colStride: 1),
-                         b: StridedMatrix(base: v.base + j0 * v.rowStride, rowStride: v.rowStride, colStride: v.colStride),
-                         beta: 1, c: out, ldc: dv, threading: .single)
+            Gemm.sgemm(m: rows, n: dv, k: cols, alpha: 1, a: s, rowStrideA: blockK, colStrideA: 1,
+                       b: v.base + j0 * v.rowStride, rowStrideB: v.rowStride, colStrideB: v.colStride,
+                       beta: 1, c: out, ldc: dv, threading: .single)
             j0 += cols
         }
         for i in 0..<rows { scaleRow(out + i * dv, dv, 1 / rowSum[i]) }
