@@ -9,7 +9,8 @@ def kernel(mr, nv, vec, name="tile", bstride=None):
         L.append(f"    /// The first {nv} vector(s) of a tile, for narrow edge panels (B rows still NR apart).")
     L.append("    @inline(never)")
     L.append(f"    static func {name}(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,")
-    L.append("                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {")
+    L.append("                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,")
+    L.append("                     bias: UnsafePointer<Float>? = nil) {")
     for r in range(mr):
         L.append("        " + "; ".join(f"var c{r}_{v} = {vec}()" for v in range(nv)))
     L.append("        var pa = a, pb = UnsafeRawPointer(b)")
@@ -23,7 +24,13 @@ def kernel(mr, nv, vec, name="tile", bstride=None):
     L.append("        }")
     L.append("        let va = Vec(repeating: alpha)")
     L.append("        let step = MemoryLayout<Vec>.stride")
-    L.append("        if beta == 0 {")
+    L.append("        if beta == 0, let bias {")
+    L.append("            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.")
+    for r in range(mr):
+        L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc), bias{r} = Vec(repeating: bias[{r}])")
+        for v in range(nv):
+            L.append(f"            r{r}.storeBytes(of: va * c{r}_{v} + bias{r}, toByteOffset: {v} * step, as: Vec.self)")
+    L.append("        } else if beta == 0 {")
     L.append("            // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).")
     for r in range(mr):
         L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc)")

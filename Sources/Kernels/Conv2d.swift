@@ -87,29 +87,27 @@ public enum Convolution {
         let pointwise = kh == 1 && kw == 1 && p.strideH == 1 && p.strideW == 1
             && p.padTop == 0 && p.padLeft == 0 && p.padBottom == 0 && p.padRight == 0
         input.withUnsafeBase { px in
-            out.withUnsafeMutableBase { po in
+            out.withUnsafeMutableBase { po in biasValues.withUnsafeBufferPointer { biasBuffer in
+                let pb = biasBuffer.baseAddress!
                 for img in 0..<n {
                     for g in 0..<p.groups {
                         let image = px + (img * cin + g * cinPerGroup) * h * w
                         let c = po + (img * cout + g * coutPerGroup) * pixels
-                        // Start C at the bias so the GEMM's beta = 1 adds it for free.
-                        for oc in 0..<coutPerGroup {
-                            let value = biasValues[g * coutPerGroup + oc]
-                            for i in 0..<pixels { c[oc * pixels + i] = value }
-                        }
                         let a = weights.group(g)
+                        // The bias goes in as the GEMM stores its first K slice: C is written once.
+                        let bias = pb + g * coutPerGroup
                         if pointwise {
                             Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a,
                                          b: StridedMatrix(base: image, rowStride: h * w, colStride: 1),
-                                         beta: 1, c: c, ldc: pixels, threading: threading)
+                                         beta: 0, c: c, ldc: pixels, threading: threading, rowBias: bias)
                         } else {
                             let b = Im2colSource(image: image, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, p: p)
                             Gemm.blocked(m: coutPerGroup, n: pixels, k: depth, alpha: 1, a: a, b: b,
-                                         beta: 1, c: c, ldc: pixels, threading: threading)
+                                         beta: 0, c: c, ldc: pixels, threading: threading, rowBias: bias)
                         }
                     }
                 }
-            }
+            } }
         }
         return out
     }
@@ -190,7 +188,15 @@ struct Im2colSource: GemmSourceB {
                         if p.strideW == 1 {
                             if hi > lo { (out + jj + lo).update(from: row + lo, count: hi - lo) }
                         } else {
-                            for t in lo..<hi { out[jj + t] = row[t * p.strideW] }
+                            var t = lo
+                            if p.strideW == 2 {
+                                // De-interleave a double load; stop before it reads past the row.
+                                while t + Vec.scalarCount <= hi && base + 2 * (t + Vec.scalarCount) - 1 < w {
+                                    UnsafeRawPointer(row + 2 * t).loadUnaligned(as: VecPair.self).evenHalf.store(to: out + jj + t)
+                                    t += Vec.scalarCount
+                                }
+                            }
+                            while t < hi { out[jj + t] = row[t * p.strideW]; t += 1 }
                         }
                         for t in hi..<run { out[jj + t] = 0 }
                     }

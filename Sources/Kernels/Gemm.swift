@@ -50,12 +50,18 @@ public enum Gemm {
     }
 
     /// The packed, blocked driver for any operand sources (strided matrices, im2col windows).
+    /// `rowBias` (optional, with beta = 0): C = alpha·A·B + rowBias[i] on row i, added as the
+    /// first K slice is stored, so C is written once instead of filled and read back.
     static func blocked<A: GemmSourceA, B: GemmSourceB>(
         m: Int, n: Int, k: Int, alpha: Float, a: A, b: B, beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int, threading: Threading
+        c: UnsafeMutablePointer<Float>, ldc: Int, threading: Threading, rowBias: UnsafePointer<Float>? = nil
     ) {
         if m == 0 || n == 0 { return }
-        if k == 0 { scale(c, m: m, n: n, ldc: ldc, beta: beta); return }
+        if k == 0 {
+            scale(c, m: m, n: n, ldc: ldc, beta: beta)
+            if let rowBias { for i in 0..<m { for j in 0..<n { c[i * ldc + j] += rowBias[i] } } }
+            return
+        }
         let mr = MicroKernel.mr, nr = MicroKernel.nr
         let kcMax = sliceDepth(k)
         let ncMax = min((n + nr - 1) / nr * nr, nc)
@@ -75,6 +81,7 @@ public enum Gemm {
             for pc in stride(from: 0, to: k, by: kcMax) {
                 let kcHere = min(kcMax, k - pc)
                 let betaHere: Float = pc == 0 ? beta : 1
+                let biasHere = pc == 0 && beta == 0 ? rowBias : nil
                 let bBase = packedB.0
                 work.forRanges(panels) { r in
                     let n0 = r.lowerBound * nr
@@ -112,12 +119,13 @@ public enum Gemm {
                                 let height = min(mr, mcHere - ir)
                                 let cTile = c + (ic + ir) * ldc + jc + jr * nr
                                 let aPanel = aBlock + ir * kcHere
+                                let tileBias = biasHere.map { $0 + ic + ir }
                                 if height == mr && width == nr {
                                     MicroKernel.tile(kc: kcHere, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
-                                                     alpha: alpha, beta: betaHere)
+                                                     alpha: alpha, beta: betaHere, bias: tileBias)
                                 } else {
                                     edgeTile(kc: kcHere, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
-                                             height: height, width: width, alpha: alpha, beta: betaHere)
+                                             height: height, width: width, alpha: alpha, beta: betaHere, bias: tileBias)
                                 }
                                 ir += mr
                             }
@@ -131,7 +139,7 @@ public enum Gemm {
     /// A partial tile: compute the full register tile into a stack buffer, merge the valid part.
     static func edgeTile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                          c: UnsafeMutablePointer<Float>, ldc: Int, height: Int, width: Int,
-                         alpha: Float, beta: Float) {
+                         alpha: Float, beta: Float, bias: UnsafePointer<Float>? = nil) {
         let mr = MicroKernel.mr, nr = MicroKernel.nr
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { tmp in
             let t = tmp.baseAddress!
@@ -148,8 +156,9 @@ public enum Gemm {
                 MicroKernel.tile(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: alpha, beta: 0)
             }
             for i in 0..<height {
+                let rowBias = bias?[i] ?? 0
                 for j in 0..<width {
-                    c[i * ldc + j] = beta == 0 ? t[i * nr + j] : t[i * nr + j] + beta * c[i * ldc + j]
+                    c[i * ldc + j] = beta == 0 ? t[i * nr + j] + rowBias : t[i * nr + j] + beta * c[i * ldc + j]
                 }
             }
         }

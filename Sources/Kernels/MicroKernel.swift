@@ -31,7 +31,8 @@ enum MicroKernel {
     /// 8×3-vector register tile: C[0..<8, 0..<NR] = alpha·(A·B) + beta·C.
     @inline(never)
     static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                     bias: UnsafePointer<Float>? = nil) {
         var c0_0 = Vec(); var c0_1 = Vec(); var c0_2 = Vec()
         var c1_0 = Vec(); var c1_1 = Vec(); var c1_2 = Vec()
         var c2_0 = Vec(); var c2_1 = Vec(); var c2_2 = Vec()
@@ -65,7 +66,41 @@ enum MicroKernel {
         }
         let va = Vec(repeating: alpha)
         let step = MemoryLayout<Vec>.stride
-        if beta == 0 {
+        if beta == 0, let bias {
+            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.
+            let r0 = UnsafeMutableRawPointer(c + 0 * ldc), bias0 = Vec(repeating: bias[0])
+            r0.storeBytes(of: va * c0_0 + bias0, toByteOffset: 0 * step, as: Vec.self)
+            r0.storeBytes(of: va * c0_1 + bias0, toByteOffset: 1 * step, as: Vec.self)
+            r0.storeBytes(of: va * c0_2 + bias0, toByteOffset: 2 * step, as: Vec.self)
+            let r1 = UnsafeMutableRawPointer(c + 1 * ldc), bias1 = Vec(repeating: bias[1])
+            r1.storeBytes(of: va * c1_0 + bias1, toByteOffset: 0 * step, as: Vec.self)
+            r1.storeBytes(of: va * c1_1 + bias1, toByteOffset: 1 * step, as: Vec.self)
+            r1.storeBytes(of: va * c1_2 + bias1, toByteOffset: 2 * step, as: Vec.self)
+            let r2 = UnsafeMutableRawPointer(c + 2 * ldc), bias2 = Vec(repeating: bias[2])
+            r2.storeBytes(of: va * c2_0 + bias2, toByteOffset: 0 * step, as: Vec.self)
+            r2.storeBytes(of: va * c2_1 + bias2, toByteOffset: 1 * step, as: Vec.self)
+            r2.storeBytes(of: va * c2_2 + bias2, toByteOffset: 2 * step, as: Vec.self)
+            let r3 = UnsafeMutableRawPointer(c + 3 * ldc), bias3 = Vec(repeating: bias[3])
+            r3.storeBytes(of: va * c3_0 + bias3, toByteOffset: 0 * step, as: Vec.self)
+            r3.storeBytes(of: va * c3_1 + bias3, toByteOffset: 1 * step, as: Vec.self)
+            r3.storeBytes(of: va * c3_2 + bias3, toByteOffset: 2 * step, as: Vec.self)
+            let r4 = UnsafeMutableRawPointer(c + 4 * ldc), bias4 = Vec(repeating: bias[4])
+            r4.storeBytes(of: va * c4_0 + bias4, toByteOffset: 0 * step, as: Vec.self)
+            r4.storeBytes(of: va * c4_1 + bias4, toByteOffset: 1 * step, as: Vec.self)
+            r4.storeBytes(of: va * c4_2 + bias4, toByteOffset: 2 * step, as: Vec.self)
+            let r5 = UnsafeMutableRawPointer(c + 5 * ldc), bias5 = Vec(repeating: bias[5])
+            r5.storeBytes(of: va * c5_0 + bias5, toByteOffset: 0 * step, as: Vec.self)
+            r5.storeBytes(of: va * c5_1 + bias5, toByteOffset: 1 * step, as: Vec.self)
+            r5.storeBytes(of: va * c5_2 + bias5, toByteOffset: 2 * step, as: Vec.self)
+            let r6 = UnsafeMutableRawPointer(c + 6 * ldc), bias6 = Vec(repeating: bias[6])
+            r6.storeBytes(of: va * c6_0 + bias6, toByteOffset: 0 * step, as: Vec.self)
+            r6.storeBytes(of: va * c6_1 + bias6, toByteOffset: 1 * step, as: Vec.self)
+            r6.storeBytes(of: va * c6_2 + bias6, toByteOffset: 2 * step, as: Vec.self)
+            let r7 = UnsafeMutableRawPointer(c + 7 * ldc), bias7 = Vec(repeating: bias[7])
+            r7.storeBytes(of: va * c7_0 + bias7, toByteOffset: 0 * step, as: Vec.self)
+            r7.storeBytes(of: va * c7_1 + bias7, toByteOffset: 1 * step, as: Vec.self)
+            r7.storeBytes(of: va * c7_2 + bias7, toByteOffset: 2 * step, as: Vec.self)
+        } else if beta == 0 {
             // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).
             let r0 = UnsafeMutableRawPointer(c + 0 * ldc)
             r0.storeBytes(of: va * c0_0, toByteOffset: 0 * step, as: Vec.self)
@@ -138,7 +173,8 @@ enum MicroKernel {
     /// The first 1 vector(s) of a tile, for narrow edge panels (B rows still NR apart).
     @inline(never)
     static func tile1(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                     bias: UnsafePointer<Float>? = nil) {
         var c0_0 = Vec()
         var c1_0 = Vec()
         var c2_0 = Vec()
@@ -170,7 +206,25 @@ enum MicroKernel {
         }
         let va = Vec(repeating: alpha)
         let step = MemoryLayout<Vec>.stride
-        if beta == 0 {
+        if beta == 0, let bias {
+            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.
+            let r0 = UnsafeMutableRawPointer(c + 0 * ldc), bias0 = Vec(repeating: bias[0])
+            r0.storeBytes(of: va * c0_0 + bias0, toByteOffset: 0 * step, as: Vec.self)
+            let r1 = UnsafeMutableRawPointer(c + 1 * ldc), bias1 = Vec(repeating: bias[1])
+            r1.storeBytes(of: va * c1_0 + bias1, toByteOffset: 0 * step, as: Vec.self)
+            let r2 = UnsafeMutableRawPointer(c + 2 * ldc), bias2 = Vec(repeating: bias[2])
+            r2.storeBytes(of: va * c2_0 + bias2, toByteOffset: 0 * step, as: Vec.self)
+            let r3 = UnsafeMutableRawPointer(c + 3 * ldc), bias3 = Vec(repeating: bias[3])
+            r3.storeBytes(of: va * c3_0 + bias3, toByteOffset: 0 * step, as: Vec.self)
+            let r4 = UnsafeMutableRawPointer(c + 4 * ldc), bias4 = Vec(repeating: bias[4])
+            r4.storeBytes(of: va * c4_0 + bias4, toByteOffset: 0 * step, as: Vec.self)
+            let r5 = UnsafeMutableRawPointer(c + 5 * ldc), bias5 = Vec(repeating: bias[5])
+            r5.storeBytes(of: va * c5_0 + bias5, toByteOffset: 0 * step, as: Vec.self)
+            let r6 = UnsafeMutableRawPointer(c + 6 * ldc), bias6 = Vec(repeating: bias[6])
+            r6.storeBytes(of: va * c6_0 + bias6, toByteOffset: 0 * step, as: Vec.self)
+            let r7 = UnsafeMutableRawPointer(c + 7 * ldc), bias7 = Vec(repeating: bias[7])
+            r7.storeBytes(of: va * c7_0 + bias7, toByteOffset: 0 * step, as: Vec.self)
+        } else if beta == 0 {
             // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).
             let r0 = UnsafeMutableRawPointer(c + 0 * ldc)
             r0.storeBytes(of: va * c0_0, toByteOffset: 0 * step, as: Vec.self)
@@ -211,7 +265,8 @@ enum MicroKernel {
     /// The first 2 vector(s) of a tile, for narrow edge panels (B rows still NR apart).
     @inline(never)
     static func tile2(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                     bias: UnsafePointer<Float>? = nil) {
         var c0_0 = Vec(); var c0_1 = Vec()
         var c1_0 = Vec(); var c1_1 = Vec()
         var c2_0 = Vec(); var c2_1 = Vec()
@@ -244,7 +299,33 @@ enum MicroKernel {
         }
         let va = Vec(repeating: alpha)
         let step = MemoryLayout<Vec>.stride
-        if beta == 0 {
+        if beta == 0, let bias {
+            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.
+            let r0 = UnsafeMutableRawPointer(c + 0 * ldc), bias0 = Vec(repeating: bias[0])
+            r0.storeBytes(of: va * c0_0 + bias0, toByteOffset: 0 * step, as: Vec.self)
+            r0.storeBytes(of: va * c0_1 + bias0, toByteOffset: 1 * step, as: Vec.self)
+            let r1 = UnsafeMutableRawPointer(c + 1 * ldc), bias1 = Vec(repeating: bias[1])
+            r1.storeBytes(of: va * c1_0 + bias1, toByteOffset: 0 * step, as: Vec.self)
+            r1.storeBytes(of: va * c1_1 + bias1, toByteOffset: 1 * step, as: Vec.self)
+            let r2 = UnsafeMutableRawPointer(c + 2 * ldc), bias2 = Vec(repeating: bias[2])
+            r2.storeBytes(of: va * c2_0 + bias2, toByteOffset: 0 * step, as: Vec.self)
+            r2.storeBytes(of: va * c2_1 + bias2, toByteOffset: 1 * step, as: Vec.self)
+            let r3 = UnsafeMutableRawPointer(c + 3 * ldc), bias3 = Vec(repeating: bias[3])
+            r3.storeBytes(of: va * c3_0 + bias3, toByteOffset: 0 * step, as: Vec.self)
+            r3.storeBytes(of: va * c3_1 + bias3, toByteOffset: 1 * step, as: Vec.self)
+            let r4 = UnsafeMutableRawPointer(c + 4 * ldc), bias4 = Vec(repeating: bias[4])
+            r4.storeBytes(of: va * c4_0 + bias4, toByteOffset: 0 * step, as: Vec.self)
+            r4.storeBytes(of: va * c4_1 + bias4, toByteOffset: 1 * step, as: Vec.self)
+            let r5 = UnsafeMutableRawPointer(c + 5 * ldc), bias5 = Vec(repeating: bias[5])
+            r5.storeBytes(of: va * c5_0 + bias5, toByteOffset: 0 * step, as: Vec.self)
+            r5.storeBytes(of: va * c5_1 + bias5, toByteOffset: 1 * step, as: Vec.self)
+            let r6 = UnsafeMutableRawPointer(c + 6 * ldc), bias6 = Vec(repeating: bias[6])
+            r6.storeBytes(of: va * c6_0 + bias6, toByteOffset: 0 * step, as: Vec.self)
+            r6.storeBytes(of: va * c6_1 + bias6, toByteOffset: 1 * step, as: Vec.self)
+            let r7 = UnsafeMutableRawPointer(c + 7 * ldc), bias7 = Vec(repeating: bias[7])
+            r7.storeBytes(of: va * c7_0 + bias7, toByteOffset: 0 * step, as: Vec.self)
+            r7.storeBytes(of: va * c7_1 + bias7, toByteOffset: 1 * step, as: Vec.self)
+        } else if beta == 0 {
             // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).
             let r0 = UnsafeMutableRawPointer(c + 0 * ldc)
             r0.storeBytes(of: va * c0_0, toByteOffset: 0 * step, as: Vec.self)
@@ -302,7 +383,8 @@ enum MicroKernel {
     /// 6×2-vector register tile: C[0..<6, 0..<NR] = alpha·(A·B) + beta·C.
     @inline(never)
     static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                     bias: UnsafePointer<Float>? = nil) {
         var c0_0 = Vec(); var c0_1 = Vec()
         var c1_0 = Vec(); var c1_1 = Vec()
         var c2_0 = Vec(); var c2_1 = Vec()
@@ -329,7 +411,27 @@ enum MicroKernel {
         }
         let va = Vec(repeating: alpha)
         let step = MemoryLayout<Vec>.stride
-        if beta == 0 {
+        if beta == 0, let bias {
+            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.
+            let r0 = UnsafeMutableRawPointer(c + 0 * ldc), bias0 = Vec(repeating: bias[0])
+            r0.storeBytes(of: va * c0_0 + bias0, toByteOffset: 0 * step, as: Vec.self)
+            r0.storeBytes(of: va * c0_1 + bias0, toByteOffset: 1 * step, as: Vec.self)
+            let r1 = UnsafeMutableRawPointer(c + 1 * ldc), bias1 = Vec(repeating: bias[1])
+            r1.storeBytes(of: va * c1_0 + bias1, toByteOffset: 0 * step, as: Vec.self)
+            r1.storeBytes(of: va * c1_1 + bias1, toByteOffset: 1 * step, as: Vec.self)
+            let r2 = UnsafeMutableRawPointer(c + 2 * ldc), bias2 = Vec(repeating: bias[2])
+            r2.storeBytes(of: va * c2_0 + bias2, toByteOffset: 0 * step, as: Vec.self)
+            r2.storeBytes(of: va * c2_1 + bias2, toByteOffset: 1 * step, as: Vec.self)
+            let r3 = UnsafeMutableRawPointer(c + 3 * ldc), bias3 = Vec(repeating: bias[3])
+            r3.storeBytes(of: va * c3_0 + bias3, toByteOffset: 0 * step, as: Vec.self)
+            r3.storeBytes(of: va * c3_1 + bias3, toByteOffset: 1 * step, as: Vec.self)
+            let r4 = UnsafeMutableRawPointer(c + 4 * ldc), bias4 = Vec(repeating: bias[4])
+            r4.storeBytes(of: va * c4_0 + bias4, toByteOffset: 0 * step, as: Vec.self)
+            r4.storeBytes(of: va * c4_1 + bias4, toByteOffset: 1 * step, as: Vec.self)
+            let r5 = UnsafeMutableRawPointer(c + 5 * ldc), bias5 = Vec(repeating: bias[5])
+            r5.storeBytes(of: va * c5_0 + bias5, toByteOffset: 0 * step, as: Vec.self)
+            r5.storeBytes(of: va * c5_1 + bias5, toByteOffset: 1 * step, as: Vec.self)
+        } else if beta == 0 {
             // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).
             let r0 = UnsafeMutableRawPointer(c + 0 * ldc)
             r0.storeBytes(of: va * c0_0, toByteOffset: 0 * step, as: Vec.self)
@@ -374,7 +476,8 @@ enum MicroKernel {
     /// The first 1 vector(s) of a tile, for narrow edge panels (B rows still NR apart).
     @inline(never)
     static func tile1(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                     bias: UnsafePointer<Float>? = nil) {
         var c0_0 = Vec()
         var c1_0 = Vec()
         var c2_0 = Vec()
@@ -400,7 +503,21 @@ enum MicroKernel {
         }
         let va = Vec(repeating: alpha)
         let step = MemoryLayout<Vec>.stride
-        if beta == 0 {
+        if beta == 0, let bias {
+            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.
+            let r0 = UnsafeMutableRawPointer(c + 0 * ldc), bias0 = Vec(repeating: bias[0])
+            r0.storeBytes(of: va * c0_0 + bias0, toByteOffset: 0 * step, as: Vec.self)
+            let r1 = UnsafeMutableRawPointer(c + 1 * ldc), bias1 = Vec(repeating: bias[1])
+            r1.storeBytes(of: va * c1_0 + bias1, toByteOffset: 0 * step, as: Vec.self)
+            let r2 = UnsafeMutableRawPointer(c + 2 * ldc), bias2 = Vec(repeating: bias[2])
+            r2.storeBytes(of: va * c2_0 + bias2, toByteOffset: 0 * step, as: Vec.self)
+            let r3 = UnsafeMutableRawPointer(c + 3 * ldc), bias3 = Vec(repeating: bias[3])
+            r3.storeBytes(of: va * c3_0 + bias3, toByteOffset: 0 * step, as: Vec.self)
+            let r4 = UnsafeMutableRawPointer(c + 4 * ldc), bias4 = Vec(repeating: bias[4])
+            r4.storeBytes(of: va * c4_0 + bias4, toByteOffset: 0 * step, as: Vec.self)
+            let r5 = UnsafeMutableRawPointer(c + 5 * ldc), bias5 = Vec(repeating: bias[5])
+            r5.storeBytes(of: va * c5_0 + bias5, toByteOffset: 0 * step, as: Vec.self)
+        } else if beta == 0 {
             // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).
             let r0 = UnsafeMutableRawPointer(c + 0 * ldc)
             r0.storeBytes(of: va * c0_0, toByteOffset: 0 * step, as: Vec.self)
