@@ -78,6 +78,16 @@ public enum Pooling {
                                             merged.store(to: o + ox)
                                             ox += vw
                                         }
+                                        // Max is idempotent: finish with one vector overlapping the
+                                        // last one instead of a scalar tail.
+                                        let last = hi - vw
+                                        if isMax && ox < hi && last >= lo && (sw == 1 || shift + 2 * hi - 1 < w) {
+                                            let v = sw == 1 ? Vec.load(r + last)
+                                                : UnsafeRawPointer(r + 2 * last).loadUnaligned(as: VecPair.self).evenHalf
+                                            let current = Vec.load(o + last)
+                                            current.replacing(with: v, where: (v .> current) .| (v .!= v)).store(to: o + last)
+                                            ox = hi
+                                        }
                                     }
                                     if isMax {
                                         while ox < hi { let v = r[ox * sw]; o[ox] = (v > o[ox] || v.isNaN) ? v : o[ox]; ox += 1 }

@@ -26,6 +26,8 @@ let convAtol: Float = 1e-4
              p: Conv2dParams(strides: (2, 3), pads: (2, 0, 1, 1), dilations: (1, 2), groups: 5)), // depthwise, odd geometry
         Case(cin: 3, h: 1, w: 1, cout: 2, kh: 1, kw: 1),
         Case(cin: 2, h: 40, w: 40, cout: 13, kh: 3, kw: 3, p: Conv2dParams(padding: 1)), // N = 1600 pixels, many panels
+        // Depth 360 > KC: two K slices, the bias added with the first one only.
+        Case(cin: 40, h: 5, w: 5, cout: 9, kh: 3, kw: 3, p: Conv2dParams(padding: 1)),
         // Wide rows: im2col runs span panel and row boundaries, with stride and dilation.
         Case(cin: 3, h: 6, w: 37, cout: 4, kh: 3, kw: 5, p: Conv2dParams(strides: (2, 2), pads: (1, 3, 0, 2), dilations: (1, 2))),
     ]
