@@ -54,6 +54,7 @@ let package = Package(
     targets: [
         // Substrate
         .target(name: "Capnp", swiftSettings: hotPath),
+        .executableTarget(name: "capnp-bench", dependencies: ["Capnp"], path: "Benchmarks/CapnpBench", swiftSettings: hotPath),
         .target(name: "CapnpCodegen", dependencies: ["Capnp"]),
         .executableTarget(name: "capnpc-swift", dependencies: ["CapnpCodegen"]),
         .target(name: "Schemas", dependencies: ["Capnp"]),
@@ -80,7 +81,7 @@ let package = Package(
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
         .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),

@@ -66,12 +66,59 @@ public enum Framing {
         }
     }
 
-    /// Appends the framed message to `output` (reusing its capacity).
+    /// Appends the framed message to `output` (reusing its capacity; no zero-filling).
     public static func append(_ builder: MessageBuilder, to output: inout [UInt8]) {
-        let n = frameByteCount(builder)
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: n))
-        output.withUnsafeMutableBytes { _ = write(builder, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        let segments = builder.segmentCount
+        output.reserveCapacity(output.count + frameByteCount(builder))
+        withUnsafeTemporaryAllocation(byteCount: headerByteCount(segmentCount: segments), alignment: 8) { header in
+            let p = header.baseAddress!
+            p.storeBytes(of: UInt32(segments - 1).littleEndian, as: UInt32.self)
+            for i in 0..<segments {
+                p.storeBytes(of: UInt32(truncatingIfNeeded: builder.segments[i].used).littleEndian, toByteOffset: 4 + 4 * i, as: UInt32.self)
+            }
+            if segments % 2 == 0 { p.storeBytes(of: UInt32(0), toByteOffset: header.count - 4, as: UInt32.self) }
+            output.append(contentsOf: UnsafeRawBufferPointer(header))
+        }
+        for i in 0..<segments { output.append(contentsOf: builder.segmentBytes(i)) }
+    }
+
+    /// What the header at the start of `bytes` says, without allocating.
+    @usableFromInline
+    enum Scan {
+        case needMore(Int)
+        case complete(segmentCount: Int, headerBytes: Int, totalBytes: Int)
+    }
+
+    @inlinable
+    static func scan(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits) throws -> Scan {
+        guard bytes.count >= 4, let base = bytes.baseAddress else { return .needMore(8) }
+        let segmentCount = Int(base.loadUnaligned(as: UInt32.self)) &+ 1
+        guard segmentCount <= limits.segmentLimit else { throw tooManySegments(segmentCount, limits) }
+        let header = headerByteCount(segmentCount: segmentCount)
+        guard bytes.count >= header else { return .needMore(header) }
+        var total = 0
+        for i in 0..<segmentCount {
+            total &+= Int(base.loadUnaligned(fromByteOffset: 4 &+ 4 &* i, as: UInt32.self))
+        }
+        guard total <= limits.traversalLimitWords else { throw tooLarge(total, limits) }
+        let size = header &+ total &* 8
+        guard bytes.count >= size else { return .needMore(size) }
+        return .complete(segmentCount: segmentCount, headerBytes: header, totalBytes: size)
+    }
+
+    @usableFromInline @inline(never)
+    static func tooManySegments(_ n: Int, _ limits: ReaderLimits) -> CapnpError {
+        CapnpError(.segmentLimit, "frame header: \(n) segments, limit is \(limits.segmentLimit)")
+    }
+
+    @usableFromInline @inline(never)
+    static func tooLarge(_ words: Int, _ limits: ReaderLimits) -> CapnpError {
+        CapnpError(.traversalLimit, "frame header: message of \(words) words exceeds the traversal limit of \(limits.traversalLimitWords) words")
+    }
+
+    @usableFromInline @inline(never)
+    static func truncatedFrame(needed: Int, have: Int) -> CapnpError {
+        CapnpError(.truncated, "frame: needs \(needed) bytes, input has \(have)")
     }
 
     /// Parses the frame at the start of `bytes`: `.needMore` with the total byte count needed so
@@ -79,50 +126,49 @@ public enum Framing {
     /// many segments and `.traversalLimit` for a frame larger than the traversal limit (so a
     /// hostile header cannot make a reader buffer gigabytes).
     public static func parse(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> FrameParse {
-        guard bytes.count >= 4 else { return .needMore(8) }
-        let segmentCount = Int(bytes.loadUnaligned(as: UInt32.self)) + 1
-        guard segmentCount <= limits.segmentLimit else {
-            throw CapnpError(.segmentLimit, "frame header: \(segmentCount) segments, limit is \(limits.segmentLimit)")
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): return .needMore(n)
+        case .complete(let count, let header, let total):
+            let words = (0..<count).map { Int(bytes.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self)) }
+            return .complete(FrameLayout(headerByteCount: header, segmentWordCounts: words, totalByteCount: total))
         }
-        let header = headerByteCount(segmentCount: segmentCount)
-        guard bytes.count >= header else { return .needMore(header) }
-        var words = [Int]()
-        words.reserveCapacity(segmentCount)
-        var total = 0
-        for i in 0..<segmentCount {
-            let w = Int(bytes.loadUnaligned(fromByteOffset: 4 + 4 * i, as: UInt32.self))
-            words.append(w)
-            total += w
-        }
-        guard total <= limits.traversalLimitWords else {
-            throw CapnpError(.traversalLimit, "frame header: message of \(total) words exceeds the traversal limit of \(limits.traversalLimitWords) words")
-        }
-        let size = header + total * 8
-        guard bytes.count >= size else { return .needMore(size) }
-        return .complete(FrameLayout(headerByteCount: header, segmentWordCounts: words, totalByteCount: size))
     }
 
     /// Opens the frame at the start of `bytes` without copying; returns the message and the
     /// frame's size. Throws `.truncated` when the bytes end inside the frame. `bytes` must stay
     /// alive while the message is used.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
-        switch try parse(bytes, limits: limits) {
-        case .needMore(let n):
-            throw CapnpError(.truncated, "frame: needs \(n) bytes, input has \(bytes.count)")
-        case .complete(let layout):
-            return (try message(layout, bytes: bytes, limits: limits), layout.totalByteCount)
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
+                            copy: false, limits: limits), total)
+        }
+    }
+
+    /// Reopens `message` (made with `Message(reusableWith:)`) on the frame at the start of `bytes`,
+    /// without copying or allocating; returns the frame's size. Views from the message's previous
+    /// frame must no longer be used.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, into message: Message) throws -> Int {
+        switch try scan(bytes, limits: message.limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            message.reopen(segmentCount: count, sizes: base + 4, body: base + header)
+            return total
         }
     }
 
     /// Opens the frame at the start of `bytes` as a message that owns a word-aligned copy of its
     /// segments (for callers whose buffer is reused or short-lived).
     public static func decodeCopying(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
-        switch try parse(bytes, limits: limits) {
-        case .needMore(let n):
-            throw CapnpError(.truncated, "frame: needs \(n) bytes, input has \(bytes.count)")
-        case .complete(let layout):
-            let body = UnsafeRawBufferPointer(rebasing: bytes[layout.headerByteCount ..< layout.totalByteCount])
-            return (try Message(owningCopyOf: body, segmentWordCounts: layout.segmentWordCounts, limits: limits), layout.totalByteCount)
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
+                            copy: true, limits: limits), total)
         }
     }
 

@@ -45,9 +45,31 @@ public struct PackedDecoder: Sendable {
                 rawBytesLeft -= n
                 if rawBytesLeft > 0 { return o }
             }
+            // Fast path: whole words while there is input for a full unit and room for its word.
+            if phase == .tag {
+                while inCount &- i >= 10 && capacity &- o >= 8 {
+                    let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
+                    if tag == 0 {
+                        pendingZeroBytes = (1 &+ Int(inBase!.load(fromByteOffset: i &+ 1, as: UInt8.self))) &* 8
+                        i &+= 2
+                        break
+                    }
+                    if tag == 0xFF {
+                        (out + o).copyMemory(from: inBase! + (i &+ 1), byteCount: 8)
+                        rawBytesLeft = Int(inBase!.load(fromByteOffset: i &+ 9, as: UInt8.self)) &* 8
+                        i &+= 10
+                        o &+= 8
+                        break
+                    }
+                    // At least 9 bytes follow the tag, so the branch-free reader stays in bounds.
+                    out.storeBytes(of: Packing.sparseWord(tag, inBase! + (i &+ 1)), toByteOffset: o, as: UInt64.self)
+                    i &+= 1 &+ tag.nonzeroBitCount
+                    o &+= 8
+                }
+                if pendingZeroBytes > 0 || rawBytesLeft > 0 { continue }
+            }
             switch phase {
             case .tag:
-                // Fast path: a whole sparse word with its bytes available and room for it.
                 guard i < inCount else { return o }
                 let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
                 i += 1

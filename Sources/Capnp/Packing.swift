@@ -39,16 +39,15 @@ public enum Packing {
             o &+= 1
             var tag: UInt8 = 0
             var w = word
-            var bit: UInt8 = 1
-            for _ in 0..<8 {
+            // Branch-free: always store the byte, advance only past non-zero ones (the output
+            // bound leaves room for 8 bytes after any tag).
+            for b in 0..<8 {
                 let byte = UInt8(truncatingIfNeeded: w)
-                if byte != 0 {
-                    tag |= bit
-                    output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
-                    o &+= 1
-                }
+                let nonZero: UInt8 = byte != 0 ? 1 : 0
+                tag |= nonZero &<< UInt8(b)
+                output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
+                o &+= Int(nonZero)
                 w >>= 8
-                bit = bit &<< 1
             }
             output.storeBytes(of: tag, toByteOffset: tagOffset, as: UInt8.self)
             if tag == 0xFF {
@@ -68,6 +67,25 @@ public enum Packing {
             }
         }
         return o
+    }
+
+    /// The word a sparse tag describes, from the bytes at `p` (8 readable bytes required; only
+    /// `tag.nonzeroBitCount` are consumed). Branch-free, like libcapnp's unpacker.
+    @inlinable @inline(__always)
+    static func sparseWord(_ tag: UInt8, _ p: UnsafeRawPointer) -> UInt64 {
+        // Unrolled: byte b comes from p[k] when tag bit b is set, where k counts the set bits
+        // below b; a cleared bit contributes zero and does not advance k.
+        let t = UInt64(tag)
+        var k = 0
+        @inline(__always) func take(_ b: UInt64) -> UInt64 {
+            let bit = (t >> b) & 1
+            let byte = UInt64(p.load(fromByteOffset: k, as: UInt8.self)) & (0 &- bit)
+            k &+= Int(bit)
+            return byte &<< (b &* 8)
+        }
+        let lo = take(0) | take(1) | take(2) | take(3)
+        let hi = take(4) | take(5) | take(6) | take(7)
+        return lo | hi
     }
 
     /// Number of zero bytes in a word.
@@ -122,22 +140,54 @@ public enum Packing {
     /// Packs an already framed message (header + segments) the way libcapnp writes it: the
     /// segment table and each segment packed separately. Throws when `framed` is not one whole frame.
     public static func packFrame(framed: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> [UInt8] {
+        var out = [UInt8]()
+        _ = try appendPackedFrame(framed: framed, to: &out, limits: limits)
+        return out
+    }
+
+    /// Packs the frame at the start of `framed` onto `output`; returns the frame's (unpacked) size
+    /// so a caller can walk a buffer of frames.
+    public static func appendPackedFrame(framed: UnsafeRawBufferPointer, to output: inout [UInt8],
+                                         limits: ReaderLimits = .default) throws -> Int {
+        let layout = try frameLayout(framed, limits: limits)
+        let bound = packedFrameBound(layout)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        let written = output.withUnsafeMutableBytes { packFrame(framed, layout, to: $0.baseAddress! + start) }
+        output.removeLast(bound - written)
+        return layout.totalByteCount
+    }
+
+    /// Packs the frame at the start of `framed` into `output`, which must have room for
+    /// `maxPackedByteCount(frame size) + 2 * segments` bytes (`framed.count`-based bounds are
+    /// always enough: `maxPackedByteCount(framed.count) + 1024`). Returns the frame's size and the
+    /// packed bytes written; no allocation for frames of up to 512 segments.
+    public static func packFrame(framed: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer,
+                                 limits: ReaderLimits = .default) throws -> (consumed: Int, written: Int) {
+        let layout = try frameLayout(framed, limits: limits)
+        return (layout.totalByteCount, packFrame(framed, layout, to: output))
+    }
+
+    static func frameLayout(_ framed: UnsafeRawBufferPointer, limits: ReaderLimits) throws -> FrameLayout {
         guard case .complete(let layout) = try Framing.parse(framed, limits: limits) else {
             throw CapnpError(.truncated, "frame: input of \(framed.count) bytes ends inside the frame")
         }
-        var out = [UInt8](repeating: 0, count: maxPackedByteCount(layout.totalByteCount) + 2 * layout.segmentWordCounts.count)
-        let written = out.withUnsafeMutableBytes { dst -> Int in
-            let base = framed.baseAddress!
-            var o = pack(UnsafeRawBufferPointer(start: base, count: layout.headerByteCount), to: dst.baseAddress!)
-            var offset = layout.headerByteCount
-            for w in layout.segmentWordCounts {
-                o += pack(UnsafeRawBufferPointer(start: base + offset, count: w * 8), to: dst.baseAddress! + o)
-                offset += w * 8
-            }
-            return o
+        return layout
+    }
+
+    static func packedFrameBound(_ layout: FrameLayout) -> Int {
+        maxPackedByteCount(layout.totalByteCount) + 2 * layout.segmentWordCounts.count
+    }
+
+    static func packFrame(_ framed: UnsafeRawBufferPointer, _ layout: FrameLayout, to output: UnsafeMutableRawPointer) -> Int {
+        let base = framed.baseAddress!
+        var produced = pack(UnsafeRawBufferPointer(start: base, count: layout.headerByteCount), to: output)
+        var offset = layout.headerByteCount
+        for w in layout.segmentWordCounts {
+            produced += pack(UnsafeRawBufferPointer(start: base + offset, count: w * 8), to: output + produced)
+            offset += w * 8
         }
-        out.removeLast(out.count - written)
-        return out
+        return produced
     }
 
     /// Size of the unpacked form of `input`; throws `.invalidPacked` when `input` ends inside a word or run.
@@ -198,6 +248,10 @@ public enum Packing {
                     o &+= run &* 8
                     i &+= run &* 8
                 }
+            } else if n &- i >= 8 {
+                output.storeBytes(of: sparseWord(tag, base + i), toByteOffset: o, as: UInt64.self)
+                i &+= tag.nonzeroBitCount
+                o &+= 8
             } else {
                 var word: UInt64 = 0
                 var shift: UInt64 = 0

@@ -18,8 +18,10 @@ public enum PluginIO {
             bytes.withUnsafeBytes { src in dst.copyMemory(from: src) }
         }
         return try words.withUnsafeBytes { raw in
-            // Schema requests can be large (every node of every imported file): no traversal cap.
-            let (message, _) = try Framing.decode(UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count]), limits: .trusted)
+            // Schema requests can be large (every node of every imported file): no traversal cap,
+            // but the usual nesting bound keeps recursive decoding of types shallow.
+            let limits = ReaderLimits(traversalLimitWords: Int.max / 16, nestingLimit: 128, segmentLimit: 1 << 16)
+            let (message, _) = try Framing.decode(UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count]), limits: limits)
             return try RequestDecoder.decode(try message.root(), file: "stdin")
         }
     }
@@ -37,6 +39,22 @@ public enum PluginIO {
                 throw CodegenError(file: f.path, message: "cannot write: \(error.localizedDescription)")
             }
         }
+    }
+
+    /// The `--help` text (the long form is capnpc-swift(1)).
+    public static let usage = """
+        usage: capnp compile -oswift:OUTDIR [-I DIR] [--src-prefix=PREFIX] FILE.capnp...
+
+        capnpc-swift is a capnp compiler plugin: capnp runs it with a CodeGeneratorRequest on
+        stdin. It writes FILE.capnp.swift for every schema file and SchemaRegistry.swift into
+        OUTDIR. Set CAPNPC_SWIFT_ACCESS=internal to declare the generated types internal.
+        See capnpc-swift(1).
+        """
+
+    /// Prints `capnpc-swift: <message>` and the usage line on stderr and exits 2.
+    public static func usageError(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("capnpc-swift: \(message)\n\(usage.split(separator: "\n")[0])\n".utf8))
+        exit(2)
     }
 
     /// Prints `capnpc-swift: <message>` on stderr and exits 1.

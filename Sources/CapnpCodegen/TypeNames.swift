@@ -1,5 +1,5 @@
-/// Assigns every struct, group and enum node its qualified Swift name, and remembers which file
-/// each node belongs to (for error messages and cross-file references).
+/// Assigns every struct, group and enum node its qualified Swift name, and every constant its
+/// scope and member name.
 ///
 /// Generated types are top-level Swift types named after the schema (`Person`,
 /// `Person.Address`), so a file's types can be used from another file's generated code in the
@@ -8,7 +8,6 @@ struct TypeNames {
     private(set) var qualified: [UInt64: String] = [:]
     /// The unqualified Swift name (last component) of each named node.
     private(set) var simple: [UInt64: String] = [:]
-    private(set) var fileOf: [UInt64: UInt64] = [:]
     /// Constants: node id -> (Swift scope, member name). File-level constants live in the
     /// file's `<Stem>Schema` namespace.
     private(set) var constants: [UInt64: (scope: String, member: String)] = [:]
@@ -17,11 +16,18 @@ struct TypeNames {
     /// type inside its scope (and generated code refers to types by their path from the top),
     /// so nested types and groups with these names get a `_` suffix.
     private var topLevel: Set<String> = []
+    /// Scopes already walked: a malformed request could nest a node inside itself.
+    private var walked: Set<UInt64> = []
 
     init(request: Schema.Request) {
         let files = request.nodes.values.filter { if case .file = $0.kind { return true } else { return false } }
         for file in files {
-            for nested in file.nestedNodes { topLevel.insert(Naming.type(nested.name)) }
+            for nested in file.nestedNodes {
+                switch request.nodes[nested.id]?.kind {
+                case .structure?, .enumeration?, .interface?: topLevel.insert(Naming.type(nested.name))
+                default: break
+                }
+            }
         }
         for file in files.sorted(by: { $0.id < $1.id }) {
             walk(fileId: file.id, scopeId: file.id, scopeName: nil, request: request)
@@ -34,7 +40,7 @@ struct TypeNames {
     }
 
     private mutating func walk(fileId: UInt64, scopeId: UInt64, scopeName: String?, request: Schema.Request) {
-        guard let scope = request.nodes[scopeId] else { return }
+        guard let scope = request.nodes[scopeId], walked.insert(scopeId).inserted else { return }
         var taken: Set<String> = []
         let isFile = scopeName == nil
         func unique(_ base: String) -> String {
@@ -47,7 +53,6 @@ struct TypeNames {
         var children: [(UInt64, String)] = []
         for nested in scope.nestedNodes {
             guard let child = request.nodes[nested.id] else { continue }
-            fileOf[nested.id] = fileId
             switch child.kind {
             case .structure, .enumeration, .interface:
                 children.append((nested.id, unique(Naming.type(nested.name))))
@@ -61,7 +66,6 @@ struct TypeNames {
         if case .structure(let s) = scope.kind {
             for field in s.fields {
                 if case .group(let typeId) = field.kind {
-                    fileOf[typeId] = fileId
                     children.append((typeId, unique(Naming.type(Naming.upperFirst(field.name)))))
                 }
             }
