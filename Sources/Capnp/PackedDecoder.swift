@@ -47,6 +47,7 @@ public struct PackedDecoder: Sendable {
             }
             // Fast path: whole words while there is input for a full unit and room for its word.
             if phase == .tag {
+                let masks = Packing.sparseMasks
                 while inCount &- i >= 10 && capacity &- o >= 8 {
                     let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
                     if tag == 0 {
@@ -62,7 +63,7 @@ public struct PackedDecoder: Sendable {
                         break
                     }
                     // At least 9 bytes follow the tag, so the branch-free reader stays in bounds.
-                    out.storeBytes(of: Packing.sparseWord(tag, inBase! + (i &+ 1)), toByteOffset: o, as: UInt64.self)
+                    out.storeBytes(of: Packing.sparseWord(tag, inBase! + (i &+ 1), masks), toByteOffset: o, as: UInt64.self)
                     i &+= 1 &+ tag.nonzeroBitCount
                     o &+= 8
                 }
