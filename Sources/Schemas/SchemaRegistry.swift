@@ -25,6 +25,7 @@ public enum SchemaRegistry {
     /// The unnamed union of every top-level struct that has one, by struct name (a frame's
     /// `header` and `trailer` tags, for tools that know a frame type only by name).
     public static let unions: [String: UnionLayout] = [
+        "BenchFrame": UnionLayout(discriminantByteOffset: 0, tags: ["header": 0, "result": 1, "trailer": 2]),
         "SampleFrame": UnionLayout(discriminantByteOffset: 0, tags: ["header": 0, "row": 1, "trailer": 2]),
     ]
 }
