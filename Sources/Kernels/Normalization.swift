@@ -35,34 +35,53 @@ public enum Normalization {
     public static func softmaxRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
                                    rows: Int, length n: Int, threading: Threading = .all) {
         threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
-            for r in range { softmaxRow(src + r * n, dst + r * n, n) }
+            // Rows are pipelined: the max of row r + 1 (the pass that reads memory) is taken
+            // inside row r's exp pass (the pass that computes), so the two overlap instead of
+            // the exp waiting for DRAM and DRAM idling during the exp.
+            var m = rowMax(src + range.lowerBound * n, n)
+            for r in range {
+                let next = r + 1 < range.upperBound ? src + (r + 1) * n : src + r * n
+                m = softmaxRow(src + r * n, dst + r * n, n, max: m, next: next)
+            }
         }
     }
 
+    /// The largest element; NaN lanes are skipped here and poison the row through x − max later.
     @inline(__always)
-    static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    static func rowMax(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         let w = Vec.scalarCount
-        let body = n / w * w
-        // Max, propagating NaN: a NaN lane makes the row NaN below anyway (x − NaN).
         var vmax = Vec(repeating: -.infinity)
         var i = 0
-        while i < body { let v = Vec.load(x + i); vmax.replace(with: v, where: v .> vmax); i += w }
+        while i + w <= n { let v = Vec.load(x + i); vmax.replace(with: v, where: v .> vmax); i += w }
         var m = vmax.max()
         while i < n { if x[i] > m { m = x[i] }; i += 1 }
+        return m
+    }
+
+    /// One softmax row given its max; returns the max of `next` (computed on the way).
+    @inline(__always)
+    static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                           max m: Float, next: UnsafePointer<Float>) -> Float {
+        let w = Vec.scalarCount
+        let body = n / w * w
         // A +∞ entry makes ∞ − ∞ = NaN and so a NaN row, as the textbook formula gives.
         let vm = Vec(repeating: m)
         var vsum = Vec()
-        i = 0
+        var vnext = Vec(repeating: -.infinity)
+        var i = 0
         while i < body {
             let e = VectorMath.exp(Vec.load(x + i) - vm)
             e.store(to: y + i)
             vsum += e
+            let v = Vec.load(next + i)
+            vnext.replace(with: v, where: v .> vnext)
             i += w
         }
         var sum = vsum.sum()
+        var nextMax = vnext.max()
         if i < n {
             var v = Vec(repeating: -.infinity)
-            for l in 0..<(n - i) { v[l] = x[i + l] }
+            for l in 0..<(n - i) { v[l] = x[i + l]; if next[i + l] > nextMax { nextMax = next[i + l] } }
             let e = VectorMath.exp(v - vm)
             for l in 0..<(n - i) { y[i + l] = e[l]; sum += e[l] }
         }
@@ -70,6 +89,7 @@ public enum Normalization {
         i = 0
         while i < body { (Vec.load(y + i) * vinv).store(to: y + i); i += w }
         while i < n { y[i] *= 1 / sum; i += 1 }
+        return nextMax
     }
 
     /// LayerNorm over the trailing axes from `axis` on (ONNX LayerNormalization): each row is
@@ -95,8 +115,24 @@ public enum Normalization {
                                      scale: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int, length n: Int,
                                      epsilon: Float = 1e-5, threading: Threading = .all) {
         threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
-            for r in range { layerNormRow(src + r * n, dst + r * n, scale, bias, n, epsilon) }
+            // Pipelined like softmax: row r + 1's sum (read from memory) rides in row r's output pass.
+            var sum = rowSum(src + range.lowerBound * n, n)
+            for r in range {
+                let next = r + 1 < range.upperBound ? src + (r + 1) * n : src + r * n
+                sum = layerNormRow(src + r * n, dst + r * n, scale, bias, n, epsilon, sum: sum, next: next)
+            }
         }
+    }
+
+    @inline(__always)
+    static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        let w = Vec.scalarCount
+        var vs = Vec()
+        var i = 0
+        while i + w <= n { vs += Vec.load(x + i); i += w }
+        var s = vs.sum()
+        while i < n { s += x[i]; i += 1 }
+        return s
     }
 
     /// RMSNorm of `rows` contiguous rows of `length` floats (preallocated buffers).
@@ -104,8 +140,24 @@ public enum Normalization {
                                    scale: UnsafePointer<Float>, rows: Int, length n: Int,
                                    epsilon: Float = 1e-6, threading: Threading = .all) {
         threading.forRanges(rows, grain: max(1, parallelGrainElements / max(1, n))) { range in
-            for r in range { rmsNormRow(src + r * n, dst + r * n, scale, n, epsilon) }
+            // Pipelined: row r + 1's sum of squares (read from memory) rides in row r's output pass.
+            var squares = rowSquares(src + range.lowerBound * n, n)
+            for r in range {
+                let next = r + 1 < range.upperBound ? src + (r + 1) * n : src + r * n
+                squares = rmsNormRow(src + r * n, dst + r * n, scale, n, epsilon, squares: squares, next: next)
+            }
         }
+    }
+
+    @inline(__always)
+    static func rowSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        let w = Vec.scalarCount
+        var vq = Vec()
+        var i = 0
+        while i + w <= n { let v = Vec.load(x + i); vq.addProduct(v, v); i += w }
+        var q = vq.sum()
+        while i < n { q += x[i] * x[i]; i += 1 }
+        return q
     }
 
     /// Validates shapes, makes operands contiguous and calls `body(src, dst, scale, bias?, rows, n)`.
@@ -136,56 +188,66 @@ public enum Normalization {
         return out
     }
 
-    /// One LayerNorm row; public so benchmarks can run it on preallocated buffers.
+    /// One LayerNorm row given its sum; returns the sum of `next`, read during the output pass.
     @inline(__always)
-    public static func layerNormRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                    _ g: UnsafePointer<Float>, _ b: UnsafePointer<Float>?,
-                                    _ n: Int, _ epsilon: Float) {
+    static func layerNormRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                             _ g: UnsafePointer<Float>, _ b: UnsafePointer<Float>?,
+                             _ n: Int, _ epsilon: Float, sum s: Float, next: UnsafePointer<Float>) -> Float {
         let w = Vec.scalarCount
         let body = n / w * w
-        // Two passes over the row in L1: mean, then the centred sum of squares (no cancellation).
-        var vs = Vec()
-        var i = 0
-        while i < body { vs += Vec.load(x + i); i += w }
-        var s = vs.sum()
-        while i < n { s += x[i]; i += 1 }
+        // Variance from centred values (the row is in L1 now): no E[x²] − E[x]² cancellation.
         let mean = s / Float(n)
         let vmean = Vec(repeating: mean)
         var vq = Vec()
-        i = 0
+        var i = 0
         while i < body { let d = Vec.load(x + i) - vmean; vq.addProduct(d, d); i += w }
         var q = vq.sum()
         while i < n { let d = x[i] - mean; q += d * d; i += 1 }
         let inv = 1 / (q / Float(n) + epsilon).squareRoot()
         let vinv = Vec(repeating: inv)
+        var vnext = Vec()
         i = 0
         if let b {
             while i < body {
                 ((Vec.load(x + i) - vmean) * vinv * Vec.load(g + i) + Vec.load(b + i)).store(to: y + i)
+                vnext += Vec.load(next + i)
                 i += w
             }
-            while i < n { y[i] = (x[i] - mean) * inv * g[i] + b[i]; i += 1 }
         } else {
-            while i < body { ((Vec.load(x + i) - vmean) * vinv * Vec.load(g + i)).store(to: y + i); i += w }
-            while i < n { y[i] = (x[i] - mean) * inv * g[i]; i += 1 }
+            while i < body {
+                ((Vec.load(x + i) - vmean) * vinv * Vec.load(g + i)).store(to: y + i)
+                vnext += Vec.load(next + i)
+                i += w
+            }
         }
+        var nextSum = vnext.sum()
+        while i < n {
+            y[i] = (x[i] - mean) * inv * g[i] + (b?[i] ?? 0)
+            nextSum += next[i]
+            i += 1
+        }
+        return nextSum
     }
 
-    /// One RMSNorm row; public so benchmarks can run it on preallocated buffers.
+    /// One RMSNorm row given its sum of squares; returns that of `next`, read on the way.
     @inline(__always)
-    public static func rmsNormRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                  _ g: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) {
+    static func rmsNormRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                           _ g: UnsafePointer<Float>, _ n: Int, _ epsilon: Float,
+                           squares q: Float, next: UnsafePointer<Float>) -> Float {
         let w = Vec.scalarCount
         let body = n / w * w
-        var vq = Vec()
-        var i = 0
-        while i < body { let v = Vec.load(x + i); vq.addProduct(v, v); i += w }
-        var q = vq.sum()
-        while i < n { q += x[i] * x[i]; i += 1 }
         let inv = 1 / (q / Float(n) + epsilon).squareRoot()
         let vinv = Vec(repeating: inv)
-        i = 0
-        while i < body { (Vec.load(x + i) * vinv * Vec.load(g + i)).store(to: y + i); i += w }
-        while i < n { y[i] = x[i] * inv * g[i]; i += 1 }
+        var vnext = Vec()
+        var i = 0
+        while i < body {
+            (Vec.load(x + i) * vinv * Vec.load(g + i)).store(to: y + i)
+            let v = Vec.load(next + i)
+            vnext.addProduct(v, v)
+            i += w
+        }
+        var nextSquares = vnext.sum()
+        while i < n { y[i] = x[i] * inv * g[i]; nextSquares += next[i] * next[i]; i += 1 }
+        return nextSquares
     }
 }
