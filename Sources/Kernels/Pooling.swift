@@ -1,5 +1,6 @@
 /// 2-D pooling over NCHW planes (ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool).
 public enum Pooling {
+    /// Which reduction a pooling window applies.
     public enum Kind: String, Sendable { case max, average }
 
     /// Windowed pooling, floor output mode. `params.groups` is ignored. Average pooling

@@ -4,6 +4,7 @@ import Foundation
 /// library (see the protocol in that script). Built by hand: flat objects of numbers, booleans
 /// and plain ASCII strings need no encoder.
 public enum PeerRequest {
+    /// The request line for case `id` (no trailing newline).
     public static func json(id: Int, peer: String, threads: Int, spec: OpSpec,
                             minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) -> String {
         var fields: [(String, String)] = [("id", "\(id)"), ("peer", quote(peer)), ("threads", "\(threads)"),

@@ -34,6 +34,8 @@ final class NoiseBuffer: @unchecked Sendable {
 /// Builds a closure that runs one operator once on preallocated, pre-touched operands, so the
 /// timed region is the kernel alone.
 public enum PreparedCase {
+    /// Allocates and fills the operands of `spec`, runs it once to check it, and returns the
+    /// closure to time.
     public static func make(_ spec: OpSpec, threading: Threading) throws -> () -> Void {
         switch spec {
         case let .matmul(batch, m, n, k, transposedB):

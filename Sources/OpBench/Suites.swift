@@ -6,6 +6,7 @@ public struct BenchCase: Sendable, Equatable {
     public var suite: String
     /// Where the shape comes from, e.g. "layer1 3x3".
     public var site: String
+    /// The operator and its shape.
     public var spec: OpSpec
 
     public init(suite: String, site: String, spec: OpSpec) {
