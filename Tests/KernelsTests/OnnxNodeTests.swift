@@ -67,10 +67,24 @@ import Testing
             guard x[0].rank >= 2, x[1].rank >= 2 else { return nil }  // 1-D operands: numpy promotion not implemented
             return try Gemm.matmul(x[0], x[1])
         case "Conv", "MaxPool", "AveragePool":
-            guard x[0].rank == 4, (a["auto_pad"] as? String ?? "NOTSET") == "NOTSET",
+            let autoPad = a["auto_pad"] as? String ?? "NOTSET"
+            guard x[0].rank == 4, ["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(autoPad),
                   (a["ceil_mode"] as? Int ?? 0) == 0, (a["storage_order"] as? Int ?? 0) == 0 else { return nil }
             let strides = ints(a, "strides") ?? [1, 1], dilations = ints(a, "dilations") ?? [1, 1]
-            let pads = ints(a, "pads") ?? [0, 0, 0, 0]
+            var pads = ints(a, "pads") ?? [0, 0, 0, 0]
+            let kernel = ints(a, "kernel_shape") ?? (op == "Conv" ? Array(x[1].shape.suffix(2)) : [])
+            if autoPad.hasPrefix("SAME"), kernel.count == 2 {
+                // ONNX: output = ceil(input / stride); the padding that needs is split evenly,
+                // the odd one at the end (SAME_UPPER) or the beginning (SAME_LOWER).
+                for axis in 0..<2 {
+                    let input = x[0].shape[2 + axis]
+                    let output = (input + strides[axis] - 1) / strides[axis]
+                    let total = max(0, (output - 1) * strides[axis] + (kernel[axis] - 1) * dilations[axis] + 1 - input)
+                    let small = total / 2
+                    pads[axis] = autoPad == "SAME_UPPER" ? small : total - small
+                    pads[axis + 2] = total - pads[axis]
+                }
+            }
             let p = Conv2dParams(strides: (strides[0], strides[1]), pads: (pads[0], pads[1], pads[2], pads[3]),
                                  dilations: (dilations[0], dilations[1]), groups: a["group"] as? Int ?? 1)
             if op == "Conv" {
