@@ -64,7 +64,6 @@ import Testing
             return try Normalization.layerNorm(x[0], scale: x[1], bias: x.count > 2 ? x[2] : nil,
                                                axis: a["axis"] as? Int ?? -1, epsilon: Float(a["epsilon"] as? Double ?? 1e-5))
         case "MatMul":
-            guard x[0].rank >= 2, x[1].rank >= 2 else { return nil }  // 1-D operands: numpy promotion not implemented
             return try Gemm.matmul(x[0], x[1])
         case "Conv", "MaxPool", "AveragePool":
             let autoPad = a["auto_pad"] as? String ?? "NOTSET"
