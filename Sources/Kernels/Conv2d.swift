@@ -27,10 +27,17 @@ public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Output extent along one axis (floor mode), or nil if the window never fits.
-    static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int) -> Int? {
+    /// With `ceil` (pooling's ceil_mode) a last, partial window counts too, as long as it
+    /// starts inside the input or its leading padding (the ONNX / PyTorch rule).
+    static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int,
+                             ceil: Bool = false) -> Int? {
         let span = (kernel - 1) * dilation + 1
         let padded = input + padBefore + padAfter
-        return padded < span ? nil : (padded - span) / stride + 1
+        if padded < span { return nil }
+        if !ceil { return (padded - span) / stride + 1 }
+        var extent = (padded - span + stride - 1) / stride + 1
+        if (extent - 1) * stride >= input + padBefore { extent -= 1 }
+        return extent
     }
 
     func validate(_ kernel: String) throws {

@@ -68,7 +68,7 @@ import Testing
         case "Conv", "MaxPool", "AveragePool":
             let autoPad = a["auto_pad"] as? String ?? "NOTSET"
             guard x[0].rank == 4, ["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(autoPad),
-                  (a["ceil_mode"] as? Int ?? 0) == 0, (a["storage_order"] as? Int ?? 0) == 0 else { return nil }
+                  (a["storage_order"] as? Int ?? 0) == 0 else { return nil }
             let strides = ints(a, "strides") ?? [1, 1], dilations = ints(a, "dilations") ?? [1, 1]
             var pads = ints(a, "pads") ?? [0, 0, 0, 0]
             let kernel = ints(a, "kernel_shape") ?? (op == "Conv" ? Array(x[1].shape.suffix(2)) : [])
@@ -91,7 +91,8 @@ import Testing
             }
             guard let k = ints(a, "kernel_shape"), k.count == 2 else { return nil }
             return try Pooling.pool2d(x[0], kind: op == "MaxPool" ? .max : .average, kernel: (k[0], k[1]), params: p,
-                                      countIncludePad: (a["count_include_pad"] as? Int ?? 0) == 1)
+                                      countIncludePad: (a["count_include_pad"] as? Int ?? 0) == 1,
+                                      ceilMode: (a["ceil_mode"] as? Int ?? 0) == 1)
         case "GlobalAveragePool", "GlobalMaxPool":
             guard x[0].rank == 4 else { return nil }
             return try Pooling.global(x[0], kind: op == "GlobalMaxPool" ? .max : .average)
