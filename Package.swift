@@ -15,9 +15,11 @@ let package = Package(
         .executable(name: "rec-cat", targets: ["rec-cat"]),
         .executable(name: "op-bench", targets: ["op-bench"]),
         .executable(name: "seq-encode", targets: ["seq-encode"]),
+        .executable(name: "graph-opt", targets: ["graph-opt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Substrate
@@ -37,6 +39,14 @@ let package = Package(
         .target(name: "Kernels", swiftSettings: hotPath),
         .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench", "ToolKit"]),
+        .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "GraphIR"),
+        .target(name: "OnnxIO", dependencies: ["GraphIR", "OnnxProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The interpreter is optimized even in debug builds: it is the numerical oracle that
+        // `make test` runs on whole models, which would take minutes at -Onone.
+        .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
+        .executableTarget(name: "graph-opt", dependencies: ["GraphIR", "OnnxIO", "GraphPasses", "ToolKit"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -50,6 +60,7 @@ let package = Package(
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
+        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "OnnxIO", "GraphInterp", "GraphPasses"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],
