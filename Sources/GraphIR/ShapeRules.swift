@@ -114,8 +114,12 @@ public enum ShapeRules {
         return r
     }()
 
-    /// The sorted names of the supported operators (for `--help` and docs).
-    public static var supportedOps: [String] { rules.keys.sorted() }
+    /// Operators graph-opt creates in the `sluice` domain (fusions); the default domain
+    /// does not accept them (ONNX's own Attention has different semantics).
+    public static let sluiceOps: Set<String> = ["FusedConv", "FusedGemm", "Attention"]
+
+    /// The sorted names of the supported standard operators (for docs).
+    public static var supportedOps: [String] { rules.keys.filter { !sluiceOps.contains($0) }.sorted() }
 
     /// The tensor a Constant node's attributes describe.
     public static func constantAttributeValue(_ node: Node) -> ConstantTensor? {

@@ -7,7 +7,9 @@ public enum Validation {
         for i in graph.inputs { defined[i] = true }
         for (i, v) in graph.values.enumerated() where v.constant != nil { defined[i] = true }
         for n in graph.nodes {
-            if ShapeRules.rules[n.op] == nil || !(n.domain.isEmpty || n.domain == "ai.onnx" || n.domain == Node.sluiceDomain) {
+            let known = n.domain == Node.sluiceDomain ? ShapeRules.sluiceOps.contains(n.op)
+                : (n.domain.isEmpty || n.domain == "ai.onnx") && ShapeRules.rules[n.op] != nil && !ShapeRules.sluiceOps.contains(n.op)
+            if !known {
                 throw GraphError.unsupportedOp(op: n.op, domain: n.domain, node: n.name,
                                                opset: graph.opsets[n.domain] ?? graph.opset)
             }

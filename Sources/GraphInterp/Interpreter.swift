@@ -90,6 +90,11 @@ public struct Interpreter {
             return [try ConvPool.conv(node, x: try x(0), w: try x(1), bias: opt(2))]
         case "FusedConv":
             var t = try ConvPool.conv(node, x: try x(0), w: try x(1), bias: opt(2))
+            if let z = opt(3) {
+                guard z.shape == t.shape else { throw InterpreterError.badInput(node: node.name, detail: "Z shape \(z.shape) differs from \(t.shape)") }
+                let zf = z.floats
+                t.f.withUnsafeMutableBufferPointer { p in for k in 0..<p.count { p[k] += zf[k] } }
+            }
             try applyActivation(node, &t)
             return [t]
         case "MaxPool":
@@ -217,6 +222,7 @@ public struct Interpreter {
     /// The activation a fusion folded into Conv/Gemm (`activation`, `activation_params`).
     func applyActivation(_ node: Node, _ t: inout Tensor) throws {
         let name = node.string("activation", "")
+        if name.isEmpty { return }
         let params = node.attributes["activation_params"]?.floats ?? []
         switch name {
         case "Clip":
