@@ -33,7 +33,8 @@ let package = Package(
             "Pipes", "Schemas", "Capnp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "rec-cat", dependencies: ["ToolKit"]),
+        .target(name: "RecCat", dependencies: ["ToolKit", "Pipes", "Capnp"]),
+        .executableTarget(name: "rec-cat", dependencies: ["RecCat"]),
 
         // Accelerator compiler
         .target(name: "Kernels", swiftSettings: hotPath),
@@ -54,10 +55,10 @@ let package = Package(
         .executableTarget(name: "seq-encode", dependencies: ["SeqCodec", "SeqStore", "ToolKit"]),
 
         // Tests
-        .testTarget(name: "CapnpTests", dependencies: ["Capnp"]),
-        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"]),
+        .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
+        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
         .testTarget(name: "GraphTests", dependencies: ["GraphIR", "OnnxIO", "GraphInterp", "GraphPasses"]),

@@ -1,3 +1,4 @@
-import Foundation
-FileHandle.standardError.write("rec-cat: not built yet\n".data(using: .utf8)!)
-exit(1)
+// rec-cat(1): the logic lives in the RecCat library so tests and other tools can reuse it.
+import RecCat
+
+RecCat.main()

@@ -1,0 +1,38 @@
+// The libcapnp peer for bench.sh: read a Sluice stream from stdin the way a C++ consumer
+// would (InputStreamMessageReader over a buffered fd stream), look at every frame's union tag
+// (data byte 0) and check the trailer count, like `rec-cat --count`. Prints the record count.
+#include <capnp/any.h>
+#include <capnp/serialize.h>
+#include <kj/io.h>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char** argv) {
+  if (argc != 2) { fprintf(stderr, "usage: capnp_reader TRAILER_TAG < stream\n"); return 2; }
+  const uint16_t trailerTag = (uint16_t)atoi(argv[1]);
+  kj::FdInputStream raw(0);
+  auto space = kj::heapArray<kj::byte>(1 << 20);
+  kj::BufferedInputStreamWrapper in(raw, space);
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = uint64_t(1) << 40;
+  uint64_t frames = 0, records = 0, trailerCount = 0;
+  bool trailer = false;
+  while (in.tryGetReadBuffer().size() > 0) {
+    capnp::InputStreamMessageReader message(in, options);
+    auto root = message.getRoot<capnp::AnyStruct>();
+    auto data = root.getDataSection();
+    uint16_t tag = data.size() >= 2 ? uint16_t(data[0] | (data[1] << 8)) : 0;
+    if (frames > 0 && tag == trailerTag) {
+      auto t = root.getPointerSection()[0].getAs<capnp::AnyStruct>().getDataSection();
+      for (int i = 7; i >= 0; i--) trailerCount = (trailerCount << 8) | (t.size() > size_t(i) ? t[i] : 0);
+      trailer = true;
+    } else if (frames > 0) {
+      records++;
+    }
+    frames++;
+  }
+  if (!trailer || trailerCount != records) { fprintf(stderr, "capnp_reader: stream not whole\n"); return 1; }
+  printf("%llu\n", (unsigned long long)records);
+  return 0;
+}

@@ -1,0 +1,145 @@
+#if _endian(big)
+#error("The Capnp runtime reads the little-endian wire format in place and needs a little-endian host.")
+#endif
+
+/// A received message: a table of segments plus the reading limits and traversal budget.
+///
+/// `Message` does not copy: it refers to memory owned by the caller, which must stay alive while
+/// the message and any view made from it are used (views hold an `unowned(unsafe)` reference to
+/// the message, like C++ readers hold raw pointers). Messages from `StreamReader` own their bytes.
+/// Reading mutates the traversal budget, so one `Message` must not be read from two threads at once.
+public final class Message {
+    @usableFromInline var segmentBases: UnsafeMutablePointer<UnsafeRawPointer>
+    @usableFromInline var segmentWordCounts: UnsafeMutablePointer<Int>
+    /// Number of segments.
+    public private(set) var segmentCount: Int
+    /// Words still allowed to be dereferenced (see `ReaderLimits.traversalLimitWords`).
+    @usableFromInline var traversalWordsLeft: Int
+    /// The limits this message was opened with.
+    public let limits: ReaderLimits
+    @usableFromInline var tableCapacity: Int
+    /// Bytes this message owns and frees (messages delivered by `StreamReader`).
+    @usableFromInline var ownedStorage: UnsafeMutableRawPointer?
+
+    /// Opens a message over `segments`, each a whole number of 8-byte words.
+    ///
+    /// 8-byte aligned segments are preferred; unaligned ones work (all loads are unaligned-safe).
+    /// Throws `.segmentLimit` for too many segments and `.invalidFraming` for a segment whose size
+    /// is not a multiple of 8.
+    public init(segments: [UnsafeRawBufferPointer], limits: ReaderLimits = .default) throws {
+        guard !segments.isEmpty else { throw CapnpError(.invalidFraming, "message has no segments") }
+        guard segments.count <= limits.segmentLimit else {
+            throw CapnpError(.segmentLimit, "message has \(segments.count) segments, limit is \(limits.segmentLimit)")
+        }
+        for (i, s) in segments.enumerated() where s.count % 8 != 0 {
+            throw CapnpError(.invalidFraming, "segment \(i) is \(s.count) bytes, not a whole number of words")
+        }
+        self.limits = limits
+        self.traversalWordsLeft = limits.traversalLimitWords
+        self.segmentCount = segments.count
+        self.tableCapacity = segments.count
+        self.segmentBases = .allocate(capacity: segments.count)
+        self.segmentWordCounts = .allocate(capacity: segments.count)
+        for (i, s) in segments.enumerated() {
+            segmentBases[i] = s.baseAddress ?? Message.zeroWord
+            segmentWordCounts[i] = s.count / 8
+        }
+    }
+
+    /// A message that owns a word-aligned copy of `body` (the segments back to back).
+    public convenience init(owningCopyOf body: UnsafeRawBufferPointer, segmentWordCounts: [Int], limits: ReaderLimits = .default) throws {
+        guard !segmentWordCounts.isEmpty else { throw CapnpError(.invalidFraming, "message has no segments") }
+        guard segmentWordCounts.count <= limits.segmentLimit else {
+            throw CapnpError(.segmentLimit, "message has \(segmentWordCounts.count) segments, limit is \(limits.segmentLimit)")
+        }
+        let total = segmentWordCounts.reduce(0, +)
+        guard body.count >= total * 8 else {
+            throw CapnpError(.truncated, "message body is \(body.count) bytes, its segment table needs \(total * 8)")
+        }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 8, alignment: 8)
+        if total > 0 { storage.copyMemory(from: body.baseAddress!, byteCount: total * 8) }
+        self.init(tableCapacity: segmentWordCounts.count, limits: limits)
+        ownedStorage = storage
+        var offset = 0
+        for (i, w) in segmentWordCounts.enumerated() {
+            setSegment(i, base: UnsafeRawPointer(storage + offset * 8), words: w)
+            offset += w
+        }
+    }
+
+    /// An internal message whose segment table is managed by its owner (builders, stream reader).
+    init(tableCapacity: Int, limits: ReaderLimits) {
+        self.limits = limits
+        self.traversalWordsLeft = limits.traversalLimitWords
+        self.segmentCount = 0
+        self.tableCapacity = max(tableCapacity, 1)
+        self.segmentBases = .allocate(capacity: self.tableCapacity)
+        self.segmentWordCounts = .allocate(capacity: self.tableCapacity)
+    }
+
+    deinit {
+        segmentBases.deallocate()
+        segmentWordCounts.deallocate()
+        ownedStorage?.deallocate()
+    }
+
+    /// Sets segment `index` (appending when `index == segmentCount`); used by owners of the table.
+    func setSegment(_ index: Int, base: UnsafeRawPointer, words: Int) {
+        if index >= tableCapacity {
+            let newCapacity = max(tableCapacity * 2, index + 1)
+            let bases = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: newCapacity)
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            bases.update(from: segmentBases, count: segmentCount)
+            counts.update(from: segmentWordCounts, count: segmentCount)
+            segmentBases.deallocate()
+            segmentWordCounts.deallocate()
+            segmentBases = bases
+            segmentWordCounts = counts
+            tableCapacity = newCapacity
+        }
+        segmentBases[index] = base
+        segmentWordCounts[index] = words
+        if index >= segmentCount { segmentCount = index + 1 }
+    }
+
+    func truncateSegments(to count: Int) { segmentCount = count }
+
+    /// Restores the full traversal budget (e.g. before re-reading a message from the start).
+    public func resetTraversalLimit() { traversalWordsLeft = limits.traversalLimitWords }
+
+    /// The root struct. An empty first segment throws `.truncated`; a null root reads as an empty struct.
+    public func root() throws -> StructReader {
+        guard segmentCount > 0, segmentWordCounts[0] > 0 else {
+            throw CapnpError(.truncated, "segment 0 is empty: the message has no root pointer")
+        }
+        return try readStruct(segment: 0, slot: segmentBases[0], nesting: limits.nestingLimit) ?? .empty
+    }
+
+    /// The root struct wrapped in a generated reader type.
+    public func root<T: StructView>(as type: T.Type = T.self) throws -> T { T(try root()) }
+
+    /// The root pointer as an untyped pointer (null when the first segment is empty).
+    public func rootPointer() -> AnyPointerReader {
+        guard segmentCount > 0, segmentWordCounts[0] > 0 else { return .null }
+        return AnyPointerReader(message: self, segment: 0, slot: segmentBases[0], nesting: limits.nestingLimit)
+    }
+
+    /// The raw bytes of segment `index` (for writing a received message back out unchanged).
+    public func segmentBytes(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: segmentBases[index], count: segmentWordCounts[index] * 8)
+    }
+
+    /// An 8-byte zero word: the target of empty views and empty segments.
+    @usableFromInline static let zeroWord: UnsafeRawPointer = {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+        return UnsafeRawPointer(p)
+    }()
+
+    /// The message empty views refer to (it has one zero-word segment and is never read through).
+    @usableFromInline static let emptyMessage: Message = {
+        let m = Message(tableCapacity: 1, limits: .trusted)
+        m.setSegment(0, base: zeroWord, words: 1)
+        return m
+    }()
+}

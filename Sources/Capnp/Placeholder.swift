@@ -1,1 +1,0 @@
-// Capnp: module placeholder, replaced by the module's first real file.

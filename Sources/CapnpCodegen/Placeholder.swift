@@ -1,1 +1,0 @@
-// CapnpCodegen: module placeholder, replaced by the module's first real file.

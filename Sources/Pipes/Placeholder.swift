@@ -1,1 +1,0 @@
-// Pipes: module placeholder, replaced by the module's first real file.

@@ -1,1 +1,0 @@
-// Schemas: module placeholder, replaced by the module's first real file.

@@ -1,1 +1,0 @@
-// ToolKit: module placeholder, replaced by the module's first real file.

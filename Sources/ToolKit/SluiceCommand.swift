@@ -1,0 +1,130 @@
+import ArgumentParser
+import Capnp
+import Pipes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Sluice release every tool reports with `--version` (and writes into stream headers).
+public enum Sluice {
+    public static let version = "0.1.0"
+}
+
+/// A Sluice tool: an argument-parser command whose body gets a `ToolContext`.
+///
+/// ```swift
+/// public struct Upper: SluiceCommand {
+///     public static let configuration = CommandConfiguration(
+///         commandName: "upper", abstract: "Copy a sample stream.", version: Sluice.version)
+///     @OptionGroup public var common: CommonOptions
+///     @OptionGroup var inputs: InputFiles
+///     public init() {}
+///     public func run(_ tool: ToolContext) throws {
+///         let out = try tool.streamWriter(kind: .sample)
+///         for path in inputs.paths {
+///             let input = try tool.openStream(path, expecting: .sample)
+///             while let frame = try input.next() { try out.writeRecord(copyingCurrentOf: input, root: frame) }
+///         }
+///         try out.finish()
+///     }
+/// }
+/// // Sources/upper/main.swift:
+/// Upper.main()
+/// ```
+/// The runner (`main()`) ignores SIGPIPE, parses, maps errors to one stderr line and an exit
+/// status (0 ok, 1 runtime/data error, 2 usage error; EPIPE on output = quiet 0), commits `-o`
+/// output only on success.
+public protocol SluiceCommand: ParsableCommand {
+    /// The shared options (`-o`, `--packed`, `--numa-node`).
+    var common: CommonOptions { get }
+    /// The tool's body. Throw `ToolError`, `PipesError`, `CapnpError` or `ValidationError`.
+    func run(_ tool: ToolContext) throws
+}
+
+extension SluiceCommand {
+    /// Runs the tool with the Sluice conventions and exits; call from main.swift.
+    public static func main() {
+        Glibc.exit(ToolRunner.run(Self.self, arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// Runs `SluiceCommand`s: the only code that touches argv, stderr and the exit status.
+public enum ToolRunner {
+    /// Parses `arguments`, runs the command, prints at most one error line; returns the exit status.
+    /// `errorLine` receives that line (default: written to stderr); tests capture it.
+    public static func run<C: SluiceCommand>(_ type: C.Type, arguments: [String],
+                                             errorLine: @escaping (String) -> Void = writeToStandardError) -> Int32 {
+        let report = { (tool: String, location: String, message: String) in
+            errorLine(ToolRunner.line(tool, location, message))
+        }
+        // A closed reader must surface as EPIPE from write(2) (ended quietly below), not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        let name = C.configuration.commandName ?? "tool"
+        let command: C
+        do {
+            guard let parsed = try C.parseAsRoot(arguments) as? C else {
+                report(name, "usage", "subcommands are not supported here")
+                return ToolError.usageStatus
+            }
+            command = parsed
+        } catch {
+            let code = C.exitCode(for: error)
+            if code == .success {  // --help, --version
+                print(C.fullMessage(for: error))
+                return 0
+            }
+            report(name, "usage", C.message(for: error) + " (see '\(name) --help')")
+            return ToolError.usageStatus
+        }
+        let version = C.configuration.version.isEmpty ? Sluice.version : C.configuration.version
+        var context: ToolContext?
+        do {
+            let tool = try ToolContext(name: name, version: version, arguments: arguments, options: command.common)
+            context = tool
+            try command.run(tool)
+            tool.progress.clear()
+            try tool.commit()
+            return 0
+        } catch {
+            context?.progress.clear()
+            context?.abort()
+            return status(for: error, tool: name, source: context?.currentSource, report: report)
+        }
+    }
+
+    /// Maps an error to the exit status and reports its one line.
+    static func status(for error: Error, tool: String, source: String?,
+                       report: (String, String, String) -> Void) -> Int32 {
+        switch error {
+        case let e as PipesError:
+            if e.kind == .brokenPipe { return 0 }
+            report(tool, e.source, e.message)
+            return e.kind == .invalidArgument ? ToolError.usageStatus : ToolError.runtimeStatus
+        case let e as ToolError:
+            report(tool, e.location, e.message)
+            return e.status
+        case let e as CapnpError:
+            report(tool, source ?? "input", e.message)
+            return ToolError.runtimeStatus
+        case let e as ValidationError:
+            report(tool, "usage", e.message)
+            return ToolError.usageStatus
+        case let e as ExitCode:
+            return e.rawValue
+        default:
+            report(tool, "error", String(describing: error))
+            return ToolError.runtimeStatus
+        }
+    }
+
+    /// `tool: where: what` as one line with its newline (newlines inside `what` become spaces).
+    public static func line(_ tool: String, _ location: String, _ message: String) -> String {
+        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "\(tool): \(location): \(oneLine)\n"
+    }
+
+    /// Writes a line to standard error with one `write(2)`.
+    public static func writeToStandardError(_ line: String) {
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+}

@@ -1,0 +1,113 @@
+import Capnp
+import Pipes
+
+/// What a running tool gets from the runner: its identity, resolved common options, inputs,
+/// the output, and stream readers/writers that follow the Sluice conventions.
+///
+/// Everything created here is tracked: on success the runner checks every stream writer was
+/// finished and commits `-o` files; on failure it deletes them and prints one error line.
+public final class ToolContext {
+    /// The command name, e.g. "rec-cat".
+    public let name: String
+    /// The tool's version (`--version`), written into stream headers.
+    public let version: String
+    /// argv after the tool name, recorded in stream headers for provenance.
+    public let arguments: [String]
+    /// The parsed common options.
+    public let options: CommonOptions
+    /// Where I/O buffers are allocated.
+    public let placement: NumaPlacement
+    /// Progress on stderr (silent unless stderr is a terminal).
+    public let progress: Progress
+
+    private var outputs: [OutputTarget] = []
+    private var writers: [RecordStreamWriter] = []
+    private var inputFiles: [InputFile] = []
+    /// The input being read, used to name where a bare Cap'n Proto error came from.
+    public internal(set) var currentSource: String?
+
+    init(name: String, version: String, arguments: [String], options: CommonOptions) throws {
+        self.name = name
+        self.version = version
+        self.arguments = arguments
+        self.options = options
+        placement = try NumaPlacement.resolve(explicitNode: options.numaNode)
+        progress = Progress(tool: name)
+    }
+
+    // MARK: Inputs
+
+    /// Opens an input path ("-" = stdin); it stays open until the tool ends.
+    public func openInput(_ path: String) throws -> InputFile {
+        let f = try InputFile(path: path)
+        inputFiles.append(f)
+        currentSource = f.name
+        return f
+    }
+
+    /// A frame reader on an input, with this tool's placement and `--packed` setting.
+    public func frameReader(_ path: String) throws -> FrameReader {
+        let f = try openInput(path)
+        return try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
+    }
+
+    /// Opens a stream that must be of `kind`; the header is read and checked.
+    public func openStream(_ path: String, expecting kind: StreamKind) throws -> RecordStreamReader {
+        try RecordStreamReader(frames: frameReader(path), expecting: kind)
+    }
+
+    /// Opens a stream of any kind `resolve` accepts (see `RecordStreamReader.init(frames:resolve:)`).
+    public func openStream(_ path: String, resolve: (StreamHeader) throws -> StreamKind) throws -> RecordStreamReader {
+        try RecordStreamReader(frames: frameReader(path), resolve: resolve)
+    }
+
+    // MARK: Output
+
+    /// The output: the `-o` file (atomic) or stdout. Created once; later calls return it.
+    public func output() throws -> OutputTarget {
+        if let o = outputs.first { return o }
+        let o: OutputTarget
+        if let path = options.output, path != "-" {
+            o = try OutputTarget(atomicPath: path)
+        } else {
+            o = OutputTarget.standardOutput()
+        }
+        outputs.append(o)
+        return o
+    }
+
+    /// A frame writer on the output, with `--packed` and this tool's placement.
+    public func frameWriter() throws -> FrameWriter {
+        let o = try output()
+        return try FrameWriter(fd: o.fd, source: o.name, packed: options.packed, placement: placement)
+    }
+
+    /// A stream writer of `kind` on the output, headed with this tool's name, version and
+    /// arguments. When the output is a terminal and `render` is given, frames are printed as
+    /// text instead. Call `finish()` on it when done; the runner fails the tool otherwise.
+    /// `header` replaces the tool's own header (rec-cat --head keeps its input's).
+    public func streamWriter(kind: StreamKind, render: RecordStreamWriter.Renderer? = nil,
+                             header: StreamHeader? = nil) throws -> RecordStreamWriter {
+        let o = try output()
+        let header = header ?? StreamHeader(kind: kind, tool: name, toolVersion: version, arguments: arguments)
+        let w = RecordStreamWriter(frames: try frameWriter(), kind: kind, header: header,
+                                   render: o.isTerminal ? render : nil)
+        writers.append(w)
+        return w
+    }
+
+    // MARK: Runner hooks
+
+    /// Success: every stream writer must be finished; then `-o` files are renamed into place.
+    func commit() throws {
+        for w in writers where !w.isFinished {
+            throw ToolError("internal", "the \(w.kind.name) output stream was not finished (no trailer written)")
+        }
+        for o in outputs { try o.commit() }
+    }
+
+    /// Failure: `-o` files are removed, old files stay.
+    func abort() {
+        for o in outputs { o.abort() }
+    }
+}

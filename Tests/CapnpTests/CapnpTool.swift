@@ -1,0 +1,57 @@
+import Foundation
+import Capnp
+
+/// Runs the real `capnp` tool (the interop peer) with a 10 s timeout.
+enum CapnpTool {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let schema = fixtures.appendingPathComponent("runtime_test.capnp").path
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// `capnp <arguments>` with `input` on stdin; returns stdout, throws on a non-zero exit.
+    static func run(_ arguments: [String], input: [UInt8] = []) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["10", "capnp"] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Write stdin on another thread so a large output cannot deadlock against a full pipe.
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "capnp \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: err, as: UTF8.self))")
+        }
+        return [UInt8](out)
+    }
+
+    /// `capnp encode` of struct-literal text to framed binary.
+    static func encode(_ type: String, _ text: String, flags: [String] = []) throws -> [UInt8] {
+        try run(["encode"] + flags + [schema, type], input: Array(text.utf8))
+    }
+
+    /// `capnp decode` of framed binary to text (one line per message).
+    static func decode(_ type: String, _ bytes: [UInt8], flags: [String] = []) throws -> String {
+        String(decoding: try run(["decode"] + flags + [schema, type], input: bytes), as: UTF8.self)
+    }
+}
+
+/// Opens the first frame of `bytes` as a message owning a copy.
+func openFrame(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> Message {
+    try bytes.withUnsafeBytes { try Framing.decodeCopying($0, limits: limits).message }
+}
+
+/// Calls `body` with the root of the first frame of `bytes`, keeping the message alive meanwhile
+/// (views hold unowned references: the message must outlive them).
+func withRoot<R>(_ bytes: [UInt8], limits: ReaderLimits = .default, _ body: (StructReader) throws -> R) throws -> R {
+    let message = try openFrame(bytes, limits: limits)
+    return try withExtendedLifetime(message) { try body(try message.root()) }
+}

@@ -1,1 +1,0 @@
-// CapnpTests: placeholder until the module's tests land.

@@ -1,1 +1,0 @@
-// PipesTests: placeholder until the module's tests land.

@@ -1,1 +1,0 @@
-// ToolKitTests: placeholder until the module's tests land.

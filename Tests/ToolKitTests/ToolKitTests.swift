@@ -1,0 +1,133 @@
+import ArgumentParser
+import Capnp
+import Foundation
+import Pipes
+import Testing
+@testable import ToolKit
+
+/// A tool whose behaviour the test picks with --fail: the runner's mapping of outcomes to exit
+/// status, stderr lines and output files is what is under test.
+struct Probe: SluiceCommand {
+    static let configuration = CommandConfiguration(commandName: "probe", version: "9.9")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var inputs: InputFiles
+    @Option var fail: String = "none"
+
+    func run(_ tool: ToolContext) throws {
+        let out = try tool.streamWriter(kind: .sample)
+        try out.writeRecord { root in
+            root.setScalar(UInt16(1), at: 0)
+            root.initStruct(0, dataWords: 0, pointerCount: 3).setText(2, "hello")
+        }
+        switch fail {
+        case "tool": throw ToolError("stdin", "bad record 3")
+        case "usage": throw ToolError.usage("--fail", "no good")
+        case "validation": throw ValidationError("bad combination")
+        case "epipe": throw PipesError(.brokenPipe, source: "stdout", "closed")
+        case "capnp": throw CapnpError(.outOfBounds, "pointer out of bounds")
+        case "unfinished": return
+        case "multiline": throw ToolError("x", "line one\nline two")
+        default: try out.finish()
+        }
+    }
+}
+
+/// Runs Probe in-process; returns (status, what it would print on stderr).
+func runProbe(_ args: [String]) -> (Int32, String) {
+    var text = ""
+    let status = ToolRunner.run(Probe.self, arguments: args) { text += $0 }
+    return (status, text)
+}
+
+@Suite(.serialized) struct ToolRunnerTests {
+    let dir = NSTemporaryDirectory() + "toolkit-tests-\(getpid())"
+
+    init() { mkdir(dir, 0o755) }
+
+    func contents(_ path: String) -> [UInt8]? { FileManager.default.contents(atPath: path).map { [UInt8]($0) } }
+
+    func leftovers() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.contains(".tmp.") }
+    }
+
+    @Test func successWritesTheFileAtomically() throws {
+        let out = dir + "/ok.bin"
+        let (status, err) = runProbe(["-o", out])
+        #expect(status == 0)
+        #expect(err == "")
+        let bytes = try #require(contents(out))
+        // The file is a whole stream: header, one record, trailer counting 1.
+        let fd = open(out, O_RDONLY)
+        defer { close(fd) }
+        let stream = try RecordStreamReader(frames: FrameReader(fd: fd, source: out), expecting: .sample)
+        #expect(stream.header.tool == "probe" && stream.header.toolVersion == "9.9")
+        #expect(stream.header.arguments == ["-o", out])
+        #expect(try stream.next() != nil)
+        #expect(try stream.next() == nil)
+        #expect(bytes.count > 0)
+        #expect(leftovers().isEmpty)
+    }
+
+    @Test func failureLeavesTheOldFileUntouched() throws {
+        let out = dir + "/keep.bin"
+        FileManager.default.createFile(atPath: out, contents: Data("old contents".utf8))
+        for (mode, status, line) in [
+            ("tool", Int32(1), "probe: stdin: bad record 3\n"),
+            ("usage", 2, "probe: --fail: no good\n"),
+            ("validation", 2, "probe: usage: bad combination\n"),
+            ("capnp", 1, "probe: input: pointer out of bounds\n"),
+            ("unfinished", 1, "probe: internal: the sample output stream was not finished (no trailer written)\n"),
+            ("multiline", 1, "probe: x: line one line two\n"),
+        ] {
+            let (s, err) = runProbe(["-o", out, "--fail", mode])
+            #expect(s == status, "\(mode)")
+            #expect(err == line, "\(mode)")
+            #expect(contents(out) == Array("old contents".utf8), "\(mode)")
+        }
+        #expect(leftovers().isEmpty)
+    }
+
+    @Test func brokenPipeEndsQuietly() {
+        let (s, err) = runProbe(["-o", dir + "/epipe.bin", "--fail", "epipe"])
+        #expect(s == 0)
+        #expect(err == "")
+    }
+
+    @Test func usageErrorsAreOneLineWithStatus2() {
+        let (s, err) = runProbe(["--no-such-flag"])
+        #expect(s == 2)
+        #expect(err.hasPrefix("probe: usage: "))
+        #expect(err.filter { $0 == "\n" }.count == 1)
+        let (s2, err2) = runProbe(["--numa-node", "notanumber"])
+        #expect(s2 == 2)
+        #expect(err2.hasPrefix("probe: usage: "))
+    }
+
+    @Test func missingOutputDirectoryIsARuntimeError() {
+        let (s, err) = runProbe(["-o", dir + "/no/such/dir/out.bin"])
+        #expect(s == 1)
+        #expect(err.hasPrefix("probe: \(dir)/no/such/dir/out.bin: cannot create a temporary file"))
+    }
+
+    @Test func outputModeFollowsTheUmask() throws {
+        let out = dir + "/mode.bin"
+        let old = umask(0o022)
+        defer { umask(old) }
+        #expect(runProbe(["-o", out]).0 == 0)
+        var st = stat()
+        #expect(stat(out, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o644)
+    }
+
+    @Test func inputsDefaultToStdin() throws {
+        #expect(try InputFiles.parse([]).paths == ["-"])
+        #expect(try InputFiles.parse(["a", "-"]).paths == ["a", "-"])
+        #expect(try InputFile(path: "-").name == "stdin")
+        do {
+            _ = try InputFile(path: dir + "/missing")
+            Issue.record("opened a missing file")
+        } catch let e as PipesError {
+            #expect(e.description == "\(dir)/missing: No such file or directory")
+        }
+    }
+}
