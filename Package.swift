@@ -42,12 +42,12 @@ let package = Package(
         .executableTarget(name: "op-bench", dependencies: ["OpBench", "ToolKit"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
-        .target(name: "OnnxIO", dependencies: ["GraphIR", "OnnxProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The interpreter is optimized even in debug builds: it is the numerical oracle that
         // `make test` runs on whole models, which would take minutes at -Onone.
         .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
-        .executableTarget(name: "graph-opt", dependencies: ["GraphIR", "OnnxIO", "GraphPasses", "ToolKit"]),
+        .executableTarget(name: "graph-opt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "ToolKit"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
-        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "OnnxIO", "GraphInterp", "GraphPasses"]),
+        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses"]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],

@@ -1,6 +1,6 @@
 import Foundation
 import GraphIR
-import OnnxIO
+import GraphIO
 import GraphInterp
 for p in CommandLine.arguments.dropFirst() {
     do {

@@ -18,11 +18,16 @@ public enum OnnxImporter {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
         catch { throw GraphError.malformed("cannot read file") }
         let dir = (path as NSString).deletingLastPathComponent
-        return try decode(data, baseDirectory: dir.isEmpty ? "." : dir)
+        return try decode(data, baseDirectory: dir.isEmpty ? "." : dir, modelPath: path)
     }
 
-    /// Decodes serialized ModelProto bytes.
-    public static func decode(_ data: Data, baseDirectory: String = ".") throws -> Graph {
+    /// Embedded initializers at least this large are referenced as regions of the model
+    /// file (see `RawDataLocator`) rather than kept in memory.
+    public static let fileRegionThreshold = 64 * 1024
+
+    /// Decodes serialized ModelProto bytes. With `modelPath`, large embedded weights are
+    /// referenced as regions of that file instead of copied.
+    public static func decode(_ data: Data, baseDirectory: String = ".", modelPath: String? = nil) throws -> Graph {
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = 64
         let model: Onnx_ModelProto
@@ -37,6 +42,10 @@ public enum OnnxImporter {
         guard let opset = opsets[""] else { throw GraphError.malformed("no default-domain opset import") }
         guard supportedOpsets.contains(opset) else { throw GraphError.unsupported("opset \(opset) (supported: \(supportedOpsets.lowerBound)-\(supportedOpsets.upperBound))") }
         var builder = Builder(base: baseDirectory)
+        if let modelPath {
+            builder.embedded = data.withUnsafeBytes { RawDataLocator.locate($0) }
+            builder.modelSource = FileRegionSource(path: modelPath)
+        }
         var graph = try builder.build(model.graph, opsets: opsets)
         try Validation.check(&graph)
         try Validation.inferShapes(&graph)
@@ -138,6 +147,9 @@ public enum OnnxImporter {
     struct Builder {
         let base: String
         var sources: [String: FileRegionSource] = [:]
+        /// Where embedded raw_data lives in the model file, by initializer name.
+        var embedded: [String: RawDataLocator.Region] = [:]
+        var modelSource: FileRegionSource?
 
         init(base: String) { self.base = base }
 
@@ -147,7 +159,12 @@ public enum OnnxImporter {
             for t in g.initializer {
                 guard !t.name.isEmpty else { throw GraphError.malformed("initializer without a name") }
                 guard graph.value(named: t.name) == nil else { throw GraphError.duplicateOutput(t.name) }
-                graph.addConstant(t.name, try OnnxImporter.tensor(t, base: base, sources: &sources))
+                var c = try OnnxImporter.tensor(t, base: base, sources: &sources)
+                if let source = modelSource, let r = embedded[t.name], t.hasRawData, r.length == t.rawData.count,
+                   r.length >= OnnxImporter.fileRegionThreshold {
+                    c = ConstantTensor(dtype: c.dtype, dims: c.dims, storage: .external(source: source, offset: r.offset, length: r.length))
+                }
+                graph.addConstant(t.name, c)
             }
             for vi in g.input {
                 let t = try OnnxImporter.type(vi.type, of: vi.name)
