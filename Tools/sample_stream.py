@@ -6,7 +6,7 @@ Used by the pipeline tests and the substrate benchmark as the real peer that pro
     Tools/sample_stream.py --batches 3 --rows 4 > s.bin            # header, 3 rows, trailer
     Tools/sample_stream.py --batches 2 --rows 1200000 > big.bin    # frames larger than the read buffer
     Tools/sample_stream.py --no-trailer ...                        # a producer that died
-    Tools/sample_stream.py --kind graph ...                        # a header naming another kind
+    Tools/sample_stream.py --kind graph --frame-type GraphFrame    # a header naming another kind
     Tools/sample_stream.py --repeat --batches 1000 --rows 131072   # fast: one batch, written 1000 times
 
 Batch k has ids k*rows .. k*rows+rows-1, values id*0.5 (as Float32) and label "batch k".
@@ -21,12 +21,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sample = capnp.load(os.path.join(HERE, "..", "Formats", "sample.capnp"))
 
 
-def header(kind):
+def header(kind, frame_type):
     f = sample.SampleFrame.new_message()
     h = f.init("header")
     h.kind = kind
     h.schemaVersion = 1
-    h.frameType = "SampleFrame"
+    h.frameType = frame_type
     p = h.init("producer")
     p.tool = "sample_stream.py"
     p.version = "1"
@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--batches", type=int, default=3)
     ap.add_argument("--rows", type=int, default=4)
     ap.add_argument("--kind", default="sample")
+    ap.add_argument("--frame-type", default="SampleFrame", help="Header.frameType to announce")
     ap.add_argument("--no-trailer", action="store_true")
     ap.add_argument("--trailer-count", type=int, help="write this count instead of the true one")
     ap.add_argument("--packed", action="store_true")
@@ -67,7 +68,7 @@ def main():
     def emit(msg):
         out.write(msg.to_bytes_packed() if a.packed else msg.to_bytes())
 
-    emit(header(a.kind))
+    emit(header(a.kind, a.frame_type))
     if a.repeat:
         one = batch(0, a.rows)
         data = one.to_bytes_packed() if a.packed else one.to_bytes()

@@ -1,4 +1,5 @@
 import Capnp
+import Schemas
 
 /// The first frame of every stream (`Stream.Header` in Formats/stream.capnp), as plain values.
 ///
@@ -34,12 +35,8 @@ public struct StreamHeader: Equatable, Sendable, CustomStringConvertible {
         "\(kind.isEmpty ? "unnamed" : kind) v\(schemaVersion)" + (tool.isEmpty ? "" : " (from \(tool))")
     }
 
-    // Field layout from `capnp compile -ocapnp Formats/stream.capnp`:
-    // Header: 1 data word, 3 pointers: kind ptr0, schemaVersion bits[0,16), producer ptr1, frameType ptr2.
-    // Producer: 0 data words, 3 pointers: tool ptr0, version ptr1, arguments ptr2 (List(Text)).
-    static let headerDataWords = 1, headerPointers = 3, producerDataWords = 0, producerPointers = 3
-
     /// Reads the header from a frame's root; throws `.badHeader` when the frame is not a header.
+    /// Any frame type works: the envelope puts the tag at byte 0 and the header at pointer 0.
     public init(frameRoot root: StructReader, source: String) throws {
         let tag: UInt16 = root.scalar(at: 0)
         guard tag == StreamKind.headerTag else {
@@ -47,20 +44,21 @@ public struct StreamHeader: Equatable, Sendable, CustomStringConvertible {
                              "the first frame is not a stream header (union tag \(tag)); is this a Sluice stream?")
         }
         do {
-            let h = try root.structField(0)
-            guard !root.isNull(pointer: 0), !h.isNull(pointer: 0) else {
-                throw PipesError(.badHeader, source: source, "the stream header has no kind")
+            guard !root.isNull(pointer: 0) else {
+                throw PipesError(.badHeader, source: source, "the stream header is empty")
             }
-            kind = try h.textField(0).string
-            schemaVersion = h.scalar(at: 0)
-            frameType = try h.textField(2).string
-            let p = try h.structField(1)
-            tool = try p.textField(0).string
-            toolVersion = try p.textField(1).string
-            let args = try p.listField(2)
+            let h = Header.Reader(try root.structField(0))
+            guard h.hasKind else { throw PipesError(.badHeader, source: source, "the stream header has no kind") }
+            kind = try h.kind.string
+            schemaVersion = h.schemaVersion
+            frameType = try h.frameType.string
+            let p = try h.producer
+            tool = try p.tool.string
+            toolVersion = try p.version.string
+            let args = try p.arguments
             var list: [String] = []
             list.reserveCapacity(args.count)
-            for i in 0 ..< args.count { list.append(try args.textElement(at: i).string) }
+            for i in 0 ..< args.count { list.append(try args.get(i).string) }
             arguments = list
         } catch let e as CapnpError {
             throw PipesError(.badHeader, source: source, "unreadable stream header: \(e.message)")
@@ -70,32 +68,28 @@ public struct StreamHeader: Equatable, Sendable, CustomStringConvertible {
     /// Writes this header as the payload of a frame root (sets the union tag to `header`).
     public func write(into root: StructBuilder) {
         root.setScalar(StreamKind.headerTag, at: 0)
-        let h = root.initStruct(0, dataWords: Self.headerDataWords, pointerCount: Self.headerPointers)
-        h.setText(0, kind)
-        h.setScalar(schemaVersion, at: 0)
-        h.setText(2, frameType)
-        let p = h.initStruct(1, dataWords: Self.producerDataWords, pointerCount: Self.producerPointers)
-        p.setText(0, tool)
-        p.setText(1, toolVersion)
-        let list = p.initList(2, elementSize: .pointer, count: arguments.count)
-        for (i, a) in arguments.enumerated() { list.setText(at: i, a) }
+        let h = Header.Builder(root.initStruct(0, dataWords: Header.dataWordCount, pointerCount: Header.pointerCount))
+        h.setKind(kind)
+        h.schemaVersion = schemaVersion
+        h.setFrameType(frameType)
+        let p = h.initProducer()
+        p.setTool(tool)
+        p.setVersion(toolVersion)
+        p.setArguments(arguments)
     }
 }
 
 /// The last frame of every stream (`Stream.Trailer`): the number of records before it.
 public enum StreamTrailer {
-    /// Trailer: 1 data word, 0 pointers; recordCount bits[0,64).
-    static let dataWords = 1, pointers = 0
-
     /// Reads `recordCount` from a trailer frame's root.
     public static func recordCount(frameRoot root: StructReader) throws -> UInt64 {
-        try root.structField(0).scalar(at: 0)
+        Trailer.Reader(try root.structField(0)).recordCount
     }
 
     /// Writes a trailer payload with `recordCount` into a frame root tagged `tag`.
     public static func write(recordCount: UInt64, tag: UInt16, into root: StructBuilder) {
         root.setScalar(tag, at: 0)
-        let t = root.initStruct(0, dataWords: dataWords, pointerCount: pointers)
-        t.setScalar(recordCount, at: 0)
+        let t = Trailer.Builder(root.initStruct(0, dataWords: Trailer.dataWordCount, pointerCount: Trailer.pointerCount))
+        t.recordCount = recordCount
     }
 }

@@ -1,4 +1,5 @@
 import Capnp
+import Schemas
 
 /// What a consumer or producer knows about one stream kind: the names its header carries and
 /// the layout of its frame struct, which is all the envelope code needs.
@@ -36,5 +37,8 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
     public static let headerTag: UInt16 = 0
 
     /// The test kind of Formats/sample.capnp (`SampleFrame`: header, row, trailer).
-    public static let sample = StreamKind(name: "sample", frameType: "SampleFrame", schemaVersion: 1, trailerTag: 2)
+    public static let sample = StreamKind(name: SampleSchema.kind, frameType: "SampleFrame",
+                                          schemaVersion: SampleSchema.schemaVersion, trailerTag: 2,
+                                          frameDataWords: SampleFrame.dataWordCount,
+                                          framePointers: SampleFrame.pointerCount)
 }

@@ -50,7 +50,8 @@ public struct RecCat: SluiceCommand {
                 let line = check ? "\(prefix)\(stream.header): \(records) records, whole\n" : "\(prefix)\(records)\n"
                 try out.write(text: line)
             } else {
-                try StreamPrinter.print(stream, json: json, to: out)
+                // A viewer shows what it could read before the error (the error line follows).
+                do { try StreamPrinter.print(stream, json: json, to: out) } catch { try? out.flush(); throw error }
             }
         }
         try out.flush()

@@ -62,11 +62,14 @@ public enum ToolRunner {
         let name = C.configuration.commandName ?? "tool"
         let command: C
         do {
-            guard let parsed = try C.parseAsRoot(arguments) as? C else {
-                report(name, "usage", "subcommands are not supported here")
-                return ToolError.usageStatus
+            let parsed = try C.parseAsRoot(arguments)
+            guard let tool = parsed as? C else {
+                // argument-parser's built-in `help` command (e.g. `tool help`): let it print.
+                var builtin = parsed
+                try builtin.run()
+                return 0
             }
-            command = parsed
+            command = tool
         } catch {
             let code = C.exitCode(for: error)
             if code == .success {  // --help, --version

@@ -1,5 +1,6 @@
 import Capnp
 import Pipes
+import Schemas
 
 /// A stream kind a tool can read without being told about it: its envelope facts and how to
 /// render its frames. rec-cat, and every tool printing to a terminal, look kinds up here.
@@ -19,26 +20,75 @@ public struct StreamType {
     }
 }
 
-/// Every stream kind this build knows, by the frame type its header names.
+/// Every frame type this build knows: the generated `SchemaRegistry` (all of Formats/), so a
+/// new Formats file needs no change here.
 public enum StreamCatalog {
-    /// The known stream types.
-    public static var all: [StreamType] { knownTypes }
-
-    /// The type for a header: by `frameType`, which must also agree on the kind name.
+    /// The type of the stream a header announces: its frame type must be a generated struct
+    /// whose union has a `trailer` member.
     public static func find(_ header: StreamHeader) -> StreamType? {
-        knownTypes.first { $0.kind.frameType == header.frameType && $0.kind.name == header.kind }
+        guard let tag = trailerTag(frameType: header.frameType),
+              let text = renderer(header.frameType, style: .capnpText),
+              let json = renderer(header.frameType, style: .json) else { return nil }
+        let kind = StreamKind(name: header.kind, frameType: header.frameType,
+                              schemaVersion: header.schemaVersion, trailerTag: tag)
+        return StreamType(kind: kind, renderText: text, renderJSON: json)
     }
 
-    /// The type for a header, or a `PipesError(.wrongKind)` naming what is known.
+    /// The type for a header, or a `PipesError(.wrongKind)` naming the frame types known.
     public static func resolve(_ header: StreamHeader, source: String) throws -> StreamType {
         if let t = find(header) { return t }
-        let known = knownTypes.map { "\($0.kind.name) (\($0.kind.frameType))" }.joined(separator: ", ")
+        let known = SchemaRegistry.renderers.keys.filter { trailerTag(frameType: $0) != nil }.sorted()
         throw PipesError(.wrongKind, source: source,
-                         "no frame type '\(header.frameType)' for kind \(header) in this build (known: \(known))")
+                         "no frame type '\(header.frameType)' for \(header) in this build (known: \(known.joined(separator: ", ")))")
     }
 
-    /// The renderer for `kind` (terminal output of tools), if it is in the catalog.
-    public static func textRenderer(for kind: StreamKind) -> RecordStreamWriter.Renderer? {
-        knownTypes.first { $0.kind == kind }?.renderText
+    /// A one-line renderer for frames of `frameType` (nil when not generated).
+    public static func renderer(_ frameType: String, style: TextRenderer.Style) -> RecordStreamWriter.Renderer? {
+        guard let render = SchemaRegistry.renderers[frameType] else { return nil }
+        let box = RendererBox(style: style)
+        return { root in
+            box.renderer.reset()
+            try render(root, &box.renderer)
+            return box.renderer.output
+        }
     }
+
+    /// The text renderer for a kind's frames, for tools printing to a terminal.
+    public static func textRenderer(for kind: StreamKind) -> RecordStreamWriter.Renderer? {
+        renderer(kind.frameType, style: .capnpText)
+    }
+
+    /// The union tag of the member named `trailer` in `frameType`, found by rendering a frame
+    /// with each tag (the generated renderer names the active member); nil when the struct has
+    /// no such member, i.e. is not a frame type. Cached per type.
+    ///
+    /// Why probe: the generated code knows the tag but exposes it only through `Which` and
+    /// rendering; probing keeps every Formats file usable by rec-cat with no registration step.
+    public static func trailerTag(frameType: String) -> UInt16? {
+        if let cached = tagCache.value[frameType] { return cached }
+        var found: UInt16?
+        if let render = SchemaRegistry.renderers[frameType] {
+            let builder = MessageBuilder(firstSegmentWords: 16)
+            var r = TextRenderer(style: .capnpText)
+            for tag in UInt16(1) ..< 256 {
+                builder.reset()
+                let root = builder.initRoot(dataWords: 1, pointerCount: 1)
+                root.setScalar(tag, at: 0)
+                r.reset()
+                guard (try? render(root.asReader(), &r)) != nil else { continue }
+                if r.output.hasPrefix("(trailer = ") { found = tag; break }
+                if r.output == "()" { break } // past the union's last member
+            }
+        }
+        tagCache.value[frameType] = .some(found)
+        return found
+    }
+
+    private final class RendererBox {
+        var renderer: TextRenderer
+        init(style: TextRenderer.Style) { renderer = TextRenderer(style: style) }
+    }
+
+    private final class Cache: @unchecked Sendable { var value: [String: UInt16?] = [:] }
+    private static let tagCache = Cache()
 }

@@ -1,1 +1,0 @@
-// CodegenTests: placeholder until the module's tests land.
