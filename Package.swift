@@ -47,7 +47,9 @@ let package = Package(
         // `make test` runs on whole models, which would take minutes at -Onone.
         .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
-        .executableTarget(name: "graph-opt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "ToolKit"]),
+        .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "graph-opt", dependencies: ["GraphOpt"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -61,7 +63,8 @@ let package = Package(
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
-        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses"]),
+        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
+                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],

@@ -62,19 +62,19 @@ public final class ConstantTensor: @unchecked Sendable {
     /// Elements converted to Float (integers and bools convert by value).
     public func floats() throws -> [Float] {
         if case .splat(let one) = storage {
-            let v = Self.decode(one, dtype: dtype, count: 1).0[0]
+            let v = Self.decode(one, dtype: dtype, count: 1, wantInts: false).0[0]
             return [Float](repeating: v, count: elementCount)
         }
-        return Self.decode(try rawBytes(), dtype: dtype, count: elementCount).0
+        return Self.decode(try rawBytes(), dtype: dtype, count: elementCount, wantInts: false).0
     }
 
     /// Elements converted to Int64 (floats truncate toward zero).
     public func int64s() throws -> [Int64] {
         if case .splat(let one) = storage {
-            let v = Self.decode(one, dtype: dtype, count: 1).1[0]
+            let v = Self.decode(one, dtype: dtype, count: 1, wantFloats: false).1[0]
             return [Int64](repeating: v, count: elementCount)
         }
-        return Self.decode(try rawBytes(), dtype: dtype, count: elementCount).1
+        return Self.decode(try rawBytes(), dtype: dtype, count: elementCount, wantFloats: false).1
     }
 
     /// The single value of a splat or one-element tensor, as Float.
@@ -126,39 +126,37 @@ public final class ConstantTensor: @unchecked Sendable {
         return out
     }
 
-    /// Decodes `count` elements of raw little-endian bytes to both Float and Int64 views.
-    static func decode(_ bytes: [UInt8], dtype: DType, count: Int) -> ([Float], [Int64]) {
-        var fs = [Float](repeating: 0, count: count)
-        var ns = [Int64](repeating: 0, count: count)
+    /// Decodes `count` elements of raw little-endian bytes to Float and/or Int64 views
+    /// (only the views asked for are filled; floats outside Int64's range convert to 0).
+    static func decode(_ bytes: [UInt8], dtype: DType, count: Int, wantFloats: Bool = true, wantInts: Bool = true) -> ([Float], [Int64]) {
+        var fs = [Float](repeating: 0, count: wantFloats ? count : 0)
+        var ns = [Int64](repeating: 0, count: wantInts ? count : 0)
         let size = dtype.byteSize
         guard size > 0, bytes.count >= count * size else { return (fs, ns) }
+        func toInt(_ v: Double) -> Int64 { v.isFinite && abs(v) < 9.2e18 ? Int64(v.rounded(.towardZero)) : 0 }
         bytes.withUnsafeBytes { raw in
             for i in 0..<count {
                 let o = i * size
+                var f: Double = 0
+                var n: Int64 = 0
                 switch dtype {
-                case .float32:
-                    let v = raw.loadUnaligned(fromByteOffset: o, as: Float.self)
-                    fs[i] = v; ns[i] = v.isFinite ? Int64(v.rounded(.towardZero)) : 0
-                case .float64:
-                    let v = raw.loadUnaligned(fromByteOffset: o, as: Double.self)
-                    fs[i] = Float(v); ns[i] = v.isFinite && abs(v) < 9e18 ? Int64(v.rounded(.towardZero)) : 0
-                case .float16:
-                    let v = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
-                    fs[i] = v; ns[i] = v.isFinite ? Int64(v.rounded(.towardZero)) : 0
+                case .float32: f = Double(raw.loadUnaligned(fromByteOffset: o, as: Float.self)); n = wantInts ? toInt(f) : 0
+                case .float64: f = raw.loadUnaligned(fromByteOffset: o, as: Double.self); n = wantInts ? toInt(f) : 0
+                case .float16: f = Double(Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)))); n = wantInts ? toInt(f) : 0
                 case .bfloat16:
-                    let bits = UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)) << 16
-                    let v = Float(bitPattern: bits)
-                    fs[i] = v; ns[i] = v.isFinite ? Int64(v.rounded(.towardZero)) : 0
-                case .int8: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int8.self)); ns[i] = v; fs[i] = Float(v)
-                case .uint8, .bool: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt8.self)); ns[i] = v; fs[i] = Float(v)
-                case .int16: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int16.self)); ns[i] = v; fs[i] = Float(v)
-                case .uint16: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)); ns[i] = v; fs[i] = Float(v)
-                case .int32: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int32.self)); ns[i] = v; fs[i] = Float(v)
-                case .uint32: let v = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)); ns[i] = v; fs[i] = Float(v)
-                case .int64: let v = raw.loadUnaligned(fromByteOffset: o, as: Int64.self); ns[i] = v; fs[i] = Float(v)
-                case .uint64: let v = raw.loadUnaligned(fromByteOffset: o, as: UInt64.self); ns[i] = Int64(bitPattern: v); fs[i] = Float(v)
+                    f = Double(Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)) << 16)); n = wantInts ? toInt(f) : 0
+                case .int8: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int8.self)); f = Double(n)
+                case .uint8, .bool: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt8.self)); f = Double(n)
+                case .int16: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int16.self)); f = Double(n)
+                case .uint16: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)); f = Double(n)
+                case .int32: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: Int32.self)); f = Double(n)
+                case .uint32: n = Int64(raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)); f = Double(n)
+                case .int64: n = raw.loadUnaligned(fromByteOffset: o, as: Int64.self); f = Double(n)
+                case .uint64: let u = raw.loadUnaligned(fromByteOffset: o, as: UInt64.self); n = Int64(bitPattern: u); f = Double(u)
                 case .string: break
                 }
+                if wantFloats { fs[i] = Float(f) }
+                if wantInts { ns[i] = n }
             }
         }
         return (fs, ns)

@@ -156,7 +156,7 @@ enum DataMovement {
         let strides = Tensor.strides(x.shape)
         let total = shape.reduce(1, *)
         var f = [Float](repeating: value, count: x.isFloat ? total : 0)
-        var iv = [Int64](repeating: Int64(value), count: x.isFloat ? 0 : total)
+        var iv = [Int64](repeating: saturatingInt64(value), count: x.isFloat ? 0 : total)
         var counter = [Int](repeating: 0, count: rank)
         for k in 0..<total {
             var pos = 0, inside = true
@@ -207,7 +207,7 @@ enum DataMovement {
         if op == "ReduceMean" { acc = acc.map { $0 / n } }
         if op == "ReduceL2" { acc = acc.map { $0.squareRoot() } }
         let shape = keep ? outShapeKeep : x.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
-        return x.isFloat ? Tensor(dtype: x.dtype, shape: shape, f: acc) : Tensor(dtype: x.dtype, shape: shape, i: acc.map { Int64($0) })
+        return x.isFloat ? Tensor(dtype: x.dtype, shape: shape, f: acc) : Tensor(dtype: x.dtype, shape: shape, i: acc.map(saturatingInt64))
     }
 
     static func argReduce(_ node: Node, _ x: Tensor, max isMax: Bool) throws -> Tensor {

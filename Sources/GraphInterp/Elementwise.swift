@@ -188,7 +188,7 @@ enum Elementwise {
         case "Sub": fn = { $0 &- $1 }
         case "Mul": fn = { $0 &* $1 }
         case "Div": fn = { $1 == 0 ? 0 : $0 / $1 }
-        case "Pow": fn = { Int64(pow(Double($0), Double($1))) }
+        case "Pow": fn = { saturatingInt64(Float(pow(Double($0), Double($1)))) }
         case "Max": fn = { max($0, $1) }
         case "Min": fn = { min($0, $1) }
         case "Mod": fn = { y, m in m == 0 ? 0 : ((y % m) + m) % m }

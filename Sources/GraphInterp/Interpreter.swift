@@ -59,7 +59,7 @@ public struct Interpreter {
                 guard op == "Neg" || op == "Abs" || op == "Relu" || op == "Sign" else {
                     throw InterpreterError.unsupported(op: op, node: node.name, detail: "integer input")
                 }
-                t = Tensor(dtype: t.dtype, shape: t.shape, i: t.i.map { Int64(fn(Float($0))) })
+                t = Tensor(dtype: t.dtype, shape: t.shape, i: t.i.map { saturatingInt64(fn(Float($0))) })
                 return [t]
             }
             Elementwise.map(&t, fn)
@@ -199,12 +199,15 @@ public struct Interpreter {
             let s = try x(0), l = try x(1), d = try x(2)
             if s.isFloat {
                 let a = s.f[0], b = l.floats[0], st = d.floats[0]
-                let n = max(0, Int((b - a) / st).advanced(by: ((b - a) / st).truncatingRemainder(dividingBy: 1) != 0 ? 1 : 0))
+                let steps = ((b - a) / st).rounded(.up)
+                guard steps.isFinite, steps < 1e8 else { throw InterpreterError.badInput(node: node.name, detail: "Range of \(steps) elements") }
+                let n = max(0, Int(steps))
                 return [Tensor(dtype: s.dtype, shape: [n], f: (0..<n).map { a + Float($0) * st })]
             }
             let a = s.i[0], b = l.ints[0], st = d.ints[0]
             guard st != 0 else { throw InterpreterError.badInput(node: node.name, detail: "delta 0") }
-            let n = Int(max(0, (b - a + st - (st > 0 ? 1 : -1)) / st))
+            let n = Int(max(0, (b &- a &+ st &- (st > 0 ? 1 : -1)) / st))
+            guard n < 100_000_000 else { throw InterpreterError.badInput(node: node.name, detail: "Range of \(n) elements") }
             return [Tensor(dtype: s.dtype, shape: [n], i: (0..<n).map { a + Int64($0) * st })]
         case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceSumSquare":
             var axes = node.ints("axes")

@@ -32,7 +32,7 @@ public struct Tensor: Sendable {
     /// Values as Float whatever the storage.
     public var floats: [Float] { isFloat ? f : i.map { Float($0) } }
     /// Values as Int64 whatever the storage (floats truncate).
-    public var ints: [Int64] { isFloat ? f.map { $0.isFinite ? Int64($0.rounded(.towardZero)) : 0 } : i }
+    public var ints: [Int64] { isFloat ? f.map(saturatingInt64) : i }
 
     /// Same data, new shape (element count must match; the caller checks).
     public func reshaped(_ s: [Int]) -> Tensor {
@@ -62,4 +62,12 @@ public struct Tensor: Sendable {
         for k in stride(from: shape.count - 1, through: 0, by: -1) { s[k] = acc; acc *= shape[k] }
         return s
     }
+}
+
+/// Float to Int64 toward zero without trapping: NaN becomes 0, out-of-range values saturate.
+@inlinable func saturatingInt64(_ v: Float) -> Int64 {
+    if v.isNaN { return 0 }
+    if v >= 9.2e18 { return .max }
+    if v <= -9.2e18 { return .min }
+    return Int64(v.rounded(.towardZero))
 }
