@@ -34,7 +34,7 @@ for page in "${pages[@]}"; do
   lint=$(mandoc -Tlint "$page" 2>&1 | grep -v 'outdated mandoc.db\|referenced manual not found')
   [[ -z $lint ]] || problem "$page: mandoc -Tlint: $lint"
 
-  rendered=$(mandoc -Tutf8 "$page" 2>/dev/null | col -b)
+  rendered=$(mandoc -Tascii "$page" 2>/dev/null | sed -e 's/.\x08//g')
   name=$(basename "$page"); tool=${name%.*}; section=${name##*.}
 
   # 3. Every flag in --help is in the page.

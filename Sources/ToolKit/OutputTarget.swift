@@ -98,5 +98,16 @@ public final class InputFile {
         owned = true
     }
 
+    /// Reads the rest of the input (for non-stream inputs such as TSV or TOML files).
+    public func readAll() throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try FileIO.read(fd, into: $0, source: name) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0 ..< n])
+        }
+    }
+
     deinit { if owned { close(fd) } }
 }

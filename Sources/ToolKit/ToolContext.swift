@@ -83,15 +83,15 @@ public final class ToolContext {
     }
 
     /// A stream writer of `kind` on the output, headed with this tool's name, version and
-    /// arguments. When the output is a terminal and `render` is given, frames are printed as
-    /// text instead. Call `finish()` on it when done; the runner fails the tool otherwise.
+    /// arguments. When the output is a terminal, frames are printed as text instead, with
+    /// `render` or else the generated renderer of the kind's frame type. Call `finish()` on it when done; the runner fails the tool otherwise.
     /// `header` replaces the tool's own header (rec-cat --head keeps its input's).
     public func streamWriter(kind: StreamKind, render: RecordStreamWriter.Renderer? = nil,
                              header: StreamHeader? = nil) throws -> RecordStreamWriter {
         let o = try output()
         let header = header ?? StreamHeader(kind: kind, tool: name, toolVersion: version, arguments: arguments)
         let w = RecordStreamWriter(frames: try frameWriter(), kind: kind, header: header,
-                                   render: o.isTerminal ? render : nil)
+                                   render: o.isTerminal ? (render ?? StreamCatalog.textRenderer(for: kind)) : nil)
         writers.append(w)
         return w
     }

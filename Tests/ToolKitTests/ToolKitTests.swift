@@ -123,6 +123,9 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         #expect(try InputFiles.parse([]).paths == ["-"])
         #expect(try InputFiles.parse(["a", "-"]).paths == ["a", "-"])
         #expect(try InputFile(path: "-").name == "stdin")
+        let text = dir + "/in.tsv"
+        FileManager.default.createFile(atPath: text, contents: Data("a\tb\n".utf8))
+        #expect(try InputFile(path: text).readAll() == Array("a\tb\n".utf8))
         do {
             _ = try InputFile(path: dir + "/missing")
             Issue.record("opened a missing file")
