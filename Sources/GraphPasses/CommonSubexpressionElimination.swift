@@ -14,13 +14,11 @@ public struct CommonSubexpressionElimination: GraphPass {
     public func run(_ graph: inout Graph, _ options: PassOptions) throws -> Int {
         var changes = 0
         // Identical small constants first, so nodes reading them become identical too.
-        var byContent: [String: ValueID] = [:]
+        var byContent: [ConstantKey: ValueID] = [:]
         var alias: [ValueID: ValueID] = [:]
         let reads = Set(graph.nodes.flatMap(\.inputs))
-        for (id, v) in graph.values.enumerated() where reads.contains(id) {
-            guard let c = v.constant, !c.isExternal, c.byteCount <= Self.constantByteLimit,
-                  !graph.outputs.contains(id), let bytes = try? c.rawBytes() else { continue }
-            let key = "\(c.dtype.rawValue)|\(c.dims)|\(bytes)"
+        for (id, v) in graph.values.enumerated() where reads.contains(id) && !graph.outputs.contains(id) {
+            guard let c = v.constant, let key = ConstantKey(c) else { continue }
             if let first = byContent[key] { alias[id] = first } else { byContent[key] = id }
         }
         if !alias.isEmpty {
@@ -50,5 +48,26 @@ public struct CommonSubexpressionElimination: GraphPass {
         }
         graph.removeNodes(removed)
         return changes
+    }
+}
+
+/// Content identity of a small in-memory constant (splats compare by their one element).
+/// Large constants are weights: merging two that happen to be equal (the light zoo's
+/// constant-filled weights) would merge parallel convolutions and block their fusions.
+struct ConstantKey: Hashable {
+    let dtype: DType
+    let dims: [Int]
+    let splat: Bool
+    let bytes: [UInt8]
+
+    init?(_ c: ConstantTensor) {
+        guard c.byteCount <= CommonSubexpressionElimination.constantByteLimit else { return nil }
+        switch c.storage {
+        case .splat(let one): splat = true; bytes = one
+        case .bytes(let b): splat = false; bytes = b
+        default: return nil
+        }
+        dtype = c.dtype
+        dims = c.dims
     }
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Extracts the onnx wheel's light model zoo and writes randomized-weight variants.
+
+The light models carry their weights as ConstantOfShape nodes (one value per tensor), so
+every class scores the same and the reference outputs are uniform: a weak numerical check.
+`<name>-rand.onnx` replaces each ConstantOfShape weight by a dense initializer whose
+elements are the original value times a seeded factor in [0.5, 1.5): same magnitudes and
+signs (BatchNormalization variances stay positive), but passes that mishandle per-channel
+data now change the answer.
+
+Usage: light_models.py WHEEL OUTDIR
+"""
+import os
+import sys
+import zipfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+
+def randomize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
+    rng = np.random.default_rng(seed)
+    inits = {t.name: t for t in model.graph.initializer}
+    keep, new_inits = [], []
+    for node in model.graph.node:
+        if node.op_type == "ConstantOfShape" and node.input and node.input[0] in inits:
+            shape = numpy_helper.to_array(inits[node.input[0]]).astype(np.int64)
+            value = 0.0
+            dtype = np.float32
+            for a in node.attribute:
+                if a.name == "value":
+                    v = numpy_helper.to_array(a.t)
+                    value, dtype = float(v.reshape(-1)[0]), v.dtype
+            if dtype != np.float32 or shape.size == 0 or int(np.prod(shape)) < 2:
+                keep.append(node)
+                continue
+            data = (value * rng.uniform(0.5, 1.5, size=tuple(shape))).astype(np.float32)
+            new_inits.append(numpy_helper.from_array(data, node.output[0]))
+        else:
+            keep.append(node)
+    del model.graph.node[:]
+    model.graph.node.extend(keep)
+    model.graph.initializer.extend(new_inits)
+    return model
+
+
+def main(wheel: str, out: str) -> int:
+    os.makedirs(out, exist_ok=True)
+    prefix = "onnx/backend/test/data/light/"
+    with zipfile.ZipFile(wheel) as z:
+        names = [n for n in z.namelist() if n.startswith(prefix) and n.endswith((".onnx", ".pb"))]
+        for n in names:
+            with open(os.path.join(out, os.path.basename(n)), "wb") as f:
+                f.write(z.read(n))
+    models = sorted(n for n in os.listdir(out) if n.startswith("light_") and n.endswith(".onnx") and "-" not in n)
+    for i, m in enumerate(models):
+        model = onnx.load(os.path.join(out, m))
+        onnx.save(randomize(model, seed=i + 1), os.path.join(out, m.replace(".onnx", "-rand.onnx")))
+    print(f"light_models: {len(models)} models and their randomized variants in {out}")
+    return 0 if models else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
