@@ -11,12 +11,13 @@ import SwiftProtobuf
 public enum OnnxExporter {
     public static func serialize(_ graph: Graph, splatLimit: Int = 1024) throws -> Data {
         var model = Onnx_ModelProto()
-        model.irVersion = irVersion(forOpset: graph.opset)
+        model.irVersion = irVersion(forOpset: graph.opset)  // raised below if Attention needs opset 23
         model.producerName = "graph-opt"
         model.producerVersion = "0.1"
         var g = Onnx_GraphProto()
         g.name = graph.name.isEmpty ? "graph" : graph.name
         var usesMicrosoft = false
+        var opset = graph.opset
 
         let read = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs)
         for (id, v) in graph.values.enumerated() where read.contains(id) {
@@ -44,7 +45,15 @@ public enum OnnxExporter {
             var node = Onnx_NodeProto()
             node.name = n.name
             node.opType = n.op
-            if n.domain == Node.sluiceDomain {
+            if n.domain == Node.sluiceDomain && n.op == "Attention" {
+                // ONNX Attention (opset 23) has the same semantics for 4-D Q/K/V
+                // ([batch, heads, seq, dim]; KV heads may be fewer; bool mask True = attend).
+                guard n.inputs.prefix(3).allSatisfy({ graph.shape($0)?.rank == 4 }) else {
+                    throw GraphError.unsupported("node '\(n.name)': sluice.Attention on non-4-D tensors has no ONNX equivalent")
+                }
+                node.domain = ""
+                opset = max(opset, 23)
+            } else if n.domain == Node.sluiceDomain {
                 guard n.op == "FusedConv" || n.op == "FusedGemm" else {
                     throw GraphError.unsupported("node '\(n.name)': sluice.\(n.op) has no ONNX equivalent for export")
                 }
@@ -69,9 +78,10 @@ public enum OnnxExporter {
         for i in graph.inputs { g.input.append(valueInfo(graph.values[i])) }
         for o in graph.outputs { g.output.append(valueInfo(graph.values[o])) }
         model.graph = g
+        model.irVersion = irVersion(forOpset: opset)
         var def = Onnx_OperatorSetIdProto()
         def.domain = ""
-        def.version = Int64(graph.opset)
+        def.version = Int64(opset)
         model.opsetImport = [def]
         for (domain, version) in graph.opsets.sorted(by: { $0.key < $1.key }) where !domain.isEmpty && domain != "com.microsoft" {
             var o = Onnx_OperatorSetIdProto(); o.domain = domain; o.version = Int64(version)

@@ -5,16 +5,18 @@ import GraphIR
 public enum PassRegistry {
     /// Every pass, in the order `-O3` runs them.
     public static let all: [any GraphPass] = [
-        ConstantFolding(), NoOpRemoval(), DeadCodeElimination(), CommonSubexpressionElimination(),
+        ConstantFolding(), ShapeSimplification(), NoOpRemoval(), DeadCodeElimination(), CommonSubexpressionElimination(),
         ConvBatchNormFusion(), ConvScaleFusion(), MatMulAddFusion(),
+        LayerNormFusion(), RMSNormFusion(), GeluFusion(), AttentionFusion(),
         ConvAddFusion(), ActivationFusion(),
     ]
 
     /// Pass names per level: 0 none; 1 cleanup; 2 + algebraic fusions that keep standard
     /// ONNX ops; 3 + target fusions into sluice.FusedConv/FusedGemm.
     public static func names(level: Int) -> [String] {
-        let cleanup = ["fold-constants", "remove-noops", "cse", "dce"]
-        let standard = cleanup + ["fuse-conv-bn", "fuse-conv-scale", "fuse-matmul-add"]
+        let cleanup = ["fold-constants", "simplify-shapes", "remove-noops", "cse", "dce"]
+        let standard = cleanup + ["fuse-conv-bn", "fuse-conv-scale", "fuse-matmul-add",
+                                  "fuse-layernorm", "fuse-rmsnorm", "fuse-gelu", "fuse-attention"]
         switch level {
         case ...0: return []
         case 1: return cleanup
