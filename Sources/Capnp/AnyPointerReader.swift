@@ -15,6 +15,9 @@ public struct AnyPointerReader {
     /// True when the pointer is null.
     @inlinable public var isNull: Bool { slot.loadUnaligned(as: UInt64.self) == 0 }
 
+    /// The pointer word as on the wire (for diagnostics and tests of the encoding).
+    @inlinable public var wireWord: UInt64 { slot.loadUnaligned(as: UInt64.self) }
+
     /// What the pointer holds, following far pointers (`nil` when null).
     public func kind() throws -> PointerKind? {
         guard let t = try message.resolve(segment: segment, slot: slot) else { return nil }

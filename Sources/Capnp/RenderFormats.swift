@@ -4,58 +4,65 @@ import Glibc
 import Darwin
 #endif
 
-/// Number spellings of the text renderer.
+/// Number spellings of the text renderer, written straight into the output bytes.
 enum NumberFormat {
-    /// `capnp decode`'s Float64 spelling: `%.15g`, or `%.17g` when that does not round-trip;
-    /// the exponent without `+` (`1e100`, `1e-05`); `inf`, `-inf`, `nan`.
-    static func capnp(_ v: Double) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        var s = printf(v, precision: 15)
-        if Double(s) != v { s = printf(v, precision: 17) }
-        return dropExponentPlus(s)
+    /// Decimal digits of any fixed-width integer (no String allocation).
+    static func decimal<T: FixedWidthInteger>(_ v: T, into out: inout [UInt8]) {
+        if v < 0 { out.append(0x2D) }
+        var m = UInt64(truncatingIfNeeded: v.magnitude)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var n = 0
+            repeat {
+                digits[19 - n] = 0x30 + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m != 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - n)...]))
+        }
     }
 
-    /// `capnp decode`'s Float32 spelling: `%.6g`, or `%.8g` when that does not round-trip.
-    static func capnp(_ v: Float) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        var s = printf(Double(v), precision: 6)
-        if Float(s) != v { s = printf(Double(v), precision: 8) }
-        return dropExponentPlus(s)
+    /// `capnp decode`'s Float64 spelling: `%.15g`, or `%.17g` when that does not round-trip;
+    /// the exponent without `+` (`1e100`, `1e-05`); `inf`, `-inf`, `nan`.
+    static func capnp(_ v: Double, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("nan".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        printf(v, precisions: (15, 17), roundTrips: { strtod($0, nil) == v }, into: &out)
+    }
+
+    /// `capnp decode`'s Float32 spelling: `%.6g`, or `%.8g` when that does not round-trip
+    /// or parses with a range error (subnormals: capnp's check counts those as not round-tripping).
+    static func capnp(_ v: Float, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("nan".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        printf(Double(v), precisions: (6, 8), roundTrips: { text in
+            errno = 0
+            let parsed = strtof(text, nil)
+            return errno == 0 && parsed == v
+        }, into: &out)
     }
 
     /// JSON: the shortest round-tripping decimal; non-finite values as strings.
-    static func json(_ v: Double, shortest: String) -> String {
-        if v.isNaN { return "\"NaN\"" }
-        if v.isInfinite { return v < 0 ? "\"-Infinity\"" : "\"Infinity\"" }
-        return shortest
+    static func json(_ v: Double, shortest: String, into out: inout [UInt8]) {
+        if v.isNaN { out += Array("\"NaN\"".utf8); return }
+        if v.isInfinite { out += Array(v < 0 ? "\"-Infinity\"".utf8 : "\"Infinity\"".utf8); return }
+        out += shortest.utf8
     }
 
-    private static func printf(_ v: Double, precision: Int32) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        _ = withVaList([precision, v]) { args in
-            vsnprintf(&buffer, buffer.count, "%.*g", args)
+    /// `%.<p>g` with the first precision that round-trips, minus any `+` in the exponent.
+    private static func printf(_ v: Double, precisions: (Int32, Int32),
+                               roundTrips: (UnsafePointer<CChar>) -> Bool, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
+            let base = buffer.baseAddress!
+            var n = withVaList([precisions.0, v]) { vsnprintf(base, 48, "%.*g", $0) }
+            if !roundTrips(base) {
+                n = withVaList([precisions.1, v]) { vsnprintf(base, 48, "%.*g", $0) }
+            }
+            for i in 0..<Int(max(0, min(n, 47))) {
+                let c = UInt8(bitPattern: buffer[i])
+                if c == 0x2B && i > 0 && buffer[i - 1] == 0x65 { continue }   // "e+" -> "e"
+                out.append(c)
+            }
         }
-        return String(cString: buffer)
-    }
-
-    private static func dropExponentPlus(_ s: String) -> String {
-        guard s.contains("e+") else { return s }
-        return s.replacingOccurrencesOfExponentPlus()
-    }
-}
-
-private extension String {
-    func replacingOccurrencesOfExponentPlus() -> String {
-        var out = ""
-        var previous: Character = " "
-        for ch in self {
-            if ch == "+" && previous == "e" { previous = ch; continue }
-            out.append(ch)
-            previous = ch
-        }
-        return out
     }
 }
 
@@ -68,16 +75,16 @@ enum Escape {
         out.append(0x22)
         for b in bytes {
             switch b {
-            case 0x07: out += [0x5C, 0x61]   // \a
-            case 0x08: out += [0x5C, 0x62]   // \b
-            case 0x0C: out += [0x5C, 0x66]   // \f
-            case 0x0A: out += [0x5C, 0x6E]   // \n
-            case 0x0D: out += [0x5C, 0x72]   // \r
-            case 0x09: out += [0x5C, 0x74]   // \t
-            case 0x0B: out += [0x5C, 0x76]   // \v
-            case 0x27: out += [0x5C, 0x27]   // \'
-            case 0x22: out += [0x5C, 0x22]   // \"
-            case 0x5C: out += [0x5C, 0x5C]   // \\
+            case 0x07: out.append(0x5C); out.append(0x61)   // \a
+            case 0x08: out.append(0x5C); out.append(0x62)   // \b
+            case 0x0C: out.append(0x5C); out.append(0x66)   // \f
+            case 0x0A: out.append(0x5C); out.append(0x6E)   // \n
+            case 0x0D: out.append(0x5C); out.append(0x72)   // \r
+            case 0x09: out.append(0x5C); out.append(0x74)   // \t
+            case 0x0B: out.append(0x5C); out.append(0x76)   // \v
+            case 0x27: out.append(0x5C); out.append(0x27)   // \'
+            case 0x22: out.append(0x5C); out.append(0x22)   // \"
+            case 0x5C: out.append(0x5C); out.append(0x5C)   // \\
             default:
                 if b < 0x20 || b == 0x7F || (escapeHigh && b >= 0x80) {
                     out += [0x5C, 0x30 + (b >> 6), 0x30 + ((b >> 3) & 7), 0x30 + (b & 7)]
@@ -92,21 +99,23 @@ enum Escape {
 
 /// JSON spellings of strings and bytes.
 enum JSONFormat {
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     static func string(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
         out.append(0x22)
         for b in bytes {
             switch b {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case 0x08: out += [0x5C, 0x62]
-            case 0x0C: out += [0x5C, 0x66]
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x08: out.append(0x5C); out.append(0x62)
+            case 0x0C: out.append(0x5C); out.append(0x66)
             default:
                 if b < 0x20 {
-                    out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                    out += [0x5C, 0x75, 0x30, 0x30, JSONFormat.hexDigits[Int(b >> 4)], JSONFormat.hexDigits[Int(b & 15)]]
                 } else {
                     out.append(b)
                 }
@@ -117,12 +126,15 @@ enum JSONFormat {
 
     /// RFC 4648 base64 with padding, in quotes.
     static func base64(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let alphabet = JSONFormat.base64Alphabet
         out.append(0x22)
         var i = 0
         while i + 3 <= bytes.count {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)], alphabet[Int((n >> 6) & 63)], alphabet[Int(n & 63)]]
+            out.append(alphabet[Int(n >> 18)])
+            out.append(alphabet[Int((n >> 12) & 63)])
+            out.append(alphabet[Int((n >> 6) & 63)])
+            out.append(alphabet[Int(n & 63)])
             i += 3
         }
         let rest = bytes.count - i

@@ -43,16 +43,29 @@ public struct TextRenderer {
     /// The rendered text so far.
     public var output: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Containers being printed (pretty style keeps their finished items for layout).
+    /// Containers being printed.
     private var stack: [Frame] = []
     /// Field name announced by `field(_:)` for the next value.
     private var pendingField: StaticString?
+    /// Pretty style: where each unfinished item starts in `bytes`, and whether it spans lines.
+    /// Items are written without separators; a container's layout is decided, and its text
+    /// rewritten in place, when it ends (no allocation per item).
+    private var itemStarts: [Int] = []
+    private var itemMultiline: [Bool] = []
+    /// Reused buffer for laying out one container.
+    private var scratch: [UInt8] = []
 
     private struct Frame {
         var isRecord: Bool
-        var fieldName: StaticString?
+        /// Compact styles: no item written yet.
         var first = true
-        var items: [[UInt8]] = []
+        /// Pretty style: a field value (opens with a newline when multi-line) rather than a
+        /// value that starts its own line (the root, a list element).
+        var isFieldValue = false
+        /// Pretty style: offset of the container's first item in `bytes`, and index of its
+        /// first entry in `itemStarts`.
+        var start = 0
+        var firstItem = 0
     }
 
     public init(style: Style = .capnpText) {
@@ -64,6 +77,8 @@ public struct TextRenderer {
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)
+        itemStarts.removeAll(keepingCapacity: true)
+        itemMultiline.removeAll(keepingCapacity: true)
         pendingField = nil
     }
 
@@ -82,89 +97,106 @@ public struct TextRenderer {
 
     // MARK: values
 
-    public mutating func void() { atom(style == .json ? "null" : "void") }
-    public mutating func bool(_ v: Bool) { atom(v ? "true" : "false") }
-    public mutating func int<T: FixedWidthInteger>(_ v: T) { atom(String(v)) }
+    public mutating func void() { emit { $0 += $1 == .json ? TextRenderer.null : TextRenderer.voidWord } }
+    public mutating func bool(_ v: Bool) { emit { out, _ in out += v ? TextRenderer.trueWord : TextRenderer.falseWord } }
+    public mutating func int<T: FixedWidthInteger>(_ v: T) { emit { out, _ in NumberFormat.decimal(v, into: &out) } }
 
     public mutating func float32(_ v: Float) {
-        atom(style == .json ? NumberFormat.json(Double(v), shortest: v.description) : NumberFormat.capnp(v))
+        emit { out, style in
+            if style == .json { NumberFormat.json(Double(v), shortest: v.description, into: &out) } else { NumberFormat.capnp(v, into: &out) }
+        }
     }
 
     public mutating func float64(_ v: Double) {
-        atom(style == .json ? NumberFormat.json(v, shortest: v.description) : NumberFormat.capnp(v))
+        emit { out, style in
+            if style == .json { NumberFormat.json(v, shortest: v.description, into: &out) } else { NumberFormat.capnp(v, into: &out) }
+        }
     }
 
     /// Text bytes (UTF-8, no NUL terminator).
     public mutating func text(bytes: UnsafeRawBufferPointer) {
-        var out: [UInt8] = []
-        if style == .json { JSONFormat.string(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: false, into: &out) }
-        atom(out)
+        emit { out, style in
+            if style == .json { JSONFormat.string(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: false, into: &out) }
+        }
     }
 
     /// Data bytes.
     public mutating func data(bytes: UnsafeRawBufferPointer) {
-        var out: [UInt8] = []
-        if style == .json { JSONFormat.base64(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: true, into: &out) }
-        atom(out)
+        emit { out, style in
+            if style == .json { JSONFormat.base64(bytes, into: &out) } else { Escape.quoted(bytes, escapeHigh: true, into: &out) }
+        }
     }
 
+    /// An enum value: its schema name, or its number when the schema does not know it
+    /// (`(7)` as `capnp decode` prints it; a bare number in JSON).
     public mutating func enumerant<E: CapnpRenderableEnum>(_ e: E) {
         let names = E.enumerantNames
         let raw = Int(e.rawValue)
-        if raw < names.count {
-            let name = names[raw]
-            let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            if style == .json {
-                atom([0x22] + Array(utf8) + [0x22])
+        emit { out, style in
+            if raw < names.count {
+                let name = names[raw]
+                let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                if style == .json { out.append(0x22) }
+                out += utf8
+                if style == .json { out.append(0x22) }
+            } else if style == .json {
+                NumberFormat.decimal(raw, into: &out)
             } else {
-                atom(Array(utf8))
+                out.append(0x28)
+                NumberFormat.decimal(raw, into: &out)
+                out.append(0x29)
             }
-        } else {
-            atom(style == .json ? String(raw) : "(\(raw))")
         }
     }
 
     /// An AnyPointer: untyped, so only its presence can be shown.
-    public mutating func opaquePointer() { atom(style == .json ? "null" : "<opaque pointer>") }
+    public mutating func opaquePointer() { emit { $0 += $1 == .json ? TextRenderer.null : TextRenderer.opaqueWord } }
 
     // MARK: layout
 
+    private static let null = Array("null".utf8)
+    private static let voidWord = Array("void".utf8)
+    private static let trueWord = Array("true".utf8)
+    private static let falseWord = Array("false".utf8)
+    private static let opaqueWord = Array("<opaque pointer>".utf8)
+
     private var pretty: Bool { style == .capnpPretty }
 
-    private mutating func atom(_ s: String) { atom(Array(s.utf8)) }
+    /// Writes one value: after the separator and field name (compact styles), or as a new item
+    /// of the current container (pretty style).
+    @inline(__always)
+    private mutating func emit(_ write: (inout [UInt8], Style) -> Void) {
+        if pretty { startItem() } else { separator() }
+        write(&bytes, style)
+    }
 
-    /// A finished value: appended to the current container (pretty) or to the output.
-    private mutating func atom(_ value: [UInt8]) {
-        if pretty {
-            guard !stack.isEmpty else { bytes += value; pendingField = nil; return }
-            var item: [UInt8] = []
-            if let name = pendingField {
-                item.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                item += [0x20, 0x3D, 0x20]   // " = "
-                pendingField = nil
-            }
-            item += value
-            stack[stack.count - 1].items.append(item)
-        } else {
-            separator()
-            bytes += value
+    /// Pretty style: opens an item of the current container (with its `name = ` prefix).
+    private mutating func startItem() {
+        guard !stack.isEmpty else { pendingField = nil; return }
+        itemStarts.append(bytes.count)
+        itemMultiline.append(false)
+        if let name = pendingField {
+            bytes.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(0x20); bytes.append(0x3D); bytes.append(0x20)   // " = "
+            pendingField = nil
         }
     }
 
     /// Compact styles: the separator and field name before a value.
     private mutating func separator() {
-        guard !stack.isEmpty else { pendingField = nil; return }
+        guard !stack.isEmpty, !pretty else { pendingField = nil; return }
         if stack[stack.count - 1].first {
             stack[stack.count - 1].first = false
         } else {
-            bytes += style == .json ? [0x2C] : [0x2C, 0x20]
+            bytes.append(0x2C)
+            if style != .json { bytes.append(0x20) }
         }
         if let name = pendingField {
             let utf8 = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if style == .json {
-                bytes.append(0x22); bytes += utf8; bytes += [0x22, 0x3A]
+                bytes.append(0x22); bytes += utf8; bytes.append(0x22); bytes.append(0x3A)
             } else {
-                bytes += utf8; bytes += [0x20, 0x3D, 0x20]
+                bytes += utf8; bytes.append(0x20); bytes.append(0x3D); bytes.append(0x20)
             }
             pendingField = nil
         }
@@ -172,8 +204,9 @@ public struct TextRenderer {
 
     private mutating func begin(record: Bool) {
         if pretty {
-            stack.append(Frame(isRecord: record, fieldName: pendingField))
-            pendingField = nil
+            let isFieldValue = pendingField != nil
+            startItem()
+            stack.append(Frame(isRecord: record, isFieldValue: isFieldValue, start: bytes.count, firstItem: itemStarts.count))
         } else {
             separator()
             stack.append(Frame(isRecord: record))
@@ -185,34 +218,62 @@ public struct TextRenderer {
         guard let frame = stack.popLast() else { return }
         guard pretty else { bytes.append(close); return }
         // capnp's layout: a container prints on one line when every item is short (at most
-        // 24 bytes, no newline) and, for structs, the items total at most 64 bytes; otherwise
+        // 24 bytes, one line) and, for structs, the items total at most 64 bytes; otherwise
         // one item per line, indented two spaces per level. A value that starts its own line
         // (the root, a list element) opens with a space; a field value opens with a newline.
-        let indent = 2 * (stack.count + 1)
+        let count = itemStarts.count - frame.firstItem
+        func itemRange(_ i: Int) -> Range<Int> {
+            let k = frame.firstItem + i
+            return itemStarts[k] ..< (k + 1 < itemStarts.count ? itemStarts[k + 1] : bytes.count)
+        }
         var inline = true
         var total = 0
-        for item in frame.items {
-            if item.count > 24 || item.contains(0x0A) { inline = false; break }
-            total += item.count
+        for i in 0..<count {
+            let length = itemRange(i).count
+            if length > 24 || itemMultiline[frame.firstItem + i] { inline = false; break }
+            total += length
             if frame.isRecord && total > 64 { inline = false; break }
         }
-        var out: [UInt8] = [open]
-        if inline {
-            for (i, item) in frame.items.enumerated() {
-                if i > 0 { out += [0x2C, 0x20] }
-                out += item
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(open)
+        let indent = 2 * (stack.count + 1)
+        for i in 0..<count {
+            if i == 0 {
+                if !inline {
+                    if frame.isFieldValue { newline(indent) } else { scratch.append(0x20) }
+                }
+            } else if inline {
+                scratch.append(0x2C); scratch.append(0x20)
+            } else {
+                scratch.append(0x2C)
+                newline(indent)
             }
-        } else {
-            let newline = [0x0A] + [UInt8](repeating: 0x20, count: indent)
-            out += frame.fieldName == nil ? [0x20] : newline
-            for (i, item) in frame.items.enumerated() {
-                if i > 0 { out.append(0x2C); out += newline }
-                out += item
-            }
-            out.append(0x20)
+            scratch += bytes[itemRange(i)]
         }
-        out.append(close)
-        pendingField = frame.fieldName
-        atom(out)
+        if !inline && count > 0 { scratch.append(0x20) }
+        scratch.append(close)
+        bytes.removeSubrange(frame.start...)
+        bytes += scratch
+        itemStarts.removeSubrange(frame.firstItem...)
+        itemMultiline.removeSubrange(frame.firstItem...)
+        if !inline && count > 0 && !itemMultiline.isEmpty && !stack.isEmpty {
+            itemMultiline[itemMultiline.count - 1] = true
+        }
+    }
+
+    private mutating func newline(_ indent: Int) {
+        scratch.append(0x0A)
+        for _ in 0..<indent { scratch.append(0x20) }
+    }
+
+}
+
+extension CapnpRenderable {
+    /// This value alone, as one line of `capnp decode --short` text (or another style), without
+    /// a trailing newline. Throws when the message is malformed.
+    public func rendered(_ style: TextRenderer.Style = .capnpText) throws -> String {
+        var r = TextRenderer(style: style)
+        try render(into: &r)
+        return r.output
     }
 }

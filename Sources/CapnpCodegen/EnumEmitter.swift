@@ -12,7 +12,7 @@ struct EnumEmitter {
         w.doc(docs?.docComment)
         w.block("public struct \(simple): CapnpEnum, CapnpRenderableEnum, Hashable, Sendable, CustomStringConvertible") { w in
             w.line("public var rawValue: UInt16")
-            w.line("public init(rawValue: UInt16) { self.rawValue = rawValue }")
+            w.line("@inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }")
             for (i, e) in enumerants.enumerated() {
                 let doc = docs.flatMap { i < $0.memberDocComments.count ? $0.memberDocComments[i] : nil }
                 w.doc(doc)

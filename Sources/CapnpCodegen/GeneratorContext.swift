@@ -24,12 +24,6 @@ struct GeneratorContext {
         return n
     }
 
-    /// The file (display name) a node is declared in.
-    func fileName(of id: UInt64) -> String {
-        if let f = names.fileOf[id], let node = request.nodes[f] { return node.displayName }
-        return request.nodes[id]?.displayName ?? "?"
-    }
-
     func docs(_ id: UInt64) -> Schema.SourceInfo? { request.docComments[id] }
 
     func structNode(_ id: UInt64, from file: String) throws -> Schema.StructNode {

@@ -39,6 +39,22 @@ public enum PluginIO {
         }
     }
 
+    /// The `--help` text (the long form is capnpc-swift(1)).
+    public static let usage = """
+        usage: capnp compile -oswift:OUTDIR [-I DIR] [--src-prefix=PREFIX] FILE.capnp...
+
+        capnpc-swift is a capnp compiler plugin: capnp runs it with a CodeGeneratorRequest on
+        stdin. It writes FILE.capnp.swift for every schema file and SchemaRegistry.swift into
+        OUTDIR. Set CAPNPC_SWIFT_ACCESS=internal to declare the generated types internal.
+        See capnpc-swift(1).
+        """
+
+    /// Prints `capnpc-swift: <message>` and the usage line on stderr and exits 2.
+    public static func usageError(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("capnpc-swift: \(message)\n\(usage.split(separator: "\n")[0])\n".utf8))
+        exit(2)
+    }
+
     /// Prints `capnpc-swift: <message>` on stderr and exits 1.
     public static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("capnpc-swift: \(message)\n".utf8))

@@ -24,8 +24,8 @@ public enum Schema {
         }
     }
 
-    /// Doc comments of a node and of its members (fields or enumerants, by code order... as the
-    /// compiler lists them: by ordinal/declaration index).
+    /// Doc comments of a node and of its members (fields or enumerants), the members in the
+    /// same order as the node's `fields` / `enumerants`.
     public struct SourceInfo {
         public var docComment: String?
         public var memberDocComments: [String?]
@@ -100,8 +100,8 @@ public enum Schema {
         public var discriminantCount: Int
         /// In 16-bit units from the start of the data section.
         public var discriminantOffset: Int
-        /// In code order? No: as listed by the compiler, which is ordinal order for the struct's
-        /// own fields; `codeOrder` gives the declaration order used by text rendering.
+        /// In ordinal order, as the compiler lists them; `codeOrder` gives the declaration order
+        /// that text rendering follows.
         public var fields: [Field]
 
         public init(dataWordCount: Int, pointerCount: Int, isGroup: Bool, discriminantCount: Int,

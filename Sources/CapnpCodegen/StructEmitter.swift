@@ -19,7 +19,7 @@ struct StructEmitter {
         let plans = FieldPlan.plan(s, docs: context.docs(id))
 
         w.doc(context.docs(id)?.docComment)
-        if s.isGroup { w.line("/// A group of `\(node.displayName)`'s parent: a view of the same struct.") }
+        if s.isGroup { w.line("/// The group `\(node.shortName)`: a view of its parent's struct data.") }
         try w.block("public enum \(simple)") { w in
             if !s.isGroup {
                 w.line("/// Data section size in 8-byte words.")
@@ -48,7 +48,7 @@ struct StructEmitter {
     private func emitDefaultValues(_ plans: [FieldPlan], into w: inout CodeWriter) throws {
         for plan in plans {
             guard case .slot(_, _, let value, _) = plan.field.kind, let words = FieldPlan.pointerDefaultWords(value) else { continue }
-            w.line("static let \(defaultStatic(plan)) = DefaultValue(words: \(DefaultLiterals.words(words)))")
+            w.line("@usableFromInline static let \(defaultStatic(plan)) = DefaultValue(words: \(DefaultLiterals.words(words)))")
         }
     }
 
@@ -58,11 +58,11 @@ struct StructEmitter {
 
     private func emitReader(_ node: Schema.Node, _ s: Schema.StructNode, _ q: String, _ plans: [FieldPlan],
                             into w: inout CodeWriter) throws {
-        let conformances = s.isGroup ? "CapnpRenderable" : "StructView, CapnpRenderable"
+        let conformances = s.isGroup ? "CapnpRenderable, CustomStringConvertible" : "StructView, CapnpRenderable, CustomStringConvertible"
         w.line("/// A read-only view; valid while the message memory is alive.")
         try w.block("public struct Reader: \(conformances)") { w in
             w.line("public let raw: StructReader")
-            w.line("public init(_ raw: StructReader) { self.raw = raw }")
+            w.line("@inlinable public init(_ raw: StructReader) { self.raw = raw }")
             for plan in plans {
                 try emitReaderField(plan, q, into: &w)
             }
@@ -72,6 +72,8 @@ struct StructEmitter {
             }
             w.line()
             try RenderEmitter(context: context, file: file).emitRender(s, plans, into: &w)
+            w.line("/// `capnp decode --short` text (for debugging: a malformed message shows as the error).")
+            w.line("public var description: String { do { return try rendered() } catch { return \"<\\(error)>\" } }")
         }
     }
 
@@ -144,21 +146,21 @@ struct StructEmitter {
             let g = try context.swiftName(typeId, from: file)
             w.line()
             w.doc(plan.doc)
-            w.line("public var \(plan.name): \(g).Reader { \(g).Reader(raw) }")
+            w.line("@inlinable public var \(plan.name): \(g).Reader { \(g).Reader(raw) }")
         case .slot(let offset, let type, let dv, _):
             if type == .void { return }
             w.line()
             w.doc(plan.doc)
             let t = try types.readerType(type)
             if !type.isPointer {
-                w.line("public var \(plan.name): \(t) { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
+                w.line("@inlinable public var \(plan.name): \(t) { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
             } else if case .anyPointer = type {
-                w.line("public var \(plan.name): \(t) { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) }")
-                w.line("public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
+                w.line("@inlinable public var \(plan.name): \(t) { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) }")
+                w.line("@inlinable public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
             } else {
-                w.line("public var \(plan.name): \(t) { get throws { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) } }")
+                w.line("@inlinable public var \(plan.name): \(t) { get throws { \(try pointerRead(plan, type, index: offset, defaultValue: dv, q)) } }")
                 w.line("/// False when the pointer is null (the getter then returns the default).")
-                w.line("public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
+                w.line("@inlinable public var \(plan.hasName): Bool { !raw.isNull(pointer: \(offset)) }")
             }
         }
     }
@@ -180,24 +182,24 @@ struct StructEmitter {
             w.line("case unknown(UInt16)")
         }
         w.line("/// The raw union discriminant.")
-        w.line("public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
+        w.line("@inlinable public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
         w.line("/// Reads the active member (pointer members may throw on malformed input).")
-        try w.block("public func which() throws -> Which") { w in
+        try w.block("@inlinable public func which() throws -> Which") { w in
             w.line("let d = discriminant")
-            try w.block("switch d") { w in
-                for m in members {
-                    if try payloadType(m) != nil {
-                        var read = m.selfRef
-                        if case .slot(_, let t, _, _) = m.field.kind, t.isPointer {
-                            if case .anyPointer = t {} else { read = "try " + read }
-                        }
-                        w.line("case \(m.field.discriminantValue): return .\(m.name)(\(read))")
-                    } else {
-                        w.line("case \(m.field.discriminantValue): return .\(m.name)")
+            w.line("switch d {")
+            for m in members {
+                if try payloadType(m) != nil {
+                    var read = m.selfRef
+                    if case .slot(_, let t, _, _) = m.field.kind, t.isPointer {
+                        if case .anyPointer = t {} else { read = "try " + read }
                     }
+                    w.line("case \(m.field.discriminantValue): return .\(m.name)(\(read))")
+                } else {
+                    w.line("case \(m.field.discriminantValue): return .\(m.name)")
                 }
-                w.line("default: return .unknown(d)")
             }
+            w.line("default: return .unknown(d)")
+            w.line("}")
         }
     }
 
@@ -216,13 +218,19 @@ struct StructEmitter {
         w.line("/// A view for filling in a message under construction.")
         try w.block("public struct Builder\(s.isGroup ? "" : ": StructBuilderView")") { w in
             if !s.isGroup {
-                w.line("public static var dataWordCount: Int { \(q).dataWordCount }")
-                w.line("public static var pointerCount: Int { \(q).pointerCount }")
+                w.line("@inlinable public static var dataWordCount: Int { \(q).dataWordCount }")
+                w.line("@inlinable public static var pointerCount: Int { \(q).pointerCount }")
             }
             w.line("public let raw: StructBuilder")
-            w.line("public init(_ raw: StructBuilder) { self.raw = raw }")
+            w.line("@inlinable public init(_ raw: StructBuilder) { self.raw = raw }")
             w.line("/// A Reader over what has been built so far.")
-            w.line("public func asReader() -> Reader { Reader(raw.asReader()) }")
+            w.line("@inlinable public func asReader() -> Reader { Reader(raw.asReader()) }")
+            if s.discriminantCount > 0 {
+                w.line("/// The raw union discriminant.")
+                w.line("@inlinable public var discriminant: UInt16 { raw.scalar(at: \(s.discriminantOffset * 2)) }")
+                w.line("/// The union's active member as built so far.")
+                w.line("@inlinable public func which() throws -> Reader.Which { try asReader().which() }")
+            }
             for plan in plans {
                 try emitBuilderField(plan, s, q, into: &w)
             }
@@ -247,47 +255,52 @@ struct StructEmitter {
             w.line()
             w.doc(plan.doc)
             if disc == nil {
-                w.line("public var \(plan.name): \(g).Builder { \(g).Builder(raw) }")
+                w.line("@inlinable public var \(plan.name): \(g).Builder { \(g).Builder(raw) }")
             } else {
                 w.line("/// Selects this union member and clears the group's fields.")
-                try w.block("@discardableResult public func \(plan.initName)() -> \(g).Builder") { w in
+                try w.block("@inlinable @discardableResult public func \(plan.initName)() -> \(g).Builder") { w in
                     body(&w, try clearStatements(typeId))
                     w.line("return \(g).Builder(raw)")
                 }
             }
         case .slot(let offset, let type, let dv, _):
+            if type == .void && disc == nil { return }   // nothing to set
             w.line()
             w.doc(plan.doc)
             switch type {
             case .void:
                 if disc != nil {
-                    w.block("public func \(plan.setName)()") { w in body(&w, []) }
+                    w.block("@inlinable public func \(plan.setName)()") { w in body(&w, []) }
                 }
             case .text:
-                w.block("public func \(plan.setName)(_ value: String)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
+                w.block("@inlinable public func \(plan.setName)(_ value: String)") { w in body(&w, ["raw.setText(\(offset), value)"]) }
             case .data:
-                w.block("public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
+                w.block("@inlinable public func \(plan.setName)(_ value: [UInt8])") { w in body(&w, ["raw.setData(\(offset), value)"]) }
             case .structure(let id, _):
                 let t = try context.swiftName(id, from: file)
-                w.block("@discardableResult public func \(plan.initName)() -> \(t).Builder") { w in
+                if disc == nil && FieldPlan.pointerDefaultWords(dv) == nil {
+                    w.line("/// The struct in this field, created (zeroed) when null.")
+                    w.line("@inlinable public var \(plan.name): \(t).Builder { \(t).Builder(raw.getStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount)) }")
+                }
+                w.block("@inlinable @discardableResult public func \(plan.initName)() -> \(t).Builder") { w in
                     body(&w, ["return \(t).Builder(raw.initStruct(\(offset), dataWords: \(t).dataWordCount, pointerCount: \(t).pointerCount))"])
                 }
                 w.line("/// Deep-copies `value` into this field.")
-                w.block("public func \(plan.setName)(_ value: \(t).Reader) throws") { w in
+                w.block("@inlinable public func \(plan.setName)(_ value: \(t).Reader) throws") { w in
                     body(&w, ["try raw.setStruct(\(offset), copying: value.raw)"])
                 }
             case .list(let element):
                 try emitListBuilder(plan, element, offset: offset, disc: disc, into: &w)
             case .anyPointer:
                 w.line("/// Deep-copies `value` into this field.")
-                w.block("public func \(plan.setName)(_ value: AnyPointerReader) throws") { w in
+                w.block("@inlinable public func \(plan.setName)(_ value: AnyPointerReader) throws") { w in
                     body(&w, ["try raw.setAnyPointer(\(offset), copying: value)"])
                 }
             case .interface:
                 throw CodegenError(file: file, message: "field \(plan.field.name): interface types are not supported")
             default:
                 let t = try types.readerType(type)
-                try w.block("public var \(plan.name): \(t)") { w in
+                try w.block("@inlinable public var \(plan.name): \(t)") { w in
                     w.line("get { \(try scalarRead(type, offset: offset, defaultValue: dv)) }")
                     w.block("nonmutating set") { w in
                         body(&w, [scalarWrite(type, offset: offset, defaultValue: dv, value: "newValue")])
@@ -311,11 +324,11 @@ struct StructEmitter {
             allocate = "raw.initList(\(offset), elementSize: \(TypeMapping.elementSize(element)), count: count)"
         }
         w.line("/// Allocates the list (replacing any previous value) and returns it for filling in.")
-        w.block("@discardableResult public func \(plan.initName)(count: Int) -> ListBuilder") { w in
+        w.block("@inlinable @discardableResult public func \(plan.initName)(count: Int) -> ListBuilder") { w in
             body(&w, ["return \(allocate)"])
         }
         w.line("/// Deep-copies `value` into this field.")
-        w.block("public func \(plan.setName)(_ value: \(try types.listType(element))) throws") { w in
+        w.block("@inlinable public func \(plan.setName)(_ value: \(try types.listType(element))) throws") { w in
             body(&w, ["try raw.setList(\(offset), copying: value.raw)"])
         }
         // Convenience: fill from a Swift array in one call.
@@ -331,10 +344,23 @@ struct StructEmitter {
             element_ = TypeMapping.scalarType(element).map { ($0, "list.setScalar(v, at: i)") }
         }
         if let (t, set) = element_ {
+            // Primitive columns are copied in one block (lists of thousands of rows are common).
+            let bulk: Bool
+            switch element {
+            case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .float32, .float64: bulk = true
+            default: bulk = false
+            }
             w.line("/// Allocates the list and fills it from `values`.")
-            w.block("public func \(plan.setName)(_ values: [\(t)])") { w in
+            w.block("@inlinable public func \(plan.setName)(_ values: [\(t)])") { w in
                 w.line("let list = \(plan.initName)(count: values.count)")
-                w.line("for (i, v) in values.enumerated() { \(set) }")
+                if bulk {
+                    w.line("let copied: Void? = list.withUnsafeMutableScalars(as: \(t).self) { dst in")
+                    w.line("    values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }")
+                    w.line("}")
+                    w.line("if copied == nil { for (i, v) in values.enumerated() { \(set) } }")
+                } else {
+                    w.line("for (i, v) in values.enumerated() { \(set) }")
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
-/// Assigns every struct, group and enum node its qualified Swift name, and remembers which file
-/// each node belongs to (for error messages and cross-file references).
+/// Assigns every struct, group and enum node its qualified Swift name, and every constant its
+/// scope and member name.
 ///
 /// Generated types are top-level Swift types named after the schema (`Person`,
 /// `Person.Address`), so a file's types can be used from another file's generated code in the
@@ -8,7 +8,6 @@ struct TypeNames {
     private(set) var qualified: [UInt64: String] = [:]
     /// The unqualified Swift name (last component) of each named node.
     private(set) var simple: [UInt64: String] = [:]
-    private(set) var fileOf: [UInt64: UInt64] = [:]
     /// Constants: node id -> (Swift scope, member name). File-level constants live in the
     /// file's `<Stem>Schema` namespace.
     private(set) var constants: [UInt64: (scope: String, member: String)] = [:]
@@ -47,7 +46,6 @@ struct TypeNames {
         var children: [(UInt64, String)] = []
         for nested in scope.nestedNodes {
             guard let child = request.nodes[nested.id] else { continue }
-            fileOf[nested.id] = fileId
             switch child.kind {
             case .structure, .enumeration, .interface:
                 children.append((nested.id, unique(Naming.type(nested.name))))
@@ -61,7 +59,6 @@ struct TypeNames {
         if case .structure(let s) = scope.kind {
             for field in s.fields {
                 if case .group(let typeId) = field.kind {
-                    fileOf[typeId] = fileId
                     children.append((typeId, unique(Naming.type(Naming.upperFirst(field.name)))))
                 }
             }

@@ -27,12 +27,13 @@ struct Validator {
     }
 
     private func check(scope: Schema.Node, file: String) throws {
+        if case .interface = scope.kind {
+            throw CodegenError(file: file, message: "\(describe(scope)): interfaces are not supported")
+        }
         if scope.isGeneric {
             throw CodegenError(file: file, message: "\(describe(scope)): generic types are not supported")
         }
         switch scope.kind {
-        case .interface:
-            throw CodegenError(file: file, message: "\(describe(scope)): interfaces are not supported")
         case .structure(let s):
             for f in s.fields {
                 switch f.kind {

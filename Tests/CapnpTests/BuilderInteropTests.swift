@@ -108,3 +108,59 @@ import Capnp
         #expect(try CapnpTool.decode("AllTypes", Framing.encode(b)) == theirs)
     }
 }
+
+/// The arena's far-pointer paths, checked on the wire words themselves.
+@Suite struct FarPointerTests {
+    /// The far pointer words reachable from `p` (bit 2 set = double-far).
+    static func farWords(_ p: AnyPointerReader) throws -> [UInt64] {
+        var out = p.wireWord & 3 == 2 ? [p.wireWord] : []
+        switch try p.kind() {
+        case .struct?:
+            let s = try p.asStruct()
+            for i in 0..<s.pointerCount { out += try farWords(s.anyPointerField(i)) }
+        case .list?:
+            let l = try p.asList()
+            for i in 0..<l.count where l.elementPointerCount > 0 {
+                if l.elementSize == .inlineComposite {
+                    let e = l.structElement(at: i)
+                    for j in 0..<e.pointerCount { out += try farWords(e.anyPointerField(j)) }
+                } else {
+                    out += try farWords(l.anyPointerElement(at: i))
+                }
+            }
+        default: break
+        }
+        return out
+    }
+
+    @Test func smallSegmentsProduceFarPointers() throws {
+        var sawSingle = false
+        for size in 1...12 {
+            let b = MessageBuilder(firstSegmentWords: size, growth: .fixed)
+            BuilderInteropTests.buildFull(b)
+            let bytes = Framing.encode(b)
+            let m = try openFrame(bytes)
+            for w in try withExtendedLifetime(m, { try Self.farWords(m.rootPointer()) }) {
+                if w & 4 == 0 { sawSingle = true }
+            }
+            try withRoot(bytes, ReaderInteropTests.checkFull)
+        }
+        #expect(sawSingle)
+    }
+
+    @Test func enlargingAStructAcrossSegmentsUsesDoubleFarPointers() throws {
+        // The old struct's pointers are re-aimed from its new location; with every segment full,
+        // the landing pad goes in a fresh segment: a double-far pointer.
+        let b = MessageBuilder(firstSegmentWords: 2, growth: .fixed)
+        let old = b.initRoot(dataWords: 1, pointerCount: 1)
+        old.setScalar(Int32(5), at: 0)
+        old.setText(0, "n")
+        let grown = b.getRoot(dataWords: 2, pointerCount: 1)
+        grown.setScalar(Int64(9), at: 8, default: 7)
+        let bytes = Framing.encode(b)
+        let m = try openFrame(bytes)
+        let far = try withExtendedLifetime(m) { try Self.farWords(m.rootPointer()) }
+        #expect(far.contains { $0 & 4 != 0 })
+        #expect(try CapnpTool.decode("NewRecord", bytes) == CapnpTool.decode("NewRecord", CapnpTool.encode("NewRecord", "(x = 5, y = 9, name = \"n\")")))
+    }
+}

@@ -55,3 +55,10 @@ func withRoot<R>(_ bytes: [UInt8], limits: ReaderLimits = .default, _ body: (Str
     let message = try openFrame(bytes, limits: limits)
     return try withExtendedLifetime(message) { try body(try message.root()) }
 }
+
+/// Where two byte arrays first differ (nil when equal): keeps failure messages short.
+func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String? {
+    if a == b { return nil }
+    let i = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+    return "differ at byte \(i) of \(a.count) vs \(b.count)"
+}

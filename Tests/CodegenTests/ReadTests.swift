@@ -178,6 +178,7 @@ import Testing
     @Test func unknownEnumAndUnionValuesSurvive() throws {
         // A newer writer's values: enum 9 and union discriminant 9 (set through the raw API).
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         e.enumField = Color(rawValue: 9)
         e.raw.setScalar(UInt16(9), at: Int(e.asReader().discriminantOffsetForTests))
@@ -192,6 +193,7 @@ extension Everything.Reader {
     /// Byte offset of the unnamed union's discriminant (found by setting a member).
     var discriminantOffsetForTests: Int {
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         e.number = 0
         let before = Array(e.raw.asReader().dataBytes)

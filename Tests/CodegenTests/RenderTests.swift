@@ -50,6 +50,7 @@ import Testing
     @Test func unknownValuesRenderLikeCapnpDecode() throws {
         // Written by "a newer schema": unknown enumerants and union discriminants.
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         e.enumField = Color(rawValue: 77)
         e.setEnumList([.red, Color(rawValue: 1000)])
@@ -72,7 +73,19 @@ import Testing
         try render(try frames.messages[0].root(), &r)
         r.endMessage()
         #expect(r.output == (try Peers.decode(bytes, type: "Point", schema: shared, short: true)))
-        #expect(SchemaRegistry.renderers.keys.sorted() == ["Everything", "Keywords", "Point"])
+        let point = try frames.root(as: Point.Reader.self)
+        #expect(point.description == "(x = 1, y = 2, label = \"reg\")")
+        #expect(try point.rendered(.json) == "{\"x\":1.0,\"y\":2.0,\"label\":\"reg\"}")
+        let union = try #require(SchemaRegistry.unions["Everything"])
+        #expect(union.tags["word"] == 2 && union.tags["pair"] == 4 && union.tags.count == 5)
+        let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
+        let e = b.initRoot(Everything.Builder.self)
+        e.setWord("w")
+        #expect(union.discriminantByteOffset == Everything.Reader(e.raw.asReader()).discriminantOffsetForTests)
+        #expect(e.raw.scalar(at: union.discriminantByteOffset) as UInt16 == 2)
+        #expect(SchemaRegistry.unions["Point"] == nil)
+        #expect(SchemaRegistry.renderers.keys.sorted() == ["Empty", "Everything", "Keywords", "Ledger", "Point"])
     }
 
     @Test func jsonIsValidAndCarriesTheValues() throws {
@@ -106,6 +119,7 @@ import Testing
         let point = try Frames(Framing.encode(pb))
         defer { withExtendedLifetime(point) {} }
         let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
         let e = b.initRoot(Everything.Builder.self)
         try e.setAnyPointerField(point.messages[0].rootPointer())
         let bytes = Framing.encode(b)
@@ -122,4 +136,32 @@ func firstDifference(_ a: String, _ b: String) -> String {
     while i < min(x.count, y.count) && x[i] == y[i] { i += 1 }
     let from = max(0, i - 80)
     return "differs at byte \(i):\n ours: \(String(decoding: x[from..<min(x.count, i + 80)], as: UTF8.self))\n capnp: \(String(decoding: y[from..<min(y.count, i + 80)], as: UTF8.self))"
+}
+
+/// Float spelling is the fiddliest part of matching `capnp decode`: random bit patterns.
+@Suite struct FloatSpellingTests {
+    @Test func randomFloatsPrintLikeCapnpDecode() throws {
+        var rng = MalformedInputTests.SplitMix(state: 42)
+        var doubles: [Double] = [0.1, 1e100, 1e-5, 1.5e-7, 1e15, 1e16, 1e21, Double.leastNonzeroMagnitude, -0.0,
+                                 1.7976931348623157e308, 123456789.123, 0.30000000000000004, 100, 2.5e-5, 1.2345678901234568e18]
+        var floats: [Float] = [0.1, 123456789.123, 1e-10, 16777216, 3.4028235e38, Float.leastNonzeroMagnitude,
+                               Float.leastNormalMagnitude, -103.21731567382812, 0.3]
+        for _ in 0..<300 {
+            let d = Double(bitPattern: rng.next())
+            if d.isFinite { doubles.append(d) }
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+            if f.isFinite { floats.append(f) }
+            doubles.append(Double(Int64(bitPattern: rng.next()) >> 20) / 1024)   // human-sized values
+        }
+        let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
+        let e = b.initRoot(Everything.Builder.self)
+        e.setFloat64List(doubles)
+        e.setFloat32List(floats)
+        let bytes = Framing.encode(b)
+        let expected = try Peers.decode(bytes, short: true)
+        let ours = try renderStream(try Frames(bytes), as: Everything.Reader.self, style: .capnpText)
+        #expect(ours == expected)
+        if ours != expected { print(firstDifference(ours, expected)) }
+    }
 }
