@@ -24,6 +24,7 @@ let package = Package(
     targets: [
         // Substrate
         .target(name: "Capnp", swiftSettings: hotPath),
+        .executableTarget(name: "capnp-bench", dependencies: ["Capnp"], path: "Benchmarks/CapnpBench", swiftSettings: hotPath),
         .target(name: "CapnpCodegen", dependencies: ["Capnp"]),
         .executableTarget(name: "capnpc-swift", dependencies: ["CapnpCodegen"]),
         .target(name: "Schemas", dependencies: ["Capnp"]),

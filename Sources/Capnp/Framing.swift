@@ -74,55 +74,80 @@ public enum Framing {
         output.withUnsafeMutableBytes { _ = write(builder, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
     }
 
+    /// What the header at the start of `bytes` says, without allocating.
+    @usableFromInline
+    enum Scan {
+        case needMore(Int)
+        case complete(segmentCount: Int, headerBytes: Int, totalBytes: Int)
+    }
+
+    @inlinable
+    static func scan(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits) throws -> Scan {
+        guard bytes.count >= 4, let base = bytes.baseAddress else { return .needMore(8) }
+        let segmentCount = Int(base.loadUnaligned(as: UInt32.self)) &+ 1
+        guard segmentCount <= limits.segmentLimit else { throw tooManySegments(segmentCount, limits) }
+        let header = headerByteCount(segmentCount: segmentCount)
+        guard bytes.count >= header else { return .needMore(header) }
+        var total = 0
+        for i in 0..<segmentCount {
+            total &+= Int(base.loadUnaligned(fromByteOffset: 4 &+ 4 &* i, as: UInt32.self))
+        }
+        guard total <= limits.traversalLimitWords else { throw tooLarge(total, limits) }
+        let size = header &+ total &* 8
+        guard bytes.count >= size else { return .needMore(size) }
+        return .complete(segmentCount: segmentCount, headerBytes: header, totalBytes: size)
+    }
+
+    @usableFromInline @inline(never)
+    static func tooManySegments(_ n: Int, _ limits: ReaderLimits) -> CapnpError {
+        CapnpError(.segmentLimit, "frame header: \(n) segments, limit is \(limits.segmentLimit)")
+    }
+
+    @usableFromInline @inline(never)
+    static func tooLarge(_ words: Int, _ limits: ReaderLimits) -> CapnpError {
+        CapnpError(.traversalLimit, "frame header: message of \(words) words exceeds the traversal limit of \(limits.traversalLimitWords) words")
+    }
+
+    @usableFromInline @inline(never)
+    static func truncatedFrame(needed: Int, have: Int) -> CapnpError {
+        CapnpError(.truncated, "frame: needs \(needed) bytes, input has \(have)")
+    }
+
     /// Parses the frame at the start of `bytes`: `.needMore` with the total byte count needed so
     /// far, or `.complete` once header and segments are all there. Throws `.segmentLimit` for too
     /// many segments and `.traversalLimit` for a frame larger than the traversal limit (so a
     /// hostile header cannot make a reader buffer gigabytes).
     public static func parse(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> FrameParse {
-        guard bytes.count >= 4 else { return .needMore(8) }
-        let segmentCount = Int(bytes.loadUnaligned(as: UInt32.self)) + 1
-        guard segmentCount <= limits.segmentLimit else {
-            throw CapnpError(.segmentLimit, "frame header: \(segmentCount) segments, limit is \(limits.segmentLimit)")
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): return .needMore(n)
+        case .complete(let count, let header, let total):
+            let words = (0..<count).map { Int(bytes.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self)) }
+            return .complete(FrameLayout(headerByteCount: header, segmentWordCounts: words, totalByteCount: total))
         }
-        let header = headerByteCount(segmentCount: segmentCount)
-        guard bytes.count >= header else { return .needMore(header) }
-        var words = [Int]()
-        words.reserveCapacity(segmentCount)
-        var total = 0
-        for i in 0..<segmentCount {
-            let w = Int(bytes.loadUnaligned(fromByteOffset: 4 + 4 * i, as: UInt32.self))
-            words.append(w)
-            total += w
-        }
-        guard total <= limits.traversalLimitWords else {
-            throw CapnpError(.traversalLimit, "frame header: message of \(total) words exceeds the traversal limit of \(limits.traversalLimitWords) words")
-        }
-        let size = header + total * 8
-        guard bytes.count >= size else { return .needMore(size) }
-        return .complete(FrameLayout(headerByteCount: header, segmentWordCounts: words, totalByteCount: size))
     }
 
     /// Opens the frame at the start of `bytes` without copying; returns the message and the
     /// frame's size. Throws `.truncated` when the bytes end inside the frame. `bytes` must stay
     /// alive while the message is used.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
-        switch try parse(bytes, limits: limits) {
-        case .needMore(let n):
-            throw CapnpError(.truncated, "frame: needs \(n) bytes, input has \(bytes.count)")
-        case .complete(let layout):
-            return (try message(layout, bytes: bytes, limits: limits), layout.totalByteCount)
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
+                            copy: false, limits: limits), total)
         }
     }
 
     /// Opens the frame at the start of `bytes` as a message that owns a word-aligned copy of its
     /// segments (for callers whose buffer is reused or short-lived).
     public static func decodeCopying(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
-        switch try parse(bytes, limits: limits) {
-        case .needMore(let n):
-            throw CapnpError(.truncated, "frame: needs \(n) bytes, input has \(bytes.count)")
-        case .complete(let layout):
-            let body = UnsafeRawBufferPointer(rebasing: bytes[layout.headerByteCount ..< layout.totalByteCount])
-            return (try Message(owningCopyOf: body, segmentWordCounts: layout.segmentWordCounts, limits: limits), layout.totalByteCount)
+        switch try scan(bytes, limits: limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
+                            copy: true, limits: limits), total)
         }
     }
 

@@ -18,15 +18,17 @@ public final class Message {
     /// The limits this message was opened with.
     public let limits: ReaderLimits
     @usableFromInline var tableCapacity: Int
-    /// Bytes this message owns and frees (messages delivered by `StreamReader`).
-    @usableFromInline var ownedStorage: UnsafeMutableRawPointer?
+    /// One allocation holding both segment tables and, for messages that own their bytes
+    /// (`StreamReader`, `decodeCopying`), the segments themselves: one malloc per message.
+    var block: UnsafeMutableRawPointer
+    var blockHoldsData = false
 
     /// Opens a message over `segments`, each a whole number of 8-byte words.
     ///
     /// 8-byte aligned segments are preferred; unaligned ones work (all loads are unaligned-safe).
     /// Throws `.segmentLimit` for too many segments and `.invalidFraming` for a segment whose size
     /// is not a multiple of 8.
-    public init(segments: [UnsafeRawBufferPointer], limits: ReaderLimits = .default) throws {
+    public convenience init(segments: [UnsafeRawBufferPointer], limits: ReaderLimits = .default) throws {
         guard !segments.isEmpty else { throw CapnpError(.invalidFraming, "message has no segments") }
         guard segments.count <= limits.segmentLimit else {
             throw CapnpError(.segmentLimit, "message has \(segments.count) segments, limit is \(limits.segmentLimit)")
@@ -34,15 +36,39 @@ public final class Message {
         for (i, s) in segments.enumerated() where s.count % 8 != 0 {
             throw CapnpError(.invalidFraming, "segment \(i) is \(s.count) bytes, not a whole number of words")
         }
-        self.limits = limits
-        self.traversalWordsLeft = limits.traversalLimitWords
-        self.segmentCount = segments.count
-        self.tableCapacity = segments.count
-        self.segmentBases = .allocate(capacity: segments.count)
-        self.segmentWordCounts = .allocate(capacity: segments.count)
+        self.init(tableCapacity: segments.count, dataBytes: 0, limits: limits)
+        segmentCount = segments.count
         for (i, s) in segments.enumerated() {
             segmentBases[i] = s.baseAddress ?? Message.zeroWord
             segmentWordCounts[i] = s.count / 8
+        }
+    }
+
+    /// A message over a frame whose header `Framing` has validated: `header` points at the segment
+    /// sizes (after the count word) and `body` at the first segment. With `copy`, the segments are
+    /// copied into the message's own word-aligned block.
+    init(segmentCount: Int, sizes: UnsafeRawPointer, body: UnsafeRawPointer, bodyBytes: Int, copy: Bool, limits: ReaderLimits) {
+        self.limits = limits
+        self.traversalWordsLeft = limits.traversalLimitWords
+        self.segmentCount = segmentCount
+        self.tableCapacity = segmentCount
+        let tableBytes = segmentCount * 16
+        block = .allocate(byteCount: tableBytes + (copy ? bodyBytes : 0), alignment: 8)
+        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: segmentCount)
+        segmentWordCounts = (block + segmentCount * 8).bindMemory(to: Int.self, capacity: segmentCount)
+        var base = body
+        if copy {
+            let data = block + tableBytes
+            if bodyBytes > 0 { data.copyMemory(from: body, byteCount: bodyBytes) }
+            base = UnsafeRawPointer(data)
+            blockHoldsData = true
+        }
+        var offset = 0
+        for i in 0..<segmentCount {
+            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+            segmentBases[i] = base + offset
+            segmentWordCounts[i] = words
+            offset += words * 8
         }
     }
 
@@ -56,43 +82,45 @@ public final class Message {
         guard body.count >= total * 8 else {
             throw CapnpError(.truncated, "message body is \(body.count) bytes, its segment table needs \(total * 8)")
         }
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 8, alignment: 8)
-        if total > 0 { storage.copyMemory(from: body.baseAddress!, byteCount: total * 8) }
-        self.init(tableCapacity: segmentWordCounts.count, limits: limits)
-        ownedStorage = storage
+        self.init(tableCapacity: segmentWordCounts.count, dataBytes: total * 8, limits: limits)
+        let data = block + segmentWordCounts.count * 16
+        if total > 0 { data.copyMemory(from: body.baseAddress!, byteCount: total * 8) }
+        blockHoldsData = true
         var offset = 0
         for (i, w) in segmentWordCounts.enumerated() {
-            setSegment(i, base: UnsafeRawPointer(storage + offset * 8), words: w)
+            segmentBases[i] = UnsafeRawPointer(data + offset * 8)
+            self.segmentWordCounts[i] = w
             offset += w
         }
+        segmentCount = segmentWordCounts.count
     }
 
-    /// An internal message whose segment table is managed by its owner (builders, stream reader).
-    init(tableCapacity: Int, limits: ReaderLimits) {
+    /// An empty table (segments added with `setSegment`), plus `dataBytes` of owned space after it.
+    init(tableCapacity: Int, dataBytes: Int = 0, limits: ReaderLimits) {
         self.limits = limits
         self.traversalWordsLeft = limits.traversalLimitWords
         self.segmentCount = 0
         self.tableCapacity = max(tableCapacity, 1)
-        self.segmentBases = .allocate(capacity: self.tableCapacity)
-        self.segmentWordCounts = .allocate(capacity: self.tableCapacity)
+        block = .allocate(byteCount: self.tableCapacity * 16 + dataBytes, alignment: 8)
+        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: self.tableCapacity)
+        segmentWordCounts = (block + self.tableCapacity * 8).bindMemory(to: Int.self, capacity: self.tableCapacity)
     }
 
-    deinit {
-        segmentBases.deallocate()
-        segmentWordCounts.deallocate()
-        ownedStorage?.deallocate()
-    }
+    deinit { block.deallocate() }
 
-    /// Sets segment `index` (appending when `index == segmentCount`); used by owners of the table.
+    /// Sets segment `index` (appending when `index == segmentCount`); used by owners of the table
+    /// (builders' reader views, default values), whose messages never own their bytes.
     func setSegment(_ index: Int, base: UnsafeRawPointer, words: Int) {
         if index >= tableCapacity {
+            precondition(!blockHoldsData, "a message that owns its bytes has a fixed segment table")
             let newCapacity = max(tableCapacity * 2, index + 1)
-            let bases = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: newCapacity)
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            let newBlock = UnsafeMutableRawPointer.allocate(byteCount: newCapacity * 16, alignment: 8)
+            let bases = newBlock.bindMemory(to: UnsafeRawPointer.self, capacity: newCapacity)
+            let counts = (newBlock + newCapacity * 8).bindMemory(to: Int.self, capacity: newCapacity)
             bases.update(from: segmentBases, count: segmentCount)
             counts.update(from: segmentWordCounts, count: segmentCount)
-            segmentBases.deallocate()
-            segmentWordCounts.deallocate()
+            block.deallocate()
+            block = newBlock
             segmentBases = bases
             segmentWordCounts = counts
             tableCapacity = newCapacity

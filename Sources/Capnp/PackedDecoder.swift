@@ -45,9 +45,41 @@ public struct PackedDecoder: Sendable {
                 rawBytesLeft -= n
                 if rawBytesLeft > 0 { return o }
             }
+            // Fast path: whole words while there is input for a full unit and room for its word.
+            if phase == .tag {
+                while inCount &- i >= 10 && capacity &- o >= 8 {
+                    let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
+                    if tag == 0 {
+                        pendingZeroBytes = (1 &+ Int(inBase!.load(fromByteOffset: i &+ 1, as: UInt8.self))) &* 8
+                        i &+= 2
+                        break
+                    }
+                    if tag == 0xFF {
+                        (out + o).copyMemory(from: inBase! + (i &+ 1), byteCount: 8)
+                        rawBytesLeft = Int(inBase!.load(fromByteOffset: i &+ 9, as: UInt8.self)) &* 8
+                        i &+= 10
+                        o &+= 8
+                        break
+                    }
+                    var word: UInt64 = 0
+                    var shift: UInt64 = 0
+                    var t = tag
+                    i &+= 1
+                    while t != 0 {
+                        let skip = UInt64(t.trailingZeroBitCount)
+                        shift &+= skip &* 8
+                        word |= UInt64(inBase!.load(fromByteOffset: i, as: UInt8.self)) &<< shift
+                        i &+= 1
+                        shift &+= 8
+                        t = (t >> skip) >> 1
+                    }
+                    out.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                    o &+= 8
+                }
+                if pendingZeroBytes > 0 || rawBytesLeft > 0 { continue }
+            }
             switch phase {
             case .tag:
-                // Fast path: a whole sparse word with its bytes available and room for it.
                 guard i < inCount else { return o }
                 let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
                 i += 1

@@ -122,22 +122,54 @@ public enum Packing {
     /// Packs an already framed message (header + segments) the way libcapnp writes it: the
     /// segment table and each segment packed separately. Throws when `framed` is not one whole frame.
     public static func packFrame(framed: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> [UInt8] {
+        var out = [UInt8]()
+        _ = try appendPackedFrame(framed: framed, to: &out, limits: limits)
+        return out
+    }
+
+    /// Packs the frame at the start of `framed` onto `output`; returns the frame's (unpacked) size
+    /// so a caller can walk a buffer of frames.
+    public static func appendPackedFrame(framed: UnsafeRawBufferPointer, to output: inout [UInt8],
+                                         limits: ReaderLimits = .default) throws -> Int {
+        let layout = try frameLayout(framed, limits: limits)
+        let bound = packedFrameBound(layout)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        let written = output.withUnsafeMutableBytes { packFrame(framed, layout, to: $0.baseAddress! + start) }
+        output.removeLast(bound - written)
+        return layout.totalByteCount
+    }
+
+    /// Packs the frame at the start of `framed` into `output`, which must have room for
+    /// `maxPackedByteCount(frame size) + 2 * segments` bytes (`framed.count`-based bounds are
+    /// always enough: `maxPackedByteCount(framed.count) + 1024`). Returns the frame's size and the
+    /// packed bytes written; no allocation for frames of up to 512 segments.
+    public static func packFrame(framed: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer,
+                                 limits: ReaderLimits = .default) throws -> (consumed: Int, written: Int) {
+        let layout = try frameLayout(framed, limits: limits)
+        return (layout.totalByteCount, packFrame(framed, layout, to: output))
+    }
+
+    static func frameLayout(_ framed: UnsafeRawBufferPointer, limits: ReaderLimits) throws -> FrameLayout {
         guard case .complete(let layout) = try Framing.parse(framed, limits: limits) else {
             throw CapnpError(.truncated, "frame: input of \(framed.count) bytes ends inside the frame")
         }
-        var out = [UInt8](repeating: 0, count: maxPackedByteCount(layout.totalByteCount) + 2 * layout.segmentWordCounts.count)
-        let written = out.withUnsafeMutableBytes { dst -> Int in
-            let base = framed.baseAddress!
-            var o = pack(UnsafeRawBufferPointer(start: base, count: layout.headerByteCount), to: dst.baseAddress!)
-            var offset = layout.headerByteCount
-            for w in layout.segmentWordCounts {
-                o += pack(UnsafeRawBufferPointer(start: base + offset, count: w * 8), to: dst.baseAddress! + o)
-                offset += w * 8
-            }
-            return o
+        return layout
+    }
+
+    static func packedFrameBound(_ layout: FrameLayout) -> Int {
+        maxPackedByteCount(layout.totalByteCount) + 2 * layout.segmentWordCounts.count
+    }
+
+    static func packFrame(_ framed: UnsafeRawBufferPointer, _ layout: FrameLayout, to output: UnsafeMutableRawPointer) -> Int {
+        let base = framed.baseAddress!
+        var produced = pack(UnsafeRawBufferPointer(start: base, count: layout.headerByteCount), to: output)
+        var offset = layout.headerByteCount
+        for w in layout.segmentWordCounts {
+            produced += pack(UnsafeRawBufferPointer(start: base + offset, count: w * 8), to: output + produced)
+            offset += w * 8
         }
-        out.removeLast(out.count - written)
-        return out
+        return produced
     }
 
     /// Size of the unpacked form of `input`; throws `.invalidPacked` when `input` ends inside a word or run.

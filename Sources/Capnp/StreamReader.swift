@@ -75,12 +75,13 @@ public final class StreamReader<Source: ByteSource> {
     public func next() throws -> Message? {
         while true {
             let available = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-            switch try Framing.parse(available, limits: limits) {
-            case .complete(let layout):
-                let body = UnsafeRawBufferPointer(rebasing: available[layout.headerByteCount..<layout.totalByteCount])
-                let message = try Message(owningCopyOf: body, segmentWordCounts: layout.segmentWordCounts, limits: limits)
-                start += layout.totalByteCount
-                byteOffset += layout.totalByteCount
+            switch try Framing.scan(available, limits: limits) {
+            case .complete(let count, let header, let total):
+                let base = available.baseAddress!
+                let message = Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
+                                      copy: true, limits: limits)
+                start += total
+                byteOffset += total
                 messageCount += 1
                 if start == end { start = 0; end = 0 }
                 return message
