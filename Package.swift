@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
         .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
-                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+                                                  "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],

@@ -17,8 +17,11 @@ public enum OnnxImporter {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
         catch { throw GraphError.malformed("cannot read file") }
-        let dir = (path as NSString).deletingLastPathComponent
-        return try decode(data, baseDirectory: dir.isEmpty ? "." : dir, modelPath: path)
+        // Absolute paths: the graph stream references weights by path, and its reader may
+        // run in another directory.
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let dir = (absolute as NSString).deletingLastPathComponent
+        return try decode(data, baseDirectory: dir.isEmpty ? "/" : dir, modelPath: absolute)
     }
 
     /// Embedded initializers at least this large are referenced as regions of the model

@@ -20,7 +20,7 @@ public struct GraphOptCommand: SluiceCommand {
     var model: String?
 
     @Option(name: .customShort("O", allowingJoined: true),
-            help: ArgumentHelp("Optimization level 0-3 (default 2): 1 cleanup, 2 standard-ONNX fusions, 3 target fusions.", valueName: "level"))
+            help: ArgumentHelp("Optimization level 0-3: 1 cleanup, 2 standard-ONNX fusions, 3 target fusions.", valueName: "level"))
     var level: Int = 2
 
     @Option(name: .customLong("passes"),
@@ -37,7 +37,7 @@ public struct GraphOptCommand: SluiceCommand {
     var stats = false
 
     @Option(name: .customLong("fold-limit"),
-            help: ArgumentHelp("Largest tensor (elements) constant folding may materialize (default 1048576).", valueName: "n"))
+            help: ArgumentHelp("Largest tensor (elements) constant folding may materialize.", valueName: "n"))
     var foldLimit: Int = 1 << 20
 
     @Option(name: .customLong("weights"),
@@ -70,7 +70,7 @@ public struct GraphOptCommand: SluiceCommand {
         catch let e as GraphError { throw ToolError.usage("--passes", e.description) }
 
         let path = model ?? "-"
-        let clock = Stopwatch()
+        var clock = Stopwatch()
         var graph = try importModel(path)
         let importSeconds = clock.lap()
         let original = graph
@@ -120,16 +120,17 @@ public struct GraphOptCommand: SluiceCommand {
             try w.flush()
             return
         }
-        var sink: WeightFileWriter?
-        if let path = weights ?? common.output.flatMap({ $0 == "-" ? nil : $0 + ".weights" }) {
-            do { sink = try WeightFileWriter(path: path) }
-            catch { throw ToolError(path, "cannot create the weights file") }
+        let sink = (weights ?? common.output.flatMap { $0 == "-" ? nil : $0 + ".weights" }).map { WeightFileWriter(path: $0) }
+        do {
+            let writer = try tool.streamWriter(kind: .graph)
+            let encoder = GraphStreamEncoder(sink: sink, source: source)
+            try encoder.encode(graph) { build in try writer.writeRecord(build) }
+            try writer.finish()
+            do { try sink?.commit() } catch { throw ToolError(sink?.path ?? "weights", "cannot write the weights file") }
+        } catch {
+            sink?.abort()
+            throw error
         }
-        let writer = try tool.streamWriter(kind: .graph)
-        let encoder = GraphStreamEncoder(sink: sink, source: source)
-        try encoder.encode(graph) { build in try writer.writeRecord(build) }
-        try sink?.close()
-        try writer.finish()
     }
 
     func writeText(_ tool: ToolContext, _ text: String) throws {
