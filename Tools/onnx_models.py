@@ -175,7 +175,8 @@ def transformer(b: Builder, kind: str, layers: int):
     else:
         y = b.op("MatMul", [x, b.weight([d, vocab], 0.02)])
     b.nodes.append(helper.make_node("Identity", [y], ["logits"], name="out"))
-    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, None)]
+    shape = ["batch", 10] if kind == "vit" else ["batch", s, vocab]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, shape)]
     return inputs, outputs
 
 
