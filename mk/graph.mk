@@ -3,6 +3,7 @@
 #   make onnx-proto          regenerate Sources/OnnxProto from Formats/onnx/onnx-subset.proto
 #   make graph-models        fetch the onnx wheel, extract the light zoo (+ randomized-weight
 #                            variants) and generate the transformer models into $(GRAPH_DIR)
+#   make test-graph-nodes    the onnx single-operator cases through import and the interpreter
 #   make test-graph-models   interpreter vs the onnx references and -O3 vs original (Swift tests)
 #   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
 #   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL vs onnxsim, time and op count
@@ -24,11 +25,11 @@ PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
 
 PIP_PACKAGES += onnx==$(ONNX_VERSION) onnxruntime==1.31.1
-TEST_STEPS   += test-graph-proto test-graph-models test-graph-ort
+TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort
 BENCH_STEPS  += bench-graph
 DEMO_STEPS   += demo-graph
 
-.PHONY: onnx-proto graph-models test-graph-proto test-graph-models test-graph-ort bench-graph demo-graph
+.PHONY: onnx-proto graph-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort bench-graph demo-graph
 
 ## onnx-proto: regenerate the committed Swift for the ONNX subset (builds protoc-gen-swift once, in .cache).
 onnx-proto:
@@ -57,6 +58,16 @@ $(GRAPH_GEN)/.done: Tools/onnx_models.py
 	touch $@
 
 graph-models: pip-deps $(GRAPH_LIGHT)/.done $(GRAPH_GEN)/.done
+
+$(GRAPH_DIR)/node/.done:
+	mkdir -p $(GRAPH_DIR)/node
+	timeout 900 $(PYTHON) Tools/graph/node_cases.py $(GRAPH_DIR)/node
+	touch $@
+
+## test-graph-nodes: the onnx package's ~1,900 single-operator cases, for every supported op.
+test-graph-nodes: pip-deps $(GRAPH_DIR)/node/.done
+	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
+	GRAPH_NODE_DIR=$(abspath $(GRAPH_DIR)/node) $(SWIFT) test --scratch-path $(GRAPH_SCRATCH) --skip-build --filter GraphTests.NodeCaseTests
 
 ## test-graph-models: the light zoo through the interpreter (references) and through -O3 (randomized weights).
 test-graph-models: graph-models

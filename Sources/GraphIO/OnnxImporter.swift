@@ -42,7 +42,9 @@ public enum OnnxImporter {
         guard model.hasGraph else { throw GraphError.malformed("no graph") }
         var opsets: [String: Int] = [:]
         for o in model.opsetImport { opsets[o.domain == "ai.onnx" ? "" : o.domain] = Int(clamping: o.version) }
-        guard let opset = opsets[""] else { throw GraphError.malformed("no default-domain opset import") }
+        guard let opset = opsets[""] else {
+            throw GraphError.unsupported("no ONNX (default domain) operator set; the model imports only \(opsets.keys.sorted())")
+        }
         guard supportedOpsets.contains(opset) else { throw GraphError.unsupported("opset \(opset) (supported: \(supportedOpsets.lowerBound)-\(supportedOpsets.upperBound))") }
         var builder = Builder(base: baseDirectory)
         if let modelPath {

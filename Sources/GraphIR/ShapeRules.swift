@@ -406,7 +406,8 @@ public enum ShapeRules {
 
     /// Split sizes along the axis (attribute, input, or even split into num outputs).
     public static func splitSizes(_ c: InferenceContext, extent: Int?) -> [Int]? {
-        if let s = c.node.ints("split") ?? (c.has(1) ? c.constInts(1) : nil) { return s }
+        if let s = c.node.ints("split") { return s }
+        if c.has(1) { return c.constInts(1) }  // sizes given at run time: unknown here
         guard let n = extent else { return nil }
         let parts = c.node.outputs.count
         let chunk = (n + parts - 1) / parts
@@ -428,11 +429,15 @@ public enum ShapeRules {
         }
     }
 
+    /// Thrown inside a rule when the output shape depends on a runtime value; the rule's
+    /// caller turns it into "shape unknown".
+    struct RuntimeDependent: Error {}
+
     /// The reduced axes of a Reduce* node (nil means all, or none with noop_with_empty_axes).
     public static func reduceAxes(_ c: InferenceContext, rank: Int) throws -> [Int]? {
         if let a = c.node.ints("axes") { return try a.map { try c.axis($0, rank: rank) } }
         if c.has(1) {
-            guard let a = c.constInts(1) else { throw c.mismatch("non-constant axes are not supported") }
+            guard let a = c.constInts(1) else { throw RuntimeDependent() }
             if a.isEmpty { return c.node.int("noop_with_empty_axes", 0) != 0 ? [] : nil }
             return try a.map { try c.axis($0, rank: rank) }
         }
@@ -441,7 +446,12 @@ public enum ShapeRules {
 
     static let reduce: Rule = { c in
         guard let x = c.shape(0) else { return [TensorType(c.dtype(0), nil)] }
-        let axes = Set(try reduceAxes(c, rank: x.rank) ?? Array(0..<x.rank))
+        let reduced: [Int]?
+        do { reduced = try reduceAxes(c, rank: x.rank) } catch is RuntimeDependent {
+            // Axes known only at run time: the rank is known only with keepdims.
+            return [TensorType(c.dtype(0), c.node.int("keepdims", 1) != 0 ? Shape(Array(repeating: .unknown, count: x.rank)) : nil)]
+        }
+        let axes = Set(reduced ?? Array(0..<x.rank))
         let keep = c.node.int("keepdims", 1) != 0
         var dims: [Dim] = []
         for (i, d) in x.dims.enumerated() {

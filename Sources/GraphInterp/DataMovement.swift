@@ -207,19 +207,24 @@ enum DataMovement {
         if op == "ReduceMean" { acc = acc.map { $0 / n } }
         if op == "ReduceL2" { acc = acc.map { $0.squareRoot() } }
         let shape = keep ? outShapeKeep : x.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
-        return x.isFloat ? Tensor(dtype: x.dtype, shape: shape, f: acc) : Tensor(dtype: x.dtype, shape: shape, i: acc.map(saturatingInt64))
+        if x.isFloat { return Tensor(dtype: x.dtype, shape: shape, f: acc) }
+        // Integer reductions of an empty set give the type's extreme, not ±inf.
+        let (lo, hi) = x.dtype.integerRange
+        return Tensor(dtype: x.dtype, shape: shape, i: acc.map { min(max(saturatingInt64($0), lo), hi) })
     }
 
     static func argReduce(_ node: Node, _ x: Tensor, max isMax: Bool) throws -> Tensor {
         let a = try axis(node.int("axis", 0), rank: x.shape.count, node: node)
         let outer = x.shape.prefix(a).reduce(1, *), n = x.shape[a], inner = x.shape.dropFirst(a + 1).reduce(1, *)
         let xf = x.floats
+        let last = node.int("select_last_index", 0) != 0
         var out = [Int64](repeating: 0, count: outer * inner)
         for o in 0..<outer { for q in 0..<inner {
             var best = 0
             for j in 1..<max(n, 1) {
                 let v = xf[(o * n + j) * inner + q], b = xf[(o * n + best) * inner + q]
-                if isMax ? v > b : v < b { best = j }
+                // Ties go to the first index, or the last with select_last_index.
+                if isMax ? (v > b || last && v == b) : (v < b || last && v == b) { best = j }
             }
             out[o * inner + q] = Int64(best)
         } }

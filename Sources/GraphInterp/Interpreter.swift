@@ -28,6 +28,10 @@ public struct Interpreter {
                 throw InterpreterError.badInput(node: n.name, detail: "input '\(graph.values[v].name)' has no value")
             }
             let outs = try interp.evaluate(n, ins)
+            // Optional outputs a kernel does not produce must not be needed.
+            for (k, o) in n.outputs.enumerated() where k >= outs.count && o >= 0 && (remaining[o] > 0 || graph.outputs.contains(o)) {
+                throw InterpreterError.unsupported(op: n.op, node: n.name, detail: "output \(k)")
+            }
             for (k, o) in n.outputs.enumerated() where o >= 0 && k < outs.count { env[o] = outs[k] }
             for v in n.inputs where v >= 0 {
                 remaining[v] -= 1
@@ -43,8 +47,23 @@ public struct Interpreter {
         return result
     }
 
-    /// Evaluates one node on concrete inputs (nil for omitted optional inputs).
+    /// Evaluates one node on concrete inputs (nil for omitted optional inputs). Integer
+    /// results of kernels that compute in Float are converted back to integers.
     public func evaluate(_ node: Node, _ inputs: [Tensor?]) throws -> [Tensor] {
+        try compute(node, inputs).map { t in
+            var t = t
+            switch t.dtype {
+            // 16-bit float results are rounded to their type, as each op's output would be.
+            case .float16: t.f = t.f.map { Float(Float16($0)) }
+            case .bfloat16: t.f = t.f.map(roundToBFloat16)
+            default:
+                if !t.dtype.isFloat, t.i.isEmpty, !t.f.isEmpty { t = Tensor(dtype: t.dtype, shape: t.shape, i: t.f.map(saturatingInt64)) }
+            }
+            return t
+        }
+    }
+
+    func compute(_ node: Node, _ inputs: [Tensor?]) throws -> [Tensor] {
         func x(_ i: Int) throws -> Tensor {
             guard i < inputs.count, let t = inputs[i] else { throw InterpreterError.badInput(node: node.name, detail: "missing input \(i)") }
             return t
@@ -106,13 +125,15 @@ public struct Interpreter {
         case "GlobalAveragePool", "GlobalMaxPool":
             return [ConvPool.globalPool(try x(0), max: op == "GlobalMaxPool")]
         case "BatchNormalization":
+            guard node.int("training_mode", 0) == 0 else { throw InterpreterError.unsupported(op: op, node: node.name, detail: "training mode") }
             return [try Normalization.batchNorm(node, x: try x(0), scale: try x(1), bias: try x(2), mean: try x(3), variance: try x(4))]
         case "LRN":
             return [try Normalization.lrn(node, x: try x(0))]
         case "InstanceNormalization":
             return [Normalization.instanceNorm(node, x: try x(0), scale: try x(1), bias: try x(2))]
         case "LayerNormalization", "RMSNormalization":
-            return [try Normalization.layerNorm(node, x: try x(0), scale: opt(1), bias: op == "LayerNormalization" ? opt(2) : nil, rms: op == "RMSNormalization")]
+            return try Normalization.layerNorm(node, x: try x(0), scale: opt(1), bias: op == "LayerNormalization" ? opt(2) : nil,
+                                               rms: op == "RMSNormalization", statistics: node.outputs.count > 1)
         case "Softmax", "LogSoftmax":
             return [try Normalization.softmax(node, x: try x(0), opset: opset, log: op == "LogSoftmax")]
         case "Gemm":

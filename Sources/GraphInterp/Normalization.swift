@@ -71,8 +71,9 @@ enum Normalization {
         return Tensor(dtype: x.dtype, shape: x.shape, f: out)
     }
 
-    /// LayerNormalization (rms: false) or RMSNormalization (rms: true) over axes [axis, rank).
-    static func layerNorm(_ node: Node, x: Tensor, scale: Tensor?, bias: Tensor?, rms: Bool) throws -> Tensor {
+    /// LayerNormalization (rms: false) or RMSNormalization (rms: true) over axes [axis, rank);
+    /// with `statistics`, also LayerNormalization's Mean and InvStdDev outputs.
+    static func layerNorm(_ node: Node, x: Tensor, scale: Tensor?, bias: Tensor?, rms: Bool, statistics: Bool = false) throws -> [Tensor] {
         let rank = x.shape.count
         var axis = node.int("axis", -1)
         if axis < 0 { axis += rank }
@@ -83,6 +84,7 @@ enum Normalization {
         let si = scale.map { Elementwise.broadcastIndex($0.shape, to: norm) }, sf = scale?.floats
         let bi = bias.map { Elementwise.broadcastIndex($0.shape, to: norm) }, bf = bias?.floats
         var out = x.floats
+        var means = [Float](repeating: 0, count: outer), invs = [Float](repeating: 0, count: outer)
         for o in 0..<outer {
             let base = o * len
             var mean: Float = 0
@@ -90,6 +92,8 @@ enum Normalization {
             var v: Float = 0
             for k in 0..<len { let d = out[base + k] - mean; v += d * d }
             let inv = 1 / (v / Float(len) + eps).squareRoot()
+            means[o] = mean
+            invs[o] = inv
             for k in 0..<len {
                 var y = (out[base + k] - mean) * inv
                 if let sf, let si { y *= sf[si[k]] }
@@ -97,7 +101,10 @@ enum Normalization {
                 out[base + k] = y
             }
         }
-        return Tensor(dtype: x.dtype, shape: x.shape, f: out)
+        let y = Tensor(dtype: x.dtype, shape: x.shape, f: out)
+        guard statistics else { return [y] }
+        let statShape = Array(x.shape.prefix(axis)) + Array(repeating: 1, count: rank - axis)
+        return [y, Tensor(shape: statShape, floats: means), Tensor(shape: statShape, floats: invs)]
     }
 
     static func instanceNorm(_ node: Node, x: Tensor, scale: Tensor, bias: Tensor) -> Tensor {

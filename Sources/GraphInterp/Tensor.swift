@@ -71,3 +71,27 @@ public struct Tensor: Sendable {
     if v <= -9.2e18 { return .min }
     return Int64(v.rounded(.towardZero))
 }
+
+/// Rounds to the nearest bfloat16 (ties to even), kept in a Float.
+@inlinable func roundToBFloat16(_ v: Float) -> Float {
+    if v.isNaN { return v }
+    let bits = v.bitPattern
+    let rounded = bits &+ 0x7fff &+ ((bits >> 16) & 1)
+    return Float(bitPattern: rounded & 0xffff_0000)
+}
+
+extension DType {
+    /// The smallest and largest value of an integer or bool type.
+    var integerRange: (Int64, Int64) {
+        switch self {
+        case .bool: return (0, 1)
+        case .int8: return (Int64(Int8.min), Int64(Int8.max))
+        case .uint8: return (0, Int64(UInt8.max))
+        case .int16: return (Int64(Int16.min), Int64(Int16.max))
+        case .uint16: return (0, Int64(UInt16.max))
+        case .int32: return (Int64(Int32.min), Int64(Int32.max))
+        case .uint32: return (0, Int64(UInt32.max))
+        default: return (Int64.min, Int64.max)
+        }
+    }
+}
