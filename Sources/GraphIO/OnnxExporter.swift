@@ -53,6 +53,11 @@ public enum OnnxExporter {
                 }
                 node.domain = ""
                 opset = max(opset, 23)
+            } else if n.domain == Node.sluiceDomain && n.op == "SkipLayerNorm" {
+                // onnxruntime's SkipLayerNormalization: the sum is its output 3.
+                node.opType = "SkipLayerNormalization"
+                node.domain = "com.microsoft"
+                usesMicrosoft = true
             } else if n.domain == Node.sluiceDomain {
                 guard n.op == "FusedConv" || n.op == "FusedGemm" else {
                     throw GraphError.unsupported("node '\(n.name)': sluice.\(n.op) has no ONNX equivalent for export")
@@ -64,6 +69,7 @@ public enum OnnxExporter {
             }
             node.input = n.inputs.map { $0 >= 0 ? graph.values[$0].name : "" }
             node.output = n.outputs.map { $0 >= 0 ? graph.values[$0].name : "" }
+            if node.opType == "SkipLayerNormalization", node.output.count > 1 { node.output = [node.output[0], "", "", node.output[1]] }
             // Trailing omitted inputs are dropped, as ONNX writers do.
             while node.input.last == "" { node.input.removeLast() }
             var attrs = n.attributes

@@ -111,12 +111,16 @@ public enum ShapeRules {
             [TensorType(c.dtype(0), Shape([.unknown]))]
         }
         r["Attention"] = attention
+        r["SkipLayerNorm"] = { c in
+            let t = TensorType(c.dtype(0), try c.broadcast([c.shape(0), c.shape(1)]))
+            return Array(repeating: t, count: c.node.outputs.count)
+        }
         return r
     }()
 
     /// Operators graph-opt creates in the `sluice` domain (fusions); the default domain
     /// does not accept them (ONNX's own Attention has different semantics).
-    public static let sluiceOps: Set<String> = ["FusedConv", "FusedGemm", "Attention"]
+    public static let sluiceOps: Set<String> = ["FusedConv", "FusedGemm", "Attention", "SkipLayerNorm"]
 
     /// The sorted names of the supported standard operators (for docs).
     public static var supportedOps: [String] { rules.keys.filter { !sluiceOps.contains($0) }.sorted() }

@@ -134,6 +134,12 @@ public struct Interpreter {
         case "LayerNormalization", "RMSNormalization":
             return try Normalization.layerNorm(node, x: try x(0), scale: opt(1), bias: op == "LayerNormalization" ? opt(2) : nil,
                                                rms: op == "RMSNormalization", statistics: node.outputs.count > 1)
+        case "SkipLayerNorm":
+            let sum = try Elementwise.binary("Add", [try x(0), try x(1)], node: node.name)
+            var ln = node
+            ln.attributes["axis"] = .int(-1)
+            let y = try Normalization.layerNorm(ln, x: sum, scale: opt(2), bias: opt(3), rms: false)[0]
+            return node.outputs.count > 1 ? [y, sum] : [y]
         case "Softmax", "LogSoftmax":
             return [try Normalization.softmax(node, x: try x(0), opset: opset, log: op == "LogSoftmax")]
         case "Gemm":

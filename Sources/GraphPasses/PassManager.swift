@@ -8,11 +8,11 @@ public enum PassRegistry {
         ConstantFolding(), ShapeSimplification(), NoOpRemoval(), DeadCodeElimination(), CommonSubexpressionElimination(),
         ConvBatchNormFusion(), ConvScaleFusion(), MatMulAddFusion(),
         LayerNormFusion(), RMSNormFusion(), GeluFusion(), AttentionFusion(),
-        ConvAddFusion(), ActivationFusion(),
+        ConvAddFusion(), ActivationFusion(), SkipLayerNormFusion(),
     ]
 
-    /// Pass names per level: 0 none; 1 cleanup; 2 + algebraic fusions that keep standard
-    /// ONNX ops; 3 + target fusions into sluice.FusedConv/FusedGemm.
+    /// Pass names per level: 0 none; 1 cleanup; 2 + fusions into standard ONNX ops (and
+    /// attention); 3 + target fusions into sluice.FusedConv/FusedGemm/SkipLayerNorm.
     public static func names(level: Int) -> [String] {
         let cleanup = ["fold-constants", "simplify-shapes", "remove-noops", "cse", "dce"]
         let standard = cleanup + ["fuse-conv-bn", "fuse-conv-scale", "fuse-matmul-add",
@@ -21,7 +21,7 @@ public enum PassRegistry {
         case ...0: return []
         case 1: return cleanup
         case 2: return standard
-        default: return standard + ["fuse-conv-add", "fuse-activation"]
+        default: return standard + ["fuse-conv-add", "fuse-activation", "fuse-skip-layernorm"]
         }
     }
 

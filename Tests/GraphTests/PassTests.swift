@@ -164,3 +164,17 @@ import Testing
         #expect(throws: GraphError.self) { _ = try PassRegistry.passes(named: ["no-such-pass"]) }
     }
 }
+
+@Suite struct SkipLayerNormTests {
+    @Test func residualAddFoldsIntoLayerNormKeepingTheSum() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2, 3, 8]), r = b.input("r", [2, 3, 8])
+        let s = b.op("Add", [x, r])
+        let n = b.op("LayerNormalization", [s, b.weight("g", [8]), b.weight("be", [8])], ["epsilon": .float(1e-5)])
+        let y = b.op("Add", [s, b.op("MatMul", [n, b.weight("w", [8, 8])])])  // the residual stream goes on
+        let g = try b.finish([y])
+        let after = try checkPasses(g, ["fuse-skip-layernorm", "dce"])
+        #expect(after.nodes.map(\.qualifiedOp) == ["sluice.SkipLayerNorm", "MatMul", "Add"])
+        #expect(after.nodes[0].outputs.count == 2)
+    }
+}
