@@ -12,6 +12,8 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
   llama            Llama-style blocks (RMSNorm, RoPE, grouped-query attention, SwiGLU, bool mask)
   vit              ViT encoder (patch Conv, LayerNorm, erf GELU, unmasked attention, pre-scaled Q)
+  huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
+                   file (zeros): checks that weights are mapped, never loaded
 """
 import argparse
 import math
@@ -180,6 +182,29 @@ def transformer(b: Builder, kind: str, layers: int):
     return inputs, outputs
 
 
+def huge_external(out: str) -> int:
+    k, n = 24576, 24576  # 24576 x 24576 float32 = 2.25 GiB
+    data = os.path.basename(out) + ".data"
+    w = onnx.TensorProto()
+    w.name, w.data_type = "w", TensorProto.FLOAT
+    w.dims.extend([k, n])
+    w.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", data), ("offset", "0"), ("length", str(k * n * 4))):
+        e = w.external_data.add()
+        e.key, e.value = key, value
+    with open(os.path.join(os.path.dirname(out) or ".", data), "wb") as f:
+        f.truncate(k * n * 4)  # sparse: no disk blocks, reads as zeros
+    bias = numpy_helper.from_array(np.zeros(n, np.float32), "bias")
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["m"]), helper.make_node("Add", ["m", "bias"], ["y"])]
+    graph = helper.make_graph(nodes, "huge", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", k])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", n])], [w, bias])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8
+    with open(out, "wb") as f:
+        f.write(model.SerializeToString())
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("kind")
@@ -198,6 +223,8 @@ def main() -> int:
             relu.input[0] = pool.output[0]  # Relu reads MaxPool, which reads Relu
     elif a.kind in ("gpt2", "llama", "vit"):
         inputs, outputs = transformer(b, a.kind, a.layers)
+    elif a.kind == "huge-external":
+        return huge_external(a.out)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ struct StatsReport {
     func render() -> String {
         var out = "graph-opt: stats: \(source)\n"
         let ops = Set(before.keys).union(after.keys).sorted()
-        let width = max(12, (ops.map(\.count).max() ?? 0) + 2)
+        let width = max(12, (ops.map(\.count) + passes.map(\.name.count)).max() ?? 0) + 2
         func row(_ a: String, _ b: String, _ c: String) -> String {
             "  " + a.padding(toLength: width, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 8 - b.count)) + b
                 + String(repeating: " ", count: max(0, 8 - c.count)) + c + "\n"

@@ -20,6 +20,21 @@ grep -q 'op = "LayerNormalization"' out.bin || fail "no LayerNormalization in th
 run "graph-opt ext.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA GraphFrame"
 expect_status 0
 grep -q "file = (path = \"$PWD/ext.onnx.data\"" out.bin || fail "external weights not referenced by file"
+# Over 2 GB of external weights (a sparse file): imported and optimized without loading them.
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" huge-external huge.onnx || fail "onnx_models.py huge-external"
+if [[ -x /usr/bin/time ]]; then
+  run "/usr/bin/time -f 'rss %M' -o rss.txt graph-opt -O3 huge.onnx | rec-cat --check"
+  expect_status 0
+  rss=$(awk '{print $2}' rss.txt)
+  (( rss < 200000 )) || fail "graph-opt used $rss KB for a model with 2.25 GiB of external weights"
+else
+  run "graph-opt -O3 huge.onnx | rec-cat --check"
+  expect_status 0
+fi
+run "graph-opt huge.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA GraphFrame"
+grep -q "file = (path = \"$PWD/huge.onnx.data\", offset = 0, length = 2415919104)" out.bin || fail "2.25 GiB weight not referenced by file"
+rm -f huge.onnx.data
+
 # A reader that stops early: graph-opt ends quietly.
 run "graph-opt --emit text gpt2.onnx | head -1"
 expect_status 0
