@@ -2,9 +2,41 @@
 // Sluice: small Unix tools that stream Cap'n Proto records over pipes.
 // Dependencies point one way: executables → ToolKit + domain libraries → Pipes → Schemas → Capnp.
 import PackageDescription
+#if os(Linux)
+import Foundation
+#endif
 
 /// Release builds of the hot libraries skip exclusivity checks; bounds checks stay on.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+/// Kernels and OpBench: let LLVM use the vector ISA of the machine that builds them (FMA,
+/// AVX2, AVX-512), like `-march=native`; Swift has no per-function multiversioning, so the
+/// choice is made at build time. Guarded: only on x86-64 Linux whose /proc/cpuinfo lists avx2
+/// and fma; elsewhere the default target is used and the code stays portable (plain SIMD
+/// types). SLUICE_TARGET_CPU=<llvm cpu> overrides (e.g. `haswell` for a binary that must run
+/// on any AVX2 machine), SLUICE_TARGET_CPU=none turns it off. SLUICE_AVX512 selects the
+/// 16-lane micro-kernels and is defined only when the chosen CPU has AVX-512F.
+let kernelSettings: [SwiftSetting] = hotPath + hostVectorSettings()
+
+func hostVectorSettings() -> [SwiftSetting] {
+    #if os(Linux) && arch(x86_64)
+    let override = ProcessInfo.processInfo.environment["SLUICE_TARGET_CPU"]
+    if override == "none" { return [] }
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    guard flags.contains("avx2"), flags.contains("fma") else { return [] }
+    let cpu = override ?? "native"
+    let avx512CPUs: Set<String> = ["skylake-avx512", "icelake-server", "sapphirerapids", "znver4", "znver5"]
+    let hasAVX512 = cpu == "native" ? flags.contains("avx512f") : avx512CPUs.contains(cpu)
+    var settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", cpu])]
+    if hasAVX512 { settings.append(.define("SLUICE_AVX512")) }
+    return settings
+    #else
+    return []
+    #endif
+}
 
 let package = Package(
     name: "Sluice",
@@ -38,9 +70,9 @@ let package = Package(
         .executableTarget(name: "rec-cat", dependencies: ["RecCat"]),
 
         // Accelerator compiler
-        .target(name: "Kernels", swiftSettings: hotPath),
-        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"]),
-        .executableTarget(name: "op-bench", dependencies: ["OpBench", "ToolKit"]),
+        .target(name: "Kernels", swiftSettings: kernelSettings),
+        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"], swiftSettings: kernelSettings),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -61,9 +93,9 @@ let package = Package(
         .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
         .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "OpBenchTests", dependencies: ["OpBench"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp"]),
         .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),

@@ -32,7 +32,7 @@ capnpc-swift:
 codegen_run = $(CAPNP_COMPILE) -I $(2) --src-prefix=$(2) -o$(CAPNPC_SWIFT):$(3) $(1)
 
 formats: capnpc-swift
-	rm -f Sources/Schemas/*.swift $(CODEGEN_GENERATED)/*.swift
+	rm -f Sources/Schemas/*.capnp.swift Sources/Schemas/SchemaRegistry.swift $(CODEGEN_GENERATED)/*.capnp.swift $(CODEGEN_GENERATED)/SchemaRegistry.swift
 	mkdir -p Sources/Schemas $(CODEGEN_GENERATED)
 	$(call codegen_run,$(sort $(wildcard Formats/*.capnp)),Formats,Sources/Schemas)
 	$(call codegen_run,$(sort $(wildcard $(CODEGEN_FIXTURES)/*.capnp)),$(CODEGEN_FIXTURES),$(CODEGEN_GENERATED))
@@ -50,10 +50,15 @@ test-formats-fresh: capnpc-swift
 	stale=0; \
 	for pair in "$$tmp/schemas:Sources/Schemas" "$$tmp/fixtures:$(CODEGEN_GENERATED)"; do \
 	  fresh=$${pair%%:*}; committed=$${pair#*:}; \
-	  if ! diff -r -q $$fresh $$committed >/dev/null; then \
-	    echo "test-formats-fresh: $$committed differs from what capnpc-swift generates now:"; \
-	    diff -r $$fresh $$committed | head -20; stale=1; \
-	  fi; \
+	  for f in $$fresh/*.swift; do \
+	    if ! cmp -s $$f $$committed/$$(basename $$f); then \
+	      echo "test-formats-fresh: $$committed/$$(basename $$f) is missing or differs from what capnpc-swift generates now:"; \
+	      diff $$f $$committed/$$(basename $$f) 2>&1 | head -10; stale=1; \
+	    fi; \
+	  done; \
+	  for f in $$committed/*.capnp.swift; do \
+	    [ -e $$fresh/$$(basename $$f) ] || { echo "test-formats-fresh: $$f has no schema any more"; stale=1; }; \
+	  done; \
 	done; \
 	if [ "$$(capnp --version)" = "Cap'n Proto version $(CODEGEN_SCHEMA_CAPNP)" ]; then \
 	  mkdir -p $$tmp/self && CAPNPC_SWIFT_ACCESS=internal timeout 60 capnp compile --src-prefix=/usr/include/capnp -o$(CAPNPC_SWIFT):$$tmp/self /usr/include/capnp/schema.capnp || exit 1; \

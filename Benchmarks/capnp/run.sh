@@ -28,7 +28,7 @@ SWIFT_BIN="$SCRATCH/release/capnp-bench"
 
 echo "Capnp runtime vs libcapnp $(capnp --version | awk '{print $NF}'): $N records of $(awk -F'\t' 'NR==1{printf "%d", $4/'"$N"'}' "$DIR/cpp.tsv") bytes framed, best of $REPS"
 paste "$DIR/swift.tsv" "$DIR/cpp.tsv" | awk -F'\t' -v n="$N" '
-  BEGIN { printf "%-13s %12s %12s %14s %8s\n", "phase", "Swift s", "libcapnp s", "Swift Mrec/s", "ratio"; bad = 0 }
+  BEGIN { printf "%-13s %12s %12s %14s %8s\n", "phase", "Swift CPU s", "libcapnp s", "Swift Mrec/s", "ratio"; bad = 0 }
   {
     if ($3 != $7) { bad = 1; printf "checksum mismatch in %s: %s vs %s\n", $1, $3, $7 }
     printf "%-13s %12.4f %12.4f %14.2f %7.2fx\n", $1, $2, $6, n / $2 / 1e6, $6 / $2

@@ -4,11 +4,11 @@
 #
 # Usage: Benchmarks/substrate/bench.sh [--bin DIR] [--cache DIR] [--mb N] [--runs N]
 #   --bin    release binaries (default .build/release)   --cache  data + peer binary (default .cache)
-#   --mb     stream size in MiB per workload (default 512) --runs   best of N (default 3)
+#   --mb     stream size in MiB per workload (default 1024) --runs   best of N (default 5)
 # Prints GB/s per command and the ratios; rec-cat --head must copy every record (<all>).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/release CACHE=.cache MB=512 RUNS=3
+BIN=.build/release CACHE=.cache MB=1024 RUNS=5
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) BIN=$2; shift 2 ;; --cache) CACHE=$2; shift 2 ;;

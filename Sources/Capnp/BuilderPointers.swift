@@ -45,6 +45,25 @@ extension MessageBuilder {
         return fresh
     }
 
+    /// The list behind `slot` as a builder, nil when null or not a list.
+    func getList(slot: UnsafeMutableRawPointer, segment: Int) -> ListBuilder? {
+        guard let t = resolveBuilt(slot: slot, segment: segment), WirePointer.kind(t.tag) == WirePointer.listKind else { return nil }
+        let object = segments[t.segment].base + t.word * 8
+        let sizeCode = WirePointer.listElementSize(t.tag)
+        if sizeCode == ElementSize.inlineComposite.rawValue {
+            let tag = object.loadUnaligned(as: UInt64.self)
+            let dataWords = WirePointer.structDataWords(tag), pointerCount = WirePointer.structPointerCount(tag)
+            return ListBuilder(builder: self, segment: t.segment, start: object + 8, count: WirePointer.tagElementCount(tag),
+                               stepBits: (dataWords + pointerCount) * 64, dataBits: dataWords * 64,
+                               pointerCount: pointerCount, sizeCode: sizeCode)
+        }
+        let size = ElementSize(rawValue: sizeCode)!
+        let isPointer = size == .pointer
+        return ListBuilder(builder: self, segment: t.segment, start: object, count: WirePointer.listCount(t.tag),
+                           stepBits: size.bitsPerElement, dataBits: isPointer ? 0 : size.bitsPerElement,
+                           pointerCount: isPointer ? 1 : 0, sizeCode: sizeCode)
+    }
+
     /// A new zeroed list of `count` non-struct elements behind `slot`.
     @inlinable
     func initList(slot: UnsafeMutableRawPointer, segment: Int, elementSize: ElementSize, count: Int) -> ListBuilder {

@@ -17,18 +17,27 @@ public final class DefaultValue: @unchecked Sendable {
         m.setSegment(0, base: UnsafeRawPointer(bytes.baseAddress!), words: count)
         storage = bytes
         message = m
+        // Decoded once here, so handing out the default never touches the shared message.
+        let slot = UnsafeRawPointer(bytes.baseAddress!)
+        structValue = (try? m.readStruct(segment: 0, slot: slot, nesting: m.limits.nestingLimit)) ?? nil
+        listValue = (try? m.readList(segment: 0, slot: slot, nesting: m.limits.nestingLimit)) ?? nil
     }
+
+    @usableFromInline let structValue: StructReader?
+    @usableFromInline let listValue: ListReader?
 
     deinit { storage.deallocate() }
 
     /// The value as a struct (defaults come from the schema compiler, so they are trusted but
     /// still checked: a bad one throws rather than traps).
     @inlinable func structRoot() throws -> StructReader {
+        if let s = structValue { return s }
         return try message.readStruct(segment: 0, slot: message.segmentBases[0], nesting: message.limits.nestingLimit) ?? .empty
     }
 
     /// The value as a list.
     @inlinable func listRoot() throws -> ListReader {
+        if let l = listValue { return l }
         return try message.readList(segment: 0, slot: message.segmentBases[0], nesting: message.limits.nestingLimit) ?? .empty
     }
 

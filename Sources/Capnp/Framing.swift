@@ -66,12 +66,20 @@ public enum Framing {
         }
     }
 
-    /// Appends the framed message to `output` (reusing its capacity).
+    /// Appends the framed message to `output` (reusing its capacity; no zero-filling).
     public static func append(_ builder: MessageBuilder, to output: inout [UInt8]) {
-        let n = frameByteCount(builder)
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: n))
-        output.withUnsafeMutableBytes { _ = write(builder, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        let segments = builder.segmentCount
+        output.reserveCapacity(output.count + frameByteCount(builder))
+        withUnsafeTemporaryAllocation(byteCount: headerByteCount(segmentCount: segments), alignment: 8) { header in
+            let p = header.baseAddress!
+            p.storeBytes(of: UInt32(segments - 1).littleEndian, as: UInt32.self)
+            for i in 0..<segments {
+                p.storeBytes(of: UInt32(truncatingIfNeeded: builder.segments[i].used).littleEndian, toByteOffset: 4 + 4 * i, as: UInt32.self)
+            }
+            if segments % 2 == 0 { p.storeBytes(of: UInt32(0), toByteOffset: header.count - 4, as: UInt32.self) }
+            output.append(contentsOf: UnsafeRawBufferPointer(header))
+        }
+        for i in 0..<segments { output.append(contentsOf: builder.segmentBytes(i)) }
     }
 
     /// What the header at the start of `bytes` says, without allocating.
@@ -136,6 +144,19 @@ public enum Framing {
             let base = bytes.baseAddress!
             return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
                             copy: false, limits: limits), total)
+        }
+    }
+
+    /// Reopens `message` (made with `Message(reusableWith:)`) on the frame at the start of `bytes`,
+    /// without copying or allocating; returns the frame's size. Views from the message's previous
+    /// frame must no longer be used.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, into message: Message) throws -> Int {
+        switch try scan(bytes, limits: message.limits) {
+        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
+        case .complete(let count, let header, let total):
+            let base = bytes.baseAddress!
+            message.reopen(segmentCount: count, sizes: base + 4, body: base + header)
+            return total
         }
     }
 

@@ -96,10 +96,12 @@ public struct ListReader {
 
     /// Element `index` as a struct. Works for inline-composite lists and, per the schema-evolution
     /// rules, for primitive lists (the element is the data section) and pointer lists (the element
-    /// is the one pointer). Out of range reads as an empty struct.
+    /// is the one pointer). Out of range, and Bool lists, read as an empty struct.
     @inlinable
     public func structElement(at index: Int) -> StructReader {
-        guard UInt(bitPattern: index) < UInt(count32) else { return .empty }
+        // A Bool list cannot be read as structs (its elements are not byte-addressable; libcapnp
+        // refuses too): its elements read as empty structs.
+        guard UInt(bitPattern: index) < UInt(count32), sizeCode != ElementSize.bit.rawValue else { return .empty }
         let bit = index &* Int(stepBits)
         let data = start + (bit >> 3)
         return StructReader(message: message, segment: segment, data: data, pointers: data + Int(dataBits >> 3),

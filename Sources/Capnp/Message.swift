@@ -12,7 +12,8 @@ public final class Message {
     @usableFromInline var segmentBases: UnsafeMutablePointer<UnsafeRawPointer>
     @usableFromInline var segmentWordCounts: UnsafeMutablePointer<Int>
     /// Number of segments.
-    public private(set) var segmentCount: Int
+    public var segmentCount: Int { segmentCount_ }
+    @usableFromInline var segmentCount_: Int
     /// Words still allowed to be dereferenced (see `ReaderLimits.traversalLimitWords`).
     @usableFromInline var traversalWordsLeft: Int
     /// The limits this message was opened with.
@@ -37,7 +38,7 @@ public final class Message {
             throw CapnpError(.invalidFraming, "segment \(i) is \(s.count) bytes, not a whole number of words")
         }
         self.init(tableCapacity: segments.count, dataBytes: 0, limits: limits)
-        segmentCount = segments.count
+        segmentCount_ = segments.count
         for (i, s) in segments.enumerated() {
             segmentBases[i] = s.baseAddress ?? Message.zeroWord
             segmentWordCounts[i] = s.count / 8
@@ -50,7 +51,7 @@ public final class Message {
     init(segmentCount: Int, sizes: UnsafeRawPointer, body: UnsafeRawPointer, bodyBytes: Int, copy: Bool, limits: ReaderLimits) {
         self.limits = limits
         self.traversalWordsLeft = limits.traversalLimitWords
-        self.segmentCount = segmentCount
+        self.segmentCount_ = segmentCount
         self.tableCapacity = segmentCount
         let tableBytes = segmentCount * 16
         block = .allocate(byteCount: tableBytes + (copy ? bodyBytes : 0), alignment: 8)
@@ -72,6 +73,30 @@ public final class Message {
         }
     }
 
+    /// A message owning an uninitialized block for `bodyBytes` of segments (sized by the frame
+    /// header at `sizes`), for callers that fill `ownedBody` themselves (packed stream reading).
+    init(segmentCount: Int, sizes: UnsafeRawPointer, bodyBytes: Int, limits: ReaderLimits) {
+        self.limits = limits
+        self.traversalWordsLeft = limits.traversalLimitWords
+        self.segmentCount_ = segmentCount
+        self.tableCapacity = segmentCount
+        block = .allocate(byteCount: segmentCount * 16 + bodyBytes, alignment: 8)
+        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: segmentCount)
+        segmentWordCounts = (block + segmentCount * 8).bindMemory(to: Int.self, capacity: segmentCount)
+        blockHoldsData = true
+        let data = UnsafeRawPointer(block + segmentCount * 16)
+        var offset = 0
+        for i in 0..<segmentCount {
+            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+            segmentBases[i] = data + offset
+            segmentWordCounts[i] = words
+            offset += words * 8
+        }
+    }
+
+    /// The segments' bytes in an owning message's block.
+    var ownedBody: UnsafeMutableRawPointer { block + tableCapacity * 16 }
+
     /// A message that owns a word-aligned copy of `body` (the segments back to back).
     public convenience init(owningCopyOf body: UnsafeRawBufferPointer, segmentWordCounts: [Int], limits: ReaderLimits = .default) throws {
         guard !segmentWordCounts.isEmpty else { throw CapnpError(.invalidFraming, "message has no segments") }
@@ -92,14 +117,14 @@ public final class Message {
             self.segmentWordCounts[i] = w
             offset += w
         }
-        segmentCount = segmentWordCounts.count
+        segmentCount_ = segmentWordCounts.count
     }
 
     /// An empty table (segments added with `setSegment`), plus `dataBytes` of owned space after it.
     init(tableCapacity: Int, dataBytes: Int = 0, limits: ReaderLimits) {
         self.limits = limits
         self.traversalWordsLeft = limits.traversalLimitWords
-        self.segmentCount = 0
+        self.segmentCount_ = 0
         self.tableCapacity = max(tableCapacity, 1)
         block = .allocate(byteCount: self.tableCapacity * 16 + dataBytes, alignment: 8)
         segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: self.tableCapacity)
@@ -107,6 +132,33 @@ public final class Message {
     }
 
     deinit { block.deallocate() }
+
+    /// An empty message to pass to `Framing.decode(_:into:)`, which reopens it on each frame
+    /// without allocating (for loops over many frames in one buffer).
+    public convenience init(reusableWith limits: ReaderLimits = .default) {
+        self.init(tableCapacity: 4, limits: limits)
+    }
+
+    /// Points this message at a new validated frame (see `Framing.decode(_:into:)`).
+    func reopen(segmentCount: Int, sizes: UnsafeRawPointer, body: UnsafeRawPointer) {
+        if segmentCount > tableCapacity || blockHoldsData {
+            block.deallocate()
+            tableCapacity = max(segmentCount, 4)
+            block = .allocate(byteCount: tableCapacity * 16, alignment: 8)
+            segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: tableCapacity)
+            segmentWordCounts = (block + tableCapacity * 8).bindMemory(to: Int.self, capacity: tableCapacity)
+            blockHoldsData = false
+        }
+        var offset = 0
+        for i in 0..<segmentCount {
+            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self))
+            segmentBases[i] = body + offset
+            segmentWordCounts[i] = words
+            offset &+= words &* 8
+        }
+        segmentCount_ = segmentCount
+        traversalWordsLeft = limits.traversalLimitWords
+    }
 
     /// Sets segment `index` (appending when `index == segmentCount`); used by owners of the table
     /// (builders' reader views, default values), whose messages never own their bytes.
@@ -127,10 +179,10 @@ public final class Message {
         }
         segmentBases[index] = base
         segmentWordCounts[index] = words
-        if index >= segmentCount { segmentCount = index + 1 }
+        if index >= segmentCount_ { segmentCount_ = index + 1 }
     }
 
-    func truncateSegments(to count: Int) { segmentCount = count }
+    func truncateSegments(to count: Int) { segmentCount_ = count }
 
     /// Restores the full traversal budget (e.g. before re-reading a message from the start).
     public func resetTraversalLimit() { traversalWordsLeft = limits.traversalLimitWords }

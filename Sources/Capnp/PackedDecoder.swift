@@ -47,6 +47,7 @@ public struct PackedDecoder: Sendable {
             }
             // Fast path: whole words while there is input for a full unit and room for its word.
             if phase == .tag {
+                let masks = Packing.sparseMasks
                 while inCount &- i >= 10 && capacity &- o >= 8 {
                     let tag = inBase!.load(fromByteOffset: i, as: UInt8.self)
                     if tag == 0 {
@@ -61,19 +62,9 @@ public struct PackedDecoder: Sendable {
                         o &+= 8
                         break
                     }
-                    var word: UInt64 = 0
-                    var shift: UInt64 = 0
-                    var t = tag
-                    i &+= 1
-                    while t != 0 {
-                        let skip = UInt64(t.trailingZeroBitCount)
-                        shift &+= skip &* 8
-                        word |= UInt64(inBase!.load(fromByteOffset: i, as: UInt8.self)) &<< shift
-                        i &+= 1
-                        shift &+= 8
-                        t = (t >> skip) >> 1
-                    }
-                    out.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                    // At least 9 bytes follow the tag, so the branch-free reader stays in bounds.
+                    out.storeBytes(of: Packing.sparseWord(tag, inBase! + (i &+ 1), masks), toByteOffset: o, as: UInt64.self)
+                    i &+= 1 &+ tag.nonzeroBitCount
                     o &+= 8
                 }
                 if pendingZeroBytes > 0 || rawBytesLeft > 0 { continue }

@@ -19,6 +19,7 @@ public enum Packing {
     public static func pack(_ input: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer) -> Int {
         let words = input.count >> 3
         guard words > 0, let base = input.baseAddress else { return 0 }
+        let masks = compactMasks
         var i = 0
         var o = 0
         while i < words {
@@ -35,22 +36,25 @@ public enum Packing {
                 o &+= 2
                 continue
             }
-            let tagOffset = o
-            o &+= 1
-            var tag: UInt8 = 0
-            var w = word
-            var bit: UInt8 = 1
-            for _ in 0..<8 {
-                let byte = UInt8(truncatingIfNeeded: w)
-                if byte != 0 {
-                    tag |= bit
-                    output.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
-                    o &+= 1
-                }
-                w >>= 8
-                bit = bit &<< 1
-            }
-            output.storeBytes(of: tag, toByteOffset: tagOffset, as: UInt8.self)
+            // Tag: one bit per non-zero byte (high bit of each byte set when the byte is
+            // non-zero, then gathered into one byte by a multiply). The non-zero bytes are
+            // compacted with eight shift-and-mask steps and stored as one 8-byte write (the
+            // output bound leaves room for 8 bytes after any tag).
+            let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+            let nonZero = ((low7 &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+            let tag = UInt8(truncatingIfNeeded: ((nonZero >> 7) &* 0x0102_0408_1020_4080) >> 56)
+            let m = masks + Int(tag) &* 8
+            var packed = word & m[0]
+            packed |= (word &>> 8) & m[1]
+            packed |= (word &>> 16) & m[2]
+            packed |= (word &>> 24) & m[3]
+            packed |= (word &>> 32) & m[4]
+            packed |= (word &>> 40) & m[5]
+            packed |= (word &>> 48) & m[6]
+            packed |= (word &>> 56) & m[7]
+            output.storeBytes(of: tag, toByteOffset: o, as: UInt8.self)
+            output.storeBytes(of: packed, toByteOffset: o &+ 1, as: UInt64.self)
+            o &+= 1 &+ tag.nonzeroBitCount
             if tag == 0xFF {
                 // Tag 0xFF: the next words with fewer than two zero bytes follow verbatim.
                 let runStart = i
@@ -69,6 +73,64 @@ public enum Packing {
         }
         return o
     }
+
+    /// The word a sparse tag describes, from the bytes at `p` (8 readable bytes required; only
+    /// `tag.nonzeroBitCount` are consumed).
+    ///
+    /// Byte b of the word is source byte b - d, where d counts the cleared tag bits below b; so the
+    /// word is the OR over d of (source << 8d) masked to the bytes whose shift is d. The masks per
+    /// tag come from `sparseMasks`: eight independent shift-and-mask steps, no per-byte loads.
+    @inlinable @inline(__always)
+    static func sparseWord(_ tag: UInt8, _ p: UnsafeRawPointer, _ masks: UnsafePointer<UInt64>) -> UInt64 {
+        let v = p.loadUnaligned(as: UInt64.self)
+        let m = masks + Int(tag) &* 8
+        var word = v & m[0]
+        word |= (v &<< 8) & m[1]
+        word |= (v &<< 16) & m[2]
+        word |= (v &<< 24) & m[3]
+        word |= (v &<< 32) & m[4]
+        word |= (v &<< 40) & m[5]
+        word |= (v &<< 48) & m[6]
+        word |= (v &<< 56) & m[7]
+        return word
+    }
+
+    /// For each tag, eight byte masks: mask d selects the output bytes whose source byte lies d
+    /// bytes lower (d = cleared tag bits below the byte). Built once, 16 KiB.
+    @usableFromInline static let sparseMasks: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
+        table.initialize(repeating: 0, count: 256 * 8)
+        for tag in 0..<256 {
+            var cleared = 0
+            for b in 0..<8 {
+                if tag & (1 << b) != 0 {
+                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * b)
+                } else {
+                    cleared += 1
+                }
+            }
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// For each tag, eight byte masks: mask d selects the packed bytes that come from a source
+    /// byte d bytes higher (d = cleared tag bits below that source byte). The inverse of
+    /// `sparseMasks`; built once, 16 KiB.
+    @usableFromInline static let compactMasks: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
+        table.initialize(repeating: 0, count: 256 * 8)
+        for tag in 0..<256 {
+            var cleared = 0
+            for b in 0..<8 {
+                if tag & (1 << b) != 0 {
+                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * (b - cleared))
+                } else {
+                    cleared += 1
+                }
+            }
+        }
+        return UnsafePointer(table)
+    }()
 
     /// Number of zero bytes in a word.
     @inlinable
@@ -210,6 +272,7 @@ public enum Packing {
     public static func unpack(_ input: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer) {
         guard let base = input.baseAddress else { return }
         let n = input.count
+        let masks = sparseMasks
         var i = 0
         var o = 0
         while i < n {
@@ -230,6 +293,10 @@ public enum Packing {
                     o &+= run &* 8
                     i &+= run &* 8
                 }
+            } else if n &- i >= 8 {
+                output.storeBytes(of: sparseWord(tag, base + i, masks), toByteOffset: o, as: UInt64.self)
+                i &+= tag.nonzeroBitCount
+                o &+= 8
             } else {
                 var word: UInt64 = 0
                 var shift: UInt64 = 0

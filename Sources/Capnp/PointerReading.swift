@@ -160,7 +160,8 @@ extension Message {
         let size = ElementSize(rawValue: sizeCode)!
         let step = size.bitsPerElement
         let words = (count &* step &+ 63) >> 6
-        try checkAndCharge(t, words: words, charge: size == .void ? count : words, slotSegment: segment, slot: slot)
+        // Zero-sized elements still cost a word each; an empty list costs one word.
+        try checkAndCharge(t, words: words, charge: max(size == .void ? count : words, 1), slotSegment: segment, slot: slot)
         let isPointer = size == .pointer
         return ListReader(message: self, segment: t.segment, start: base + t.word &* 8, count: count,
                           stepBits: step, dataBits: isPointer ? 0 : step, pointerCount: isPointer ? 1 : 0,
@@ -177,7 +178,7 @@ extension Message {
         }
         let count = WirePointer.listCount(t.tag)
         let words = (count &+ 7) >> 3
-        try checkAndCharge(t, words: words, charge: words, slotSegment: segment, slot: slot)
+        try checkAndCharge(t, words: words, charge: max(words, 1), slotSegment: segment, slot: slot)
         return UnsafeRawBufferPointer(start: segmentBases[t.segment] + t.word &* 8, count: count)
     }
 

@@ -26,6 +26,7 @@ enum NumberFormat {
     static func capnp(_ v: Double, into out: inout [UInt8]) {
         if v.isNaN { out += Array("nan".utf8); return }
         if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        if !v.isSubnormal && shortestAsG(v.description, precision: 15, into: &out) { return }
         printf(v, precisions: (15, 17), roundTrips: { strtod($0, nil) == v }, into: &out)
     }
 
@@ -34,11 +35,81 @@ enum NumberFormat {
     static func capnp(_ v: Float, into out: inout [UInt8]) {
         if v.isNaN { out += Array("nan".utf8); return }
         if v.isInfinite { out += Array(v < 0 ? "-inf".utf8 : "inf".utf8); return }
+        if !v.isSubnormal && shortestAsG(v.description, precision: 6, into: &out) { return }
         printf(Double(v), precisions: (6, 8), roundTrips: { text in
             errno = 0
             let parsed = strtof(text, nil)
             return errno == 0 && parsed == v
         }, into: &out)
+    }
+
+    /// The fast path: when the shortest round-tripping decimal (Swift's `description`) has at
+    /// most `precision` significant digits, `%.<precision>g` prints exactly those digits (the
+    /// binary value is within half an ulp of them, and an ulp is smaller than the spacing of
+    /// `precision`-digit decimals for normal numbers), and it round-trips, so capnp's first
+    /// choice is taken. Writes that spelling (`%g` layout, no `+` in the exponent) and returns
+    /// true; returns false (writing nothing) when more digits are needed.
+    static func shortestAsG(_ description: String, precision: Int, into out: inout [UInt8]) -> Bool {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        var negative = false
+        var pointSeen = false
+        var intDigitCount = 0
+        var exponent = 0
+        var exponentSign = 1
+        var inExponent = false
+        for c in description.utf8 {
+            switch c {
+            case 0x2D: if inExponent { exponentSign = -1 } else { negative = true }
+            case 0x2B: break
+            case 0x2E: pointSeen = true
+            case 0x65, 0x45: inExponent = true
+            case 0x30...0x39:
+                if inExponent {
+                    exponent = exponent * 10 + Int(c - 0x30)
+                } else {
+                    digits.append(c)
+                    if !pointSeen { intDigitCount += 1 }
+                }
+            default: return false
+            }
+        }
+        // Normalize to d.ddd × 10^x with no leading or trailing zeros.
+        var leading = 0
+        while leading < digits.count && digits[leading] == 0x30 { leading += 1 }
+        if leading == digits.count {
+            if negative { out.append(0x2D) }
+            out.append(0x30)
+            return true
+        }
+        var x = intDigitCount - 1 - leading + exponentSign * exponent
+        var significant = Array(digits[leading...])
+        while let last = significant.last, last == 0x30 { significant.removeLast() }
+        if significant.count > precision { return false }
+        if negative { out.append(0x2D) }
+        if x < -4 || x >= precision {
+            out.append(significant[0])
+            if significant.count > 1 {
+                out.append(0x2E)
+                out += significant[1...]
+            }
+            out.append(0x65)
+            if x < 0 { out.append(0x2D); x = -x }
+            if x < 10 { out.append(0x30) }
+            decimal(x, into: &out)
+        } else if x < 0 {
+            out.append(0x30)
+            out.append(0x2E)
+            for _ in 0 ..< -x - 1 { out.append(0x30) }
+            out += significant
+        } else {
+            for i in 0...x { out.append(i < significant.count ? significant[i] : 0x30) }
+            if significant.count > x + 1 {
+                out.append(0x2E)
+                out += significant[(x + 1)...]
+            }
+        }
+        return true
     }
 
     /// JSON: the shortest round-tripping decimal; non-finite values as strings.
@@ -92,58 +163,6 @@ enum Escape {
                     out.append(b)
                 }
             }
-        }
-        out.append(0x22)
-    }
-}
-
-/// JSON spellings of strings and bytes.
-enum JSONFormat {
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-    static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func string(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        out.append(0x22)
-        for b in bytes {
-            switch b {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0x08: out.append(0x5C); out.append(0x62)
-            case 0x0C: out.append(0x5C); out.append(0x66)
-            default:
-                if b < 0x20 {
-                    out += [0x5C, 0x75, 0x30, 0x30, JSONFormat.hexDigits[Int(b >> 4)], JSONFormat.hexDigits[Int(b & 15)]]
-                } else {
-                    out.append(b)
-                }
-            }
-        }
-        out.append(0x22)
-    }
-
-    /// RFC 4648 base64 with padding, in quotes.
-    static func base64(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let alphabet = JSONFormat.base64Alphabet
-        out.append(0x22)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18)])
-            out.append(alphabet[Int((n >> 12) & 63)])
-            out.append(alphabet[Int((n >> 6) & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)], 0x3D, 0x3D]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18)], alphabet[Int((n >> 12) & 63)], alphabet[Int((n >> 6) & 63)], 0x3D]
         }
         out.append(0x22)
     }

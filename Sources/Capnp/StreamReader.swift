@@ -73,6 +73,11 @@ public final class StreamReader<Source: ByteSource> {
     /// the input ends inside a frame, `.invalidPacked` inside a packed word, and framing/limit
     /// errors for bad headers.
     public func next() throws -> Message? {
+        packed ? try nextPacked() : try nextPlain()
+    }
+
+    /// Plain frames: read large chunks into the buffer, copy each frame into its message's block.
+    func nextPlain() throws -> Message? {
         while true {
             let available = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
             switch try Framing.scan(available, limits: limits) {
@@ -86,19 +91,97 @@ public final class StreamReader<Source: ByteSource> {
                 if start == end { start = 0; end = 0 }
                 return message
             case .needMore(let needed):
-                if try !fill(needed: needed) {
-                    if end == start && (!packed || decoder.isAtBoundary) { return nil }
-                    if packed && !decoder.isAtBoundary && end == start {
-                        throw CapnpError(.invalidPacked, "message \(messageCount) (byte \(byteOffset)): packed input ends inside a word or run")
-                    }
-                    throw CapnpError(.truncated, "message \(messageCount) (byte \(byteOffset)): input ends inside a frame: \(end - start) of \(needed) bytes")
+                if try !fillPlain(needed: needed) {
+                    if end == start { return nil }
+                    throw truncated(have: end - start, needed: needed)
                 }
             }
         }
     }
 
+    /// Packed frames: unpack just the segment table into the buffer, then unpack the segments
+    /// straight into the message's own block (no staging copy, and never more than one frame).
+    func nextPacked() throws -> Message? {
+        var have = 0
+        var needed = 8
+        var count = 0, header = 0, total = 0
+        while true {
+            if have < needed {
+                if needed > buffer.count {
+                    let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 8)
+                    grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: have)
+                    buffer.deallocate()
+                    buffer = grown
+                }
+                let n = try unpack(into: UnsafeMutableRawBufferPointer(rebasing: buffer[have..<needed]))
+                if n == 0 {
+                    if have == 0 && decoder.isAtBoundary { return nil }
+                    throw decoder.isAtBoundary ? truncated(have: have, needed: needed) : packedEnded()
+                }
+                have += n
+                continue
+            }
+            let segmentCount = Int(buffer.loadUnaligned(as: UInt32.self)) + 1
+            guard segmentCount <= limits.segmentLimit else { throw Framing.tooManySegments(segmentCount, limits) }
+            header = Framing.headerByteCount(segmentCount: segmentCount)
+            if have < header { needed = header; continue }
+            count = segmentCount
+            var words = 0
+            for i in 0..<count { words += Int(buffer.loadUnaligned(fromByteOffset: 4 + 4 * i, as: UInt32.self)) }
+            guard words <= limits.traversalLimitWords else { throw Framing.tooLarge(words, limits) }
+            total = header + words * 8
+            break
+        }
+        let message = Message(segmentCount: count, sizes: UnsafeRawPointer(buffer.baseAddress! + 4), bodyBytes: total - header, limits: limits)
+        var filled = 0
+        let body = message.ownedBody
+        while filled < total - header {
+            let n = try unpack(into: UnsafeMutableRawBufferPointer(start: body + filled, count: total - header - filled))
+            if n == 0 {
+                throw decoder.isAtBoundary ? truncated(have: header + filled, needed: total) : packedEnded()
+            }
+            filled += n
+        }
+        byteOffset += total
+        messageCount += 1
+        return message
+    }
+
+    @inline(never)
+    func truncated(have: Int, needed: Int) -> CapnpError {
+        CapnpError(.truncated, "message \(messageCount) (byte \(byteOffset)): input ends inside a frame: \(have) of \(needed) bytes")
+    }
+
+    @inline(never)
+    func packedEnded() -> CapnpError {
+        CapnpError(.invalidPacked, "message \(messageCount) (byte \(byteOffset)): packed input ends inside a word or run")
+    }
+
+    /// Unpacks into `out` (reading packed input from the source as needed); 0 at end of input.
+    func unpack(into out: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            if packedStart < packedEnd {
+                let input = UnsafeRawBufferPointer(rebasing: packedBuffer[packedStart..<packedEnd])
+                var consumed = 0
+                let produced = decoder.decode(input, consumed: &consumed, into: out)
+                packedStart += consumed
+                if packedStart == packedEnd { packedStart = 0; packedEnd = 0 }
+                if produced > 0 { return produced }
+                if consumed > 0 { continue }
+            }
+            if sourceEnded {
+                // A zero run may still be pending with no input left.
+                var consumed = 0
+                return decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0), consumed: &consumed, into: out)
+            }
+            if packedEnd == packedBuffer.count { packedStart = 0; packedEnd = 0 }
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: packedBuffer[packedEnd...]))
+            if n == 0 { sourceEnded = true } else { packedEnd += n }
+        }
+    }
+
     /// Makes room for `needed` bytes from `start` and adds at least one byte; false at end of input.
-    func fill(needed: Int) throws -> Bool {
+    func fillPlain(needed: Int) throws -> Bool {
         if buffer.count - start < needed {
             if end - start <= buffer.count / 2 && needed <= buffer.count {
                 compact()
@@ -115,36 +198,11 @@ public final class StreamReader<Source: ByteSource> {
         } else if end == buffer.count {
             compact()
         }
-        let free = UnsafeMutableRawBufferPointer(rebasing: buffer[end...])
-        if !packed {
-            if sourceEnded { return false }
-            let n = try source.read(into: free)
-            if n == 0 { sourceEnded = true; return false }
-            end += n
-            return true
-        }
-        while true {
-            if packedStart < packedEnd {
-                let input = UnsafeRawBufferPointer(rebasing: packedBuffer[packedStart..<packedEnd])
-                var consumed = 0
-                let produced = decoder.decode(input, consumed: &consumed, into: free)
-                packedStart += consumed
-                if packedStart == packedEnd { packedStart = 0; packedEnd = 0 }
-                if produced > 0 { end += produced; return true }
-                if consumed > 0 { continue }
-            }
-            if sourceEnded { return false }
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: packedBuffer[packedEnd...]))
-            if n == 0 {
-                sourceEnded = true
-                // A zero run may still be pending with no input left.
-                var consumed = 0
-                let produced = decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0), consumed: &consumed, into: free)
-                if produced > 0 { end += produced; return true }
-                return false
-            }
-            packedEnd += n
-        }
+        if sourceEnded { return false }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        if n == 0 { sourceEnded = true; return false }
+        end += n
+        return true
     }
 
     func compact() {

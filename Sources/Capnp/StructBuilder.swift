@@ -124,6 +124,11 @@ public struct StructBuilder {
         builder.getStruct(slot: slot(index), segment: segment, dataWords: dataWords, pointerCount: pointerCount)
     }
 
+    /// The list already at pointer `index`, to change its elements in place; nil when null.
+    public func getList(_ index: Int) -> ListBuilder? {
+        builder.getList(slot: slot(index), segment: segment)
+    }
+
     /// A new zeroed list of non-struct elements at pointer `index`.
     @inlinable
     public func initList(_ index: Int, elementSize: ElementSize, count: Int) -> ListBuilder {

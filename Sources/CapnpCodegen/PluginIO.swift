@@ -18,8 +18,10 @@ public enum PluginIO {
             bytes.withUnsafeBytes { src in dst.copyMemory(from: src) }
         }
         return try words.withUnsafeBytes { raw in
-            // Schema requests can be large (every node of every imported file): no traversal cap.
-            let (message, _) = try Framing.decode(UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count]), limits: .trusted)
+            // Schema requests can be large (every node of every imported file): no traversal cap,
+            // but the usual nesting bound keeps recursive decoding of types shallow.
+            let limits = ReaderLimits(traversalLimitWords: Int.max / 16, nestingLimit: 128, segmentLimit: 1 << 16)
+            let (message, _) = try Framing.decode(UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count]), limits: limits)
             return try RequestDecoder.decode(try message.root(), file: "stdin")
         }
     }

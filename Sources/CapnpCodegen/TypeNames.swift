@@ -16,11 +16,18 @@ struct TypeNames {
     /// type inside its scope (and generated code refers to types by their path from the top),
     /// so nested types and groups with these names get a `_` suffix.
     private var topLevel: Set<String> = []
+    /// Scopes already walked: a malformed request could nest a node inside itself.
+    private var walked: Set<UInt64> = []
 
     init(request: Schema.Request) {
         let files = request.nodes.values.filter { if case .file = $0.kind { return true } else { return false } }
         for file in files {
-            for nested in file.nestedNodes { topLevel.insert(Naming.type(nested.name)) }
+            for nested in file.nestedNodes {
+                switch request.nodes[nested.id]?.kind {
+                case .structure?, .enumeration?, .interface?: topLevel.insert(Naming.type(nested.name))
+                default: break
+                }
+            }
         }
         for file in files.sorted(by: { $0.id < $1.id }) {
             walk(fileId: file.id, scopeId: file.id, scopeName: nil, request: request)
@@ -33,7 +40,7 @@ struct TypeNames {
     }
 
     private mutating func walk(fileId: UInt64, scopeId: UInt64, scopeName: String?, request: Schema.Request) {
-        guard let scope = request.nodes[scopeId] else { return }
+        guard let scope = request.nodes[scopeId], walked.insert(scopeId).inserted else { return }
         var taken: Set<String> = []
         let isFile = scopeName == nil
         func unique(_ base: String) -> String {

@@ -4,11 +4,12 @@ struct Validator {
     let context: GeneratorContext
 
     func validate() throws {
+        var seen: Set<UInt64> = []
         var topLevel: [String: String] = [:]   // Swift name -> file that declares it
         for requested in context.request.requestedFiles {
             let file = requested.filename
             let fileNode = try context.node(requested.id, from: file)
-            try check(scope: fileNode, file: file)
+            try check(scope: fileNode, file: file, seen: &seen)
             var names = [TypeNames.fileNamespace(file)]
             for nested in fileNode.nestedNodes {
                 if let n = context.names.qualified[nested.id] { names.append(n) }
@@ -26,7 +27,12 @@ struct Validator {
         "\(node.kind.word) \(node.shortName) (\(hex(node.id)))"
     }
 
-    private func check(scope: Schema.Node, file: String) throws {
+    /// `seen`: every scope is visited once, so a malformed request that nests a node inside
+    /// itself is an error rather than endless recursion (the emitters follow the same edges).
+    private func check(scope: Schema.Node, file: String, seen: inout Set<UInt64>) throws {
+        guard seen.insert(scope.id).inserted else {
+            throw CodegenError(file: file, message: "\(describe(scope)) appears twice in the request's nesting (malformed request)")
+        }
         if case .interface = scope.kind {
             throw CodegenError(file: file, message: "\(describe(scope)): interfaces are not supported")
         }
@@ -37,7 +43,7 @@ struct Validator {
         case .structure(let s):
             for f in s.fields {
                 switch f.kind {
-                case .group(let id): try check(scope: try context.node(id, from: file), file: file)
+                case .group(let id): try check(scope: try context.node(id, from: file), file: file, seen: &seen)
                 case .slot(_, let type, _, _): try check(type: type, field: f.name, in: scope, file: file)
                 }
             }
@@ -47,7 +53,7 @@ struct Validator {
             break
         }
         for nested in scope.nestedNodes {
-            try check(scope: try context.node(nested.id, from: file), file: file)
+            try check(scope: try context.node(nested.id, from: file), file: file, seen: &seen)
         }
     }
 

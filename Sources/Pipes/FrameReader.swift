@@ -117,18 +117,11 @@ public final class FrameReader {
     }
 
     private func emit(_ layout: FrameLayout, window: UnsafeRawBufferPointer) throws -> Message {
-        var offset = layout.headerByteCount
-        var segments: [UnsafeRawBufferPointer] = []
-        segments.reserveCapacity(layout.segmentWordCounts.count)
-        for words in layout.segmentWordCounts {
-            segments.append(UnsafeRawBufferPointer(rebasing: window[offset ..< offset + words * 8]))
-            offset += words * 8
-        }
         lastFrame = UnsafeRawBufferPointer(rebasing: window[0 ..< layout.totalByteCount])
         lastFrameOffset = bufferStreamOffset + start
         start += layout.totalByteCount
         frameCount += 1
-        do { return try Message(segments: segments, limits: limits) } catch let e as CapnpError {
+        do { return try Framing.message(layout, bytes: window, limits: limits) } catch let e as CapnpError {
             throw PipesError(.invalidMessage, source: source, "frame \(frameCount - 1): \(e.message)")
         }
     }

@@ -45,33 +45,32 @@ public final class FrameWriter {
     /// Writes the message in `builder` as one frame. The builder may be reset right after.
     public func write(_ builder: MessageBuilder) throws {
         if packed {
-            packScratch = Packing.packFrame(builder)
+            packScratch.removeAll(keepingCapacity: true) // reused: no allocation per frame
+            Packing.appendPackedFrame(builder, to: &packScratch)
             try packScratch.withUnsafeBytes { try writeBytes($0) }
             frameCount += 1
             return
         }
-        try builder.withSegments { segments in
-            let tableCount = Framing.headerByteCount(segmentCount: segments.count)
+        let total = Framing.frameByteCount(builder)
+        if total < coalesceBelow {
+            if pendingCount + total > pending.capacity { try flush() }
+            Framing.write(builder, into: UnsafeMutableRawBufferPointer(start: pending.base + pendingCount, count: total))
+            pendingCount += total
+        } else {
+            let tableCount = Framing.headerByteCount(segmentCount: builder.segmentCount)
             if segmentTable.count < tableCount { segmentTable = [UInt8](repeating: 0, count: tableCount) }
-            var total = tableCount
-            for s in segments { total += s.count }
             try segmentTable.withUnsafeMutableBytes { table in
-                _ = Framing.writeHeader(segmentWordCounts: segments.map { $0.count / 8 }, into: table)
-                let tableBytes = UnsafeRawBufferPointer(rebasing: table[0 ..< tableCount])
-                if total < coalesceBelow {
-                    if pendingCount + total > pending.capacity { try flush() }
-                    append(tableBytes)
-                    for s in segments { append(s) }
-                } else {
+                Framing.writeHeader(segmentWordCounts: builder.segmentWordCounts, into: table)
+                try builder.withSegments { segments in
                     iov.removeAll(keepingCapacity: true)
                     addPending()
-                    iov.append(iovec(tableBytes))
+                    iov.append(iovec(UnsafeRawBufferPointer(rebasing: table[0 ..< tableCount])))
                     for s in segments where s.count > 0 { iov.append(iovec(s)) }
                     try FileIO.writeAll(fd, &iov, source: source)
-                    bytesWritten += total
-                    pendingCount = 0
                 }
             }
+            bytesWritten += total
+            pendingCount = 0
         }
         frameCount += 1
     }

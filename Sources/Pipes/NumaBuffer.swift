@@ -28,7 +28,7 @@ public final class NumaBuffer {
         let size = max(page, (byteCount + page - 1) / page * page)
         self.capacity = size
         self.placement = placement
-        if let node = placement.node, NumaPlacement.isAvailable,
+        if let node = placement.node, NumaPlacement.kernelSupportsNuma,
            let p = numa_alloc_onnode(size, Int32(node)) {
             base = p
             isNumaBacked = true

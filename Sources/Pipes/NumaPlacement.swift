@@ -21,18 +21,27 @@ public struct NumaPlacement: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { node.map { "NUMA node \($0)" } ?? "unbound (no NUMA)" }
 
+    /// Looks up an environment variable; tests pass their own instead of mutating the process
+    /// environment (setenv races with other threads).
+    public typealias Environment = (String) -> String?
+
+    /// The process environment.
+    public static let processEnvironment: Environment = { name in getenv(name).map { String(cString: $0) } }
+
+    /// True when the kernel and libnuma support NUMA policies here.
+    public static var kernelSupportsNuma: Bool { numa_available() >= 0 }
+
     /// True when libnuma works on this machine and `SLUICE_NUMA=off` is not set.
-    public static var isAvailable: Bool {
-        if let v = getenv("SLUICE_NUMA"), String(cString: v) == "off" { return false }
-        return numa_available() >= 0
+    public static func isAvailable(environment: Environment = processEnvironment) -> Bool {
+        environment("SLUICE_NUMA") != "off" && kernelSupportsNuma
     }
 
     /// The highest node number, or 0 without NUMA.
-    public static var maxNode: Int { isAvailable ? Int(numa_max_node()) : 0 }
+    public static var maxNode: Int { kernelSupportsNuma ? Int(numa_max_node()) : 0 }
 
     /// The node of the CPU this thread runs on now (nil without NUMA).
     public static var currentNode: Int? {
-        guard isAvailable else { return nil }
+        guard kernelSupportsNuma else { return nil }
         let cpu = cnuma_current_cpu()
         guard cpu >= 0 else { return nil }
         let node = numa_node_of_cpu(cpu)
@@ -42,7 +51,7 @@ public struct NumaPlacement: Equatable, Sendable, CustomStringConvertible {
     /// Checks that `node` names a node with memory on this machine; throws a usage-style
     /// `PipesError` (kind `.invalidArgument`) otherwise.
     public static func validate(node: Int) throws {
-        guard isAvailable else { return } // the fallback ignores the node: nothing to check
+        guard kernelSupportsNuma else { return } // the fallback ignores the node: nothing to check
         let max = maxNode
         guard node >= 0, node <= max, numa_bitmask_isbitset(numa_all_nodes_ptr, UInt32(node)) != 0 else {
             throw PipesError(.invalidArgument, source: "--numa-node",
@@ -52,14 +61,14 @@ public struct NumaPlacement: Equatable, Sendable, CustomStringConvertible {
 
     /// Resolves the placement for this process: `explicitNode`, else `SLUICE_NUMA_NODE`, else the
     /// current CPU's node; `.unbound` when NUMA is unavailable or disabled.
-    public static func resolve(explicitNode: Int? = nil) throws -> NumaPlacement {
-        guard isAvailable else { return .unbound }
+    public static func resolve(explicitNode: Int? = nil,
+                               environment: Environment = processEnvironment) throws -> NumaPlacement {
+        guard isAvailable(environment: environment) else { return .unbound }
         if let n = explicitNode {
             try validate(node: n)
             return NumaPlacement(node: n)
         }
-        if let raw = getenv("SLUICE_NUMA_NODE") {
-            let text = String(cString: raw)
+        if let text = environment("SLUICE_NUMA_NODE") {
             guard let n = Int(text) else {
                 throw PipesError(.invalidArgument, source: "SLUICE_NUMA_NODE", "not a node number: '\(text)'")
             }
@@ -73,7 +82,7 @@ public struct NumaPlacement: Equatable, Sendable, CustomStringConvertible {
     /// refuses). Faults the page in if it was never touched. Used by tests and diagnostics to
     /// check that placement is what was asked.
     public static func nodeOfPage(at address: UnsafeRawPointer) -> Int? {
-        guard numa_available() >= 0 else { return nil }
+        guard kernelSupportsNuma else { return nil }
         var node: Int32 = -1
         let flags = UInt32(MPOL_F_NODE) | UInt32(MPOL_F_ADDR)
         let rc = get_mempolicy(&node, nil, 0, UnsafeMutableRawPointer(mutating: address), flags)

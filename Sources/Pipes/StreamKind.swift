@@ -31,6 +31,19 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
         self.framePointers = framePointers
     }
 
+    /// The kind of a generated frame type: the trailer tag comes from `SchemaRegistry.unions`
+    /// and the layout from the generated builder, e.g.
+    /// `StreamKind(name: SampleSchema.kind, frameType: "SampleFrame", schemaVersion: SampleSchema.schemaVersion, frame: SampleFrame.Builder.self)`.
+    /// `frameType` must name a generated struct that follows the envelope (a programming error otherwise).
+    public init<Frame: StructBuilderView>(name: String, frameType: String, schemaVersion: UInt16, frame: Frame.Type) {
+        guard let union = SchemaRegistry.unions[frameType], union.discriminantByteOffset == 0,
+              union.tags["header"] == StreamKind.headerTag, let trailer = union.tags["trailer"] else {
+            preconditionFailure("\(frameType) is not a generated frame struct (union with header @0 ... trailer)")
+        }
+        self.init(name: name, frameType: frameType, schemaVersion: schemaVersion, trailerTag: trailer,
+                  frameDataWords: Frame.dataWordCount, framePointers: Frame.pointerCount)
+    }
+
     public var description: String { "\(name) v\(schemaVersion)" }
 
     /// The union tag of `header` in every frame struct.
@@ -38,7 +51,5 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
 
     /// The test kind of Formats/sample.capnp (`SampleFrame`: header, row, trailer).
     public static let sample = StreamKind(name: SampleSchema.kind, frameType: "SampleFrame",
-                                          schemaVersion: SampleSchema.schemaVersion, trailerTag: 2,
-                                          frameDataWords: SampleFrame.dataWordCount,
-                                          framePointers: SampleFrame.pointerCount)
+                                          schemaVersion: SampleSchema.schemaVersion, frame: SampleFrame.Builder.self)
 }

@@ -45,7 +45,7 @@ public struct RecCat: SluiceCommand {
         for path in paths {
             let stream = try tool.openStream(path) { try StreamCatalog.resolve($0, source: path == "-" ? "stdin" : path).kind }
             if count || check {
-                let records = try StreamWalker.walk(stream, validate: check)
+                let records = try StreamWalker.walk(stream, validate: check, progress: tool.progress)
                 let prefix = paths.count > 1 || check ? "\(stream.source): " : ""
                 let line = check ? "\(prefix)\(stream.header): \(records) records, whole\n" : "\(prefix)\(records)\n"
                 try out.write(text: line)

@@ -78,6 +78,10 @@ public enum Header {
         @inlinable public func setKind(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setKind(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         /// bumped when a kind's frame changes incompatibly
         @inlinable public var schemaVersion: UInt16 {
@@ -100,6 +104,10 @@ public enum Header {
 
         /// the root frame struct's name in Formats/, e.g. "SeqFrame"
         @inlinable public func setFrameType(_ value: String) {
+            raw.setText(2, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setFrameType(_ value: Text) {
             raw.setText(2, value)
         }
     }
@@ -156,9 +164,17 @@ public enum Producer {
         @inlinable public func setTool(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setTool(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         /// the tool's --version string
         @inlinable public func setVersion(_ value: String) {
+            raw.setText(1, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setVersion(_ value: Text) {
             raw.setText(1, value)
         }
 

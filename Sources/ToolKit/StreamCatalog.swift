@@ -58,37 +58,17 @@ public enum StreamCatalog {
         renderer(kind.frameType, style: .capnpText)
     }
 
-    /// The union tag of the member named `trailer` in `frameType`, found by rendering a frame
-    /// with each tag (the generated renderer names the active member); nil when the struct has
-    /// no such member, i.e. is not a frame type. Cached per type.
-    ///
-    /// Why probe: the generated code knows the tag but exposes it only through `Which` and
-    /// rendering; probing keeps every Formats file usable by rec-cat with no registration step.
+    /// The union tag of the member named `trailer` in `frameType`, from the generated
+    /// `SchemaRegistry.unions`; nil unless the type follows the envelope (an unnamed union at
+    /// data byte 0 with `header` as tag 0 and a `trailer` member).
     public static func trailerTag(frameType: String) -> UInt16? {
-        if let cached = tagCache.value[frameType] { return cached }
-        var found: UInt16?
-        if let render = SchemaRegistry.renderers[frameType] {
-            let builder = MessageBuilder(firstSegmentWords: 16)
-            var r = TextRenderer(style: .capnpText)
-            for tag in UInt16(1) ..< 256 {
-                builder.reset()
-                let root = builder.initRoot(dataWords: 1, pointerCount: 1)
-                root.setScalar(tag, at: 0)
-                r.reset()
-                guard (try? render(root.asReader(), &r)) != nil else { continue }
-                if r.output.hasPrefix("(trailer = ") { found = tag; break }
-                if r.output == "()" { break } // past the union's last member
-            }
-        }
-        tagCache.value[frameType] = .some(found)
-        return found
+        guard let union = SchemaRegistry.unions[frameType], union.discriminantByteOffset == 0,
+              union.tags["header"] == StreamKind.headerTag else { return nil }
+        return union.tags["trailer"]
     }
 
     private final class RendererBox {
         var renderer: TextRenderer
         init(style: TextRenderer.Style) { renderer = TextRenderer(style: style) }
     }
-
-    private final class Cache: @unchecked Sendable { var value: [String: UInt16?] = [:] }
-    private static let tagCache = Cache()
 }

@@ -18,7 +18,7 @@ public final class ToolContext {
     /// Where I/O buffers are allocated.
     public let placement: NumaPlacement
     /// Progress on stderr (silent unless stderr is a terminal).
-    public let progress: Progress
+    public let progress: ProgressLine
 
     private var outputs: [OutputTarget] = []
     private var writers: [RecordStreamWriter] = []
@@ -32,7 +32,7 @@ public final class ToolContext {
         self.arguments = arguments
         self.options = options
         placement = try NumaPlacement.resolve(explicitNode: options.numaNode)
-        progress = Progress(tool: name)
+        progress = ProgressLine(tool: name)
     }
 
     // MARK: Inputs
@@ -46,8 +46,13 @@ public final class ToolContext {
     }
 
     /// A frame reader on an input, with this tool's placement and `--packed` setting.
+    /// Binary frames never come from a keyboard: a terminal on stdin is a usage error rather
+    /// than a tool that silently waits.
     public func frameReader(_ path: String) throws -> FrameReader {
         let f = try openInput(path)
+        if f.fd == 0 && Terminal.isTerminal(0) {
+            throw ToolError.usage("stdin", "is a terminal; give a file or pipe a stream in")
+        }
         return try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
     }
 
@@ -59,6 +64,17 @@ public final class ToolContext {
     /// Opens a stream of any kind `resolve` accepts (see `RecordStreamReader.init(frames:resolve:)`).
     public func openStream(_ path: String, resolve: (StreamHeader) throws -> StreamKind) throws -> RecordStreamReader {
         try RecordStreamReader(frames: frameReader(path), resolve: resolve)
+    }
+
+    /// Visits every record of every input in order; each input must be a whole stream of
+    /// `kind` (header checked first, trailer and count checked at its end). `body` gets the
+    /// record's frame root (valid during the call) and the stream it came from.
+    public func forEachRecord(in paths: [String], expecting kind: StreamKind,
+                              _ body: (StructReader, RecordStreamReader) throws -> Void) throws {
+        for path in paths {
+            let stream = try openStream(path, expecting: kind)
+            while let root = try stream.next() { try body(root, stream) }
+        }
     }
 
     // MARK: Output

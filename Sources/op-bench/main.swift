@@ -1,3 +1,3 @@
-import Foundation
-FileHandle.standardError.write("op-bench: not built yet\n".data(using: .utf8)!)
-exit(1)
+// op-bench(1): the command lives in OpBenchCommand.swift; the kernels and suites in the
+// Kernels and OpBench libraries.
+OpBenchCommand.main()

@@ -64,6 +64,29 @@ import Capnp
         #expect(firstDifference(ours, theirs) == nil)
     }
 
+    @Test func everyTagRoundTripsThroughBothUnpackers() throws {
+        // One word per tag value, its non-zero bytes exactly where the tag's bits are, followed
+        // and preceded by words that force every tag kind; decoded whole (fast paths) and
+        // through the incremental decoder.
+        var words = [UInt64]()
+        for tag in 0..<256 {
+            var w: UInt64 = 0
+            for b in 0..<8 where tag & (1 << b) != 0 { w |= UInt64(0x11 &* (b + 1) | 0x80) << UInt64(8 * b) }
+            words.append(w)
+        }
+        words += words.reversed()
+        let bytes = words.withUnsafeBytes { Array($0) }
+        var packed = [UInt8]()
+        bytes.withUnsafeBytes { Packing.pack($0, into: &packed) }
+        #expect(firstDifference(try packed.withUnsafeBytes { try Packing.unpack($0) }, bytes) == nil)
+        var decoder = PackedDecoder()
+        var out = [UInt8](repeating: 0, count: bytes.count)
+        var consumed = 0
+        let produced = packed.withUnsafeBytes { input in out.withUnsafeMutableBytes { decoder.decode(input, consumed: &consumed, into: $0) } }
+        #expect(produced == bytes.count && consumed == packed.count)
+        #expect(firstDifference(out, bytes) == nil)
+    }
+
     @Test func incrementalDecoderOneByteAtATime() throws {
         let b = MessageBuilder()
         BuilderInteropTests.buildFull(b)

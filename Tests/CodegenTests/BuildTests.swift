@@ -160,6 +160,23 @@ import Testing
         guard case .empty = try e.asReader().which() else { Issue.record("empty not selected"); return }
     }
 
+    @Test func copiesTextAndDataFromAReader() throws {
+        let source = try Frames(try Peers.encode(EverythingValues.text))
+        defer { withExtendedLifetime(source) {} }
+        let from = try source.root(as: Everything.Reader.self)
+        let b = MessageBuilder()
+        defer { withExtendedLifetime(b) {} }
+        let e = b.initRoot(Everything.Builder.self)
+        e.setTextField(try from.textField)
+        e.setDataField(try from.dataField)
+        e.setWord(try from.textField)
+        let r = e.asReader()
+        #expect(try r.textField == "text \"é\"\n\tend")
+        #expect(try r.dataField.array == [0x00, 0xFF, 0x10, 0x41])
+        guard case .word(let w) = try r.which() else { Issue.record("word"); return }
+        #expect(w == "text \"é\"\n\tend")
+    }
+
     @Test func builderGettersSeeDefaults() throws {
         let b = MessageBuilder()
         defer { withExtendedLifetime(b) {} }

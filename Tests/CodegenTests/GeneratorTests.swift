@@ -109,3 +109,28 @@ import Testing
         #expect(throws: (any Error).self) { try PluginIO.decodeRequest([0, 0, 0, 0, 255, 255, 255, 0]) }
     }
 }
+
+/// A damaged CodeGeneratorRequest is an error, never a trap or a hang.
+@Suite struct MalformedRequestTests {
+    @Test func mutatedRequestsThrowOrGenerate() throws {
+        let dir = Peers.fixtures.path
+        let r = try Peers.run(["capnp", "compile", "-I", dir, "--src-prefix=\(dir)", "-o-", "\(dir)/ledger.capnp"])
+        #expect(r.status == 0)
+        let good = r.stdout
+        #expect(try !CodeGenerator.generate(try PluginIO.decodeRequest(good)).isEmpty)
+        var rng = MalformedInputTests.SplitMix(state: 7)
+        var rejected = 0
+        for _ in 0..<60 {
+            var bytes = good
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            do {
+                _ = try CodeGenerator.generate(try PluginIO.decodeRequest(bytes))
+            } catch {
+                rejected += 1
+            }
+        }
+        #expect(rejected > 0)
+    }
+}

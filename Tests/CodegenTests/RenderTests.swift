@@ -142,9 +142,9 @@ func firstDifference(_ a: String, _ b: String) -> String {
 @Suite struct FloatSpellingTests {
     @Test func randomFloatsPrintLikeCapnpDecode() throws {
         var rng = MalformedInputTests.SplitMix(state: 42)
-        var doubles: [Double] = [0.1, 1e100, 1e-5, 1.5e-7, 1e15, 1e16, 1e21, Double.leastNonzeroMagnitude, -0.0,
+        var doubles: [Double] = [0, 1, -1, 10, 1e14, 123456789012345, 1234567890123456, 0.0001, 0.00001, 12.5, 1e-4, 9.999e-5, 0.1, 1e100, 1e-5, 1.5e-7, 1e15, 1e16, 1e21, Double.leastNonzeroMagnitude, -0.0,
                                  1.7976931348623157e308, 123456789.123, 0.30000000000000004, 100, 2.5e-5, 1.2345678901234568e18]
-        var floats: [Float] = [0.1, 123456789.123, 1e-10, 16777216, 3.4028235e38, Float.leastNonzeroMagnitude,
+        var floats: [Float] = [0, 1, 100000, 1000000, 1e6, 1e7, 123456, 1234567, 0.0001, 1e-5, 0.1, 123456789.123, 1e-10, 16777216, 3.4028235e38, Float.leastNonzeroMagnitude,
                                Float.leastNormalMagnitude, -103.21731567382812, 0.3]
         for _ in 0..<300 {
             let d = Double(bitPattern: rng.next())
@@ -152,6 +152,9 @@ func firstDifference(_ a: String, _ b: String) -> String {
             let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
             if f.isFinite { floats.append(f) }
             doubles.append(Double(Int64(bitPattern: rng.next()) >> 20) / 1024)   // human-sized values
+            let scale = [1e-6, 1e-3, 0.01, 1, 100, 1e5, 1e12, 1e15, 1e17][Int(rng.next() % 9)]
+            doubles.append((Double(rng.next() % 1_000_000) / 1000) * scale)          // short decimals
+            floats.append(Float(Double(rng.next() % 100_000) / 100) * Float(scale))
         }
         let b = MessageBuilder()
         defer { withExtendedLifetime(b) {} }
@@ -163,5 +166,19 @@ func firstDifference(_ a: String, _ b: String) -> String {
         let ours = try renderStream(try Frames(bytes), as: Everything.Reader.self, style: .capnpText)
         #expect(ours == expected)
         if ours != expected { print(firstDifference(ours, expected)) }
+    }
+}
+
+/// Schema evolution: a message written with a smaller (older) or larger (newer) struct than the
+/// reader's renders exactly as `capnp decode` renders it (missing fields read as defaults).
+@Suite struct EvolutionRenderTests {
+    @Test func smallStructReadAsLargeAndLargeAsSmall() throws {
+        let shared = Peers.fixtures.appendingPathComponent("shared.capnp").path
+        let small = try Peers.encode("(x = 1.5, y = -2, label = \"old\")", type: "Point", schema: shared)
+        let asEverything = try renderStream(try Frames(small), as: Everything.Reader.self, style: .capnpPretty)
+        #expect(asEverything == (try Peers.decode(small)))
+        let large = try Peers.encode(EverythingValues.text)
+        let asPoint = try renderStream(try Frames(large), as: Point.Reader.self, style: .capnpText)
+        #expect(asPoint == (try Peers.decode(large, type: "Point", schema: shared, short: true)))
     }
 }

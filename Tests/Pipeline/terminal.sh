@@ -10,3 +10,7 @@ timeout 60 script -qec "rec-cat --head 1 --json s.bin" /dev/null | tr -d '\r' > 
 grep -q '^{"row":{"ids":\[0,1\]' tty.json || fail "no JSON on the terminal: $(head -3 tty.json)"
 rec-cat --head 1 s.bin > binary.bin
 [[ $(decode binary.bin | wc -l) == 3 ]] || fail "redirected output is not a 3-frame binary stream"
+# A terminal on stdin is a usage error, not a silent wait for binary frames.
+timeout 20 script -qec "rec-cat --count; echo status=\$?" /dev/null < /dev/null | tr -d '\r' > stdin-tty.txt
+grep -qx 'rec-cat: stdin: is a terminal; give a file or pipe a stream in' stdin-tty.txt || fail "terminal stdin: $(cat stdin-tty.txt)"
+grep -qx 'status=2' stdin-tty.txt || fail "terminal stdin status: $(cat stdin-tty.txt)"

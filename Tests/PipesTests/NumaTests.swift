@@ -3,10 +3,13 @@ import Testing
 @testable import Pipes
 
 /// Placement is checked against the kernel: `get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR)` reports the
-/// node backing each page. Serialized because the fallback test sets environment variables.
-@Suite(.serialized) struct NumaTests {
+/// node backing each page. Environment variables are passed as closures, never set, so these
+/// tests can run in parallel with everything else.
+@Suite struct NumaTests {
+    func env(_ vars: [String: String]) -> NumaPlacement.Environment { { vars[$0] } }
+
     @Test func buffersLandOnTheRequestedNode() throws {
-        guard NumaPlacement.isAvailable else {
+        guard NumaPlacement.kernelSupportsNuma else {
             Issue.record("libnuma reports NUMA unavailable here; placement cannot be checked")
             return
         }
@@ -22,14 +25,14 @@ import Testing
     }
 
     @Test func currentNodeIsTheDefaultPlacement() throws {
-        guard NumaPlacement.isAvailable else { return }
-        let placement = try NumaPlacement.resolve()
+        guard NumaPlacement.kernelSupportsNuma else { return }
+        let placement = try NumaPlacement.resolve(environment: env([:]))
         #expect(placement.node != nil)
         #expect(placement.node == NumaPlacement.currentNode)
     }
 
     @Test func readerBufferIsPlacedToo() throws {
-        guard NumaPlacement.isAvailable else { return }
+        guard NumaPlacement.kernelSupportsNuma else { return }
         let pipe = FedPipe(Sample.stream(batches: 3, rows: 100))
         let reader = try FrameReader(fd: pipe.readFD, source: "pipe", bufferBytes: 1 << 16, placement: NumaPlacement(node: 0))
         while try reader.next() != nil {}
@@ -37,31 +40,30 @@ import Testing
     }
 
     @Test func environmentChoosesTheNode() throws {
-        guard NumaPlacement.isAvailable else { return }
-        setenv("SLUICE_NUMA_NODE", "0", 1)
-        defer { unsetenv("SLUICE_NUMA_NODE") }
-        #expect(try NumaPlacement.resolve() == NumaPlacement(node: 0))
-        setenv("SLUICE_NUMA_NODE", "zero", 1)
-        #expect(throws: PipesError.self) { try NumaPlacement.resolve() }
+        guard NumaPlacement.kernelSupportsNuma else { return }
+        #expect(try NumaPlacement.resolve(environment: env(["SLUICE_NUMA_NODE": "0"])) == NumaPlacement(node: 0))
+        #expect(throws: PipesError.self) { try NumaPlacement.resolve(environment: env(["SLUICE_NUMA_NODE": "zero"])) }
+        #expect(throws: PipesError.self) { try NumaPlacement.resolve(environment: env(["SLUICE_NUMA_NODE": "\(NumaPlacement.maxNode + 1)"])) }
+        // An explicit --numa-node wins over the environment.
+        #expect(try NumaPlacement.resolve(explicitNode: 0, environment: env(["SLUICE_NUMA_NODE": "zero"])) == NumaPlacement(node: 0))
     }
 
     @Test func nonexistentNodeIsAUsageError() throws {
-        guard NumaPlacement.isAvailable else { return }
+        guard NumaPlacement.kernelSupportsNuma else { return }
         do {
-            _ = try NumaPlacement.resolve(explicitNode: NumaPlacement.maxNode + 1)
+            _ = try NumaPlacement.resolve(explicitNode: NumaPlacement.maxNode + 1, environment: env([:]))
             Issue.record("a node past numa_max_node() was accepted")
         } catch let e as PipesError {
             #expect(e.kind == .invalidArgument)
             #expect(e.source == "--numa-node")
         }
-        #expect(throws: PipesError.self) { try NumaPlacement.resolve(explicitNode: -1) }
+        #expect(throws: PipesError.self) { try NumaPlacement.resolve(explicitNode: -1, environment: env([:])) }
     }
 
     @Test func fallbackWhenNumaIsOff() throws {
-        setenv("SLUICE_NUMA", "off", 1)
-        defer { unsetenv("SLUICE_NUMA") }
-        #expect(!NumaPlacement.isAvailable)
-        let placement = try NumaPlacement.resolve(explicitNode: 0)
+        let off = env(["SLUICE_NUMA": "off"])
+        #expect(!NumaPlacement.isAvailable(environment: off))
+        let placement = try NumaPlacement.resolve(explicitNode: 0, environment: off)
         #expect(placement == .unbound)
         let buffer = try NumaBuffer(byteCount: 10_000, placement: placement)
         #expect(!buffer.isNumaBacked)

@@ -1,6 +1,7 @@
 import Capnp
 import Foundation
 @testable import Pipes
+import Schemas
 
 /// A pipe whose write end is fed by a background thread, so the reader meets real pipe
 /// behaviour (short reads, blocking) instead of a file.
@@ -32,36 +33,33 @@ final class FedPipe {
     deinit { close(readFD) }
 }
 
-/// Builds sample-kind frames with the raw builder API (layout from Formats/sample.capnp:
-/// SampleFrame union tag at byte 0, payload pointer 0; SampleBatch ids ptr0, values ptr1, label ptr2).
+/// Builds and checks sample-kind frames with the generated Schemas types (Formats/sample.capnp).
 enum Sample {
-    static let rowTag: UInt16 = 1
-
     static func fillRow(_ root: StructBuilder, batch k: Int, rows: Int) {
-        root.setScalar(rowTag, at: 0)
-        let row = root.initStruct(0, dataWords: 0, pointerCount: 3)
-        let ids = row.initList(0, elementSize: .eightBytes, count: rows)
-        let values = row.initList(1, elementSize: .fourBytes, count: rows)
-        for i in 0 ..< rows {
-            ids.setScalar(Int64(k * rows + i), at: i)
-            values.setFloat32(Float(k * rows + i) * 0.5, at: i)
+        let row = SampleFrame.Builder(root).initRow()
+        // Bulk column fill, the way producers should write columnar batches.
+        row.initIds(count: rows).withUnsafeMutableScalars(as: Int64.self) { ids in
+            for i in 0 ..< rows { ids[i] = Int64(k * rows + i) }
         }
-        row.setText(2, "batch \(k)")
+        row.initValues(count: rows).withUnsafeMutableScalars(as: Float.self) { values in
+            for i in 0 ..< rows { values[i] = Float(k * rows + i) * 0.5 }
+        }
+        row.setLabel("batch \(k)")
     }
 
     /// Checks a row frame against `fillRow`'s content; returns the batch's row count.
     static func checkRow(_ root: StructReader, batch k: Int) throws -> Int {
-        guard root.scalar(at: 0) as UInt16 == rowTag else { throw CheckFailure("not a row") }
-        let row = try root.structField(0)
-        let ids = try row.listField(0)
-        let values = try row.listField(1)
+        guard case .row(let row) = try SampleFrame.Reader(root).which() else { throw CheckFailure("not a row") }
+        let ids = try row.ids
+        let values = try row.values
         guard ids.count == values.count else { throw CheckFailure("column lengths differ") }
         let rows = ids.count
         for i in 0 ..< rows {
-            guard ids.scalar(at: i) as Int64 == Int64(k * rows + i),
-                  values.float32(at: i) == Float(k * rows + i) * 0.5 else { throw CheckFailure("row \(i) of batch \(k)") }
+            guard ids[i] == Int64(k * rows + i), values[i] == Float(k * rows + i) * 0.5 else {
+                throw CheckFailure("row \(i) of batch \(k)")
+            }
         }
-        guard try row.textField(2).string == "batch \(k)" else { throw CheckFailure("label of batch \(k)") }
+        guard try row.label == "batch \(k)" else { throw CheckFailure("label of batch \(k)") }
         return rows
     }
 

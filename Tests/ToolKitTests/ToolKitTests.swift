@@ -70,7 +70,7 @@ func runProbe(_ args: [String]) -> (Int32, String) {
 
     @Test func failureLeavesTheOldFileUntouched() throws {
         let out = dir + "/keep.bin"
-        FileManager.default.createFile(atPath: out, contents: Data("old contents".utf8))
+        _ = FileManager.default.createFile(atPath: out, contents: Data("old contents".utf8))
         for (mode, status, line) in [
             ("tool", Int32(1), "probe: stdin: bad record 3\n"),
             ("usage", 2, "probe: --fail: no good\n"),
@@ -119,12 +119,26 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         #expect(st.st_mode & 0o777 == 0o644)
     }
 
+    @Test func forEachRecordVisitsEveryInputInOrder() throws {
+        let a = dir + "/a.bin", b = dir + "/b.bin"
+        #expect(runProbe(["-o", a]).0 == 0)
+        #expect(runProbe(["-o", b]).0 == 0)
+        let tool = try ToolContext(name: "t", version: "1", arguments: [], options: CommonOptions.parse([]))
+        var seen: [String] = []
+        try tool.forEachRecord(in: [a, b], expecting: .sample) { root, stream in
+            seen.append("\(stream.source):\(try root.structField(0).textField(2).string)")
+        }
+        #expect(seen == ["\(a):hello", "\(b):hello"])
+        let graph = StreamKind(name: "graph", frameType: "GraphFrame", schemaVersion: 1, trailerTag: 3)
+        #expect(throws: PipesError.self) { try tool.forEachRecord(in: [a], expecting: graph) { _, _ in } }
+    }
+
     @Test func inputsDefaultToStdin() throws {
         #expect(try InputFiles.parse([]).paths == ["-"])
         #expect(try InputFiles.parse(["a", "-"]).paths == ["a", "-"])
         #expect(try InputFile(path: "-").name == "stdin")
         let text = dir + "/in.tsv"
-        FileManager.default.createFile(atPath: text, contents: Data("a\tb\n".utf8))
+        _ = FileManager.default.createFile(atPath: text, contents: Data("a\tb\n".utf8))
         #expect(try InputFile(path: text).readAll() == Array("a\tb\n".utf8))
         do {
             _ = try InputFile(path: dir + "/missing")
@@ -132,5 +146,30 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         } catch let e as PipesError {
             #expect(e.description == "\(dir)/missing: No such file or directory")
         }
+    }
+}
+
+@Suite struct ProgressLineTests {
+    final class Sink { var text = "" }
+
+    @Test func silentWhenDisabledOrEarly() {
+        let sink = Sink()
+        let off = ProgressLine(tool: "t", enabled: false, delay: 0) { sink.text += $0 }
+        off.update("x")
+        off.clear()
+        let early = ProgressLine(tool: "t", enabled: true, delay: 3600) { sink.text += $0 }
+        early.update("x")
+        early.clear()
+        #expect(sink.text == "")
+    }
+
+    @Test func overwritesOneLineRateLimitedAndClears() {
+        let sink = Sink()
+        let p = ProgressLine(tool: "t", enabled: true, delay: 0) { sink.text += $0 }
+        p.update("1 records")
+        p.update("2 records") // within 0.1 s of the first: dropped
+        #expect(sink.text == "\r\u{1B}[Kt: 1 records")
+        p.clear()
+        #expect(sink.text == "\r\u{1B}[Kt: 1 records\r\u{1B}[K")
     }
 }

@@ -50,6 +50,10 @@ enum Node {
             @inlinable func setName(_ value: String) {
                 raw.setText(0, value)
             }
+            /// Copies text read from another message (no String round trip).
+            @inlinable func setName(_ value: Text) {
+                raw.setText(0, value)
+            }
         }
     }
 
@@ -99,6 +103,10 @@ enum Node {
             ///
             /// (On Zooko's triangle, this is the node's petname according to its parent scope.)
             @inlinable func setName(_ value: String) {
+                raw.setText(0, value)
+            }
+            /// Copies text read from another message (no String round trip).
+            @inlinable func setName(_ value: Text) {
                 raw.setText(0, value)
             }
 
@@ -162,6 +170,10 @@ enum Node {
                 @inlinable func setDocComment(_ value: String) {
                     raw.setText(0, value)
                 }
+                /// Copies text read from another message (no String round trip).
+                @inlinable func setDocComment(_ value: Text) {
+                    raw.setText(0, value)
+                }
             }
         }
 
@@ -218,6 +230,10 @@ enum Node {
 
             /// The top-level doc comment for the Node.
             @inlinable func setDocComment(_ value: String) {
+                raw.setText(0, value)
+            }
+            /// Copies text read from another message (no String round trip).
+            @inlinable func setDocComment(_ value: Text) {
                 raw.setText(0, value)
             }
 
@@ -858,6 +874,10 @@ enum Node {
         @inlinable func setDisplayName(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable func setDisplayName(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         /// If you want a shorter version of `displayName` (just naming this node, without its surrounding
         /// scope), chop off this many characters from the beginning of `displayName`.
@@ -1282,6 +1302,10 @@ enum Field {
         @inlinable func setName(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable func setName(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         /// Indicates where this member appeared in the code, relative to other members.
         /// Code ordering may have semantic relevance -- programmers tend to place related fields
@@ -1383,6 +1407,10 @@ enum Enumerant {
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
 
         @inlinable func setName(_ value: String) {
+            raw.setText(0, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable func setName(_ value: Text) {
             raw.setText(0, value)
         }
 
@@ -1541,6 +1569,10 @@ enum Method {
         @inlinable func asReader() -> Reader { Reader(raw.asReader()) }
 
         @inlinable func setName(_ value: String) {
+            raw.setText(0, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable func setName(_ value: Text) {
             raw.setText(0, value)
         }
 
@@ -2804,10 +2836,20 @@ enum Value {
             raw.setScalar(UInt16(12), at: 0)
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable func setText(_ value: Text) {
+            raw.setScalar(UInt16(12), at: 0)
+            raw.setText(0, value)
+        }
 
         @inlinable func setData(_ value: [UInt8]) {
             raw.setScalar(UInt16(13), at: 0)
             raw.setData(0, value)
+        }
+        /// Copies data read from another message.
+        @inlinable func setData(_ value: DataView) {
+            raw.setScalar(UInt16(13), at: 0)
+            raw.setData(0, value.bytes)
         }
 
         /// Deep-copies `value` into this field.
@@ -3081,6 +3123,10 @@ enum CodeGeneratorRequest {
                 @inlinable func setName(_ value: String) {
                     raw.setText(0, value)
                 }
+                /// Copies text read from another message (no String round trip).
+                @inlinable func setName(_ value: Text) {
+                    raw.setText(0, value)
+                }
             }
         }
 
@@ -3135,6 +3181,10 @@ enum CodeGeneratorRequest {
             /// Name of the file as it appeared on the command-line (minus the src-prefix).  You may use
             /// this to decide where to write the output.
             @inlinable func setFilename(_ value: String) {
+                raw.setText(0, value)
+            }
+            /// Copies text read from another message (no String round trip).
+            @inlinable func setFilename(_ value: Text) {
                 raw.setText(0, value)
             }
 

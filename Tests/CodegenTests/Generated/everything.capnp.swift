@@ -208,6 +208,10 @@ public enum Everything {
             @inlinable public func setRight(_ value: String) {
                 raw.setText(32, value)
             }
+            /// Copies text read from another message (no String round trip).
+            @inlinable public func setRight(_ value: Text) {
+                raw.setText(32, value)
+            }
         }
     }
 
@@ -353,6 +357,10 @@ public enum Everything {
                 @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
                 @inlinable public func setB(_ value: String) {
+                    raw.setText(34, value)
+                }
+                /// Copies text read from another message (no String round trip).
+                @inlinable public func setB(_ value: Text) {
                     raw.setText(34, value)
                 }
 
@@ -810,9 +818,17 @@ public enum Everything {
         @inlinable public func setTextField(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setTextField(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         @inlinable public func setDataField(_ value: [UInt8]) {
             raw.setData(1, value)
+        }
+        /// Copies data read from another message.
+        @inlinable public func setDataField(_ value: DataView) {
+            raw.setData(1, value.bytes)
         }
 
         /// The struct in this field, created (zeroed) when null.
@@ -913,9 +929,17 @@ public enum Everything {
         @inlinable public func setTextDefault(_ value: String) {
             raw.setText(3, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setTextDefault(_ value: Text) {
+            raw.setText(3, value)
+        }
 
         @inlinable public func setDataDefault(_ value: [UInt8]) {
             raw.setData(4, value)
+        }
+        /// Copies data read from another message.
+        @inlinable public func setDataDefault(_ value: DataView) {
+            raw.setData(4, value.bytes)
         }
 
         @inlinable @discardableResult public func initStructDefault() -> Point.Builder {
@@ -1313,6 +1337,11 @@ public enum Everything {
             raw.setScalar(UInt16(2), at: 92)
             raw.setText(32, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setWord(_ value: Text) {
+            raw.setScalar(UInt16(2), at: 92)
+            raw.setText(32, value)
+        }
 
         @inlinable @discardableResult public func initNested() -> Point.Builder {
             raw.setScalar(UInt16(3), at: 92)
@@ -1442,6 +1471,10 @@ public enum Keywords {
             @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
             @inlinable public func setBuilder(_ value: String) {
+                raw.setText(0, value)
+            }
+            /// Copies text read from another message (no String round trip).
+            @inlinable public func setBuilder(_ value: Text) {
                 raw.setText(0, value)
             }
         }
@@ -1577,6 +1610,10 @@ public enum Keywords {
         @inlinable public func setEnum(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setEnum(_ value: Text) {
+            raw.setText(0, value)
+        }
 
         @inlinable public var `class`: Bool {
             get { raw.bool(atBit: 32) }
@@ -1616,6 +1653,10 @@ public enum Keywords {
         @inlinable public func setReturn(_ value: String) {
             raw.setText(1, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setReturn(_ value: Text) {
+            raw.setText(1, value)
+        }
 
         @inlinable public var `in`: Float {
             get { raw.float32(at: 12) }
@@ -1634,8 +1675,16 @@ public enum Keywords {
         @inlinable public func setDescription(_ value: String) {
             raw.setText(2, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setDescription(_ value: Text) {
+            raw.setText(2, value)
+        }
 
         @inlinable public func setName_(_ value: String) {
+            raw.setText(3, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setName_(_ value: Text) {
             raw.setText(3, value)
         }
 
@@ -1683,6 +1732,11 @@ public enum Keywords {
         }
 
         @inlinable public func setDiscriminant(_ value: String) {
+            raw.setScalar(UInt16(2), at: 18)
+            raw.setText(5, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setDiscriminant(_ value: Text) {
             raw.setScalar(UInt16(2), at: 18)
             raw.setText(5, value)
         }

@@ -259,6 +259,10 @@ public enum Ledger {
             @inlinable public func setMemo(_ value: String) {
                 raw.setText(0, value)
             }
+            /// Copies text read from another message (no String round trip).
+            @inlinable public func setMemo(_ value: Text) {
+                raw.setText(0, value)
+            }
 
             /// Allocates the list (replacing any previous value) and returns it for filling in.
             @inlinable @discardableResult public func initTags(count: Int) -> ListBuilder {
@@ -505,6 +509,11 @@ public enum Ledger {
                         raw.setScalar(UInt16(2), at: 2)
                         raw.setData(7, value)
                     }
+                    /// Copies data read from another message.
+                    @inlinable public func setFly(_ value: DataView) {
+                        raw.setScalar(UInt16(2), at: 2)
+                        raw.setData(7, value.bytes)
+                    }
                 }
             }
 
@@ -734,6 +743,10 @@ public enum Ledger {
         @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
 
         @inlinable public func setName(_ value: String) {
+            raw.setText(0, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setName(_ value: Text) {
             raw.setText(0, value)
         }
 

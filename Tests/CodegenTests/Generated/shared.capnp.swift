@@ -73,6 +73,10 @@ public enum Point {
         @inlinable public func setLabel(_ value: String) {
             raw.setText(0, value)
         }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setLabel(_ value: Text) {
+            raw.setText(0, value)
+        }
     }
 }
 

@@ -1,1 +1,0 @@
-// Kernels: module placeholder, replaced by the module's first real file.

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The JSON line op-bench sends Tools/op_bench_peer.py to time the same case in a peer
+/// library (see the protocol in that script). Built by hand: flat objects of numbers, booleans
+/// and plain ASCII strings need no encoder.
+public enum PeerRequest {
+    public static func json(id: Int, peer: String, threads: Int, spec: OpSpec,
+                            minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) -> String {
+        var fields: [(String, String)] = [("id", "\(id)"), ("peer", quote(peer)), ("threads", "\(threads)"),
+                                          ("min_reps", "\(minRepetitions)"), ("max_reps", "\(maxRepetitions)"),
+                                          ("min_seconds", "\(minSeconds)")]
+        switch spec {
+        case let .matmul(batch, m, n, k, tb):
+            fields += [("op", quote("matmul")), ("batch", "\(batch)"), ("m", "\(m)"), ("n", "\(n)"), ("k", "\(k)"), ("transposed_b", "\(tb)")]
+        case let .conv2d(n, cin, h, w, cout, kh, kw, s, p, g):
+            fields += [("op", quote("conv2d")), ("n", "\(n)"), ("cin", "\(cin)"), ("h", "\(h)"), ("w", "\(w)"), ("cout", "\(cout)"),
+                       ("kh", "\(kh)"), ("kw", "\(kw)"), ("stride", "\(s)"), ("pad", "\(p)"), ("groups", "\(g)")]
+        case let .softmax(rows, n):
+            fields += [("op", quote("softmax")), ("rows", "\(rows)"), ("n", "\(n)")]
+        case let .layerNorm(rows, n):
+            fields += [("op", quote("layernorm")), ("rows", "\(rows)"), ("n", "\(n)")]
+        case let .rmsNorm(rows, n):
+            fields += [("op", quote("rmsnorm")), ("rows", "\(rows)"), ("n", "\(n)")]
+        case let .unary(op, count):
+            fields += [("op", quote("unary")), ("function", quote(op.rawValue)), ("count", "\(count)")]
+        case let .binary(op, count):
+            fields += [("op", quote("binary")), ("function", quote(op.rawValue)), ("count", "\(count)")]
+        case let .attention(b, hq, hkv, sq, sk, d, causal):
+            fields += [("op", quote("attention")), ("b", "\(b)"), ("hq", "\(hq)"), ("hkv", "\(hkv)"), ("sq", "\(sq)"),
+                       ("sk", "\(sk)"), ("d", "\(d)"), ("causal", "\(causal)")]
+        case let .maxPool(n, c, h, w, k, s, p):
+            fields += [("op", quote("maxpool")), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)"),
+                       ("kernel", "\(k)"), ("stride", "\(s)"), ("pad", "\(p)")]
+        case let .globalAveragePool(n, c, h, w):
+            fields += [("op", quote("globalavgpool")), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)")]
+        }
+        return "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    static func quote(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// A peer's answer for one case.
+public enum PeerReply: Equatable, Sendable {
+    case timing(peer: String, timing: Timing)
+    case skipped(reason: String)
+}

@@ -1,1 +1,0 @@
-// OpBench: module placeholder, replaced by the module's first real file.

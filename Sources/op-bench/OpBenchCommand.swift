@@ -1,0 +1,133 @@
+import ArgumentParser
+import Capnp
+import Kernels
+import OpBench
+import Pipes
+import Schemas
+import ToolKit
+
+/// op-bench(1): times the Kernels operators at model shapes and writes a bench stream.
+struct OpBenchCommand: SluiceCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "op-bench",
+        abstract: "Time the Kernels operators at the shapes of real models; write a bench stream.",
+        discussion: "Suites: \(Suites.names.joined(separator: ", ")). On a terminal the stream is shown as a table.",
+        version: Sluice.version)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("Run suite <name> (repeatable; default: kernels).", valueName: "name"))
+    var suites: [String] = []
+
+    @Option(help: ArgumentHelp("Only cases whose site, operator or shape contains <text> (case-insensitive).", valueName: "text"))
+    var filter: String?
+
+    @Option(help: ArgumentHelp("Comma-separated thread counts; each case runs at each.", valueName: "list"))
+    var threads: String = "1"
+
+    @Option(help: ArgumentHelp("At least <n> timed runs per case.", valueName: "n"))
+    var reps: Int = 5
+
+    @Option(name: .customLong("max-reps"), help: ArgumentHelp("At most <n> timed runs per case.", valueName: "n"))
+    var maxReps: Int = 100
+
+    @Option(name: .customLong("min-time"), help: ArgumentHelp("Keep timing a case until <seconds> of runs.", valueName: "seconds"))
+    var minTime: Double = 0.2
+
+    @Flag(help: "Measure peak FLOP/s (FMA loop) and memory bandwidth (triad) first; report roofline fractions.")
+    var roofline = false
+
+    @Option(help: ArgumentHelp("Time every case in <peer> too (numpy or onnxruntime) and report the ratio.", valueName: "peer"))
+    var compare: String?
+
+    @Option(help: ArgumentHelp("The Python interpreter for --compare.", valueName: "path"))
+    var python: String = "python3"
+
+    @Option(name: .customLong("peer-script"), help: ArgumentHelp("The peer runner for --compare (default: Tools/op_bench_peer.py of the source tree, else op_bench_peer.py on PATH).", valueName: "path"))
+    var peerScript: String?
+
+    @Flag(help: "List the selected cases (suite, site, operator, shape, GFLOP, MB) without running them.")
+    var list = false
+
+    func validate() throws {
+        guard reps >= 1, maxReps >= reps else { throw ValidationError("--reps must be >= 1 and --max-reps >= --reps") }
+        guard minTime >= 0, minTime.isFinite else { throw ValidationError("--min-time must be a non-negative number of seconds") }
+        guard threadCounts != nil else { throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'") }
+        if let compare, !["numpy", "onnxruntime"].contains(compare) {
+            throw ValidationError("--compare must be numpy or onnxruntime, got '\(compare)'")
+        }
+    }
+
+    var threadCounts: [Int]? {
+        let parts = threads.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1024 }) else { return nil }
+        return parts.map { $0! }
+    }
+
+    func run(_ tool: ToolContext) throws {
+        let cases: [BenchCase]
+        do {
+            cases = try BenchPlan.select(suites: suites.isEmpty ? ["kernels"] : suites, filter: filter)
+        } catch let e as KernelError {
+            throw ToolError.usage("usage", e.message)
+        }
+        if list {
+            let out = try tool.output()
+            try BenchListing.write(cases, to: out)
+            return
+        }
+        var plan = BenchPlan(cases: cases, threadCounts: threadCounts!)
+        plan.minRepetitions = reps
+        plan.maxRepetitions = maxReps
+        plan.minSeconds = minTime
+        plan.roofline = roofline
+        plan.peer = compare
+        // Start the peer before the first frame so a missing Python fails with nothing written.
+        let peerProcess: PeerProcess?
+        do {
+            peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript ?? PeerProcess.defaultScript()) }
+        } catch let failure as PeerProcess.Failure {
+            throw ToolError("--compare \(compare!)", failure.description)
+        }
+        let kind = StreamKind(name: BenchStream.kind, frameType: BenchStream.frameType,
+                              schemaVersion: BenchStream.schemaVersion, trailerTag: BenchStream.trailerTag,
+                              frameDataWords: BenchFrame.dataWordCount, framePointers: BenchFrame.pointerCount)
+        let out = try tool.streamWriter(kind: kind, render: BenchTable.render)
+        try BenchRunner.run(plan, peer: peerProcess.map { process in { id, c, t in
+            do {
+                return try process.measure(PeerRequest.json(id: id, peer: compare!, threads: t, spec: c.spec,
+                                                             minRepetitions: reps, maxRepetitions: maxReps, minSeconds: minTime), id: id)
+            } catch let e as PeerProcess.Failure {
+                throw ToolError("--compare \(compare!)", e.description)
+            }
+        } }, progress: { index, total, c in
+            tool.progress.update("\(index + 1)/\(total) \(c.suite) \(c.site)")
+        }) { record in
+            try out.writeRecord { frame in
+                record.write(into: BenchFrame.Builder(frame).initResult())
+            }
+        }
+        try out.finish()
+    }
+}
+
+/// Terminal rendering of bench frames: the header frame becomes the column titles, each
+/// result a row, the trailer a count.
+enum BenchTable {
+    static func render(_ root: StructReader) throws -> String {
+        switch try BenchFrame.Reader(root).which() {
+        case .header: return TableRenderer.header()
+        case .result(let r): return TableRenderer.row(try BenchRecord(r))
+        case .trailer(let t): return "(\(t.recordCount) results)"
+        case .unknown(let tag): return "(unknown frame \(tag))"
+        }
+    }
+}
+
+/// `--list`: the listing text written to the output as is.
+enum BenchListing {
+    static func write(_ cases: [BenchCase], to out: OutputTarget) throws {
+        let bytes = Array(TableRenderer.listing(cases).utf8)
+        try bytes.withUnsafeBytes { try FileIO.writeAll(out.fd, $0, source: out.name) }
+    }
+}

@@ -1,1 +1,0 @@
-// KernelsTests: placeholder until the module's tests land.

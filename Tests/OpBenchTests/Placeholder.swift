@@ -1,1 +1,0 @@
-// OpBenchTests: placeholder until the module's tests land.

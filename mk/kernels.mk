@@ -1,0 +1,38 @@
+# Kernels and op-bench: side-by-side benchmarks of the operator library against numpy
+# (OpenBLAS) and onnxruntime, the roofline picture, and the bench-stream interop check.
+#
+#   make bench-kernels          every headline ratio in one go (a few minutes); Docs/kernels.md
+#                               quotes out/bench-kernels/report.md
+#   make test-kernels-interop   pycapnp reads an op-bench stream (Tools/bench_report.py)
+
+PIP_PACKAGES += numpy==2.4.6 threadpoolctl==3.8.0 scipy==1.17.1 onnx==1.23.2 onnxruntime==1.31.1
+TEST_STEPS   += test-kernels-interop
+BENCH_STEPS  += bench-kernels
+
+KERNELS_BENCH := out/bench-kernels
+# This environment may pin OpenBLAS to an old core type (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE),
+# which slows a current numpy; the peer runs without them, in these commands only, and the
+# report names the OpenBLAS kernel it then used (threadpoolctl).
+KERNELS_PEER_ENV := env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+
+.PHONY: bench-kernels test-kernels-interop
+
+## bench-kernels: SGEMM/softmax/norms/activations/attention vs numpy and the roofline,
+## ResNet-50 convolutions vs onnxruntime, model suites vs numpy; report + roofline SVG.
+bench-kernels: build
+	mkdir -p $(KERNELS_BENCH)
+	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite kernels --threads 1,2 --roofline --compare numpy \
+	  -o $(KERNELS_BENCH)/kernels-numpy.bench
+	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite resnet50 --threads 1,2 --roofline --compare onnxruntime \
+	  -o $(KERNELS_BENCH)/resnet50-onnxruntime.bench
+	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite bert-base --suite llama7b-prefill --suite llama7b-decode \
+	  --threads 2 --roofline --compare numpy -o $(KERNELS_BENCH)/models-numpy.bench
+	$(PYTHON) Tools/bench_report.py --svg $(KERNELS_BENCH)/roofline.svg $(KERNELS_BENCH)/*.bench \
+	  | tee $(KERNELS_BENCH)/report.md
+
+## test-kernels-interop: an op-bench stream is read back by pycapnp, header to trailer.
+test-kernels-interop: debug
+	mkdir -p out
+	timeout 120 $(DEBUG_BIN)/op-bench --suite resnet50 --filter avgpool --reps 2 --min-time 0 -o out/kernels-interop.bench
+	timeout 60 $(PYTHON) Tools/bench_report.py out/kernels-interop.bench | grep -q "| resnet50 | avgpool | GlobalAveragePool |"
+	@echo "test-kernels-interop: pycapnp read the op-bench stream"
