@@ -77,12 +77,14 @@ test-graph-models: graph-models
 
 ## test-graph-ort: per model, our interpreter against onnxruntime (--reference), -O3 against the
 ## original (--verify), and onnxruntime on the exported optimized graph against the original.
-test-graph-ort: graph-models debug
+# Uses the binary of the tests' build (same flags as `make unit-test`, so nothing rebuilds).
+test-graph-ort: graph-models
+	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
 	@set -e; out=$(GRAPH_DIR)/ort; mkdir -p $$out; \
 	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
 	  b=$$out/$$(basename $$m .onnx); \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb; \
-	  timeout 300 $(DEBUG_BIN)/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
 	done
 
