@@ -178,3 +178,60 @@ import Testing
         #expect(after.nodes[0].outputs.count == 2)
     }
 }
+
+/// Attention as different exporters write it: every variant must fuse into one node and
+/// compute the same values.
+@Suite struct AttentionFusionTests {
+    enum Mask { case none, additive, boolKeep, boolDrop }
+
+    func model(heads: Int, kvHeads: Int, preScale: Bool, kPerm: [Int64], mask: Mask, divide: Bool) throws -> Graph {
+        var b = GraphBuilder()
+        let (s, d) = (4, 8)
+        let q = b.input("q", [1, heads, s, d])
+        let v = b.input("v", [1, kvHeads, s, d])
+        var qq = q
+        if preScale { qq = b.op("Mul", [q, b.scalar("qs", 0.35)]) }
+        let kt: ValueID
+        if kPerm == [0, 2, 3, 1] {
+            let k = b.input("k", [1, s, kvHeads, d])  // [batch, seq, heads, dim] straight from a Reshape
+            kt = b.op("Transpose", [k], ["perm": .ints(kPerm)])
+        } else {
+            let k = b.input("k", [1, kvHeads, s, d])
+            kt = b.op("Transpose", [k], ["perm": .ints(kPerm)])
+        }
+        var scores = b.op("MatMul", [qq, kt])
+        if !preScale { scores = divide ? b.op("Div", [scores, b.scalar("sd", 2.83)]) : b.op("Mul", [scores, b.scalar("sm", 0.35)]) }
+        var causal: [Float] = []
+        for i in 0..<s { for j in 0..<s { causal.append(j <= i ? 1 : 0) } }
+        switch mask {
+        case .none: break
+        case .additive:
+            scores = b.op("Add", [scores, b.graph.addConstant("m", .float32(causal.map { $0 == 1 ? 0 : -1e4 }, dims: [1, 1, s, s]))])
+        case .boolKeep, .boolDrop:
+            let keep = mask == .boolKeep
+            let bytes = causal.map { UInt8(($0 == 1) == keep ? 1 : 0) }
+            let m = b.graph.addConstant("m", ConstantTensor(dtype: .bool, dims: [1, 1, s, s], storage: .bytes(bytes)))
+            let ninf = b.scalar("ninf", -.infinity)
+            scores = keep ? b.op("Where", [m, scores, ninf]) : b.op("Where", [m, ninf, scores])
+        }
+        let p = b.op("Softmax", [scores], ["axis": .int(-1)])
+        // Multi-query attention (one KV head) needs no repeat: MatMul broadcasts it.
+        return try b.finish([b.op("MatMul", [p, v])])
+    }
+
+    @Test(arguments: [Mask.none, .additive, .boolKeep, .boolDrop])
+    func variantsFuse(_ mask: Mask) throws {
+        for (preScale, perm, divide) in [(true, [0, 1, 3, 2] as [Int64], false), (false, [0, 2, 3, 1], true), (false, [0, 1, 3, 2], false)] {
+            let g = try model(heads: 4, kvHeads: 4, preScale: preScale, kPerm: perm, mask: mask, divide: divide)
+            let after = try checkPasses(g, ["fuse-attention", "remove-noops", "dce"])
+            #expect(after.count("sluice.Attention") == 1, "mask \(mask) preScale \(preScale) perm \(perm)")
+            #expect(after.count("Softmax") == 0)
+        }
+    }
+
+    @Test func multiQueryAttentionFuses() throws {
+        let g = try model(heads: 4, kvHeads: 1, preScale: true, kPerm: [0, 1, 3, 2], mask: .boolKeep, divide: false)
+        let after = try checkPasses(g, ["fuse-attention", "remove-noops", "dce"])
+        #expect(after.count("sluice.Attention") == 1)
+    }
+}
