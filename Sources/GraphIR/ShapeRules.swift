@@ -111,6 +111,8 @@ public enum ShapeRules {
             [TensorType(c.dtype(0), Shape([.unknown]))]
         }
         r["Attention"] = attention
+        r["Resize"] = resize
+        r["Upsample"] = resize
         r["SkipLayerNorm"] = { c in
             let t = TensorType(c.dtype(0), try c.broadcast([c.shape(0), c.shape(1)]))
             return Array(repeating: t, count: c.node.outputs.count)
@@ -260,6 +262,35 @@ public enum ShapeRules {
     }
 
     // MARK: data movement
+
+    /// Resize/Upsample: sizes or scales (floor(in · scale)) when constant, over `axes`.
+    static let resize: Rule = { c in
+        guard let x = c.shape(0) else { return [TensorType(c.dtype(0), nil)] }
+        let opset = c.graph.opset
+        let unknown = [TensorType(c.dtype(0), Shape(Array(repeating: .unknown, count: x.rank)))]
+        let axes = (c.node.ints("axes") ?? Array(0..<x.rank)).map { $0 < 0 ? $0 + x.rank : $0 }
+        guard axes.allSatisfy({ (0..<x.rank).contains($0) }) else { throw c.mismatch("bad axes") }
+        var dims = x.dims
+        if c.node.op == "Resize", opset >= 11, c.has(3) {
+            guard let sizes = c.constInts(3) else { return unknown }
+            guard sizes.count == axes.count else { throw c.mismatch("\(sizes.count) sizes for \(axes.count) axes") }
+            guard c.node.string("keep_aspect_ratio_policy", "stretch") == "stretch" else { return unknown }
+            for (k, a) in axes.enumerated() { dims[a] = .known(sizes[k]) }
+            return [TensorType(c.dtype(0), Shape(dims))]
+        }
+        let si = c.node.op == "Upsample" || opset < 11 ? 1 : 2
+        guard let t = c.graph.constant(c.node.input(si)), let scales = try? t.floats() else {
+            if let s = c.node.attributes["scales"]?.floats, s.count == x.rank {
+                return [TensorType(c.dtype(0), Shape(zip(x.dims, s).map { d, f in d.value.map { .known(Int((Float($0) * f).rounded(.down))) } ?? .unknown }))]
+            }
+            return unknown
+        }
+        guard scales.count == axes.count else { throw c.mismatch("\(scales.count) scales for \(axes.count) axes") }
+        for (k, a) in axes.enumerated() {
+            dims[a] = x.dims[a].value.map { .known(Int((Float($0) * scales[k]).rounded(.down))) } ?? (scales[k] == 1 ? x.dims[a] : .unknown)
+        }
+        return [TensorType(c.dtype(0), Shape(dims))]
+    }
 
     static let reshape: Rule = { c in
         guard let target = c.constInts(1) else {

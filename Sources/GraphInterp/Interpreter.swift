@@ -201,6 +201,13 @@ public struct Interpreter {
             let pads = try node.ints("pads") ?? ints(1)
             let value = node.attributes["value"]?.float ?? opt(2)?.floats.first ?? 0
             return [try DataMovement.pad(node, try x(0), pads: pads, value: value)]
+        case "Resize", "Upsample":
+            // Opset 10 and Upsample: (X, scales); 11+: (X, roi, scales, sizes).
+            let t = try x(0)
+            let scalesInput = op == "Upsample" || opset < 11 ? 1 : 2
+            let scales = node.attributes["scales"]?.floats ?? opt(scalesInput).map { $0.floats }
+            let sizes = op == "Resize" && opset >= 11 ? opt(3).map { $0.ints.map { Int($0) } } : nil
+            return [try Resize.run(node, x: t, scales: (scales?.isEmpty ?? true) ? nil : scales, sizes: sizes, opset: opset)]
         case "Shape":
             let t = try x(0)
             let (lo, hi) = ShapeRules.shapeSliceBounds(node, rank: t.shape.count)
