@@ -112,6 +112,11 @@ public enum ShapeRules {
         }
         r["Attention"] = attention
         r["Resize"] = resize
+        r["GridSample"] = { c in
+            guard let x = c.shape(0), let g = c.shape(1), x.rank >= 3, g.rank == x.rank else { return [TensorType(c.dtype(0), nil)] }
+            if let n = x.dims[0].value, let m = g.dims[0].value, n != m { throw c.mismatch("grid batch \(m) for input batch \(n)") }
+            return [TensorType(c.dtype(0), Shape(Array(x.dims.prefix(2)) + Array(g.dims.dropFirst().dropLast())))]
+        }
         r["Upsample"] = resize
         r["SkipLayerNorm"] = { c in
             let t = TensorType(c.dtype(0), try c.broadcast([c.shape(0), c.shape(1)]))

@@ -201,6 +201,8 @@ public struct Interpreter {
             let pads = try node.ints("pads") ?? ints(1)
             let value = node.attributes["value"]?.float ?? opt(2)?.floats.first ?? 0
             return [try DataMovement.pad(node, try x(0), pads: pads, value: value)]
+        case "GridSample":
+            return [try GridSample.run(node, x: try x(0), grid: try x(1))]
         case "Resize", "Upsample":
             // Opset 10 and Upsample: (X, scales); 11+: (X, roi, scales, sizes).
             let t = try x(0)
