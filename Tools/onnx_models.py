@@ -12,6 +12,9 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
   llama            Llama-style blocks (RMSNorm, RoPE, grouped-query attention, SwiGLU, bool mask)
   vit              ViT encoder (patch Conv, LayerNorm, erf GELU, unmasked attention, pre-scaled Q)
+  bev              BEV-style perception net: ResNet-like backbone (Conv/BatchNorm/Relu, residual
+                   blocks), FPN (1x1 laterals, Resize x2 top-down, Add), GridSample of the
+                   image features onto a bird's-eye-view grid, a conv head
   huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
                    file (zeros): checks that weights are mapped, never loaded
 """
@@ -182,6 +185,40 @@ def transformer(b: Builder, kind: str, layers: int):
     return inputs, outputs
 
 
+def bev(b: Builder):
+    def conv_bn_relu(x, cin, cout, k=3, stride=1, relu=True):
+        c = b.op("Conv", [x, b.weight([cout, cin, k, k], math.sqrt(2 / (cin * k * k)))],
+                 pads=[k // 2] * 4, strides=[stride, stride])
+        bn = b.op("BatchNormalization", [c, b.const(1 + 0.1 * b.rng.normal(size=cout)), b.const(0.1 * b.rng.normal(size=cout)),
+                                         b.const(0.1 * b.rng.normal(size=cout)), b.const(0.5 + b.rng.random(cout))])
+        return b.op("Relu", [bn]) if relu else bn
+
+    def block(x, cin, cout, stride):
+        y = conv_bn_relu(conv_bn_relu(x, cin, cout, 3, stride), cout, cout, 3, 1, relu=False)
+        skip = x if stride == 1 and cin == cout else conv_bn_relu(x, cin, cout, 1, stride, relu=False)
+        return b.op("Relu", [b.op("Add", [y, skip])])
+
+    x = conv_bn_relu("image", 3, 16, 3, 2)                      # 32x48
+    c2 = block(x, 16, 16, 1)                                    # 32x48
+    c3 = block(c2, 16, 32, 2)                                   # 16x24
+    c4 = block(c3, 32, 64, 2)                                   # 8x12
+    lat = lambda t, cin: b.op("Conv", [t, b.weight([32, cin, 1, 1], math.sqrt(1 / cin)), b.weight([32], 0.02)])
+    up = lambda t: b.op("Resize", [t, "", b.const([1, 1, 2, 2])], mode="nearest")
+    p4 = lat(c4, 64)
+    p3 = b.op("Add", [lat(c3, 32), up(p4)])
+    p2 = b.op("Add", [lat(c2, 16), up(p3)])
+    # Bird's-eye-view grid: a fixed ground-plane projection of 24x24 cells into the image.
+    gx, gy = np.meshgrid(np.linspace(-0.9, 0.9, 24), np.linspace(0.1, 0.95, 24))
+    grid = np.stack([gx * (1.2 - gy), gy], -1)[None].astype(np.float32)
+    bevmap = b.op("GridSample", [p2, b.const(grid)], mode="bilinear", padding_mode="zeros", align_corners=0)
+    head = conv_bn_relu(bevmap, 32, 32)
+    y = b.op("Conv", [head, b.weight([8, 32, 1, 1], 0.2), b.weight([8], 0.02)])
+    b.nodes.append(helper.make_node("Identity", [y], ["bev"], name="out"))
+    inputs = [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 64, 96])]
+    outputs = [helper.make_tensor_value_info("bev", TensorProto.FLOAT, [1, 8, 24, 24])]
+    return inputs, outputs
+
+
 def huge_external(out: str) -> int:
     k, n = 24576, 24576  # 24576 x 24576 float32 = 2.25 GiB
     data = os.path.basename(out) + ".data"
@@ -223,6 +260,8 @@ def main() -> int:
             relu.input[0] = pool.output[0]  # Relu reads MaxPool, which reads Relu
     elif a.kind in ("gpt2", "llama", "vit"):
         inputs, outputs = transformer(b, a.kind, a.layers)
+    elif a.kind == "bev":
+        inputs, outputs = bev(b)
     elif a.kind == "huge-external":
         return huge_external(a.out)
     else:

@@ -2,7 +2,7 @@
 #
 #   make onnx-proto          regenerate Sources/OnnxProto from Formats/onnx/onnx-subset.proto
 #   make graph-models        fetch the onnx wheel, extract the light zoo (+ randomized-weight
-#                            variants) and generate the transformer models into $(GRAPH_DIR)
+#                            variants) and generate the transformer and BEV models into $(GRAPH_DIR)
 #   make test-graph-nodes    the onnx single-operator cases through import and the interpreter
 #   make test-graph-models   interpreter vs the onnx references and -O3 vs original (Swift tests)
 #   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
@@ -19,7 +19,7 @@ ONNX_VERSION       = 1.23.2
 # Models small enough for CI in a debug build; ResNet-50 runs in ~10 s here.
 GRAPH_CI_MODELS   ?= squeezenet shufflenet inception_v1 inception_v2 densenet121 resnet50
 GRAPH_BENCH_LIGHT ?= squeezenet shufflenet resnet50 inception_v2 densenet121
-GRAPH_TRANSFORMERS = gpt2 llama vit
+GRAPH_TRANSFORMERS = gpt2 llama vit bev
 PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 # A local mirror of swift-protobuf when the machine has one (offline builds), else GitHub.
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
@@ -96,6 +96,7 @@ bench-graph: graph-models
 	  --markdown $(GRAPH_DIR)/bench.md
 
 ## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats.
+# (GRAPH_TRANSFORMERS also holds the BEV-style perception net, generated the same way.)
 demo-graph: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 --stats -o $(GRAPH_DIR)/resnet50.graph $(GRAPH_LIGHT)/light_resnet50.onnx
 	$(RELEASE_BIN)/graph-opt -O3 --stats --emit text $(GRAPH_GEN)/gpt2.onnx | head -20
