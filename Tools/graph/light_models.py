@@ -4,9 +4,9 @@
 The light models carry their weights as ConstantOfShape nodes (one value per tensor), so
 every class scores the same and the reference outputs are uniform: a weak numerical check.
 `<name>-rand.onnx` replaces each ConstantOfShape weight by a dense initializer whose
-elements are the original value times a seeded factor in [0.5, 1.5): same magnitudes and
-signs (BatchNormalization variances stay positive), but passes that mishandle per-channel
-data now change the answer.
+elements are the original value times a seeded factor: in [0.5, 1.5) for per-channel
+parameters (BatchNormalization variances stay positive), in [-1.5, 1.5) for weights. Passes
+that mishandle per-channel data now change the answer, and the outputs are not saturated.
 
 Usage: light_models.py WHEEL OUTDIR
 """
@@ -35,13 +35,21 @@ def randomize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
             if dtype != np.float32 or shape.size == 0 or int(np.prod(shape)) < 2:
                 keep.append(node)
                 continue
-            data = (value * rng.uniform(0.5, 1.5, size=tuple(shape))).astype(np.float32)
+            # Weights (rank >= 2) get random signs too, so activations do not grow layer
+            # after layer and saturate the final Softmax; per-channel parameters (rank 1:
+            # BatchNorm scale, bias, mean, variance) keep their sign.
+            lo = -1.5 if len(shape) >= 2 else 0.5
+            data = (value * rng.uniform(lo, 1.5, size=tuple(shape))).astype(np.float32)
             new_inits.append(numpy_helper.from_array(data, node.output[0]))
         else:
             keep.append(node)
     del model.graph.node[:]
     model.graph.node.extend(keep)
-    model.graph.initializer.extend(new_inits)
+    # Shape initializers of the replaced ConstantOfShape nodes are now unused: drop them.
+    used = {i for n in keep for i in n.input} | {o.name for o in model.graph.output}
+    kept = [t for t in model.graph.initializer if t.name in used]
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept + new_inits)
     return model
 
 
