@@ -70,6 +70,16 @@ public enum FileIO {
         _ = fcntl(fd, F_SETPIPE_SZ, Int32(bytes))
     }
 
+    /// True when a read on `fd` would return at once (data, EOF or an error is pending).
+    public static func hasInput(_ fd: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let r = poll(&p, 1, 0)
+            if r >= 0 { return r > 0 }
+            if errno != EINTR { return true } // let the read report the error
+        }
+    }
+
     private static func waitFor(_ fd: Int32, events: Int16) {
         var p = pollfd(fd: fd, events: events, revents: 0)
         _ = poll(&p, 1, -1)

@@ -38,6 +38,15 @@ public final class FrameReader {
     private var lastFrame = UnsafeRawBufferPointer(start: nil, count: 0)
     private var packedReader: Capnp.StreamReader<FileDescriptorSource>?
 
+    /// Called when the next `read(2)` would block, before blocking. Tools set it to flush their
+    /// output, so a stage of a pipeline never sits on finished frames while it waits for input
+    /// (a live stream flows through; a bulk one still moves in large writes).
+    public var beforeBlocking: (() throws -> Void)? {
+        get { hook.action }
+        set { hook.action = newValue }
+    }
+    private let hook = BlockingHook()
+
     /// Frames returned so far.
     public private(set) var frameCount = 0
     /// Stream byte offset of the frame last returned by `next()`.
@@ -60,14 +69,16 @@ public final class FrameReader {
         FileIO.enlargePipe(fd)
         buffer = try NumaBuffer(byteCount: packed ? NumaBuffer.pageSize : bufferBytes, placement: placement)
         if packed {
-            packedReader = Capnp.StreamReader(source: FileDescriptorSource(fd: fd, source: source),
+            packedReader = Capnp.StreamReader(source: FileDescriptorSource(fd: fd, source: source, hook: hook),
                                               limits: limits, packed: true)
         }
     }
 
     /// The current buffer's placement and size (for diagnostics and placement tests).
     public var bufferBase: UnsafeRawPointer { UnsafeRawPointer(buffer.base) }
+    /// Bytes in the current buffer (grows for frames larger than it).
     public var bufferCapacity: Int { buffer.capacity }
+    /// Where the buffer was allocated.
     public var placement: NumaPlacement { buffer.placement }
 
     /// The whole framed bytes (segment table + segments) of the message last returned, for
@@ -148,6 +159,7 @@ public final class FrameReader {
     /// One large read into the free tail of the buffer; returns the byte count (0 = EOF).
     private func fill() throws -> Int {
         if end == buffer.capacity { try makeRoom(for: buffer.capacity - start + 1) }
+        try hook.runIfBlocking(fd)
         let tail = UnsafeMutableRawBufferPointer(start: buffer.base + end, count: min(maxReadBytes, buffer.capacity - end))
         let n = try FileIO.read(fd, into: tail, source: source)
         if n == 0 { atEOF = true }
@@ -163,10 +175,25 @@ public final class FrameReader {
 
 /// A `ByteSource` over a file descriptor, for the runtime's incremental `StreamReader`.
 public struct FileDescriptorSource: ByteSource {
+    /// The descriptor read from, and its name for errors.
     public let fd: Int32
     public let source: String
-    public init(fd: Int32, source: String) { self.fd = fd; self.source = source }
+    let hook: BlockingHook?
+    /// A source reading `fd`; `hook` runs before a read that would block.
+    init(fd: Int32, source: String, hook: BlockingHook?) { self.fd = fd; self.source = source; self.hook = hook }
+    /// A source reading `fd`.
+    public init(fd: Int32, source: String) { self.init(fd: fd, source: source, hook: nil) }
+    /// One EINTR-safe `read(2)`; 0 at EOF.
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        try FileIO.read(fd, into: buffer, source: source)
+        try hook?.runIfBlocking(fd)
+        return try FileIO.read(fd, into: buffer, source: source)
+    }
+}
+
+/// The reader's "about to block" action, shared with its packed byte source.
+final class BlockingHook {
+    var action: (() throws -> Void)?
+    func runIfBlocking(_ fd: Int32) throws {
+        if let action, !FileIO.hasInput(fd) { try action() }
     }
 }

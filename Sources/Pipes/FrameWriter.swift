@@ -32,6 +32,10 @@ public final class FrameWriter {
     /// Frames accepted so far.
     public private(set) var frameCount = 0
 
+    /// - Parameters:
+    ///   - fd: an open descriptor (a pipe gets its kernel buffer enlarged, best effort).
+    ///   - source: the name used in errors ("stdout", a path).
+    ///   - pendingBytes: size of the coalescing buffer, allocated per `placement`.
     public init(fd: Int32, source: String, packed: Bool = false, pendingBytes: Int = 256 << 10,
                 coalesceBelow: Int = 64 << 10, placement: NumaPlacement = .unbound) throws {
         self.fd = fd

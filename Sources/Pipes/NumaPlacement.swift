@@ -19,6 +19,7 @@ public struct NumaPlacement: Equatable, Sendable, CustomStringConvertible {
     /// The fallback allocator: aligned memory, no node binding.
     public static let unbound = NumaPlacement(node: nil)
 
+    /// "NUMA node 0" or "unbound (no NUMA)".
     public var description: String { node.map { "NUMA node \($0)" } ?? "unbound (no NUMA)" }
 
     /// Looks up an environment variable; tests pass their own instead of mutating the process

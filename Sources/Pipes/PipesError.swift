@@ -29,17 +29,20 @@ public struct PipesError: Error, Equatable, CustomStringConvertible {
         case outOfMemory
     }
 
+    /// What kind of failure.
     public var kind: Kind
     /// Where: "stdin", a file path, an option name.
     public var source: String
     /// What, without the source prefix.
     public var message: String
 
+    /// An error of `kind` at `source` saying `message`.
     public init(_ kind: Kind, source: String, _ message: String) {
         self.kind = kind
         self.source = source
         self.message = message
     }
 
+    /// `source: message`, the part after `tool: ` in the one-line report.
     public var description: String { "\(source): \(message)" }
 }

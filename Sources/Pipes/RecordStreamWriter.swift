@@ -15,6 +15,7 @@ public final class RecordStreamWriter {
     /// Renders a frame root as one line of text (the registry's capnp text or JSON renderer).
     public typealias Renderer = (StructReader) throws -> String
 
+    /// The frame sink, the kind written, and the header written first.
     public let frames: FrameWriter
     public let kind: StreamKind
     public let header: StreamHeader
@@ -28,6 +29,7 @@ public final class RecordStreamWriter {
     private let builder: MessageBuilder
     private var wroteHeader = false
 
+    /// A writer of `kind` on `frames`; nothing is written until the first record or `finish()`.
     public init(frames: FrameWriter, kind: StreamKind, header: StreamHeader, render: Renderer? = nil,
                 firstSegmentWords: Int = 8192) {
         self.frames = frames

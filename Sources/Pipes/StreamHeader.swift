@@ -6,6 +6,7 @@ import Schemas
 /// Read and written through the envelope (union tag at data byte 0, payload at pointer 0), so
 /// no frame type is needed: any stream's header reads the same way.
 public struct StreamHeader: Equatable, Sendable, CustomStringConvertible {
+    /// `Header.kind`, `Header.schemaVersion`, `Header.frameType`.
     public var kind: String
     public var schemaVersion: UInt16
     public var frameType: String
@@ -14,6 +15,7 @@ public struct StreamHeader: Equatable, Sendable, CustomStringConvertible {
     public var toolVersion: String
     public var arguments: [String]
 
+    /// A header from its fields.
     public init(kind: String, schemaVersion: UInt16, frameType: String, tool: String,
                 toolVersion: String, arguments: [String] = []) {
         self.kind = kind

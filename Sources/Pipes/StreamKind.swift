@@ -21,6 +21,7 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
     public var frameDataWords: Int
     public var framePointers: Int
 
+    /// A kind from its facts; prefer `init(name:frameType:schemaVersion:frame:)` for generated frame types.
     public init(name: String, frameType: String, schemaVersion: UInt16, trailerTag: UInt16,
                 frameDataWords: Int = 1, framePointers: Int = 1) {
         self.name = name
@@ -44,6 +45,7 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
                   frameDataWords: Frame.dataWordCount, framePointers: Frame.pointerCount)
     }
 
+    /// "sample v1".
     public var description: String { "\(name) v\(schemaVersion)" }
 
     /// The union tag of `header` in every frame struct.

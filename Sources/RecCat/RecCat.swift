@@ -5,6 +5,7 @@ import ToolKit
 
 /// `rec-cat`: print, count, check or cut any Sluice stream; the header says what it is.
 public struct RecCat: SluiceCommand {
+    /// Name, help text and version.
     public static let configuration = CommandConfiguration(
         commandName: "rec-cat",
         abstract: "Print, count, check or cut any Sluice stream.",
@@ -26,8 +27,10 @@ public struct RecCat: SluiceCommand {
     @Flag(help: "Check framing, header, every record's pointers and the trailer; the exit status says whether each stream is whole.")
     var check = false
 
+    /// Required by argument-parser.
     public init() {}
 
+    /// Rejects conflicting modes and negative counts (usage errors, exit 2).
     public func validate() throws {
         let modes = [count, head != nil, check].filter { $0 }.count
         if modes > 1 { throw ValidationError("--count, --head and --check exclude each other") }
@@ -35,6 +38,7 @@ public struct RecCat: SluiceCommand {
         if let n = head, n < 0 { throw ValidationError("--head must be at least 0, not \(n)") }
     }
 
+    /// Prints, counts, checks or cuts each input.
     public func run(_ tool: ToolContext) throws {
         if let n = head {
             try StreamCutter(tool: tool, json: json).copy(first: n, of: inputs.paths)

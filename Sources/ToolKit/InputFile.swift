@@ -7,6 +7,7 @@ import Glibc
 public final class InputFile {
     /// "stdin" or the path.
     public let name: String
+    /// The open descriptor (stdin is not closed when the input goes away).
     public let fd: Int32
     private let owned: Bool
 

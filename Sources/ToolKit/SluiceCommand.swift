@@ -7,6 +7,7 @@ import Glibc
 
 /// The Sluice release every tool reports with `--version` (and writes into stream headers).
 public enum Sluice {
+    /// The version string.
     public static let version = "0.1.0"
 }
 

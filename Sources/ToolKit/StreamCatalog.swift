@@ -12,6 +12,7 @@ public struct StreamType {
     /// Renders a frame root as one line of JSON.
     public var renderJSON: RecordStreamWriter.Renderer
 
+    /// A stream type from its kind and renderers.
     public init(kind: StreamKind, renderText: @escaping RecordStreamWriter.Renderer,
                 renderJSON: @escaping RecordStreamWriter.Renderer) {
         self.kind = kind

@@ -22,6 +22,7 @@ public final class ToolContext {
 
     private var outputs: [OutputTarget] = []
     private var writers: [RecordStreamWriter] = []
+    private var frameWriters: [FrameWriter] = []
     private var inputFiles: [InputFile] = []
     /// The input being read, used to name where a bare Cap'n Proto error came from.
     public internal(set) var currentSource: String?
@@ -53,7 +54,9 @@ public final class ToolContext {
         if f.fd == 0 && Terminal.isTerminal(0) {
             throw ToolError.usage("stdin", "is a terminal; give a file or pipe a stream in")
         }
-        return try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
+        let reader = try FrameReader(fd: f.fd, source: f.name, placement: placement, packed: options.packed)
+        reader.beforeBlocking = { [unowned self] in try self.flushOutputs() }
+        return reader
     }
 
     /// Opens a stream that must be of `kind`; the header is read and checked.
@@ -92,10 +95,18 @@ public final class ToolContext {
         return o
     }
 
-    /// A frame writer on the output, with `--packed` and this tool's placement.
+    /// A frame writer on the output, with `--packed` and this tool's placement. Its pending
+    /// frames are flushed whenever an input of this tool would block.
     public func frameWriter() throws -> FrameWriter {
         let o = try output()
-        return try FrameWriter(fd: o.fd, source: o.name, packed: options.packed, placement: placement)
+        let w = try FrameWriter(fd: o.fd, source: o.name, packed: options.packed, placement: placement)
+        frameWriters.append(w)
+        return w
+    }
+
+    /// Hands every frame writer's pending bytes to the kernel.
+    public func flushOutputs() throws {
+        for w in frameWriters { try w.flush() }
     }
 
     /// A stream writer of `kind` on the output, headed with this tool's name, version and

@@ -15,6 +15,7 @@ public struct ToolError: Error, CustomStringConvertible {
     /// The exit status (1 or 2).
     public var status: Int32
 
+    /// A failure at `location` (exit status 1 unless `status` says otherwise).
     public init(_ location: String, _ message: String, status: Int32 = ToolError.runtimeStatus) {
         self.location = location
         self.message = message
@@ -26,5 +27,6 @@ public struct ToolError: Error, CustomStringConvertible {
         ToolError(location, message, status: usageStatus)
     }
 
+    /// `location: message`.
     public var description: String { "\(location): \(message)" }
 }

@@ -19,3 +19,8 @@ run "rec-cat --head -1 -o result.bin whole.bin"
 expect_status 2
 expect_stderr_prefix "rec-cat: usage: "
 cmp -s result.bin out.bin.keep || fail "old file changed by a usage error"
+# -o may name the input itself: output goes to a temporary file, renamed over the input only at the end.
+sample --batches 3 > self.bin
+run "rec-cat --head 2 -o self.bin self.bin"
+expect_status 0
+[[ $(rec-cat --count self.bin) == 2 ]] || fail "in-place --head did not leave a 2-record stream"

@@ -76,3 +76,41 @@ import Testing
         close(fds[0])
     }
 }
+
+/// A filter stage must not sit on finished frames while it waits for more input: the reader's
+/// `beforeBlocking` hook flushes the writer, so a live stream flows through.
+@Suite struct FlushOnBlockTests {
+    final class Result: @unchecked Sendable { var arrived = false }
+
+    @Test(arguments: [false, true]) func pendingFramesGoOutBeforeTheReaderBlocks(packed: Bool) throws {
+        signal(SIGPIPE, SIG_IGN)
+        var a: [Int32] = [0, 0], b: [Int32] = [0, 0]
+        #expect(pipe(&a) == 0 && pipe(&b) == 0)
+        let (inRead, inWrite, outRead, outWrite) = (a[0], a[1], b[0], b[1])
+        // One small frame goes in; the input then stays open and silent.
+        let builder = MessageBuilder()
+        Sample.fillRow(builder.initRoot(dataWords: 1, pointerCount: 1), batch: 0, rows: 3)
+        let frame = packed ? Packing.packFrame(builder) : Framing.encode(builder)
+        _ = frame.withUnsafeBytes { write(inWrite, $0.baseAddress, $0.count) }
+        let result = Result()
+        let watcher = Thread {
+            // Downstream: wait up to 5 s for the frame, then end the input either way.
+            var p = pollfd(fd: outRead, events: Int16(POLLIN), revents: 0)
+            result.arrived = poll(&p, 1, 5000) == 1
+            close(inWrite)
+        }
+        watcher.start()
+        let reader = try FrameReader(fd: inRead, source: "in", packed: packed)
+        let writer = try FrameWriter(fd: outWrite, source: "out", packed: packed)
+        reader.beforeBlocking = { try writer.flush() }
+        let copy = MessageBuilder()
+        while let m = try reader.next() {
+            copy.reset()
+            try copy.setRoot(copying: m.root())
+            try writer.write(copy) // small: stays pending until a flush
+        }
+        while !watcher.isFinished { usleep(1000) }
+        #expect(result.arrived, "the frame stayed in the writer while the reader blocked")
+        for fd in [inRead, outRead, outWrite] { close(fd) }
+    }
+}
