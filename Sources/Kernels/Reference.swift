@@ -328,4 +328,28 @@ public enum Reference {
         } } }
         return out
     }
+
+    /// bf16 GEMM by definition: row-major A (m×k) and B (k×n) as bf16 bit patterns, widened
+    /// exactly, products summed in Double, rounded once to fp32.
+    public static func bf16gemm(m: Int, n: Int, k: Int, a: [UInt16], b: [UInt16]) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(BFloat16.float(a[i * k + p])) * Double(BFloat16.float(b[p * n + j])) }
+            c[i * n + j] = Float(s)
+        } }
+        return c
+    }
+
+    /// int8 GEMM by definition: row-major A (m×k) and B (k×n), exact Int64 sums, reduced to
+    /// int32 modulo 2^32 (what int32 accumulators give).
+    public static func i8gemm(m: Int, n: Int, k: Int, a: [Int8], b: [Int8]) -> [Int32] {
+        var c = [Int32](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s: Int64 = 0
+            for p in 0..<k { s += Int64(a[i * k + p]) * Int64(b[p * n + j]) }
+            c[i * n + j] = Int32(truncatingIfNeeded: s)
+        } }
+        return c
+    }
 }
