@@ -4,9 +4,10 @@
 #   make bench-kernels          every headline ratio in one go (a few minutes); Docs/kernels.md
 #                               quotes out/bench-kernels/report.md
 #   make test-kernels-interop   pycapnp reads an op-bench stream (Tools/bench_report.py)
+#   make test-kernels-onnx      the ONNX node test cases of every implemented operator
 
 PIP_PACKAGES += numpy==2.4.6 threadpoolctl==3.8.0 scipy==1.17.1 onnx==1.23.2 onnxruntime==1.31.1
-TEST_STEPS   += test-kernels-interop
+TEST_STEPS   += test-kernels-interop test-kernels-onnx
 BENCH_STEPS  += bench-kernels
 
 KERNELS_BENCH := out/bench-kernels
@@ -15,7 +16,7 @@ KERNELS_BENCH := out/bench-kernels
 # report names the OpenBLAS kernel it then used (threadpoolctl).
 KERNELS_PEER_ENV := env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
 
-.PHONY: bench-kernels test-kernels-interop
+.PHONY: bench-kernels test-kernels-interop test-kernels-onnx
 
 ## bench-kernels: SGEMM/softmax/norms/activations/attention vs numpy and the roofline,
 ## ResNet-50 convolutions vs onnxruntime, model suites vs numpy; report + roofline SVG.
@@ -36,3 +37,11 @@ test-kernels-interop: debug
 	timeout 120 $(DEBUG_BIN)/op-bench --suite resnet50 --filter avgpool --reps 2 --min-time 0 -o out/kernels-interop.bench
 	timeout 60 $(PYTHON) Tools/bench_report.py out/kernels-interop.bench | grep -q "| resnet50 | avgpool | GlobalAveragePool |"
 	@echo "test-kernels-interop: pycapnp read the op-bench stream"
+
+## test-kernels-onnx: onnx.backend.test.case.node's cases for the implemented operators, exported
+## to $(CACHE) and run by KernelsTests/OnnxNodeTests with ONNX's tolerances.
+test-kernels-onnx:
+	mkdir -p $(CACHE)
+	timeout 300 $(PYTHON) Tools/onnx_node_cases.py $(CACHE)/onnx-node-cases
+	$(SWIFT) build --build-tests
+	SLUICE_ONNX_NODE_CASES=$(abspath $(CACHE))/onnx-node-cases timeout 600 $(SWIFT) test --skip-build --filter OnnxNodeTests

@@ -207,7 +207,7 @@ public enum Attention {
                 var vsum = Vec()
                 j = 0
                 while j + w <= visible {
-                    let e = VectorMath.exp(Vec.load(row + j) - vm)
+                    let e = VectorMath.expNonPositive(Vec.load(row + j) - vm)
                     e.store(to: row + j)
                     vsum += e
                     j += w
@@ -291,7 +291,7 @@ public enum Attention {
                 var vsum = Vec()
                 j = 0
                 while j + w <= visible {
-                    let e = VectorMath.exp(Vec.load(row + j) - vm)
+                    let e = VectorMath.expNonPositive(Vec.load(row + j) - vm)
                     e.store(to: row + j)
                     vsum += e
                     j += w
@@ -322,6 +322,6 @@ public enum Attention {
     /// e^x for one value through the vector routine, so scalar tails match vector lanes.
     @inline(__always)
     static func expScalar(_ x: Float) -> Float {
-        VectorMath.exp(Vec(repeating: x))[0]
+        VectorMath.expNonPositive(Vec(repeating: x))[0]
     }
 }

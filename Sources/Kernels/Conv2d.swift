@@ -1,10 +1,15 @@
 /// Geometry of a 2-D convolution or pooling window over NCHW data.
 public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
+    /// Output step along H and W, in input pixels.
     public var strideH = 1, strideW = 1
+    /// Implicit zero rows/columns on each side (ONNX `pads`: begin values, then end values).
     public var padTop = 0, padLeft = 0, padBottom = 0, padRight = 0
+    /// Distance between kernel taps, in input pixels.
     public var dilationH = 1, dilationW = 1
+    /// Channel groups: input and output channels split into this many independent convolutions.
     public var groups = 1
 
+    /// The same stride, padding and dilation on both axes.
     public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
         strideH = stride; strideW = stride
         padTop = padding; padLeft = padding; padBottom = padding; padRight = padding
@@ -12,6 +17,7 @@ public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
         self.groups = groups
     }
 
+    /// Per-axis geometry, ONNX style.
     public init(strides: (Int, Int), pads: (top: Int, left: Int, bottom: Int, right: Int),
                 dilations: (Int, Int) = (1, 1), groups: Int = 1) {
         (strideH, strideW) = strides
@@ -21,10 +27,17 @@ public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Output extent along one axis (floor mode), or nil if the window never fits.
-    static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int) -> Int? {
+    /// With `ceil` (pooling's ceil_mode) a last, partial window counts too, as long as it
+    /// starts inside the input or its leading padding (the ONNX / PyTorch rule).
+    static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int,
+                             ceil: Bool = false) -> Int? {
         let span = (kernel - 1) * dilation + 1
         let padded = input + padBefore + padAfter
-        return padded < span ? nil : (padded - span) / stride + 1
+        if padded < span { return nil }
+        if !ceil { return (padded - span) / stride + 1 }
+        var extent = (padded - span + stride - 1) / stride + 1
+        if (extent - 1) * stride >= input + padBefore { extent -= 1 }
+        return extent
     }
 
     func validate(_ kernel: String) throws {
@@ -219,6 +232,7 @@ struct Im2colSource: GemmSourceB {
 public final class ConvWeights: @unchecked Sendable {
     /// The weight shape.
     public let shape: [Int]
+    /// The convolution groups the weights were packed for.
     public let groups: Int
     let raw: Tensor
     let isDepthwise: Bool
@@ -226,6 +240,7 @@ public final class ConvWeights: @unchecked Sendable {
     private let groupStride: Int
     private let mPadded: Int
 
+    /// Packs `weight` ([Cout, Cin/groups, kH, kW]); throws if the shape does not fit `groups`.
     public init(_ weight: Tensor, groups: Int) throws {
         guard weight.rank == 4, groups > 0, weight.shape[0] % groups == 0, weight.shape.allSatisfy({ $0 > 0 }) else {
             throw KernelError("conv2d", "weight \(weight.shape) with groups \(groups) is not [Cout, Cin/groups, kH, kW]")

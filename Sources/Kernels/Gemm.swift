@@ -241,9 +241,21 @@ public enum Gemm {
     }
 
     /// Matrix product with numpy `matmul` semantics: `a` is [..., M, K], `b` is [..., K, N],
-    /// leading (batch) axes broadcast. Any strides work: pass `x.transposed()` for a transpose.
+    /// leading (batch) axes broadcast; a 1-D operand is promoted and its axis dropped. Any strides work: pass `x.transposed()` for a transpose.
     public static func matmul(_ a: Tensor, _ b: Tensor, alpha: Float = 1,
                               threading: Threading = .all) throws -> Tensor {
+        // numpy / ONNX promotion of 1-D operands: a vector on the left is a row [1, K], on the
+        // right a column [K, 1], and the added axis is dropped from the result.
+        if a.rank == 1 || b.rank == 1 {
+            guard a.rank >= 1, b.rank >= 1 else { throw KernelError("matmul", "scalar operands \(a.shape), \(b.shape)") }
+            let left = a.rank == 1 ? try a.reshaped([1, a.count]) : a
+            let right = b.rank == 1 ? try b.reshaped([b.count, 1]) : b
+            let full = try matmul(left, right, alpha: alpha, threading: threading)
+            var shape = full.shape
+            if b.rank == 1 { shape.removeLast() }
+            if a.rank == 1 { shape.remove(at: shape.count - 1 - (b.rank == 1 ? 0 : 1)) }
+            return try full.reshaped(shape)
+        }
         guard a.rank >= 2, b.rank >= 2, a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
             throw KernelError("matmul", "shapes \(a.shape) and \(b.shape) do not multiply")
         }

@@ -6,6 +6,7 @@ public struct KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     /// What was wrong, naming the shapes involved.
     public var message: String
 
+    /// An error of `kernel` saying `message`.
     public init(_ kernel: String, _ message: String) {
         self.kernel = kernel
         self.message = message

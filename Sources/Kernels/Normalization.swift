@@ -70,7 +70,7 @@ public enum Normalization {
         var vnext = Vec(repeating: -.infinity)
         var i = 0
         while i < body {
-            let e = VectorMath.exp(Vec.load(x + i) - vm)
+            let e = VectorMath.expNonPositive(Vec.load(x + i) - vm)
             e.store(to: y + i)
             vsum += e
             let v = Vec.load(next + i)
@@ -82,7 +82,7 @@ public enum Normalization {
         if i < n {
             var v = Vec(repeating: -.infinity)
             for l in 0..<(n - i) { v[l] = x[i + l]; if next[i + l] > nextMax { nextMax = next[i + l] } }
-            let e = VectorMath.exp(v - vm)
+            let e = VectorMath.expNonPositive(v - vm)
             for l in 0..<(n - i) { y[i + l] = e[l]; sum += e[l] }
         }
         let vinv = Vec(repeating: 1 / sum)

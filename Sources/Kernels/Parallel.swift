@@ -7,6 +7,7 @@ public struct Threading: Sendable, Equatable {
     /// Upper bound on worker threads; 1 runs on the caller's thread with no Dispatch overhead.
     public var threads: Int
 
+    /// At most `threads` workers (values below 1 mean 1).
     public init(threads: Int) { self.threads = max(1, threads) }
 
     /// One thread.

@@ -1,20 +1,22 @@
 /// 2-D pooling over NCHW planes (ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool).
 public enum Pooling {
+    /// Which reduction a pooling window applies.
     public enum Kind: String, Sendable { case max, average }
 
-    /// Windowed pooling, floor output mode. `params.groups` is ignored. Average pooling
+    /// Windowed pooling (floor output size, or ceil with `ceilMode`). `params.groups` is ignored. Average pooling
     /// divides by the window area inside the image unless `countIncludePad` (ONNX
     /// count_include_pad). Max pooling propagates NaN from any window element.
     public static func pool2d(_ x: Tensor, kind: Kind, kernel: (Int, Int), params p: Conv2dParams = .init(),
-                              countIncludePad: Bool = false, threading: Threading = .all) throws -> Tensor {
+                              countIncludePad: Bool = false, ceilMode: Bool = false,
+                              threading: Threading = .all) throws -> Tensor {
         try p.validate("pool2d")
         guard x.rank == 4, kernel.0 > 0, kernel.1 > 0 else {
             throw KernelError("pool2d", "input \(x.shape) must be rank 4 with a positive kernel")
         }
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (kh, kw) = kernel
-        guard let oh = Conv2dParams.outputExtent(h, kernel: kh, stride: p.strideH, padBefore: p.padTop, padAfter: p.padBottom, dilation: p.dilationH),
-              let ow = Conv2dParams.outputExtent(w, kernel: kw, stride: p.strideW, padBefore: p.padLeft, padAfter: p.padRight, dilation: p.dilationW) else {
+        guard let oh = Conv2dParams.outputExtent(h, kernel: kh, stride: p.strideH, padBefore: p.padTop, padAfter: p.padBottom, dilation: p.dilationH, ceil: ceilMode),
+              let ow = Conv2dParams.outputExtent(w, kernel: kw, stride: p.strideW, padBefore: p.padLeft, padAfter: p.padRight, dilation: p.dilationW, ceil: ceilMode) else {
             throw KernelError("pool2d", "kernel \(kh)x\(kw) with \(p) does not fit input \(h)x\(w)")
         }
         let input = x.contiguous()

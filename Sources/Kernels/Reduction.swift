@@ -1,5 +1,6 @@
 /// Reductions over a set of axes (ONNX ReduceSum / ReduceMean / ReduceMax / ReduceMin).
 public enum Reduction {
+    /// Which reduction to apply.
     public enum Kind: String, CaseIterable, Sendable { case sum, mean, max, min }
 
     /// Reduces `axes` (negative counts from the end; empty means all). Sums accumulate in

@@ -57,6 +57,30 @@ enum VectorMath {
         return result
     }
 
+    /// e^x for x ≤ 0 (or −∞, or NaN): softmax's x − max. The same polynomial as `exp`, without
+    /// what non-positive inputs cannot need: no overflow clamp or select, and 2^n in one
+    /// exponent step (n ∈ [−126, 0] is always normal). NaN flows through the arithmetic.
+    @inline(__always)
+    static func expNonPositive(_ x: Vec) -> Vec {
+        let clamped = x.replacing(with: expUnderflow, where: x .< expUnderflow)
+        let magic = Vec(repeating: 12582912)
+        let t = magic.addingProduct(clamped, Vec(repeating: 1.44269504))
+        let n = t - magic
+        var r = clamped
+        r.addProduct(n, Vec(repeating: -0.693145751953125))
+        r.addProduct(n, Vec(repeating: -1.428606765330187e-06))
+        var p = Vec(repeating: 1.0 / 720)
+        p = Vec(repeating: 1.0 / 120).addingProduct(p, r)
+        p = Vec(repeating: 1.0 / 24).addingProduct(p, r)
+        p = Vec(repeating: 1.0 / 6).addingProduct(p, r)
+        p = Vec(repeating: 0.5).addingProduct(p, r)
+        p = Vec(repeating: 1).addingProduct(p, r)
+        p = Vec(repeating: 1).addingProduct(p, r)
+        let nBits = unsafeBitCast(t, to: VecBits.self) &- VecBits(repeating: 0x4B40_0000)
+        let scale = unsafeBitCast((nBits &+ VecBits(repeating: 127)) &<< 23, to: Vec.self)
+        return (p * scale).replacing(with: 0, where: x .< expUnderflow)
+    }
+
     /// 1 / (1 + e^-x); saturates to 0 and 1 without NaN for large |x|.
     @inline(__always)
     static func sigmoid(_ x: Vec) -> Vec {

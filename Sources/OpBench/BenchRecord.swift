@@ -1,12 +1,18 @@
 /// One measured case: what op-bench writes as a Formats/bench.capnp BenchResult record.
 public struct BenchRecord: Sendable, Equatable {
+    /// Suite and site the case comes from (see `BenchCase`).
     public var suite: String
     public var site: String
+    /// ONNX operator name and human-readable shape (`OpSpec.op`, `OpSpec.shape`).
     public var op: String
     public var shape: String
+    /// Element type.
     public var dtype = "f32"
+    /// Worker threads the kernel ran with.
     public var threads: Int
+    /// Our timing.
     public var timing: Timing
+    /// Operations and compulsory bytes per run (`OpSpec.flops`, `OpSpec.bytes`).
     public var flops: Double
     public var bytes: Double
     /// The limits in force, if `--roofline` measured them.
@@ -20,11 +26,13 @@ public struct BenchRecord: Sendable, Equatable {
     /// Why a requested comparison is missing (e.g. the peer has no such operator).
     public var peerNote: String?
 
+    /// A record for `c` run on `threads` threads.
     public init(case c: BenchCase, threads: Int, timing: Timing, roofline: Roofline?) {
         self.init(suite: c.suite, site: c.site, op: c.spec.op, shape: c.spec.shape, threads: threads,
                   timing: timing, flops: c.spec.flops, bytes: c.spec.bytes, roofline: roofline)
     }
 
+    /// A record from its parts (used when reading a stream back).
     public init(suite: String, site: String, op: String, shape: String, threads: Int, timing: Timing,
                 flops: Double, bytes: Double, roofline: Roofline?) {
         self.suite = suite

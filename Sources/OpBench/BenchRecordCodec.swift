@@ -3,6 +3,7 @@ import Schemas
 
 /// The bench stream kind (Formats/bench.capnp): frame `BenchFrame`, header / result / trailer.
 public enum BenchStream {
+    /// `Header.kind`, `Header.frameType` and `Header.schemaVersion` of bench streams.
     public static let kind = "bench"
     public static let frameType = "BenchFrame"
     public static let schemaVersion: UInt16 = 1

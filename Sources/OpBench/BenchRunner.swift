@@ -2,9 +2,11 @@ import Kernels
 
 /// What to measure and how long.
 public struct BenchPlan: Sendable, Equatable {
+    /// The cases, in order.
     public var cases: [BenchCase]
     /// Each case runs once per thread count.
     public var threadCounts: [Int]
+    /// The timing rule (see `Timing.measure`).
     public var minRepetitions = 5
     public var maxRepetitions = 100
     public var minSeconds = 0.2
@@ -13,6 +15,7 @@ public struct BenchPlan: Sendable, Equatable {
     /// "numpy" or "onnxruntime": time every case in the peer too.
     public var peer: String?
 
+    /// A plan with the default timing rule, no roofline and no peer.
     public init(cases: [BenchCase], threadCounts: [Int]) {
         self.cases = cases
         self.threadCounts = threadCounts
@@ -39,6 +42,8 @@ public struct BenchPlan: Sendable, Equatable {
 /// result to `emit` as soon as it exists, so a stream consumer sees progress. The peer and the
 /// progress report are closures so that this library does no I/O itself.
 public enum BenchRunner {
+    /// Runs `plan`; `peer(index, case, threads)` times a case in the peer, `progress` is told
+    /// before each case, `emit` gets each finished record.
     public static func run(_ plan: BenchPlan,
                            peer: ((Int, BenchCase, Int) throws -> PeerReply)? = nil,
                            progress: ((Int, Int, BenchCase) -> Void)? = nil,

@@ -4,6 +4,7 @@ import Foundation
 /// library (see the protocol in that script). Built by hand: flat objects of numbers, booleans
 /// and plain ASCII strings need no encoder.
 public enum PeerRequest {
+    /// The request line for case `id` (no trailing newline).
     public static func json(id: Int, peer: String, threads: Int, spec: OpSpec,
                             minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) -> String {
         var fields: [(String, String)] = [("id", "\(id)"), ("peer", quote(peer)), ("threads", "\(threads)"),
@@ -33,6 +34,10 @@ public enum PeerRequest {
                        ("kernel", "\(k)"), ("stride", "\(s)"), ("pad", "\(p)")]
         case let .globalAveragePool(n, c, h, w):
             fields += [("op", quote("globalavgpool")), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)")]
+        case let .resize(n, c, h, w, oh, ow, linear), let .gridSample(n, c, h, w, oh, ow, linear):
+            let op = if case .resize = spec { "resize" } else { "gridsample" }
+            fields += [("op", quote(op)), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)"),
+                       ("oh", "\(oh)"), ("ow", "\(ow)"), ("mode", quote(linear ? "linear" : "nearest"))]
         }
         return "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }

@@ -5,6 +5,7 @@ import Kernels
 /// a STREAM-style triad, both on `threads` threads. The roofline time of an operator is
 /// max(flops / peak, bytes / bandwidth); its roofline fraction is that time over the measured one.
 public struct Roofline: Sendable, Equatable {
+    /// The thread count the limits were measured with.
     public var threads: Int
     /// Floating-point operations per second (an FMA counts 2).
     public var peakFlops: Double
@@ -12,6 +13,7 @@ public struct Roofline: Sendable, Equatable {
     /// 12 bytes per element (the STREAM convention: write-allocate traffic is not counted).
     public var bandwidth: Double
 
+    /// Limits given directly (e.g. read back from a stream).
     public init(threads: Int, peakFlops: Double, bandwidth: Double) {
         self.threads = threads
         self.peakFlops = peakFlops

@@ -60,6 +60,13 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
         try checkMatmul(rng.tensor([5, 7]), rng.tensor([4, 7, 6]), threads: 2, "shared A × batch")
         try checkMatmul(rng.tensor([2, 1, 5, 7]), rng.tensor([1, 3, 7, 6]), threads: 1, "both broadcast")
         #expect(throws: KernelError.self) { try Gemm.matmul(Tensor(shape: [2, 3]), Tensor(shape: [4, 3])) }
+        // 1-D operands (numpy promotion): vector·matrix, matrix·vector, batch·vector, dot.
+        let v = rng.tensor([7]), m = rng.tensor([7, 5]), mt = rng.tensor([5, 7]), batch = rng.tensor([3, 5, 7])
+        let vm = try Gemm.matmul(v, m)
+        #expect(vm.shape == [5])
+        expectClose(vm, try Reference.matmul(v.reshaped([1, 7]), m).reshaped([5]), atol: 1e-5, "v·M")
+        expectClose(try Gemm.matmul(mt, v), try Reference.matmul(mt, v.reshaped([7, 1])).reshaped([5]), atol: 1e-5, "M·v")
+        #expect(try Gemm.matmul(batch, v).shape == [3, 5] && Gemm.matmul(v, v).shape == [])
         #expect(throws: KernelError.self) { try Gemm.matmul(Tensor(shape: [2, 2, 3]), Tensor(shape: [3, 3, 4])) }
     }
 
