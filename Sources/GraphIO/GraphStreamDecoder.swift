@@ -37,7 +37,9 @@ public struct GraphStreamDecoder {
                     if v.rankKnown {
                         shape = Shape(try v.shape.map { d -> GraphIR.Dim in
                             switch try d.which() {
-                            case .known(let n): return .known(Int(n))
+                            case .known(let n):
+                                guard n >= 0, n <= GraphIR.Node.attributeLimit else { throw GraphError.malformed("graph stream: dimension \(n)") }
+                                return .known(Int(n))
                             case .symbol(let s): return .symbol(s.string)
                             default: return .unknown
                             }
@@ -94,7 +96,13 @@ public struct GraphStreamDecoder {
 
     mutating func constant(_ c: Constant.Reader, dtype: GraphIR.DType?) throws -> ConstantTensor {
         let dims = try c.dims.map { Int($0) }
-        guard dims.allSatisfy({ $0 >= 0 }) else { throw GraphError.malformed("graph stream: negative dimension") }
+        var count = 1
+        for d in dims {
+            guard d >= 0, case let (p, false) = count.multipliedReportingOverflow(by: d), p < 1 << 40 else {
+                throw GraphError.malformed("graph stream: constant dimensions \(dims)")
+            }
+            count = p
+        }
         guard let dt = GraphIR.DType(rawValue: Int32(c.dtype.rawValue)) ?? dtype else { throw GraphError.malformed("graph stream: constant without element type") }
         switch try c.which() {
         case .inline(let d):

@@ -138,9 +138,11 @@ public enum OnnxImporter {
             throw GraphError.unsupported("value '\(name)' has element type \(tt.elemType)")
         }
         guard tt.hasShape else { return TensorType(dtype, nil) }
-        let dims: [Dim] = tt.shape.dim.map { d in
+        let dims: [Dim] = try tt.shape.dim.map { d in
             switch d.value {
-            case .dimValue(let v)?: return v >= 0 ? .known(Int(clamping: v)) : .unknown
+            case .dimValue(let v)?:
+                guard v <= Node.attributeLimit else { throw GraphError.malformed("value '\(name)' has dimension \(v)") }
+                return v >= 0 ? .known(Int(v)) : .unknown
             case .dimParam(let s)?: return s.isEmpty ? .unknown : .symbol(s)
             case nil: return .unknown
             }

@@ -41,14 +41,18 @@ public struct Node: Sendable {
     /// `op` qualified by a non-default domain, the key op counts and `--stats` use.
     public var qualifiedOp: String { domain.isEmpty || domain == "ai.onnx" ? op : "\(domain).\(op)" }
 
+    /// Integer attributes are clamped to ±2⁴⁰: no meaningful axis, pad, stride or size is
+    /// larger, and shape arithmetic on clamped values cannot overflow.
+    public static let attributeLimit: Int64 = 1 << 40
+
     public func int(_ name: String, _ defaultValue: Int) -> Int {
-        attributes[name]?.int.map { Int($0) } ?? defaultValue
+        attributes[name]?.int.map { Int(min(max($0, -Node.attributeLimit), Node.attributeLimit)) } ?? defaultValue
     }
     public func float(_ name: String, _ defaultValue: Float) -> Float {
         attributes[name]?.float ?? defaultValue
     }
     public func ints(_ name: String) -> [Int]? {
-        attributes[name]?.ints.map { $0.map { Int($0) } }
+        attributes[name]?.ints.map { $0.map { Int(min(max($0, -Node.attributeLimit), Node.attributeLimit)) } }
     }
     public func string(_ name: String, _ defaultValue: String) -> String {
         attributes[name]?.string ?? defaultValue

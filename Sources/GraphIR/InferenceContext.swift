@@ -15,11 +15,12 @@ public struct InferenceContext {
     public func shape(_ i: Int) -> Shape? { type(i)?.shape }
     public func dtype(_ i: Int) -> DType { type(i)?.dtype ?? .float32 }
 
-    /// The integer contents of constant input `i`, when it is constant.
+    /// The integer contents of constant input `i`, when it is constant (clamped to ±2⁴⁰
+    /// like integer attributes).
     public func constInts(_ i: Int) -> [Int]? {
         guard let c = graph.constant(node.input(i)), c.elementCount <= 1 << 16,
               let v = try? c.int64s() else { return nil }
-        return v.map { Int(clamping: $0) }
+        return v.map { Int(min(max($0, -Node.attributeLimit), Node.attributeLimit)) }
     }
 
     /// An error naming this node.
@@ -66,11 +67,11 @@ extension Dim {
     static func * (a: Dim, b: Dim) -> Dim {
         if case .known(1) = a { return b }
         if case .known(1) = b { return a }
-        if let x = a.value, let y = b.value { return .known(x * y) }
+        if let x = a.value, let y = b.value, case let (p, false) = x.multipliedReportingOverflow(by: y) { return .known(p) }
         return .unknown
     }
     static func + (a: Dim, b: Dim) -> Dim {
-        if let x = a.value, let y = b.value { return .known(x + y) }
+        if let x = a.value, let y = b.value, case let (s, false) = x.addingReportingOverflow(y) { return .known(s) }
         return .unknown
     }
 }

@@ -42,8 +42,17 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// Number of elements when every dimension is known.
-    public var elementCount: Int? { knownDims.map { $0.reduce(1, *) } }
+    /// Number of elements when every dimension is known (nil also when it would overflow).
+    public var elementCount: Int? {
+        guard let dims = knownDims else { return nil }
+        var n = 1
+        for d in dims {
+            let (p, over) = n.multipliedReportingOverflow(by: d)
+            if over { return nil }
+            n = p
+        }
+        return n
+    }
 
     public var description: String { "[" + dims.map(\.description).joined(separator: ",") + "]" }
 }

@@ -204,12 +204,17 @@ public enum ShapeRules {
         let dil = c.node.ints("dilations") ?? Array(repeating: 1, count: k)
         let pads = c.node.ints("pads") ?? Array(repeating: 0, count: 2 * k)
         let outPad = c.node.ints("output_padding") ?? Array(repeating: 0, count: k)
+        guard kernel.count == k, strides.count == k, dil.count == k, pads.count == 2 * k, outPad.count == k else {
+            throw c.mismatch("attribute lengths do not match \(k) spatial dims")
+        }
         let m = w.dims[1] * .known(c.node.int("group", 1))
         var dims: [Dim] = [x.dims[0], m]
         if let os = c.node.ints("output_shape"), os.count == k { return [TensorType(c.dtype(0), Shape(dims + os.map { .known($0) }))] }
         for i in 0..<k {
             if let n = x.dims[i + 2].value {
-                dims.append(.known(strides[i] * (n - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1 - pads[i] - pads[i + k]))
+                // Dim arithmetic: overflow gives unknown instead of a trap.
+                let span = Dim.known(strides[i]) * .known(n - 1) + .known(outPad[i]) + Dim.known(kernel[i] - 1) * .known(dil[i])
+                dims.append(span + .known(1 - pads[i] - pads[i + k]))
             } else { dims.append(.unknown) }
         }
         return [TensorType(c.dtype(0), Shape(dims))]
@@ -268,6 +273,12 @@ public enum ShapeRules {
 
     // MARK: data movement
 
+    /// floor(n · f), or unknown when that is not a sensible extent.
+    static func scaled(_ n: Int, _ f: Float) -> Dim {
+        let v = (Double(n) * Double(f)).rounded(.down)
+        return v.isFinite && v >= 0 && v <= Double(Node.attributeLimit) ? .known(Int(v)) : .unknown
+    }
+
     /// Resize/Upsample: sizes or scales (floor(in · scale)) when constant, over `axes`.
     static let resize: Rule = { c in
         guard let x = c.shape(0) else { return [TensorType(c.dtype(0), nil)] }
@@ -286,13 +297,13 @@ public enum ShapeRules {
         let si = c.node.op == "Upsample" || opset < 11 ? 1 : 2
         guard let t = c.graph.constant(c.node.input(si)), let scales = try? t.floats() else {
             if let s = c.node.attributes["scales"]?.floats, s.count == x.rank {
-                return [TensorType(c.dtype(0), Shape(zip(x.dims, s).map { d, f in d.value.map { .known(Int((Float($0) * f).rounded(.down))) } ?? .unknown }))]
+                return [TensorType(c.dtype(0), Shape(zip(x.dims, s).map { d, f in d.value.map { scaled($0, f) } ?? .unknown }))]
             }
             return unknown
         }
         guard scales.count == axes.count else { throw c.mismatch("\(scales.count) scales for \(axes.count) axes") }
         for (k, a) in axes.enumerated() {
-            dims[a] = x.dims[a].value.map { .known(Int((Float($0) * scales[k]).rounded(.down))) } ?? (scales[k] == 1 ? x.dims[a] : .unknown)
+            dims[a] = x.dims[a].value.map { scaled($0, scales[k]) } ?? (scales[k] == 1 ? x.dims[a] : .unknown)
         }
         return [TensorType(c.dtype(0), Shape(dims))]
     }

@@ -63,6 +63,20 @@ public struct Interpreter {
         }
     }
 
+    /// The largest tensor the interpreter will allocate (2³¹ elements): a shape read from
+    /// data (ConstantOfShape, Expand, Tile, Pad, Resize) must not exhaust memory.
+    static let maxElements = 1 << 31
+
+    static func checkSize(_ dims: [Int], _ node: Node) throws {
+        var n = 1
+        for d in dims {
+            guard d >= 0, case let (p, false) = n.multipliedReportingOverflow(by: d), p <= maxElements else {
+                throw InterpreterError.badInput(node: node.name, detail: "output shape \(dims) is too large")
+            }
+            n = p
+        }
+    }
+
     func compute(_ node: Node, _ inputs: [Tensor?]) throws -> [Tensor] {
         func x(_ i: Int) throws -> Tensor {
             guard i < inputs.count, let t = inputs[i] else { throw InterpreterError.badInput(node: node.name, detail: "missing input \(i)") }
@@ -194,11 +208,19 @@ public struct Interpreter {
             let sizes = try node.ints("split") ?? opt(1).map { _ in try ints(1) } ?? (0..<parts).map { min(chunk, max(0, n - $0 * chunk)) }
             return try DataMovement.split(node, t, sizes: sizes)
         case "Expand":
-            return [try DataMovement.expand(node, try x(0), to: try ints(1))]
+            let t = try x(0), target = try ints(1)
+            try Self.checkSize(Elementwise.broadcastShape([t.shape, target]) ?? target, node)
+            return [try DataMovement.expand(node, t, to: target)]
         case "Tile":
-            return [try DataMovement.tile(node, try x(0), repeats: try ints(1))]
+            let t = try x(0), reps = try ints(1)
+            try Self.checkSize(zip(t.shape, reps).map { $0 * max($1, 0) }, node)
+            return [try DataMovement.tile(node, t, repeats: reps)]
         case "Pad":
             let pads = try node.ints("pads") ?? ints(1)
+            let padded = try x(0)
+            if pads.count == 2 * padded.shape.count {
+                try Self.checkSize((0..<padded.shape.count).map { padded.shape[$0] + pads[$0] + pads[$0 + padded.shape.count] }, node)
+            }
             let value = node.attributes["value"]?.float ?? opt(2)?.floats.first ?? 0
             return [try DataMovement.pad(node, try x(0), pads: pads, value: value)]
         case "GridSample":
@@ -227,6 +249,7 @@ public struct Interpreter {
             return [try Tensor(c)]
         case "ConstantOfShape":
             let dims = try ints(0)
+            try Self.checkSize(dims, node)
             let value = try node.attributes["value"]?.tensor.map { try Tensor($0) } ?? Tensor(shape: [1], floats: [0])
             let n = dims.reduce(1, *)
             if value.isFloat { return [Tensor(dtype: value.dtype, shape: dims, f: Array(repeating: value.f.first ?? 0, count: n))] }

@@ -26,7 +26,11 @@ enum Resize {
             if policy != "stretch" {
                 let one = policy == "not_larger" ? s.min()! : s.max()!
                 s = Array(repeating: one, count: s.count)
-                for (k, a) in axes.enumerated() { outShape[a] = Int((one * Float(input[a])).rounded(.toNearestOrEven)); full[a] = s[k] }
+                for (k, a) in axes.enumerated() {
+                    let size = (one * Float(input[a])).rounded(.toNearestOrEven)
+                    guard size.isFinite, size < 1e12 else { throw InterpreterError.badInput(node: node.name, detail: "sizes") }
+                    outShape[a] = Int(size); full[a] = s[k]
+                }
             } else {
                 for (k, a) in axes.enumerated() { outShape[a] = sizes[k]; full[a] = s[k] }
             }
@@ -35,7 +39,9 @@ enum Resize {
             for (k, a) in axes.enumerated() {
                 guard scales[k] > 0 else { throw InterpreterError.badInput(node: node.name, detail: "scale \(scales[k])") }
                 full[a] = scales[k]
-                outShape[a] = Int((Float(input[a]) * scales[k]).rounded(.down))
+                let size = (Float(input[a]) * scales[k]).rounded(.down)
+                guard size < 1e12 else { throw InterpreterError.badInput(node: node.name, detail: "scale \(scales[k])") }
+                outShape[a] = Int(size)
             }
         } else {
             throw InterpreterError.badInput(node: node.name, detail: "neither scales nor sizes")
@@ -52,6 +58,7 @@ enum Resize {
             throw InterpreterError.unsupported(op: "Resize", node: node.name, detail: "mode \(mode), \(ctm)")
         }
         let p = try plan(node, input: x.shape, scales: scales, sizes: sizes)
+        try Interpreter.checkSize(p.outShape, node)
         let rank = x.shape.count
         let nearestMode = legacy ? "floor" : node.string("nearest_mode", "round_prefer_floor")
         // Per axis and output index: input coordinate.

@@ -2,6 +2,7 @@ import Foundation
 import GraphIO
 import GraphIR
 import GraphInterp
+import GraphPasses
 import OnnxProto
 import SwiftProtobuf
 import Testing
@@ -175,5 +176,41 @@ enum OnnxFixture {
         let a = try Interpreter.run(g, feeds: feeds)["y"]!, b = try Interpreter.run(back, feeds: feeds)["y"]!
         #expect(a.f == b.f)
         #expect(back.shape(back.inputs[0])?.dims[0] == .symbol("batch"))
+    }
+}
+
+/// Hostile values where random byte flips rarely reach: huge dims, pads and sizes must end
+/// in a clean error (or a valid result), never a trap or an exhausted machine.
+@Suite struct AdversarialInputTests {
+    @Test func hugeValuesFailCleanly() throws {
+        // Declared dimension beyond any real tensor.
+        var m = OnnxFixture.smallCNN()
+        m.graph.input = [OnnxFixture.valueInfo("x", [Int64.max, 3, 8, 8])]
+        #expect(throws: GraphError.self) { _ = try OnnxImporter.decode(try m.serializedData()) }
+
+        // Pads and strides at Int64 extremes.
+        var p = OnnxFixture.smallCNN()
+        p.graph.node[0] = OnnxFixture.node("Conv", ["x", "w"], ["c"], name: "conv1",
+                                            ints: ["pads": [Int64.max, Int64.min, 1, 1], "strides": [Int64.max, 1]])
+        do { _ = try OnnxImporter.decode(try p.serializedData()) } catch is GraphError {}
+
+        // A ConstantOfShape asking for 2^60 elements: shape inference is fine, running it is not.
+        var b = GraphBuilder()
+        let x = b.input("x", [1])
+        let big = b.op("ConstantOfShape", [b.ints("s", [1 << 30, 1 << 30])])
+        let y = b.op("Add", [x, b.op("ReduceSum", [big], ["keepdims": .int(0)])])
+        var g = try b.finish([y])
+        #expect(throws: InterpreterError.self) { _ = try Interpreter.run(g, feeds: randomFeeds(g)) }
+        // Folding keeps it a splat and never materializes it.
+        _ = try PassManager(passes: try PassRegistry.passes(named: ["fold-constants", "dce"])).run(&g)
+
+        // Resize by a NaN or enormous scale.
+        for scale: Float in [.nan, 1e30] {
+            var r = GraphBuilder()
+            let i = r.input("i", [1, 1, 2, 2])
+            let o = r.op("Resize", [i, Graph.absent, r.graph.addConstant("sc", .float32([1, 1, scale, scale], dims: [4]))])
+            let rg = try r.finish([o])
+            #expect(throws: InterpreterError.self) { _ = try Interpreter.run(rg, feeds: randomFeeds(rg)) }
+        }
     }
 }

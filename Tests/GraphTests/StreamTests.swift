@@ -58,3 +58,45 @@ import Testing
         #expect(throws: GraphError.self) { _ = try decoder.finish() }
     }
 }
+
+@Suite struct GraphStreamFuzzTests {
+    /// Flipped bytes in every frame of a real graph stream: the decoder throws or yields a
+    /// valid graph, never traps.
+    @Test func mutatedFramesNeverCrash() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [.symbol("batch"), .known(3), .known(6), .known(6)])
+        let c = b.op("Conv", [x, b.weight("w", [4, 3, 3, 3]), b.weight("cb", [4])], ["pads": .ints([1, 1, 1, 1])])
+        let g = try b.finish([b.op("Relu", [c])])
+        var frames: [[UInt64]] = []
+        try GraphStreamEncoder().encode(g) { build in
+            let builder = MessageBuilder()
+            try build(builder.initRoot(dataWords: GraphFrame.dataWordCount, pointerCount: GraphFrame.pointerCount))
+            precondition(builder.segmentsForWriting.count == 1)
+            let seg = builder.segmentsForWriting[0]
+            frames.append((0..<(seg.count / 8)).map { seg.load(fromByteOffset: $0 * 8, as: UInt64.self) })
+        }
+        var rng = SeededRandom(99)
+        var outcomes = [0, 0]
+        for _ in 0..<300 {
+            var mutated = frames
+            for _ in 0...rng.int(3) {
+                let f = rng.int(mutated.count), w = rng.int(mutated[f].count)
+                mutated[f][w] ^= 1 << UInt64(rng.int(64))
+            }
+            var decoder = GraphStreamDecoder()
+            do {
+                for words in mutated {
+                    try words.withUnsafeBytes { raw in
+                        let message = try Message(segments: [raw])
+                        try decoder.consume(GraphFrame.Reader(try message.root()))
+                    }
+                }
+                _ = try decoder.finish()
+                outcomes[0] += 1
+            } catch {
+                outcomes[1] += 1
+            }
+        }
+        #expect(outcomes[1] > 0)
+    }
+}
