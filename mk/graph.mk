@@ -49,7 +49,8 @@ $(GRAPH_LIGHT)/.done:
 	mkdir -p $(GRAPH_WHEEL_DIR) $(GRAPH_LIGHT)
 	ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl >/dev/null 2>&1 || \
 	  timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check onnx==$(ONNX_VERSION) -d $(GRAPH_WHEEL_DIR)
-	timeout 600 $(PYTHON) Tools/graph/light_models.py $$(ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl | head -1) $(GRAPH_LIGHT)
+	timeout 600 $(PYTHON) Tools/graph/light_models.py $$(ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl | head -1) $(GRAPH_LIGHT) \
+	  $(sort $(GRAPH_CI_MODELS) $(GRAPH_BENCH_LIGHT))
 	touch $@
 
 $(GRAPH_GEN)/.done: Tools/onnx_models.py

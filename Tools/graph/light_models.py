@@ -8,7 +8,9 @@ elements are the original value times a seeded factor: in [0.5, 1.5) for per-cha
 parameters (BatchNormalization variances stay positive), in [-1.5, 1.5) for weights. Passes
 that mishandle per-channel data now change the answer, and the outputs are not saturated.
 
-Usage: light_models.py WHEEL OUTDIR
+Usage: light_models.py WHEEL OUTDIR [NAME ...]
+  NAMEs (e.g. resnet50 squeezenet) limit the randomized variants to those models: the big
+  ones (VGG-19, ZFNet, AlexNet) would write 1.2 GB of dense weights.
 """
 import os
 import sys
@@ -53,7 +55,7 @@ def randomize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     return model
 
 
-def main(wheel: str, out: str) -> int:
+def main(wheel: str, out: str, only: list) -> int:
     os.makedirs(out, exist_ok=True)
     prefix = "onnx/backend/test/data/light/"
     with zipfile.ZipFile(wheel) as z:
@@ -63,6 +65,8 @@ def main(wheel: str, out: str) -> int:
                 f.write(z.read(n))
     models = sorted(n for n in os.listdir(out) if n.startswith("light_") and n.endswith(".onnx") and "-" not in n)
     for i, m in enumerate(models):
+        if only and m[len("light_"):-len(".onnx")] not in only:
+            continue
         model = onnx.load(os.path.join(out, m))
         onnx.save(randomize(model, seed=i + 1), os.path.join(out, m.replace(".onnx", "-rand.onnx")))
     print(f"light_models: {len(models)} models and their randomized variants in {out}")
@@ -70,4 +74,4 @@ def main(wheel: str, out: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
