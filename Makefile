@@ -11,7 +11,7 @@ RELEASE_BIN   = .build/release
 DEBUG_BIN     = .build/debug
 APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl
 PIP_PACKAGES := pycapnp==2.2.4
-TOOLS        := rec-cat op-bench seq-encode
+TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
 
 TEST_STEPS   :=

@@ -21,7 +21,7 @@ from onnx.backend.test.case import node
 SUPPORTED = {"Relu", "Sigmoid", "Tanh", "Exp", "Erf", "Neg", "Abs", "Sqrt", "Gelu",
              "Add", "Sub", "Mul", "Div", "Max", "Min", "Softmax", "LayerNormalization",
              "MatMul", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-             "Transpose", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin"}
+             "Transpose", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Resize", "GridSample"}
 
 
 def attribute(a):
@@ -49,6 +49,17 @@ def main(out):
         arrays = list(inputs) + list(outputs[:1])
         # fp32 only, except integer axes inputs (ReduceX since opset 18).
         axes_input = n.op_type.startswith("Reduce") and len(inputs) == 2
+        # Resize: only X is a tensor; roi, scales and sizes (int64) go into meta.json as lists.
+        resize = n.op_type == "Resize"
+        if resize:
+            # The data set holds values for the named inputs only (an empty name skips one).
+            values = dict(zip([name for name in n.input if name], inputs))
+            extra = {}
+            for key, name in zip(("roi", "scales", "sizes"), list(n.input[1:4])):
+                value = values.get(name) if name else None
+                if value is not None and np.asarray(value).size > 0:
+                    extra[key] = [float(v) if key != "sizes" else int(v) for v in np.asarray(value).ravel()]
+            inputs = inputs[:1]
         if any(np.asarray(a).dtype != np.float32 for a in (list(inputs[:1]) if axes_input else inputs)) or \
                 np.asarray(outputs[0]).dtype != np.float32:
             continue
@@ -59,6 +70,8 @@ def main(out):
             "output": list(np.asarray(outputs[0]).shape),
             "rtol": case.rtol, "atol": case.atol,
         }
+        if resize:
+            meta.update(extra)
         if axes_input:
             meta["axes"] = [int(v) for v in np.asarray(inputs[1]).ravel()]
             meta["inputs"] = meta["inputs"][:1]

@@ -192,6 +192,18 @@ def onnx_model(req):
         node = helper.make_node(names[req["function"]], ["A", "B"], ["Y"])
         inputs, outputs = [value("A", [req["count"]]), value("B", [req["count"]])], [value("Y", None)]
         feeds["A"], feeds["B"] = noise(req["count"]), noise(req["count"])
+    elif op in ("resize", "gridsample"):
+        n, c, h, w, oh, ow, mode = (req[x] for x in ("n", "c", "h", "w", "oh", "ow", "mode"))
+        if op == "resize":
+            inits.append(helper.make_tensor("S", TensorProto.INT64, [4], [n, c, oh, ow]))
+            node = helper.make_node("Resize", ["X", "", "", "S"], ["Y"], mode=mode)
+            inputs = [value("X", [n, c, h, w])]
+        else:
+            node = helper.make_node("GridSample", ["X", "G"], ["Y"], mode=mode)
+            inputs = [value("X", [n, c, h, w]), value("G", [n, oh, ow, 2])]
+            feeds["G"] = noise(n, oh, ow, 2)
+        outputs = [value("Y", None)]
+        feeds["X"] = noise(n, c, h, w)
     else:
         return f"no onnxruntime {op} case"
     graph = helper.make_graph([node], "op", inputs, outputs, inits)

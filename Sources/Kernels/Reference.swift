@@ -223,4 +223,133 @@ public enum Reference {
         }
         return out
     }
+
+    /// ONNX Resize of the H and W axes, per output element: map the index to an input
+    /// coordinate, then pick (nearest) or blend (linear) input pixels clamped to the edge.
+    public static func resize2d(_ x: Tensor, outputSize: (Int, Int), scales: (Double, Double),
+                                mode: Resize.Mode, coordinates: Resize.CoordinateTransform,
+                                nearest: Resize.NearestMode) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        func source(_ i: Int, _ input: Int, _ output: Int, _ scale: Double) -> Double {
+            let y = Double(i)
+            switch coordinates {
+            case .halfPixel: return (y + 0.5) / scale - 0.5
+            case .halfPixelSymmetric:
+                let adjustment = Double(output) / (scale * Double(input))
+                return Double(input) / 2 * (1 - adjustment) + (y + 0.5) / scale - 0.5
+            case .pytorchHalfPixel: return scale * Double(input) == 1 ? -0.5 : (y + 0.5) / scale - 0.5
+            case .alignCorners:   // ONNX divides by the unrounded resized length, input · scale
+            let resized = scale * Double(input)
+            return resized == 1 ? 0 : y * Double(input - 1) / (resized - 1)
+            case .asymmetric: return y / scale
+            }
+        }
+        func pick(_ v: Double) -> Int {
+            let f = Foundation.floor(v), frac = v - f
+            switch nearest {
+            case .roundPreferFloor: return Int(frac > 0.5 ? f + 1 : f)
+            case .roundPreferCeil: return Int(frac >= 0.5 ? f + 1 : f)
+            case .floor: return Int(f)
+            case .ceil: return Int(Foundation.ceil(v))
+            }
+        }
+        func clamp(_ i: Int, _ extent: Int) -> Int { min(max(i, 0), extent - 1) }
+        let (oh, ow) = outputSize
+        var out = Tensor(shape: [n, c, oh, ow])
+        for b in 0..<n { for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
+            let sy = source(oy, h, oh, scales.0), sx = source(ox, w, ow, scales.1)
+            if mode == .nearest {
+                out[b, ch, oy, ox] = x[b, ch, clamp(pick(sy), h), clamp(pick(sx), w)]
+                continue
+            }
+            let y0 = Foundation.floor(sy), x0 = Foundation.floor(sx)
+            let (ty, tx) = (sy - y0, sx - x0)
+            var s = 0.0
+            for (dy, wy) in [(0, 1 - ty), (1, ty)] { for (dx, wx) in [(0, 1 - tx), (1, tx)] where wy * wx != 0 {
+                s += wy * wx * Double(x[b, ch, clamp(Int(y0) + dy, h), clamp(Int(x0) + dx, w)])
+            } }
+            out[b, ch, oy, ox] = Float(s)
+        } } } }
+        return out
+    }
+
+    /// ONNX GridSample (4-D), per output element, following the operator's definition:
+    /// denormalise, pad the coordinate (border clamps, reflection mirrors), then read pixels
+    /// with the padding rule (zeros outside, border clamped, reflection mirrored).
+    public static func gridSample(_ x: Tensor, grid: Tensor, mode: GridSample.Mode, padding: GridSample.Padding,
+                                  alignCorners: Bool) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = (grid.shape[1], grid.shape[2])
+        func denorm(_ v: Double, _ d: Int) -> Double {
+            alignCorners ? (v + 1) / 2 * Double(d - 1) : ((v + 1) * Double(d) - 1) / 2
+        }
+        func reflect(_ v: Double, _ lo: Double, _ hi: Double) -> Double {
+            var v = v
+            let range = hi - lo
+            if range <= 0 { return lo }
+            while v < lo || v > hi { v = v < lo ? 2 * lo - v : 2 * hi - v }
+            return v
+        }
+        var out = Tensor(shape: [n, c, oh, ow])
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+            var cx = denorm(Double(grid[b, oy, ox, 0]), w), cy = denorm(Double(grid[b, oy, ox, 1]), h)
+            if mode == .nearest { cx = cx.rounded(.toNearestOrEven); cy = cy.rounded(.toNearestOrEven) }
+            let bx = alignCorners ? (0.0, Double(w - 1)) : (-0.5, Double(w) - 0.5)
+            let by = alignCorners ? (0.0, Double(h - 1)) : (-0.5, Double(h) - 0.5)
+            if cx < bx.0 || cx > bx.1 {
+                if padding == .border { cx = min(max(cx, 0), Double(w - 1)) }
+                if padding == .reflection { cx = reflect(cx, bx.0, bx.1) }
+            }
+            if cy < by.0 || cy > by.1 {
+                if padding == .border { cy = min(max(cy, 0), Double(h - 1)) }
+                if padding == .reflection { cy = reflect(cy, by.0, by.1) }
+            }
+            func pixel(_ ch: Int, _ iy: Int, _ ix: Int) -> Double {
+                var (iy, ix) = (iy, ix)
+                switch padding {
+                case .zeros: if iy < 0 || iy >= h || ix < 0 || ix >= w { return 0 }
+                case .border: iy = min(max(iy, 0), h - 1); ix = min(max(ix, 0), w - 1)
+                case .reflection:
+                    iy = min(max(Int(reflect(Double(iy), by.0, by.1)), 0), h - 1)
+                    ix = min(max(Int(reflect(Double(ix), bx.0, bx.1)), 0), w - 1)
+                }
+                return Double(x[b, ch, iy, ix])
+            }
+            for ch in 0..<c {
+                if mode == .nearest { out[b, ch, oy, ox] = Float(pixel(ch, Int(cy), Int(cx))); continue }
+                let y0 = Foundation.floor(cy), x0 = Foundation.floor(cx)
+                let (ty, tx) = (cy - y0, cx - x0)
+                var s = 0.0
+                for (dy, wy) in [(0, 1 - ty), (1, ty)] { for (dx, wx) in [(0, 1 - tx), (1, tx)] where wy * wx != 0 {
+                    s += wy * wx * pixel(ch, Int(y0) + dy, Int(x0) + dx)
+                } }
+                out[b, ch, oy, ox] = Float(s)
+            }
+        } } }
+        return out
+    }
+
+    /// bf16 GEMM by definition: row-major A (m×k) and B (k×n) as bf16 bit patterns, widened
+    /// exactly, products summed in Double, rounded once to fp32.
+    public static func bf16gemm(m: Int, n: Int, k: Int, a: [UInt16], b: [UInt16]) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(BFloat16.float(a[i * k + p])) * Double(BFloat16.float(b[p * n + j])) }
+            c[i * n + j] = Float(s)
+        } }
+        return c
+    }
+
+    /// int8 GEMM by definition: row-major A (m×k) and B (k×n), exact Int64 sums, reduced to
+    /// int32 modulo 2^32 (what int32 accumulators give).
+    public static func i8gemm(m: Int, n: Int, k: Int, a: [Int8], b: [Int8]) -> [Int32] {
+        var c = [Int32](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s: Int64 = 0
+            for p in 0..<k { s += Int64(a[i * k + p]) * Int64(b[p * n + j]) }
+            c[i * n + j] = Int32(truncatingIfNeeded: s)
+        } }
+        return c
+    }
 }

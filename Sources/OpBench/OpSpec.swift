@@ -23,6 +23,10 @@ public enum OpSpec: Sendable, Equatable {
     case maxPool(n: Int, c: Int, h: Int, w: Int, kernel: Int, stride: Int, pad: Int)
     /// Global average pooling.
     case globalAveragePool(n: Int, c: Int, h: Int, w: Int)
+    /// ONNX Resize of [n, c, h, w] to [n, c, oh, ow], bilinear or nearest (half_pixel).
+    case resize(n: Int, c: Int, h: Int, w: Int, oh: Int, ow: Int, linear: Bool)
+    /// ONNX GridSample of [n, c, h, w] at an [n, oh, ow, 2] grid, bilinear or nearest, zeros padding.
+    case gridSample(n: Int, c: Int, h: Int, w: Int, oh: Int, ow: Int, linear: Bool)
 
     /// Operator name as ONNX spells it (the `op` column).
     public var op: String {
@@ -37,6 +41,8 @@ public enum OpSpec: Sendable, Equatable {
         case .attention: return "Attention"
         case .maxPool: return "MaxPool"
         case .globalAveragePool: return "GlobalAveragePool"
+        case .resize: return "Resize"
+        case .gridSample: return "GridSample"
         }
     }
 
@@ -57,6 +63,8 @@ public enum OpSpec: Sendable, Equatable {
             return "\(n)×\(c)×\(h)×\(w) k\(k) s\(s) p\(p)"
         case let .globalAveragePool(n, c, h, w):
             return "\(n)×\(c)×\(h)×\(w)"
+        case let .resize(n, c, h, w, oh, ow, linear), let .gridSample(n, c, h, w, oh, ow, linear):
+            return "\(n)×\(c)×\(h)×\(w)→\(oh)×\(ow) " + (linear ? "linear" : "nearest")
         }
     }
 
@@ -80,6 +88,10 @@ public enum OpSpec: Sendable, Equatable {
             let (oh, ow) = Self.convOutput(h, w, k, k, s, p)
             return Double(n * c * oh * ow * k * k)
         case let .globalAveragePool(n, c, h, w): return Double(n * c * h * w)
+        // Bilinear: 3 lerps (resize) or 4 products and 3 sums (grid sample) per output; nearest
+        // only copies, so both are judged by bandwidth.
+        case let .resize(n, c, _, _, oh, ow, linear): return linear ? 6 * Double(n * c * oh * ow) : 0
+        case let .gridSample(n, c, _, _, oh, ow, linear): return linear ? 7 * Double(n * c * oh * ow) : 0
         }
     }
 
@@ -100,6 +112,8 @@ public enum OpSpec: Sendable, Equatable {
             let (oh, ow) = Self.convOutput(h, w, k, k, s, p)
             return f * Double(n * c * (h * w + oh * ow))
         case let .globalAveragePool(n, c, h, w): return f * Double(n * c * (h * w + 1))
+        case let .resize(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow))
+        case let .gridSample(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow) + n * oh * ow * 2)
         }
     }
 

@@ -34,6 +34,10 @@ public enum PeerRequest {
                        ("kernel", "\(k)"), ("stride", "\(s)"), ("pad", "\(p)")]
         case let .globalAveragePool(n, c, h, w):
             fields += [("op", quote("globalavgpool")), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)")]
+        case let .resize(n, c, h, w, oh, ow, linear), let .gridSample(n, c, h, w, oh, ow, linear):
+            let op = if case .resize = spec { "resize" } else { "gridsample" }
+            fields += [("op", quote(op)), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)"),
+                       ("oh", "\(oh)"), ("ow", "\(ow)"), ("mode", quote(linear ? "linear" : "nearest"))]
         }
         return "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }

@@ -84,6 +84,17 @@ public enum PreparedCase {
         case let .globalAveragePool(n, c, h, w):
             let x = tensor([n, c, h, w], seed: 1)
             return { _ = try! Pooling.global(x, kind: .average, threading: threading) }
+        case let .resize(n, c, h, w, oh, ow, linear):
+            let x = tensor([n, c, h, w], seed: 1)
+            let mode: Resize.Mode = linear ? .linear : .nearest
+            _ = try Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading)
+            return { _ = try! Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading) }
+        case let .gridSample(n, c, h, w, oh, ow, linear):
+            // Noise in [−1, 1): every location inside the image, as a BEV projection mostly is.
+            let x = tensor([n, c, h, w], seed: 1), grid = tensor([n, oh, ow, 2], seed: 2)
+            let mode: GridSample.Mode = linear ? .linear : .nearest
+            _ = try GridSample.gridSample(x, grid: grid, mode: mode, threading: threading)
+            return { _ = try! GridSample.gridSample(x, grid: grid, mode: mode, threading: threading) }
         }
     }
 

@@ -19,7 +19,7 @@ public struct BenchCase: Sendable, Equatable {
 /// The built-in suites: shapes taken from the models' layer tables.
 public enum Suites {
     /// Names accepted by `op-bench --suite`.
-    public static let names = ["kernels", "resnet50", "bert-base", "llama7b-prefill", "llama7b-decode"]
+    public static let names = ["kernels", "resnet50", "bert-base", "llama7b-prefill", "llama7b-decode", "bev"]
 
     /// The cases of one suite, or nil for an unknown name.
     public static func cases(_ name: String) -> [BenchCase]? {
@@ -29,9 +29,24 @@ public enum Suites {
         case "bert-base": return bertBase
         case "llama7b-prefill": return llamaPrefill
         case "llama7b-decode": return llamaDecode
+        case "bev": return bev
         default: return nil
         }
     }
+
+    /// A BEV perception model (LSS / BEVFusion style: 6 cameras at 256×704, stride-16 features
+    /// of 16×44): the FPN's 2× upsampling, the camera-to-BEV sampling onto a 128×128 grid, and
+    /// the segmentation head's upsampling of the 200×200 BEV map.
+    static let bev: [BenchCase] = {
+        func c(_ site: String, _ spec: OpSpec) -> BenchCase { .init(suite: "bev", site: site, spec: spec) }
+        return [
+            c("fpn upsample", .resize(n: 6, c: 256, h: 16, w: 44, oh: 32, ow: 88, linear: false)),
+            c("fpn upsample bilinear", .resize(n: 6, c: 256, h: 16, w: 44, oh: 32, ow: 88, linear: true)),
+            c("camera to bev", .gridSample(n: 6, c: 80, h: 32, w: 88, oh: 128, ow: 128, linear: true)),
+            c("camera to bev nearest", .gridSample(n: 6, c: 80, h: 32, w: 88, oh: 128, ow: 128, linear: false)),
+            c("seg head upsample", .resize(n: 1, c: 64, h: 200, w: 200, oh: 400, ow: 400, linear: true)),
+        ]
+    }()
 
     /// The headline measurements of `make bench-kernels`: GEMM against OpenBLAS, the
     /// bandwidth-bound ops against the triad, attention against the GEMM rate.

@@ -25,7 +25,7 @@ import Testing
             }
             let want = try Tensor(shape: meta["output"] as! [Int], data: Self.floats(dir.appendingPathComponent("output_0.f32")))
             guard let got = try Self.run(meta["op"] as! String, meta["attributes"] as! [String: Any],
-                                         inputs, axesInput: meta["axes"] as? [Int]) else {
+                                         inputs, axesInput: meta["axes"] as? [Int], meta: meta) else {
                 skipped.append(name)
                 continue
             }
@@ -45,7 +45,8 @@ import Testing
     static func ints(_ a: [String: Any], _ key: String) -> [Int]? { a[key] as? [Int] }
 
     /// Runs one node; nil when an attribute asks for something Kernels does not implement.
-    static func run(_ op: String, _ a: [String: Any], _ x: [Tensor], axesInput: [Int]?) throws -> Tensor? {
+    static func run(_ op: String, _ a: [String: Any], _ x: [Tensor], axesInput: [Int]?,
+                    meta: [String: Any] = [:]) throws -> Tensor? {
         let unary: [String: UnaryOp] = ["Relu": .relu, "Sigmoid": .sigmoid, "Tanh": .tanh, "Exp": .exp, "Erf": .erf,
                                         "Neg": .neg, "Abs": .abs, "Sqrt": .sqrt]
         let binary: [String: BinaryOp] = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Max": .max, "Min": .min]
@@ -104,8 +105,39 @@ import Testing
             if axes.isEmpty && (a["noop_with_empty_axes"] as? Int ?? 0) == 1 { return x[0] }
             guard x[0].count > 0 else { return nil }
             return try Reduction.reduce(x[0], kind, axes: axes, keepDims: (a["keepdims"] as? Int ?? 1) == 1)
+        case "Resize":
+            return try resize(a, x[0], meta)
+        case "GridSample":
+            let modeName = a["mode"] as? String ?? "linear"
+            guard x[0].rank == 4,
+                  let mode = GridSample.Mode(rawValue: modeName == "bilinear" ? "linear" : modeName),
+                  let padding = GridSample.Padding(rawValue: a["padding_mode"] as? String ?? "zeros") else { return nil }
+            return try GridSample.gridSample(x[0], grid: x[1], mode: mode, padding: padding,
+                                             alignCorners: (a["align_corners"] as? Int ?? 0) == 1)
         default:
             return nil
         }
+    }
+
+    /// ONNX Resize on NCHW: scales or sizes (over all axes or the `axes` attribute) must leave
+    /// N and C alone; keep_aspect_ratio_policy picks one scale and rounds the sizes half up.
+    static func resize(_ a: [String: Any], _ x: Tensor, _ meta: [String: Any]) throws -> Tensor? {
+        guard x.rank == 4, (a["antialias"] as? Int ?? 0) == 0,
+              let mode = Resize.Mode(rawValue: a["mode"] as? String ?? "nearest"),
+              let coordinates = Resize.CoordinateTransform(rawValue: a["coordinate_transformation_mode"] as? String ?? "half_pixel"),
+              let nearest = Resize.NearestMode(rawValue: a["nearest_mode"] as? String ?? "round_prefer_floor") else { return nil }
+        let axes = (ints(a, "axes") ?? [0, 1, 2, 3]).map { $0 < 0 ? $0 + 4 : $0 }
+        var scales = [1.0, 1.0, 1.0, 1.0], sizes = x.shape
+        if let given = meta["scales"] as? [Double] { for (axis, v) in zip(axes, given) { scales[axis] = v } }
+        if let given = meta["sizes"] as? [Int] { for (axis, v) in zip(axes, given) { sizes[axis] = v } }
+        guard scales[0] == 1, scales[1] == 1, sizes[0] == x.shape[0], sizes[1] == x.shape[1] else { return nil }
+        if meta["sizes"] == nil { return try Resize.resize2d(x, .scales(scales[2], scales[3]), mode: mode, coordinates: coordinates, nearest: nearest) }
+        let policy = a["keep_aspect_ratio_policy"] as? String ?? "stretch"
+        if policy == "stretch" { return try Resize.resize2d(x, .sizes(sizes[2], sizes[3]), mode: mode, coordinates: coordinates, nearest: nearest) }
+        let ratios = axes.filter { $0 >= 2 }.map { Double(sizes[$0]) / Double(x.shape[$0]) }
+        guard let scale = policy == "not_larger" ? ratios.min() : ratios.max() else { return nil }
+        let (sy, sx) = (axes.contains(2) ? scale : 1, axes.contains(3) ? scale : 1)
+        return try Resize.resize2d(x, .sizesAndScales(Int(sy * Double(x.shape[2]) + 0.5), Int(sx * Double(x.shape[3]) + 0.5), sy, sx),
+                                   mode: mode, coordinates: coordinates, nearest: nearest)
     }
 }
