@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp"]),
 
         // Recommendation data
-        .target(name: "SeqCodec", swiftSettings: kernelSettings),
+        .target(name: "SeqCodec", swiftSettings: hotPath),
         .target(name: "SeqStore", dependencies: ["SeqCodec", "Schemas", "Capnp"]),
         .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit"]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
