@@ -148,50 +148,57 @@ public enum EntropyCoder {
         }
     }
 
-    /// Decode table entry: codeLength | (codeLength + mantissaBits) << 4 | symbol << 12.
-    /// Codes are complete (every table slot names a symbol), so there is no invalid entry.
+    /// Decode table: one 64-bit entry per `longest`-bit prefix, holding everything needed to
+    /// turn the next bits of a stream into a value with shifts alone — no second lookup:
+    ///   bits 0-7   used: code length + mantissa bits (what the value takes from the stream)
+    ///   bits 8-13  64 - used: shifting the loaded word left by this puts the mantissa on top
+    ///   bits 16-21 63 - mantissa bits: shifting right by this leaves leading one + mantissa
+    ///   bits 24-27 code length (for the rare value that does not fit one load)
+    ///   bit 62     negative; bit 63 the leading one (clear only for the value 0)
+    /// Codes are complete (every slot names a symbol), so there is no invalid entry.
     public final class Table {
-        var entries = [UInt32](repeating: 0, count: 1 << EntropyCoder.maxCodeLength)
+        var entries = [UInt64](repeating: 0, count: 1 << EntropyCoder.maxCodeLength)
         public init() {}
     }
 
-    /// What a symbol contributes to its value: the mantissa mask, the leading one, the sign.
-    struct SymbolInfo {
-        var mask: UInt64
-        var top: UInt64
-        var negative: UInt64
-    }
-
-    static let symbolInfo: [SymbolInfo] = (0..<symbolCount).map { s in
-        let length = bitLength(ofSymbol: s)
+    static func tableEntry(symbol s: Int, codeLength l: Int) -> UInt64 {
         let m = mantissaBits(ofSymbol: s)
-        return SymbolInfo(mask: m == 0 ? 0 : (UInt64.max >> UInt64(64 - m)),
-                          top: length == 0 ? 0 : UInt64(1) << UInt64(length - 1),
-                          negative: s >= 65 ? .max : 0)
+        let used = UInt64(l + m)
+        var e = used | ((64 &- used) & 63) << 8 | UInt64(63 - m) << 16 | UInt64(l) << 24
+        if s >= 65 { e |= 1 << 62 }
+        if bitLength(ofSymbol: s) > 0 { e |= 1 << 63 }
+        return e
     }
 
-    /// Decodes one value at bit offset `bit` of `base`: returns it and the bits it used. Loads
-    /// stay inside the padded stream while `bit` is at most the stream's limit.
+    /// Loads stay inside a stream (16 padding bytes) while its position is at most its limit.
     @inline(__always)
-    static func step(_ base: UnsafeRawPointer, _ bit: Int, _ table: UnsafePointer<UInt32>, _ mask: UInt64,
-                     _ info: UnsafePointer<SymbolInfo>) -> (value: Int64, used: Int) {
-        let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)) &>> UInt64(bit & 7)
-        let entry = table[Int(truncatingIfNeeded: w & mask)]
-        let codeLength = UInt64(entry & 15)
-        let used = Int((entry >> 4) & 127)
-        let symbol = info[Int(entry >> 12)]
-        var mantissa: UInt64
-        if _fastPath(used <= 56) {
-            // The common case: code and mantissa sit in the one load.
-            mantissa = (w &>> codeLength) & symbol.mask
-        } else {
-            let p = bit &+ Int(codeLength)
-            let lo = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p >> 3, as: UInt64.self)) &>> UInt64(p & 7)
-            let q = p &+ 32
-            let hi = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: q >> 3, as: UInt64.self)) &>> UInt64(q & 7)
-            mantissa = ((lo & 0xFFFF_FFFF) | (hi &<< 32)) & symbol.mask
-        }
-        return (Int64(bitPattern: ((symbol.top | mantissa) ^ symbol.negative) &- symbol.negative), used)
+    static func load(_ base: UnsafeRawPointer, _ bit: Int) -> UInt64 {
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self)) &>> UInt64(bit & 7)
+    }
+
+    /// Decodes the value at bit offset `bit` of `base` and advances `bit` past it.
+    @inline(__always)
+    static func next(_ base: UnsafeRawPointer, _ bit: inout Int, _ table: UnsafePointer<UInt64>, _ mask: UInt64) -> Int64 {
+        let w = load(base, bit)
+        let e = table[Int(truncatingIfNeeded: w & mask)]
+        let used = Int(truncatingIfNeeded: e & 0xFF)
+        // Mantissa on top, then shifted down one under the leading one (bit 63 of the entry),
+        // then down to its place: three shifts and an OR, whatever the symbol.
+        let top = _fastPath(used <= 56) ? w &<< (e &>> 8) : wideMantissa(base, bit, e)
+        bit &+= used
+        let magnitude = ((top &>> 1) | (e & (1 << 63))) &>> (e &>> 16)
+        let negative = UInt64(bitPattern: Int64(bitPattern: e &<< 1) &>> 63)
+        return Int64(bitPattern: (magnitude ^ negative) &- negative)
+    }
+
+    /// The rare value whose code and mantissa exceed one load's 57 guaranteed bits: its
+    /// mantissa, loaded in two halves, on top of a word. Out of line to keep the loop small.
+    @inline(never)
+    static func wideMantissa(_ base: UnsafeRawPointer, _ bit: Int, _ e: UInt64) -> UInt64 {
+        let m = 63 &- Int(truncatingIfNeeded: (e &>> 16) & 63)
+        let p = bit &+ Int(truncatingIfNeeded: (e &>> 24) & 15)
+        let lo = load(base, p) & 0xFFFF_FFFF, hi = load(base, p &+ 32)
+        return (lo | hi &<< 32) &<< UInt64(64 &- m)
     }
 
     /// Decodes `n` values into `dst`; `delta` adds each to the previous one.
@@ -231,53 +238,62 @@ public enum EntropyCoder {
         // Fill the table at the longest length in use, so short codes fill fewer slots.
         let mask = (UInt64(1) << UInt64(longest)) - 1
         try table.entries.withUnsafeMutableBufferPointer { entries in
-            entries.baseAddress!.update(repeating: 0, count: 1 << longest)
             let codes = canonicalCodes(lengths)
             for s in 0..<symbolCount where lengths[s] > 0 {
                 let l = lengths[s]
-                let entry = UInt32(l) | UInt32(l + mantissaBits(ofSymbol: s)) << 4 | UInt32(s) << 12
+                let entry = tableEntry(symbol: s, codeLength: l)
                 // A lone symbol fills both one-bit slots: any bit decodes to it.
                 var j = k == 1 ? 0 : Int(codes[s])
                 while j < 1 << longest { entries[j] = entry; j += k == 1 ? 1 : 1 << l }
             }
             let t = UnsafePointer(entries.baseAddress!)
-            try symbolInfo.withUnsafeBufferPointer { infoBuffer in
-            let info = infoBuffer.baseAddress!
-            // Positions are bit offsets from the first stream, so one base pointer serves all four.
-            let base = cursors[0].base
-            var p0 = 0, p1 = (cursors[1].base - base) * 8, p2 = (cursors[2].base - base) * 8, p3 = (cursors[3].base - base) * 8
-            let l0 = cursors[0].limit, l1 = p1 + cursors[1].limit, l2 = p2 + cursors[2].limit, l3 = p3 + cursors[3].limit
-            var i = 0
-            while i + 4 <= n {
-                // A value takes at most `maxValueBits`, so while every stream is that far from its
-                // limit, `safe` rounds need no bounds checks: check once per chunk, not per value.
-                let room = min(l0 &- p0, l1 &- p1, l2 &- p2, l3 &- p3)
-                guard room >= 0 else { throw SeqCodecError(.truncated, "entropy stream: ends after \(i) of \(n) values") }
-                let safe = min(room / maxValueBits + 1, (n &- i) >> 2)
-                let end = i &+ safe &* 4
-                while i < end {
-                    let r0 = step(base, p0, t, mask, info), r1 = step(base, p1, t, mask, info)
-                    let r2 = step(base, p2, t, mask, info), r3 = step(base, p3, t, mask, info)
-                    dst[i] = r0.value; dst[i &+ 1] = r1.value; dst[i &+ 2] = r2.value; dst[i &+ 3] = r3.value
-                    p0 &+= r0.used; p1 &+= r1.used; p2 &+= r2.used; p3 &+= r3.used
-                    i &+= 4
-                }
-            }
-            var tail = [(p0, l0), (p1, l1), (p2, l2), (p3, l3)]
-            for j in 0..<(n - i) {
-                guard tail[j].0 <= tail[j].1 else { throw SeqCodecError(.truncated, "entropy stream: ends early") }
-                let r = step(base, tail[j].0, t, mask, info)
-                dst[i + j] = r.value
-                tail[j].0 += r.used
-            }
-            guard tail.allSatisfy({ $0.0 <= $0.1 }) else {
-                throw SeqCodecError(.truncated, "entropy stream: overruns its bytes")
-            }
-            }
+            // Specialised twice, so the delta prefix sum runs inside the decode loop, not as a
+            // second pass over the column.
             if delta {
-                var previous: Int64 = 0
-                for j in 0..<n { previous = previous &+ dst[j]; dst[j] = previous }
+                try decodeStreams(cursors, count: n, into: dst, table: t, mask: mask, delta: true)
+            } else {
+                try decodeStreams(cursors, count: n, into: dst, table: t, mask: mask, delta: false)
             }
+        }
+    }
+
+    @inline(__always)
+    static func decodeStreams(_ cursors: [Cursor], count n: Int, into dst: UnsafeMutablePointer<Int64>,
+                              table t: UnsafePointer<UInt64>, mask: UInt64, delta: Bool) throws {
+        // Positions are bit offsets from the first stream, so one base pointer serves all four.
+        let base = cursors[0].base
+        var p0 = 0, p1 = (cursors[1].base - base) * 8, p2 = (cursors[2].base - base) * 8, p3 = (cursors[3].base - base) * 8
+        let l0 = cursors[0].limit, l1 = p1 + cursors[1].limit, l2 = p2 + cursors[2].limit, l3 = p3 + cursors[3].limit
+        var previous: Int64 = 0
+        var i = 0
+        while i + 4 <= n {
+            // A value takes at most `maxValueBits`, so while every stream is that far from its
+            // limit, `safe` rounds need no bounds checks: check once per chunk, not per value.
+            let room = min(l0 &- p0, l1 &- p1, l2 &- p2, l3 &- p3)
+            guard room >= 0 else { throw SeqCodecError(.truncated, "entropy stream: ends after \(i) of \(n) values") }
+            let safe = min(room / maxValueBits + 1, (n &- i) >> 2)
+            let end = i &+ safe &* 4
+            while i < end {
+                if delta {
+                    previous &+= next(base, &p0, t, mask); dst[i] = previous
+                    previous &+= next(base, &p1, t, mask); dst[i &+ 1] = previous
+                    previous &+= next(base, &p2, t, mask); dst[i &+ 2] = previous
+                    previous &+= next(base, &p3, t, mask); dst[i &+ 3] = previous
+                } else {
+                    dst[i] = next(base, &p0, t, mask); dst[i &+ 1] = next(base, &p1, t, mask)
+                    dst[i &+ 2] = next(base, &p2, t, mask); dst[i &+ 3] = next(base, &p3, t, mask)
+                }
+                i &+= 4
+            }
+        }
+        var tail = [(p0, l0), (p1, l1), (p2, l2), (p3, l3)]
+        for j in 0..<(n - i) {
+            guard tail[j].0 <= tail[j].1 else { throw SeqCodecError(.truncated, "entropy stream: ends early") }
+            let v = next(base, &tail[j].0, t, mask)
+            if delta { previous = previous &+ v; dst[i + j] = previous } else { dst[i + j] = v }
+        }
+        guard tail.allSatisfy({ $0.0 <= $0.1 }) else {
+            throw SeqCodecError(.truncated, "entropy stream: overruns its bytes")
         }
     }
 }

@@ -129,6 +129,29 @@ import Testing
         #expect(try decode(w2.bytes, count: values.count) == values)
     }
 
+    /// The decoder takes a value from one 64-bit load when code + mantissa fit in 56 bits (a
+    /// load at any bit offset holds at least 57) and loads the mantissa apart otherwise.
+    /// Bit lengths 48...60 in both signs put code + mantissa on either side of that boundary,
+    /// at every bit offset; lone-symbol columns (1-bit code) put it exactly at 56 and 57.
+    @Test func valuesEitherSideOfTheOneLoadBoundaryRoundTrip() throws {
+        var r = TestRandom(seed: 33)
+        func value(length: Int, negative: Bool) -> Int64 {
+            let low = Int64(bitPattern: r.next() & ((UInt64(1) << UInt64(length - 1)) - 1))
+            let v = (Int64(1) << Int64(length - 1)) | low
+            return negative ? -v : v
+        }
+        var columns = [(0..<4000).map { _ in value(length: 48 + r.below(13), negative: r.below(2) == 0) }]
+        for length in [56, 57, 58] {
+            columns.append((0..<131).map { _ in value(length: length, negative: false) })
+        }
+        for values in columns {
+            var w = ByteWriter()
+            w.byte(ColumnCodec.Transform.entropy.rawValue)
+            values.withUnsafeBufferPointer { EntropyCoder.encode($0, delta: false, into: &w) }
+            #expect(try decode(w.bytes, count: values.count) == values)
+        }
+    }
+
     @Test func mutatedEntropyStreamsThrowOrDecodeButNeverTrap() throws {
         let values = Self.spreadValues(2000, seed: 5)
         let bytes = encoded(values)
