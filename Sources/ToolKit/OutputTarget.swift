@@ -29,8 +29,23 @@ public final class OutputTarget {
     }
 
     /// Opens a temporary file beside `path`; nothing at `path` changes until `commit()`.
+    ///
+    /// A path that already names something other than a regular file (`/dev/null`, a FIFO, a
+    /// terminal, a socket) is opened and written in place: renaming a file over it would
+    /// replace the device node itself.
     public init(atomicPath path: String) throws {
         name = path
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            let dfd = open(path, O_WRONLY | O_CLOEXEC)
+            guard dfd >= 0 else {
+                throw PipesError(.io, source: path, "cannot open for writing: \(FileIO.errorText(errno))")
+            }
+            fd = dfd
+            finalPath = nil
+            isTerminal = isatty(dfd) == 1
+            return
+        }
         finalPath = path
         isTerminal = false
         let slash = path.lastIndex(of: "/")
@@ -51,7 +66,10 @@ public final class OutputTarget {
 
     /// Makes the output final: for `-o`, close and rename the temporary file over the path.
     public func commit() throws {
-        guard let temp = tempPath, let path = finalPath else { return }
+        guard let temp = tempPath, let path = finalPath else {
+            if fd > 2 { close(fd) }   // a device or FIFO opened in place
+            return
+        }
         tempPath = nil
         if close(fd) != 0 {
             let e = errno

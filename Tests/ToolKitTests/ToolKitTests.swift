@@ -87,6 +87,38 @@ func runProbe(_ args: [String]) -> (Int32, String) {
         #expect(leftovers().isEmpty)
     }
 
+    /// `-o` onto a FIFO (or /dev/null) writes through it: renaming a temporary file over the
+    /// path would replace the special file with a regular one.
+    @Test func outputOntoASpecialFileWritesInPlace() throws {
+        let fifo = dir + "/out.fifo"
+        unlink(fifo)
+        #expect(mkfifo(fifo, 0o600) == 0)
+        final class Received: @unchecked Sendable { var bytes: [UInt8] = [] }   // written by the reader thread only
+        let received = Received()
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+                if n <= 0 { break }
+                received.bytes += chunk[0..<n]
+            }
+            close(fd)
+        }
+        reader.start()
+        let (status, err) = runProbe(["-o", fifo])
+        #expect(status == 0)
+        #expect(err == "")
+        while !reader.isFinished { usleep(1000) }
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        let stream = StreamReader(source: ArrayByteSource(received.bytes))
+        var frames = 0
+        while try stream.next() != nil { frames += 1 }
+        #expect(frames == 3)   // header, record, trailer
+        #expect(leftovers().isEmpty)
+    }
+
     @Test func brokenPipeEndsQuietly() {
         let (s, err) = runProbe(["-o", dir + "/epipe.bin", "--fail", "epipe"])
         #expect(s == 0)
