@@ -3,7 +3,8 @@ import Foundation
 /// ONNX Resize over the two spatial axes of an NCHW tensor: nearest (four rounding rules) and
 /// linear (bilinear), with the ONNX coordinate transformations. Resizing is separable, so each
 /// output column and row gets its two source indices and weights once (`AxisTaps`), and every
-/// plane reuses them; planes are split across threads.
+/// plane reuses them; bilinear interpolates each needed input row along W once, then blends
+/// row pairs with vector code. Planes are split across threads.
 public enum Resize {
     /// Interpolation (ONNX `mode`; cubic is not implemented).
     public enum Mode: String, Sendable, CaseIterable { case nearest, linear }
@@ -64,20 +65,41 @@ public enum Resize {
         input.withUnsafeBase { px in out.withUnsafeMutableBase { po in
             rows.withPointers { ry0, ry1, rw1 in columns.withPointers { cx0, cx1, cw1 in
                 threading.forRanges(n * c, grain: max(1, 16384 / max(1, oh * ow))) { planes in
-                    for plane in planes {
-                        let src = px + plane * h * w, dst = po + plane * oh * ow
-                        for oy in 0..<oh {
-                            let r0 = src + ry0[oy] * w, r1 = src + ry1[oy] * w, o = dst + oy * ow
+                    // Linear: separable. Each needed input row is interpolated along W once into
+                    // one of two row buffers (an upsampled row pair reuses them), then output
+                    // rows are vector blends of two buffered rows.
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: mode == .linear ? 2 * ow : 0) { rowBuffers in
+                        for plane in planes {
+                            let src = px + plane * h * w, dst = po + plane * oh * ow
                             if mode == .nearest {
-                                for ox in 0..<ow { o[ox] = r0[cx0[ox]] }
+                                for oy in 0..<oh {
+                                    let o = dst + oy * ow
+                                    if oy > 0 && ry0[oy] == ry0[oy - 1] { o.update(from: o - ow, count: ow); continue }
+                                    let r = src + ry0[oy] * w
+                                    for ox in 0..<ow { o[ox] = r[cx0[ox]] }
+                                }
                                 continue
                             }
-                            let b = rw1[oy], a = 1 - b
-                            for ox in 0..<ow {
-                                let (i, j, t) = (cx0[ox], cx1[ox], cw1[ox])
-                                let top = r0[i] + t * (r0[j] - r0[i])
-                                let bottom = r1[i] + t * (r1[j] - r1[i])
-                                o[ox] = a * top + b * bottom
+                            let buffers = (rowBuffers.baseAddress!, rowBuffers.baseAddress! + ow)
+                            var held = (-1, -1)
+                            func row(_ y: Int, keeping other: Int) -> UnsafeMutablePointer<Float> {
+                                if held.0 == y { return buffers.0 }
+                                if held.1 == y { return buffers.1 }
+                                let useFirst = held.0 != other
+                                let b = useFirst ? buffers.0 : buffers.1
+                                if useFirst { held.0 = y } else { held.1 = y }
+                                let r = src + y * w
+                                for ox in 0..<ow {
+                                    let (i, j, t) = (cx0[ox], cx1[ox], cw1[ox])
+                                    b[ox] = r[i] + t * (r[j] - r[i])
+                                }
+                                return b
+                            }
+                            for oy in 0..<oh {
+                                let (y0, y1) = (ry0[oy], ry1[oy])
+                                let top = row(y0, keeping: y1), bottom = row(y1, keeping: y0)
+                                let t = rw1[oy], o = dst + oy * ow
+                                for ox in 0..<ow { o[ox] = top[ox] + t * (bottom[ox] - top[ox]) }
                             }
                         }
                     }
