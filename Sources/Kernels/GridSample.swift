@@ -13,6 +13,15 @@ public enum GridSample {
     /// Samples `x` at `grid` (any strides for both).
     public static func gridSample(_ x: Tensor, grid: Tensor, mode: Mode = .linear, padding: Padding = .zeros,
                                   alignCorners: Bool = false, threading: Threading = .all) throws -> Tensor {
+        var out = Tensor(shape: try outputShape(x, grid: grid))
+        try out.withUnsafeMutableBase {
+            try gridSample(x, grid: grid, mode: mode, padding: padding, alignCorners: alignCorners, into: $0, threading: threading)
+        }
+        return out
+    }
+
+    /// The output shape [N, C, Ho, Wo]; throws what `gridSample` would.
+    public static func outputShape(_ x: Tensor, grid: Tensor) throws -> [Int] {
         guard x.rank == 4, grid.rank == 4, grid.shape[3] == 2, grid.shape[0] == x.shape[0] else {
             throw KernelError("gridsample", "input \(x.shape) and grid \(grid.shape) must be [N,C,H,W] and [N,Ho,Wo,2]")
         }
@@ -21,10 +30,18 @@ public enum GridSample {
         guard h > 0 && w > 0 || oh * ow == 0 || c == 0 else {
             throw KernelError("gridsample", "cannot sample an empty image \(x.shape)")
         }
-        var out = Tensor(shape: [n, c, oh, ow])
-        if out.count == 0 { return out }
+        return [n, c, oh, ow]
+    }
+
+    /// `gridSample` into a caller's contiguous buffer of `outputShape(x, grid:)` elements.
+    public static func gridSample(_ x: Tensor, grid: Tensor, mode: Mode = .linear, padding: Padding = .zeros,
+                                  alignCorners: Bool = false, into po: UnsafeMutablePointer<Float>,
+                                  threading: Threading = .all) throws {
+        let shape = try outputShape(x, grid: grid)
+        let (n, c, h, w, oh, ow) = (shape[0], shape[1], x.shape[2], x.shape[3], shape[2], shape[3])
+        if n * c * oh * ow == 0 { return }
         let input = x.contiguous(), g = grid.contiguous()
-        input.withUnsafeBase { px in g.withUnsafeBase { pg in out.withUnsafeMutableBase { po in
+        input.withUnsafeBase { px in g.withUnsafeBase { pg in
             threading.forRanges(n * oh, grain: max(1, 8192 / max(1, ow * c))) { rows in
                 // Four taps per output pixel: offsets into a plane and weights (0 outside).
                 var offsets = [Int](repeating: 0, count: 4 * ow)
@@ -52,8 +69,7 @@ public enum GridSample {
                     } }
                 }
             }
-        } } }
-        return out
+        } }
     }
 
     /// Pixel coordinate of a normalised one (ONNX's denormalisation).

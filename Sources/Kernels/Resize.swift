@@ -35,8 +35,23 @@ public enum Resize {
                                 coordinates: CoordinateTransform = .halfPixel,
                                 nearest: NearestMode = .roundPreferFloor,
                                 threading: Threading = .all) throws -> Tensor {
+        let (oh, ow, _, _) = try geometry(x, target)
+        var out = Tensor(shape: [x.shape[0], x.shape[1], oh, ow])
+        try out.withUnsafeMutableBase { try resize2d(x, target, mode: mode, coordinates: coordinates, nearest: nearest,
+                                                     into: $0, threading: threading) }
+        return out
+    }
+
+    /// The output extent of resizing `x` to `target` ([N, C, oh, ow]); throws what `resize2d` would.
+    public static func outputShape(_ x: Tensor, _ target: Target) throws -> [Int] {
+        let (oh, ow, _, _) = try geometry(x, target)
+        return [x.shape[0], x.shape[1], oh, ow]
+    }
+
+    /// Output extents and the scales the coordinate transformation uses.
+    static func geometry(_ x: Tensor, _ target: Target) throws -> (Int, Int, Double, Double) {
         guard x.rank == 4 else { throw KernelError("resize", "input \(x.shape) must be rank 4 (NCHW)") }
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (h, w) = (x.shape[2], x.shape[3])
         let (oh, ow, sh, sw): (Int, Int, Double, Double)
         switch target {
         case let .sizes(th, tw):
@@ -57,12 +72,22 @@ public enum Resize {
             (oh, ow) = (Int((Double(h) * ys).rounded(.down)), Int((Double(w) * xs).rounded(.down)))
             (sh, sw) = (ys, xs)
         }
-        var out = Tensor(shape: [n, c, oh, ow])
-        if out.count == 0 { return out }
+        return (oh, ow, sh, sw)
+    }
+
+    /// `resize2d` into a caller's contiguous buffer of `outputShape(x, target)` elements (no
+    /// allocation per call: a fresh large output costs page faults and zero-filling).
+    public static func resize2d(_ x: Tensor, _ target: Target, mode: Mode = .nearest,
+                                coordinates: CoordinateTransform = .halfPixel,
+                                nearest: NearestMode = .roundPreferFloor,
+                                into po: UnsafeMutablePointer<Float>, threading: Threading = .all) throws {
+        let (oh, ow, sh, sw) = try geometry(x, target)
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        if n * c * oh * ow == 0 { return }
         let rows = AxisTaps(input: h, output: oh, scale: sh, mode: mode, coordinates: coordinates, nearest: nearest)
         let columns = AxisTaps(input: w, output: ow, scale: sw, mode: mode, coordinates: coordinates, nearest: nearest)
         let input = x.contiguous()
-        input.withUnsafeBase { px in out.withUnsafeMutableBase { po in
+        input.withUnsafeBase { px in
             rows.withPointers { ry0, ry1, rw1 in columns.withPointers { cx0, cx1, cw1 in
                 threading.forRanges(n * c, grain: max(1, 16384 / max(1, oh * ow))) { planes in
                     // Linear: separable. Each needed input row is interpolated along W once into
@@ -105,8 +130,7 @@ public enum Resize {
                     }
                 }
             } }
-        } }
-        return out
+        }
     }
 
     /// The input coordinate of output index `i` along an axis (ONNX's formulas, in Double).

@@ -106,16 +106,18 @@ public enum PreparedCase {
             return { Gemm.i8gemm(m: m, n: n, k: k, a: a, rowStrideA: k, colStrideA: 1, b: b, rowStrideB: n, colStrideB: 1,
                                  c: owner.pointer, ldc: n, threading: threading) }
         case let .resize(n, c, h, w, oh, ow, linear):
-            let x = tensor([n, c, h, w], seed: 1)
+            // Into a preallocated output, as a runtime's memory plan does.
+            let x = tensor([n, c, h, w], seed: 1), y = NoiseBuffer(n * c * oh * ow, seed: 2)
             let mode: Resize.Mode = linear ? .linear : .nearest
-            _ = try Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading)
-            return { _ = try! Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading) }
+            try Resize.resize2d(x, .sizes(oh, ow), mode: mode, into: y.pointer, threading: threading)
+            return { try! Resize.resize2d(x, .sizes(oh, ow), mode: mode, into: y.pointer, threading: threading) }
         case let .gridSample(n, c, h, w, oh, ow, linear):
             // Noise in [−1, 1): every location inside the image, as a BEV projection mostly is.
             let x = tensor([n, c, h, w], seed: 1), grid = tensor([n, oh, ow, 2], seed: 2)
+            let y = NoiseBuffer(n * c * oh * ow, seed: 3)
             let mode: GridSample.Mode = linear ? .linear : .nearest
-            _ = try GridSample.gridSample(x, grid: grid, mode: mode, threading: threading)
-            return { _ = try! GridSample.gridSample(x, grid: grid, mode: mode, threading: threading) }
+            try GridSample.gridSample(x, grid: grid, mode: mode, into: y.pointer, threading: threading)
+            return { try! GridSample.gridSample(x, grid: grid, mode: mode, into: y.pointer, threading: threading) }
         }
     }
 
