@@ -47,9 +47,11 @@ let package = Package(
         .executable(name: "rec-cat", targets: ["rec-cat"]),
         .executable(name: "op-bench", targets: ["op-bench"]),
         .executable(name: "seq-encode", targets: ["seq-encode"]),
+        .executable(name: "graph-opt", targets: ["graph-opt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Substrate
@@ -71,6 +73,16 @@ let package = Package(
         .target(name: "Kernels", swiftSettings: kernelSettings),
         .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"], swiftSettings: kernelSettings),
         .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "GraphIR"),
+        .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The interpreter is optimized even in debug builds: it is the numerical oracle that
+        // `make test` runs on whole models, which would take minutes at -Onone.
+        .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
+        .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "graph-opt", dependencies: ["GraphOpt"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -84,6 +96,8 @@ let package = Package(
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp"]),
+        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
+                                                  "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
     ],

@@ -1,0 +1,164 @@
+import Foundation
+import GraphIR
+import OnnxProto
+import SwiftProtobuf
+
+/// Writes a `Graph` as a standard ONNX ModelProto that onnxruntime can run.
+///
+/// Fusions map to what exists outside Sluice: `sluice.FusedConv`/`FusedGemm` become
+/// onnxruntime's `com.microsoft` contrib ops of the same name. Splat constants larger than
+/// `splatLimit` elements are written back as ConstantOfShape so the file stays small.
+public enum OnnxExporter {
+    public static func serialize(_ graph: Graph, splatLimit: Int = 1024) throws -> Data {
+        var model = Onnx_ModelProto()
+        model.irVersion = irVersion(forOpset: graph.opset)  // raised below if Attention needs opset 23
+        model.producerName = "graph-opt"
+        model.producerVersion = "0.1"
+        var g = Onnx_GraphProto()
+        g.name = graph.name.isEmpty ? "graph" : graph.name
+        var usesMicrosoft = false
+        var opset = graph.opset
+
+        let read = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs)
+        for (id, v) in graph.values.enumerated() where read.contains(id) {
+            guard let c = v.constant else { continue }
+            if case .splat(let one) = c.storage, c.elementCount > splatLimit {
+                // shape initializer + ConstantOfShape(value = the element).
+                let shapeName = v.name + "__shape"
+                g.initializer.append(try tensorProto(.int64(c.dims.map { Int64($0) }, dims: [c.dims.count]), name: shapeName))
+                var node = Onnx_NodeProto()
+                node.opType = "ConstantOfShape"
+                node.name = v.name + "__fill"
+                node.input = [shapeName]
+                node.output = [v.name]
+                var value = Onnx_AttributeProto()
+                value.name = "value"
+                value.type = .tensor
+                value.t = try tensorProto(ConstantTensor(dtype: c.dtype, dims: [1], storage: .splat(one)), name: "")
+                node.attribute = [value]
+                g.node.append(node)
+            } else {
+                g.initializer.append(try tensorProto(c, name: v.name))
+            }
+        }
+        for n in graph.nodes {
+            var node = Onnx_NodeProto()
+            node.name = n.name
+            node.opType = n.op
+            if n.domain == Node.sluiceDomain && n.op == "Attention" {
+                // ONNX Attention (opset 23) has the same semantics for 4-D Q/K/V
+                // ([batch, heads, seq, dim]; KV heads may be fewer; bool mask True = attend).
+                guard n.inputs.prefix(3).allSatisfy({ graph.shape($0)?.rank == 4 }) else {
+                    throw GraphError.unsupported("node '\(n.name)': sluice.Attention on non-4-D tensors has no ONNX equivalent")
+                }
+                node.domain = ""
+                opset = max(opset, 23)
+            } else if n.domain == Node.sluiceDomain && n.op == "SkipLayerNorm" {
+                // onnxruntime's SkipLayerNormalization: the sum is its output 3.
+                node.opType = "SkipLayerNormalization"
+                node.domain = "com.microsoft"
+                usesMicrosoft = true
+            } else if n.domain == Node.sluiceDomain {
+                guard n.op == "FusedConv" || n.op == "FusedGemm" else {
+                    throw GraphError.unsupported("node '\(n.name)': sluice.\(n.op) has no ONNX equivalent for export")
+                }
+                node.domain = "com.microsoft"
+                usesMicrosoft = true
+            } else {
+                node.domain = n.domain
+            }
+            node.input = n.inputs.map { $0 >= 0 ? graph.values[$0].name : "" }
+            node.output = n.outputs.map { $0 >= 0 ? graph.values[$0].name : "" }
+            if node.opType == "SkipLayerNormalization", node.output.count > 1 { node.output = [node.output[0], "", "", node.output[1]] }
+            // Trailing omitted inputs are dropped, as ONNX writers do.
+            while node.input.last == "" { node.input.removeLast() }
+            var attrs = n.attributes
+            if n.op == "FusedGemm", let p = attrs.removeValue(forKey: "activation_params")?.floats {
+                // onnxruntime names FusedGemm's activation parameters individually.
+                if let a = p.first { attrs["activation_alpha"] = .float(a) }
+                if p.count > 1 { attrs["activation_beta"] = .float(p[1]) }
+            }
+            for (name, a) in attrs.sorted(by: { $0.key < $1.key }) { node.attribute.append(try attribute(a, name: name)) }
+            g.node.append(node)
+        }
+        for i in graph.inputs { g.input.append(valueInfo(graph.values[i])) }
+        for o in graph.outputs { g.output.append(valueInfo(graph.values[o])) }
+        model.graph = g
+        model.irVersion = irVersion(forOpset: opset)
+        var def = Onnx_OperatorSetIdProto()
+        def.domain = ""
+        def.version = Int64(opset)
+        model.opsetImport = [def]
+        for (domain, version) in graph.opsets.sorted(by: { $0.key < $1.key }) where !domain.isEmpty && domain != "com.microsoft" {
+            var o = Onnx_OperatorSetIdProto(); o.domain = domain; o.version = Int64(version)
+            model.opsetImport.append(o)
+        }
+        if usesMicrosoft {
+            var ms = Onnx_OperatorSetIdProto(); ms.domain = "com.microsoft"; ms.version = 1
+            model.opsetImport.append(ms)
+        }
+        return try model.serializedData()
+    }
+
+    /// The IR version that introduced support for `opset`'s era (kept conservative so
+    /// older runtimes load the file).
+    static func irVersion(forOpset opset: Int) -> Int64 {
+        switch opset {
+        case ...8: return 4
+        case ...10: return 5
+        case ...12: return 7
+        case ...18: return 8
+        case ...20: return 9
+        default: return 10
+        }
+    }
+
+    static func tensorProto(_ c: ConstantTensor, name: String) throws -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dataType = c.dtype.rawValue
+        t.dims = c.dims.map { Int64($0) }
+        t.rawData = Data(try c.rawBytes())
+        return t
+    }
+
+    static func attribute(_ a: Attribute, name: String) throws -> Onnx_AttributeProto {
+        var p = Onnx_AttributeProto()
+        p.name = name
+        switch a {
+        case .int(let v): p.type = .int; p.i = v
+        case .float(let v): p.type = .float; p.f = v
+        case .string(let v): p.type = .string; p.s = Data(v.utf8)
+        case .ints(let v): p.type = .ints; p.ints = v
+        case .floats(let v): p.type = .floats; p.floats = v
+        case .strings(let v): p.type = .strings; p.strings = v.map { Data($0.utf8) }
+        case .tensor(let t): p.type = .tensor; p.t = try tensorProto(t, name: "")
+        }
+        return p
+    }
+
+    static func valueInfo(_ v: Value) -> Onnx_ValueInfoProto {
+        var vi = Onnx_ValueInfoProto()
+        vi.name = v.name
+        guard let t = v.type else { return vi }
+        var tt = Onnx_TypeProto.Tensor()
+        tt.elemType = t.dtype.rawValue
+        if let s = t.shape {
+            var shape = Onnx_TensorShapeProto()
+            for d in s.dims {
+                var dim = Onnx_TensorShapeProto.Dimension()
+                switch d {
+                case .known(let n): dim.dimValue = Int64(n)
+                case .symbol(let name): dim.dimParam = name
+                case .unknown: break
+                }
+                shape.dim.append(dim)
+            }
+            tt.shape = shape
+        }
+        var type = Onnx_TypeProto()
+        type.tensorType = tt
+        vi.type = type
+        return vi
+    }
+}

@@ -1,0 +1,230 @@
+/// Index of a value in `Graph.values`. `Graph.absent` marks an omitted optional input.
+public typealias ValueID = Int
+
+/// A tensor-valued edge: produced by one node, a graph input, or a constant.
+public struct Value: Sendable {
+    public var name: String
+    /// nil until import or shape inference knows it.
+    public var type: TensorType?
+    /// Set for initializers, Constant values and folded results.
+    public var constant: ConstantTensor?
+
+    public init(name: String, type: TensorType?, constant: ConstantTensor? = nil) {
+        self.name = name
+        self.type = type
+        self.constant = constant
+    }
+}
+
+/// One operator application. Standard ONNX operators use domain ""; fusions graph-opt
+/// creates use domain `Node.sluiceDomain`.
+public struct Node: Sendable {
+    public static let sluiceDomain = "sluice"
+
+    public var name: String
+    public var op: String
+    public var domain: String
+    public var inputs: [ValueID]
+    public var outputs: [ValueID]
+    public var attributes: [String: Attribute]
+
+    public init(name: String, op: String, domain: String = "", inputs: [ValueID], outputs: [ValueID],
+                attributes: [String: Attribute] = [:]) {
+        self.name = name
+        self.op = op
+        self.domain = domain
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attributes = attributes
+    }
+
+    /// `op` qualified by a non-default domain, the key op counts and `--stats` use.
+    public var qualifiedOp: String { domain.isEmpty || domain == "ai.onnx" ? op : "\(domain).\(op)" }
+
+    /// Integer attributes are clamped to ±2⁴⁰: no meaningful axis, pad, stride or size is
+    /// larger, and shape arithmetic on clamped values cannot overflow.
+    public static let attributeLimit: Int64 = 1 << 40
+
+    public func int(_ name: String, _ defaultValue: Int) -> Int {
+        attributes[name]?.int.map { Int(min(max($0, -Node.attributeLimit), Node.attributeLimit)) } ?? defaultValue
+    }
+    public func float(_ name: String, _ defaultValue: Float) -> Float {
+        attributes[name]?.float ?? defaultValue
+    }
+    public func ints(_ name: String) -> [Int]? {
+        attributes[name]?.ints.map { $0.map { Int(min(max($0, -Node.attributeLimit), Node.attributeLimit)) } }
+    }
+    public func string(_ name: String, _ defaultValue: String) -> String {
+        attributes[name]?.string ?? defaultValue
+    }
+    /// The input at `i`, or `Graph.absent` when it is omitted.
+    public func input(_ i: Int) -> ValueID { i < inputs.count ? inputs[i] : Graph.absent }
+}
+
+/// A dataflow graph in single-assignment form. Values are addressed by index; nodes are
+/// kept in topological order by every pass (`sortTopologically` restores it after edits).
+public struct Graph: Sendable {
+    public static let absent: ValueID = -1
+
+    public var name: String
+    public var values: [Value] = []
+    public var nodes: [Node] = []
+    public var inputs: [ValueID] = []
+    public var outputs: [ValueID] = []
+    /// Imported operator sets: domain ("" for ONNX) → version.
+    public var opsets: [String: Int] = ["": 17]
+    private var names: [String: ValueID] = [:]
+    private var counter = 0
+
+    public init(name: String) { self.name = name }
+
+    /// The default-domain opset version.
+    public var opset: Int { opsets[""] ?? 1 }
+
+    /// Adds a value; a clashing name gets a numbered suffix so names stay unique.
+    @discardableResult
+    public mutating func addValue(_ name: String, type: TensorType? = nil, constant: ConstantTensor? = nil) -> ValueID {
+        var unique = name
+        while unique.isEmpty || names[unique] != nil {
+            counter += 1
+            unique = "\(name.isEmpty ? "v" : name)__\(counter)"
+        }
+        let id = values.count
+        values.append(Value(name: unique, type: type ?? constant?.type, constant: constant))
+        names[unique] = id
+        return id
+    }
+
+    /// Adds a constant value.
+    @discardableResult
+    public mutating func addConstant(_ name: String, _ tensor: ConstantTensor) -> ValueID {
+        addValue(name, type: tensor.type, constant: tensor)
+    }
+
+    /// The value named `name`, if any.
+    public func value(named name: String) -> ValueID? { names[name] }
+
+    /// The constant behind `id`, if it is one.
+    public func constant(_ id: ValueID) -> ConstantTensor? {
+        id >= 0 && id < values.count ? values[id].constant : nil
+    }
+
+    public func type(_ id: ValueID) -> TensorType? { id >= 0 && id < values.count ? values[id].type : nil }
+    public func shape(_ id: ValueID) -> Shape? { type(id)?.shape }
+
+    /// For each value, the index of the node that produces it, or -1.
+    public func producers() -> [Int] {
+        var p = [Int](repeating: -1, count: values.count)
+        for (i, n) in nodes.enumerated() { for o in n.outputs where o >= 0 { p[o] = i } }
+        return p
+    }
+
+    /// For each value, how many node inputs and graph outputs read it.
+    public func useCounts() -> [Int] {
+        var c = [Int](repeating: 0, count: values.count)
+        for n in nodes { for i in n.inputs where i >= 0 { c[i] += 1 } }
+        for o in outputs { c[o] += 1 }
+        return c
+    }
+
+    /// For each value, the indices of the nodes that read it.
+    public func consumers() -> [[Int]] {
+        var c = [[Int]](repeating: [], count: values.count)
+        for (i, n) in nodes.enumerated() { for v in n.inputs where v >= 0 { c[v].append(i) } }
+        return c
+    }
+
+    /// Makes every reader of `old` read `new` instead. If `old` is a graph output, `new`
+    /// takes over the output position and, when it is an intermediate, the name, so the
+    /// graph's interface is unchanged. Returns false (and changes nothing) when that is
+    /// impossible: `new` is already an interface value or a constant.
+    @discardableResult
+    public mutating func replaceUses(of old: ValueID, with new: ValueID) -> Bool {
+        if old == new { return true }
+        if outputs.contains(old) {
+            if inputs.contains(new) || outputs.contains(new) || values[new].constant != nil { return false }
+            let outName = values[old].name
+            names[values[new].name] = nil
+            names[outName] = new
+            values[old].name = outName + "__replaced"
+            names[values[old].name] = old
+            values[new].name = outName
+            for k in outputs.indices where outputs[k] == old { outputs[k] = new }
+        }
+        for n in nodes.indices {
+            for k in nodes[n].inputs.indices where nodes[n].inputs[k] == old { nodes[n].inputs[k] = new }
+        }
+        return true
+    }
+
+    /// Op counts by qualified op type.
+    public func opCounts() -> [String: Int] {
+        var c: [String: Int] = [:]
+        for n in nodes { c[n.qualifiedOp, default: 0] += 1 }
+        return c
+    }
+
+    /// Orders nodes so every producer precedes its consumers (stable for already-ordered
+    /// graphs). Throws `GraphError.cycle` when no order exists.
+    public mutating func sortTopologically() throws {
+        let prod = producers()
+        var indegree = [Int](repeating: 0, count: nodes.count)
+        var readers = [[Int]](repeating: [], count: nodes.count)
+        for (i, n) in nodes.enumerated() {
+            for v in Set(n.inputs) where v >= 0 && prod[v] >= 0 {
+                indegree[i] += 1
+                readers[prod[v]].append(i)
+            }
+        }
+        // A min-heap on the original index keeps the existing order when it is valid.
+        var ready = Heap(indegree.indices.filter { indegree[$0] == 0 })
+        var order: [Int] = []
+        order.reserveCapacity(nodes.count)
+        while let i = ready.popMin() {
+            order.append(i)
+            for r in readers[i] {
+                indegree[r] -= 1
+                if indegree[r] == 0 { ready.insert(r) }
+            }
+        }
+        if order.count != nodes.count {
+            let stuck = indegree.indices.filter { indegree[$0] > 0 }.map { nodes[$0].name }
+            throw GraphError.cycle(nodes: stuck)
+        }
+        if order != Array(nodes.indices) { nodes = order.map { nodes[$0] } }
+    }
+
+    /// A fresh node name derived from `base`.
+    public mutating func freshNodeName(_ base: String) -> String {
+        counter += 1
+        return "\(base)__\(counter)"
+    }
+}
+
+/// A small binary min-heap of Ints (topological sort's ready list).
+struct Heap {
+    private var items: [Int] = []
+    init(_ values: [Int]) { for v in values { insert(v) } }
+    mutating func insert(_ v: Int) {
+        items.append(v)
+        var i = items.count - 1
+        while i > 0, items[(i - 1) / 2] > items[i] { items.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+    }
+    mutating func popMin() -> Int? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count, items[l] < items[m] { m = l }
+                if r < items.count, items[r] < items[m] { m = r }
+                if m == i { break }
+                items.swapAt(i, m); i = m
+            }
+        }
+        return top
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import GraphIO
+import GraphIR
+import GraphInterp
+import GraphPasses
+import Pipes
+import ToolKit
+
+/// graph-opt(1): import an ONNX model, optimize it, write a graph stream or ONNX.
+public struct GraphOptCommand: SluiceCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "graph-opt",
+        abstract: "Import an ONNX model, optimize its graph and write a graph stream (or ONNX).",
+        version: Sluice.version)
+
+    @OptionGroup public var common: CommonOptions
+
+    @Argument(help: ArgumentHelp("The ONNX model; none, or -, means standard input.", valueName: "model"))
+    var model: String?
+
+    @Option(name: .customShort("O", allowingJoined: true),
+            help: ArgumentHelp("Optimization level 0-3: 1 cleanup, 2 standard-ONNX fusions, 3 target fusions.", valueName: "level"))
+    var level: Int = 2
+
+    @Option(name: .customLong("passes"),
+            help: ArgumentHelp("Run exactly these passes, comma-separated, instead of a level.", valueName: "list"))
+    var passes: String?
+
+    @Flag(name: .customLong("list-passes"), help: "List the passes and the levels that run them, then exit.")
+    var listPasses = false
+
+    @Option(name: .customLong("emit"), help: ArgumentHelp("Output format: graph (stream), onnx, or text.", valueName: "format"))
+    var emit: String = "graph"
+
+    @Flag(name: .customLong("stats"), help: "Print op counts before and after, and time per pass, on standard error.")
+    var stats = false
+
+    @Option(name: .customLong("fold-limit"),
+            help: ArgumentHelp("Largest tensor (elements) constant folding may materialize.", valueName: "n"))
+    var foldLimit: Int = 1 << 20
+
+    @Option(name: .customLong("weights"),
+            help: ArgumentHelp("Write large computed weights to <file> and reference them from the stream (default with -o: FILE.weights).", valueName: "file"))
+    var weights: String?
+
+    @Flag(name: .customLong("verify"),
+          help: "Run the original and the optimized graph in the reference interpreter and fail if they differ.")
+    var verify = false
+
+    @Option(name: .customLong("reference"),
+            help: ArgumentHelp("Check the interpreter's first output on the original model against this TensorProto file.", valueName: "file"))
+    var reference: String?
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0...3).contains(level) else { throw ValidationError("-O must be 0, 1, 2 or 3") }
+        guard ["graph", "onnx", "text"].contains(emit) else { throw ValidationError("--emit must be graph, onnx or text") }
+        guard foldLimit >= 0 else { throw ValidationError("--fold-limit must not be negative") }
+    }
+
+    public func run(_ tool: ToolContext) throws {
+        if listPasses {
+            try writeText(tool, PassListing.render())
+            return
+        }
+        let selected: [any GraphPass]
+        do { selected = try PassRegistry.passes(named: passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? PassRegistry.names(level: level)) }
+        catch let e as GraphError { throw ToolError.usage("--passes", e.description) }
+
+        let path = model ?? "-"
+        var clock = Stopwatch()
+        var graph = try importModel(path)
+        let importSeconds = clock.lap()
+        let original = graph
+        if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }
+
+        let manager = PassManager(passes: selected, options: PassOptions(foldElementLimit: foldLimit))
+        let passStats: [PassStat]
+        do { passStats = try manager.run(&graph) }
+        catch let e as GraphError { throw ToolError(path, "optimizing: \(e.description)") }
+        let optimizeSeconds = clock.lap()
+
+        if verify { try Verification.compare(original, graph, source: path) }
+        try write(graph, tool: tool, source: path)
+        let writeSeconds = clock.lap()
+        if stats {
+            ToolRunner.writeToStandardError(StatsReport(source: path, before: original.opCounts(), after: graph.opCounts(),
+                                                        passes: passStats, importSeconds: importSeconds,
+                                                        optimizeSeconds: optimizeSeconds, writeSeconds: writeSeconds).render())
+        }
+    }
+
+    func importModel(_ path: String) throws -> Graph {
+        do {
+            if path == "-" {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                return try OnnxImporter.decode(data)
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ToolError(path, "no such file") }
+            return try OnnxImporter.load(path: path)
+        } catch let e as GraphError {
+            throw ToolError(path == "-" ? "stdin" : path, e.description)
+        }
+    }
+
+    func write(_ graph: Graph, tool: ToolContext, source: String) throws {
+        let out = try tool.output()
+        if emit == "text" || out.isTerminal {
+            try writeText(tool, GraphText.render(graph))
+            return
+        }
+        if emit == "onnx" {
+            let bytes: Data
+            do { bytes = try OnnxExporter.serialize(graph) }
+            catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
+            let w = try tool.frameWriter()
+            try bytes.withUnsafeBytes { try w.writeBytes($0) }
+            try w.flush()
+            return
+        }
+        let sink = (weights ?? common.output.flatMap { $0 == "-" ? nil : $0 + ".weights" }).map { WeightFileWriter(path: $0) }
+        do {
+            let writer = try tool.streamWriter(kind: .graph)
+            let encoder = GraphStreamEncoder(sink: sink, source: source)
+            try encoder.encode(graph) { build in try writer.writeRecord(build) }
+            try writer.finish()
+            do { try sink?.commit() } catch { throw ToolError(sink?.path ?? "weights", "cannot write the weights file") }
+        } catch {
+            sink?.abort()
+            throw error
+        }
+    }
+
+    func writeText(_ tool: ToolContext, _ text: String) throws {
+        let w = try tool.frameWriter()
+        try w.write(text: text)
+        try w.flush()
+    }
+}
+
+/// Wall-clock laps for `--stats`.
+struct Stopwatch {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e9
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import GraphIO
+import GraphIR
+import GraphInterp
+import GraphPasses
+import OnnxProto
+import SwiftProtobuf
+import Testing
+
+/// Builds ONNX models in memory with the generated protobuf types.
+enum OnnxFixture {
+    static func valueInfo(_ name: String, _ dims: [Int64?], elem: Int32 = 1) -> Onnx_ValueInfoProto {
+        var vi = Onnx_ValueInfoProto()
+        vi.name = name
+        var tt = Onnx_TypeProto.Tensor()
+        tt.elemType = elem
+        var shape = Onnx_TensorShapeProto()
+        for d in dims {
+            var dim = Onnx_TensorShapeProto.Dimension()
+            if let d { dim.dimValue = d } else { dim.dimParam = "batch" }
+            shape.dim.append(dim)
+        }
+        tt.shape = shape
+        var t = Onnx_TypeProto()
+        t.tensorType = tt
+        vi.type = t
+        return vi
+    }
+
+    static func node(_ op: String, _ inputs: [String], _ outputs: [String], name: String = "", ints: [String: [Int64]] = [:]) -> Onnx_NodeProto {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = name
+        n.input = inputs
+        n.output = outputs
+        for (k, v) in ints.sorted(by: { $0.key < $1.key }) {
+            var a = Onnx_AttributeProto()
+            a.name = k
+            a.type = .ints
+            a.ints = v
+            n.attribute.append(a)
+        }
+        return n
+    }
+
+    static func tensor(_ name: String, _ values: [Float], _ dims: [Int64]) -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dataType = 1
+        t.dims = dims
+        t.rawData = values.withUnsafeBytes { Data($0) }
+        return t
+    }
+
+    /// x[batch,3,8,8] → Conv(w) → Relu → GlobalAveragePool → y, opset 13.
+    static func smallCNN(opset: Int64 = 13, op: String = "Relu") -> Onnx_ModelProto {
+        var m = Onnx_ModelProto()
+        m.irVersion = 7
+        var o = Onnx_OperatorSetIdProto()
+        o.version = opset
+        m.opsetImport = [o]
+        var g = Onnx_GraphProto()
+        g.name = "small"
+        g.input = [valueInfo("x", [nil, 3, 8, 8])]
+        g.output = [valueInfo("y", [nil, 4, 1, 1])]
+        g.initializer = [tensor("w", (0..<108).map { Float($0 % 7) / 7 - 0.4 }, [4, 3, 3, 3])]
+        g.node = [node("Conv", ["x", "w"], ["c"], name: "conv1", ints: ["pads": [1, 1, 1, 1]]),
+                  node(op, ["c"], ["r"], name: "act1"),
+                  node("GlobalAveragePool", ["r"], ["y"], name: "pool")]
+        m.graph = g
+        return m
+    }
+}
+
+@Suite struct ImportTests {
+    @Test func importsAndInfersSymbolicShapes() throws {
+        let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
+        #expect(g.nodes.map(\.op) == ["Conv", "Relu", "GlobalAveragePool"])
+        #expect(g.shape(g.value(named: "c")!) == Shape([.symbol("batch"), .known(4), .known(8), .known(8)]))
+        #expect(g.opset == 13)
+    }
+
+    @Test func unsupportedOpIsOneClearError() throws {
+        let data = try OnnxFixture.smallCNN(op: "Frobnicate").serializedData()
+        do { _ = try OnnxImporter.decode(data); Issue.record("expected an error") } catch let e as GraphError {
+            #expect(e.description == "node 'act1': unsupported operator Frobnicate (opset 13)")
+        }
+    }
+
+    @Test func truncatedFilesFailCleanly() throws {
+        let data = try OnnxFixture.smallCNN().serializedData()
+        var failures = 0
+        for cut in stride(from: 0, to: data.count - 1, by: 7) {
+            do { _ = try OnnxImporter.decode(data.prefix(cut)) } catch is GraphError { failures += 1 }
+        }
+        // Every strict prefix either fails with a GraphError or (rarely) is itself a valid model.
+        #expect(failures > data.count / 7 / 2)
+    }
+
+    @Test func randomMutationsNeverCrash() throws {
+        let data = [UInt8](try OnnxFixture.smallCNN().serializedData())
+        var rng = SeededRandom(1234)
+        var errors = 0, accepted = 0
+        for _ in 0..<400 {
+            var bytes = data
+            for _ in 0...rng.int(4) {
+                switch rng.int(3) {
+                case 0: bytes[rng.int(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.int(bytes.count))
+                default: if bytes.count > 1 { bytes.remove(at: rng.int(bytes.count)) }
+                }
+            }
+            do {
+                let g = try OnnxImporter.decode(Data(bytes))
+                accepted += 1
+                // Whatever was accepted must also run or fail cleanly.
+                _ = try? Interpreter.run(g, feeds: randomFeeds(g))
+            } catch is GraphError { errors += 1 }
+        }
+        #expect(errors + accepted == 400)
+        #expect(errors > 0)
+    }
+
+    @Test func externalDataIsReferencedNotLoaded() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graph-ext-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var model = OnnxFixture.smallCNN()
+        let weights = (0..<108).map { Float($0) / 100 }
+        var blob = Data(count: 16)  // the tensor starts at offset 16
+        blob.append(weights.withUnsafeBytes { Data($0) })
+        try blob.write(to: dir.appendingPathComponent("weights.bin"))
+        var t = Onnx_TensorProto()
+        t.name = "w"; t.dataType = 1; t.dims = [4, 3, 3, 3]
+        t.dataLocation = .external
+        for (k, v) in [("location", "weights.bin"), ("offset", "16"), ("length", "432")] {
+            var e = Onnx_StringStringEntryProto(); e.key = k; e.value = v; t.externalData.append(e)
+        }
+        model.graph.initializer = [t]
+        let path = dir.appendingPathComponent("m.onnx").path
+        try model.serializedData().write(to: URL(fileURLWithPath: path))
+        let g = try OnnxImporter.load(path: path)
+        let w = try #require(g.constant(g.value(named: "w")!))
+        #expect(w.isExternal)
+        #expect(try w.floats() == weights)
+
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("weights.bin"))
+        do { _ = try OnnxImporter.load(path: path); Issue.record("expected an error") } catch let e as GraphError {
+            #expect(e.description == "tensor 'w': external data file 'weights.bin' not found")
+        }
+    }
+
+    @Test func largeEmbeddedWeightsBecomeFileRegions() throws {
+        var model = OnnxFixture.smallCNN()
+        // A 256 KiB initializer feeding an Add, plus the usual small conv weight.
+        let big = (0..<65536).map { Float($0 % 13) }
+        model.graph.initializer.append(OnnxFixture.tensor("big", big, [65536]))
+        model.graph.input = [OnnxFixture.valueInfo("x", [nil, 3, 8, 8]), OnnxFixture.valueInfo("z", [65536])]
+        model.graph.node.append(OnnxFixture.node("Add", ["z", "big"], ["zz"]))
+        model.graph.output.append(OnnxFixture.valueInfo("zz", [65536]))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("graph-emb-\(getpid()).onnx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.serializedData().write(to: URL(fileURLWithPath: path))
+        let g = try OnnxImporter.load(path: path)
+        let c = try #require(g.constant(g.value(named: "big")!))
+        #expect(c.isExternal)
+        #expect(try c.floats() == big)
+        #expect(g.constant(g.value(named: "w")!)?.isExternal == false)
+    }
+
+    @Test func exportRoundTripsThroughOurImporter() throws {
+        let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
+        let back = try OnnxImporter.decode(try OnnxExporter.serialize(g))
+        #expect(back.nodes.map(\.op) == g.nodes.map(\.op))
+        let feeds = randomFeeds(g)
+        let a = try Interpreter.run(g, feeds: feeds)["y"]!, b = try Interpreter.run(back, feeds: feeds)["y"]!
+        #expect(a.f == b.f)
+        #expect(back.shape(back.inputs[0])?.dims[0] == .symbol("batch"))
+    }
+}
+
+/// Hostile values where random byte flips rarely reach: huge dims, pads and sizes must end
+/// in a clean error (or a valid result), never a trap or an exhausted machine.
+@Suite struct AdversarialInputTests {
+    @Test func hugeValuesFailCleanly() throws {
+        // Declared dimension beyond any real tensor.
+        var m = OnnxFixture.smallCNN()
+        m.graph.input = [OnnxFixture.valueInfo("x", [Int64.max, 3, 8, 8])]
+        #expect(throws: GraphError.self) { _ = try OnnxImporter.decode(try m.serializedData()) }
+
+        // Pads and strides at Int64 extremes.
+        var p = OnnxFixture.smallCNN()
+        p.graph.node[0] = OnnxFixture.node("Conv", ["x", "w"], ["c"], name: "conv1",
+                                            ints: ["pads": [Int64.max, Int64.min, 1, 1], "strides": [Int64.max, 1]])
+        do { _ = try OnnxImporter.decode(try p.serializedData()) } catch is GraphError {}
+
+        // A ConstantOfShape asking for 2^60 elements: shape inference is fine, running it is not.
+        var b = GraphBuilder()
+        let x = b.input("x", [1])
+        let big = b.op("ConstantOfShape", [b.ints("s", [1 << 30, 1 << 30])])
+        let y = b.op("Add", [x, b.op("ReduceSum", [big], ["keepdims": .int(0)])])
+        var g = try b.finish([y])
+        #expect(throws: InterpreterError.self) { _ = try Interpreter.run(g, feeds: randomFeeds(g)) }
+        // Folding keeps it a splat and never materializes it.
+        _ = try PassManager(passes: try PassRegistry.passes(named: ["fold-constants", "dce"])).run(&g)
+
+        // Resize by a NaN or enormous scale.
+        for scale: Float in [.nan, 1e30] {
+            var r = GraphBuilder()
+            let i = r.input("i", [1, 1, 2, 2])
+            let o = r.op("Resize", [i, Graph.absent, r.graph.addConstant("sc", .float32([1, 1, scale, scale], dims: [4]))])
+            let rg = try r.finish([o])
+            #expect(throws: InterpreterError.self) { _ = try Interpreter.run(rg, feeds: randomFeeds(rg)) }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import GraphIR
+import Testing
+
+@Suite struct ShapeInferenceTests {
+    @Test func convPoolGemmChain() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [.symbol("batch"), .known(3), .known(32), .known(32)])
+        let w = b.weight("w", [8, 3, 3, 3])
+        let c = b.op("Conv", [x, w], ["pads": .ints([1, 1, 1, 1]), "strides": .ints([2, 2])])
+        let p = b.op("MaxPool", [c], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])])
+        let g = b.op("GlobalAveragePool", [p])
+        let f = b.op("Flatten", [g])
+        let fw = b.weight("fw", [10, 8])
+        let y = b.op("Gemm", [f, fw], ["transB": .int(1)])
+        let graph = try b.finish([y])
+        #expect(graph.shape(c) == Shape([.symbol("batch"), .known(8), .known(16), .known(16)]))
+        #expect(graph.shape(p) == Shape([.symbol("batch"), .known(8), .known(8), .known(8)]))
+        #expect(graph.shape(g) == Shape([.symbol("batch"), .known(8), .known(1), .known(1)]))
+        // Flatten of a symbolic batch keeps no false precision.
+        #expect(graph.shape(f)?.dims[1] == .known(8))
+        #expect(graph.shape(y)?.dims[1] == .known(10))
+    }
+
+    @Test func symbolicDimsSurviveBroadcastAndMatMul() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [.symbol("batch"), .symbol("seq"), .known(64)])
+        let w = b.weight("w", [64, 128])
+        let m = b.op("MatMul", [x, w])
+        let bias = b.weight("bias", [128])
+        let a = b.op("Add", [m, bias])
+        let t = b.op("Transpose", [a], ["perm": .ints([0, 2, 1])])
+        let graph = try b.finish([t])
+        #expect(graph.shape(a) == Shape([.symbol("batch"), .symbol("seq"), .known(128)]))
+        #expect(graph.shape(t) == Shape([.symbol("batch"), .known(128), .symbol("seq")]))
+    }
+
+    @Test func reshapeSliceConcatGatherUnsqueeze() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2, 3, 4])
+        let r = b.op("Reshape", [x, b.ints("s", [0, -1])])
+        let s = b.op("Slice", [x, b.ints("st", [1]), b.ints("en", [100]), b.ints("ax", [2])])
+        let c = b.op("Concat", [x, x], ["axis": .int(1)])
+        let g = b.op("Gather", [x, b.ints("i", [0, 1])], ["axis": .int(2)])
+        let u = b.op("Unsqueeze", [x, b.ints("ua", [0, -1])])
+        let graph = try b.finish([r, s, c, g, u])
+        #expect(graph.shape(r) == Shape(known: [2, 12]))
+        #expect(graph.shape(s) == Shape(known: [2, 3, 3]))
+        #expect(graph.shape(c) == Shape(known: [2, 6, 4]))
+        #expect(graph.shape(g) == Shape(known: [2, 3, 2]))
+        #expect(graph.shape(u) == Shape(known: [1, 2, 3, 4, 1]))
+    }
+
+    @Test func mismatchesAreReported() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2, 3])
+        let y = b.input("y", [4, 5])
+        let m = b.op("MatMul", [x, y])
+        #expect(throws: GraphError.self) { _ = try b.finish([m]) }
+        do { _ = try b.finish([m]) } catch let e as GraphError {
+            #expect(e.description.contains("inner dimensions differ: 3 vs 4"))
+        }
+
+        var c = GraphBuilder()
+        let a = c.input("a", [2, 3]), d = c.input("d", [4, 3])
+        let s = c.op("Add", [a, d])
+        #expect(throws: GraphError.self) { _ = try c.finish([s]) }
+
+        var r = GraphBuilder()
+        let z = r.input("z", [2, 3])
+        let bad = r.op("Reshape", [z, r.ints("s", [4, 2])])
+        #expect(throws: GraphError.self) { _ = try r.finish([bad]) }
+    }
+}
+
+@Suite struct ValidationTests {
+    @Test func danglingInputIsNamed() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2])
+        let ghost = b.graph.addValue("ghost")
+        let y = b.op("Add", [x, ghost])
+        do { _ = try b.finish([y]); Issue.record("expected an error") } catch let e as GraphError {
+            #expect(e == .danglingInput(node: "Add_0", value: "ghost"))
+        }
+    }
+
+    @Test func cycleIsDetected() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2])
+        let loopback = b.graph.addValue("loop")
+        let a = b.op("Add", [x, loopback])
+        b.graph.nodes.append(Node(name: "back", op: "Relu", inputs: [a], outputs: [loopback]))
+        do { _ = try b.finish([a]); Issue.record("expected an error") } catch let e as GraphError {
+            guard case .cycle(let nodes) = e else { Issue.record("wrong error \(e)"); return }
+            #expect(Set(nodes) == ["Add_0", "back"])
+        }
+    }
+
+    @Test func unknownOpNamesOpNodeAndOpset() throws {
+        var b = GraphBuilder(opset: 13)
+        let x = b.input("x", [2])
+        let y = b.op("FrobnicateV2", [x])
+        do { _ = try b.finish([y]); Issue.record("expected an error") } catch let e as GraphError {
+            #expect(e.description == "node 'FrobnicateV2_0': unsupported operator FrobnicateV2 (opset 13)")
+        }
+    }
+
+    @Test func sluiceOpsNeedTheirDomain() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [1, 1, 4, 4])
+        let w = b.weight("w", [1, 1, 1, 1])
+        let y = b.op("FusedConv", [x, w])
+        #expect(throws: GraphError.self) { _ = try b.finish([y]) }
+    }
+
+    @Test func topologicalSortRepairsOrder() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [2])
+        let a = b.op("Relu", [x])
+        let c = b.op("Neg", [a])
+        b.graph.nodes.reverse()
+        let g = try b.finish([c])
+        #expect(g.nodes.map(\.op) == ["Relu", "Neg"])
+    }
+}

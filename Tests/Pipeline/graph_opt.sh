@@ -1,0 +1,84 @@
+# graph-opt in pipelines: the stream is whole and readable by rec-cat and capnp; bad models
+# fail with one line and status 1 (no output file left behind); random mutations never crash.
+source "$ROOT/Tests/Pipeline/lib.sh"
+GRAPH_SCHEMA="$ROOT/Formats/graph.capnp"
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" small-cnn m.onnx || fail "onnx_models.py small-cnn"
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" gpt2 gpt2.onnx --layers 1 || fail "onnx_models.py gpt2"
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" unknown-op unknown.onnx || fail "onnx_models.py unknown-op"
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" cycle cycle.onnx || fail "onnx_models.py cycle"
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" external ext.onnx || fail "onnx_models.py external"
+
+# The stream: rec-cat checks it end to end; capnp decodes it; fusions show up.
+run "graph-opt -O3 m.onnx | rec-cat --check"
+expect_status 0
+[[ $(cat out.bin) == "stdin: graph v1 (from graph-opt): 3 records, whole" ]] || fail "rec-cat --check: $(cat out.bin)"
+run "graph-opt -O3 gpt2.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA GraphFrame"
+expect_status 0
+grep -q 'op = "Attention", domain = "sluice"' out.bin || fail "no fused attention in the decoded stream"
+grep -q 'op = "LayerNormalization"' out.bin || fail "no LayerNormalization in the decoded stream"
+# External data: weights stay in their file and the stream points there.
+run "graph-opt ext.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA GraphFrame"
+expect_status 0
+grep -q "file = (path = \"$PWD/ext.onnx.data\"" out.bin || fail "external weights not referenced by file"
+# Over 2 GB of external weights (a sparse file): imported and optimized without loading them.
+timeout 120 python3 "$ROOT/Tools/onnx_models.py" huge-external huge.onnx || fail "onnx_models.py huge-external"
+if [[ -x /usr/bin/time ]]; then
+  run "/usr/bin/time -f 'rss %M' -o rss.txt graph-opt -O3 huge.onnx | rec-cat --check"
+  expect_status 0
+  rss=$(awk '{print $2}' rss.txt)
+  (( rss < 200000 )) || fail "graph-opt used $rss KB for a model with 2.25 GiB of external weights"
+else
+  run "graph-opt -O3 huge.onnx | rec-cat --check"
+  expect_status 0
+fi
+run "graph-opt huge.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA GraphFrame"
+grep -q "file = (path = \"$PWD/huge.onnx.data\", offset = 0, length = 2415919104)" out.bin || fail "2.25 GiB weight not referenced by file"
+rm -f huge.onnx.data
+
+# A reader that stops early: graph-opt ends quietly.
+run "graph-opt --emit text gpt2.onnx | head -1"
+expect_status 0
+# A truncated stream is caught downstream.
+graph-opt m.onnx > whole.graph
+head -c 200 whole.graph > cut.graph
+run "rec-cat --check cut.graph"
+expect_status 1
+
+# Bad models: one line, status 1, and -o leaves the old file alone.
+echo old > out.graph
+for bad in "unknown.onnx:node 'mystery': unsupported operator Frobnicate (opset 18)" \
+           "cycle.onnx:graph has a cycle through nodes" \
+           "nothere.onnx:no such file"; do
+  file=${bad%%:*}; msg=${bad#*:}
+  run "graph-opt -o out.graph $file"
+  expect_status 1 "$file"
+  expect_stderr_prefix "graph-opt: $file: $msg"
+  [[ $(wc -l < err.txt) == 1 ]] || fail "$file: more than one error line"
+  [[ $(cat out.graph) == old ]] || fail "$file: -o replaced the old file"
+done
+mv ext.onnx.data moved.data
+run "graph-opt ext.onnx"
+expect_status 1
+expect_stderr "graph-opt: ext.onnx: tensor 'w_1': external data file 'ext.onnx.data' not found"
+head -c 1000 m.onnx > cut.onnx
+run "graph-opt < cut.onnx"
+expect_status 1
+expect_stderr_prefix "graph-opt: stdin: not a valid ONNX model"
+
+# Random mutations of a valid model: exit 0 or 1, one line on failure, never a crash.
+size=$(stat -c %s m.onnx)
+for seed in $(seq 1 60); do
+  python3 - "$seed" "$size" <<'PY'
+import random, sys
+seed, size = int(sys.argv[1]), int(sys.argv[2])
+r = random.Random(seed)
+data = bytearray(open("m.onnx", "rb").read())
+for _ in range(r.randint(1, 6)):
+    data[r.randrange(size)] = r.randrange(256)
+open("mut.onnx", "wb").write(data)
+PY
+  run "graph-opt -O3 --verify --emit text mut.onnx"
+  [[ $status == 0 || $status == 1 ]] || fail "mutation $seed: exit status $status ($err)"
+  [[ $status == 0 || $(wc -l < err.txt) == 1 ]] || fail "mutation $seed: not one error line"
+done
+echo "graph_opt: ok"

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""onnxruntime side of graph-opt's model checks.
+
+  ort_check.py reference MODEL OUT.pb
+      runs MODEL in onnxruntime (no graph optimizations) on the ONNX backend tests' ramp
+      input, arange(n)/n, and writes the first output as a TensorProto, for
+      `graph-opt --reference OUT.pb MODEL` (our interpreter against onnxruntime).
+  ort_check.py compare ORIGINAL OPTIMIZED [TOLERANCE]
+      runs both models in onnxruntime on the same input and fails when any output's
+      max |a-b| / max |a| exceeds TOLERANCE (default 1e-4).
+"""
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import numpy_helper
+
+
+def session(path: str) -> ort.InferenceSession:
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    opts.log_severity_level = 3
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+def ramp_feeds(sess: ort.InferenceSession) -> dict:
+    feeds = {}
+    types = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(bool)": np.bool_}
+    for i in sess.get_inputs():
+        shape = [d if isinstance(d, int) and d > 0 else 1 for d in i.shape]
+        n = int(np.prod(shape))
+        dtype = types.get(i.type, np.float32)
+        if dtype == np.float32:
+            feeds[i.name] = (np.arange(n).reshape(shape) / max(n, 1)).astype(np.float32)
+        else:
+            feeds[i.name] = np.zeros(shape, dtype)
+    return feeds
+
+
+def main(argv: list) -> int:
+    if len(argv) >= 3 and argv[0] == "reference":
+        sess = session(argv[1])
+        out = sess.run(None, ramp_feeds(sess))[0]
+        with open(argv[2], "wb") as f:
+            f.write(numpy_helper.from_array(np.asarray(out, np.float32)).SerializeToString())
+        return 0
+    if len(argv) >= 3 and argv[0] == "compare":
+        tol = float(argv[3]) if len(argv) > 3 else 1e-4
+        a, b = session(argv[1]), session(argv[2])
+        feeds = ramp_feeds(a)
+        ra = a.run(None, feeds)
+        names = [o.name for o in a.get_outputs()]
+        rb = dict(zip([o.name for o in b.get_outputs()], b.run(None, feeds)))
+        worst = 0.0
+        for name, x in zip(names, ra):
+            y = rb.get(name)
+            if y is None or np.shape(x) != np.shape(y):
+                print(f"ort_check: {argv[2]}: output {name} missing or reshaped", file=sys.stderr)
+                return 1
+            rel = float(np.max(np.abs(x - y)) / max(float(np.max(np.abs(x))), 1e-6))
+            worst = max(worst, rel)
+        status = "ok" if worst <= tol else "FAIL"
+        print(f"ort_check: {argv[2]}: onnxruntime on optimized vs original: relative error {worst:.2e} ({status})")
+        return 0 if worst <= tol else 1
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

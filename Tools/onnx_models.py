@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Writes ONNX models for graph-opt's tests, examples, demos and benchmarks, built with
+onnx.helper the way exporters (torch.onnx, tf2onnx) lay graphs out: decomposed LayerNorm,
+RMSNorm and GELU, attention as MatMul/scale/mask/Softmax/MatMul, shapes computed with
+Shape/Gather/Concat. Weights are seeded random.
+
+Usage: onnx_models.py KIND OUT.onnx [--layers N]
+  small-cnn        Conv/BatchNorm/Relu/MaxPool/Gemm, symbolic batch (fixtures, examples)
+  unknown-op       small-cnn with an operator graph-opt does not know
+  cycle            two nodes that feed each other
+  external         small-cnn with its weights in OUT.onnx.data (external data)
+  gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
+  llama            Llama-style blocks (RMSNorm, RoPE, grouped-query attention, SwiGLU, bool mask)
+  vit              ViT encoder (patch Conv, LayerNorm, erf GELU, unmasked attention, pre-scaled Q)
+  bev              BEV-style perception net: ResNet-like backbone (Conv/BatchNorm/Relu, residual
+                   blocks), FPN (1x1 laterals, Resize x2 top-down, Add), GridSample of the
+                   image features onto a bird's-eye-view grid, a conv head
+  huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
+                   file (zeros): checks that weights are mapped, never loaded
+"""
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 18
+
+
+class Builder:
+    def __init__(self, seed: int = 0):
+        self.nodes, self.inits, self.count = [], [], 0
+        self.rng = np.random.default_rng(seed)
+
+    def name(self, base: str) -> str:
+        self.count += 1
+        return f"{base}_{self.count}"
+
+    def const(self, value, base="c", dtype=np.float32) -> str:
+        n = self.name(base)
+        self.inits.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), n))
+        return n
+
+    def weight(self, shape, scale=None, base="w") -> str:
+        scale = scale if scale is not None else 1.0 / math.sqrt(shape[0])
+        return self.const(self.rng.normal(0, scale, size=shape), base)
+
+    def op(self, op_type: str, inputs, n_out=1, **attrs):
+        outs = [self.name(op_type.lower()) for _ in range(n_out)]
+        self.nodes.append(helper.make_node(op_type, list(inputs), outs, name=self.name(op_type), **attrs))
+        return outs[0] if n_out == 1 else outs
+
+    # Exporter-style building blocks -------------------------------------------------------
+
+    def linear(self, x, d_in, d_out):
+        return self.op("Add", [self.op("MatMul", [x, self.weight([d_in, d_out])]), self.weight([d_out], 0.02)])
+
+    def layer_norm(self, x, d):
+        mean = self.op("ReduceMean", [x, self.const([-1], dtype=np.int64)])
+        diff = self.op("Sub", [x, mean])
+        var = self.op("ReduceMean", [self.op("Pow", [diff, self.const(2.0)]), self.const([-1], dtype=np.int64)])
+        norm = self.op("Div", [diff, self.op("Sqrt", [self.op("Add", [var, self.const(1e-5)])])])
+        return self.op("Add", [self.op("Mul", [norm, self.const(1 + 0.1 * self.rng.normal(size=d))]), self.const(0.1 * self.rng.normal(size=d))])
+
+    def rms_norm(self, x, d):
+        ms = self.op("ReduceMean", [self.op("Pow", [x, self.const(2.0)]), self.const([-1], dtype=np.int64)])
+        inv = self.op("Reciprocal", [self.op("Sqrt", [self.op("Add", [ms, self.const(1e-6)])])])
+        return self.op("Mul", [self.const(1 + 0.1 * self.rng.normal(size=d)), self.op("Mul", [x, inv])])
+
+    def gelu_tanh(self, x):
+        cube = self.op("Mul", [self.op("Pow", [x, self.const(3.0)]), self.const(0.044715)])
+        inner = self.op("Mul", [self.op("Add", [x, cube]), self.const(math.sqrt(2 / math.pi))])
+        return self.op("Mul", [self.op("Mul", [self.const(0.5), x]), self.op("Add", [self.op("Tanh", [inner]), self.const(1.0)])])
+
+    def gelu_erf(self, x):
+        e = self.op("Erf", [self.op("Div", [x, self.const(math.sqrt(2))])])
+        return self.op("Mul", [self.op("Mul", [x, self.op("Add", [e, self.const(1.0)])]), self.const(0.5)])
+
+    def heads(self, x, n_heads, d_head, perm):
+        """[b, s, h*d] -> Reshape [b, s, h, d] -> Transpose(perm), reshape dims from Shape like exporters."""
+        shape = self.op("Shape", [x])
+        b = self.op("Gather", [shape, self.const(0, dtype=np.int64)], axis=0)
+        s = self.op("Gather", [shape, self.const(1, dtype=np.int64)], axis=0)
+        u = lambda v: self.op("Unsqueeze", [v, self.const([0], dtype=np.int64)])
+        target = self.op("Concat", [u(b), u(s), self.const([n_heads, d_head], dtype=np.int64)], axis=0)
+        return self.op("Transpose", [self.op("Reshape", [x, target])], perm=perm)
+
+    def merge_heads(self, x, d_model):
+        t = self.op("Transpose", [x], perm=[0, 2, 1, 3])
+        return self.op("Reshape", [t, self.const([0, 0, d_model], dtype=np.int64)])
+
+
+def small_cnn(b: Builder):
+    x = "x"
+    c = b.op("Conv", [x, b.weight([8, 3, 3, 3], 0.3), b.weight([8], 0.1)], pads=[1, 1, 1, 1])
+    bn = b.op("BatchNormalization", [c, b.const(1 + 0.1 * b.rng.normal(size=8)), b.const(0.1 * b.rng.normal(size=8)),
+                                     b.const(0.1 * b.rng.normal(size=8)), b.const(0.5 + b.rng.random(8))], epsilon=1e-5)
+    r = b.op("Relu", [bn])
+    p = b.op("MaxPool", [r], kernel_shape=[2, 2], strides=[2, 2])
+    d = b.op("Dropout", [p])
+    f = b.op("Flatten", [b.op("GlobalAveragePool", [d])])
+    y = b.op("Add", [b.op("MatMul", [f, b.weight([8, 10], 0.3)]), b.weight([10], 0.1)])
+    b.nodes.append(helper.make_node("Identity", [y], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 16, 16])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 10])]
+    return inputs, outputs
+
+
+def transformer(b: Builder, kind: str, layers: int):
+    d, h, s, vocab = 64, 4, 16, 256
+    dh = d // h
+    kv_heads = 2 if kind == "llama" else h
+    if kind == "vit":
+        img = "pixels"
+        patches = b.op("Conv", [img, b.weight([d, 3, 8, 8], 0.05), b.weight([d], 0.02)], strides=[8, 8])
+        seq = b.op("Transpose", [b.op("Reshape", [patches, b.const([0, d, -1], dtype=np.int64)])], perm=[0, 2, 1])
+        x = b.op("Add", [seq, b.weight([s, d], 0.02)])
+        inputs = [helper.make_tensor_value_info(img, TensorProto.FLOAT, ["batch", 3, 32, 32])]
+    else:
+        ids = "input_ids"
+        x = b.op("Gather", [b.weight([vocab, d], 0.02), ids], axis=0)
+        if kind == "gpt2":
+            x = b.op("Add", [x, b.weight([s, d], 0.02)])
+        inputs = [helper.make_tensor_value_info(ids, TensorProto.INT64, ["batch", s])]
+    causal = np.triu(np.ones((s, s), bool), 1)
+    for _ in range(layers):
+        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+        q = b.heads(b.linear(hn, d, d), h, dh, [0, 2, 1, 3])
+        k_in = b.linear(hn, d, kv_heads * dh)
+        v = b.heads(b.linear(hn, d, kv_heads * dh), kv_heads, dh, [0, 2, 1, 3])
+        if kind == "gpt2":
+            kt = b.heads(k_in, h, dh, [0, 2, 3, 1])  # K transposed directly, as GPT-2 exports do
+            scores = b.op("Div", [b.op("MatMul", [q, kt]), b.const(math.sqrt(dh))])
+            scores = b.op("Add", [scores, b.const(np.where(causal, -1e4, 0.0)[None, None])])
+        elif kind == "llama":
+            k = b.heads(k_in, kv_heads, dh, [0, 2, 1, 3])
+            # RoPE on q and k: x*cos + rotate_half(x)*sin.
+            pos = np.arange(s)[:, None] / (10000 ** (np.arange(0, dh, 2) / dh))[None]
+            cos = b.const(np.concatenate([np.cos(pos)] * 2, -1)[None, None])
+            sin = b.const(np.concatenate([np.sin(pos)] * 2, -1)[None, None])
+
+            def rope(t):
+                lo = b.op("Slice", [t, b.const([0], dtype=np.int64), b.const([dh // 2], dtype=np.int64), b.const([-1], dtype=np.int64)])
+                hi = b.op("Slice", [t, b.const([dh // 2], dtype=np.int64), b.const([dh], dtype=np.int64), b.const([-1], dtype=np.int64)])
+                rot = b.op("Concat", [b.op("Neg", [hi]), lo], axis=-1)
+                return b.op("Add", [b.op("Mul", [t, cos]), b.op("Mul", [rot, sin])])
+            q, k = rope(q), rope(k)
+            # repeat_kv: [b, kv, s, d] -> [b, kv, rep, s, d] -> [b, h, s, d]
+            rep = h // kv_heads
+            def repeat(t):
+                e = b.op("Expand", [b.op("Unsqueeze", [t, b.const([2], dtype=np.int64)]), b.const([1, 1, rep, 1, 1], dtype=np.int64)])
+                return b.op("Reshape", [e, b.const([0, h, s, dh], dtype=np.int64)])
+            k, v = repeat(k), repeat(v)
+            q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])  # pre-scaled Q
+            scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
+            scores = b.op("Where", [b.const(~causal[None, None], dtype=np.bool_), scores, b.const(-np.inf)])
+        else:
+            k = b.heads(k_in, h, dh, [0, 2, 1, 3])
+            q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])
+            scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
+        attn = b.op("MatMul", [b.op("Softmax", [scores], axis=-1), v])
+        x = b.op("Add", [x, b.linear(b.merge_heads(attn, d), d, d)])
+        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+        if kind == "llama":
+            gate = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+            silu = b.op("Mul", [gate, b.op("Sigmoid", [gate])])
+            up = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+            mlp = b.op("MatMul", [b.op("Mul", [silu, up]), b.weight([4 * d, d])])
+        else:
+            act = b.gelu_tanh if kind == "gpt2" else b.gelu_erf
+            mlp = b.linear(act(b.linear(hn, d, 4 * d)), 4 * d, d)
+        x = b.op("Add", [x, mlp])
+    x = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+    if kind == "vit":
+        cls = b.op("Gather", [x, b.const(0, dtype=np.int64)], axis=1)
+        y = b.linear(cls, d, 10)
+    else:
+        y = b.op("MatMul", [x, b.weight([d, vocab], 0.02)])
+    b.nodes.append(helper.make_node("Identity", [y], ["logits"], name="out"))
+    shape = ["batch", 10] if kind == "vit" else ["batch", s, vocab]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, shape)]
+    return inputs, outputs
+
+
+def bev(b: Builder):
+    def conv_bn_relu(x, cin, cout, k=3, stride=1, relu=True):
+        c = b.op("Conv", [x, b.weight([cout, cin, k, k], math.sqrt(2 / (cin * k * k)))],
+                 pads=[k // 2] * 4, strides=[stride, stride])
+        bn = b.op("BatchNormalization", [c, b.const(1 + 0.1 * b.rng.normal(size=cout)), b.const(0.1 * b.rng.normal(size=cout)),
+                                         b.const(0.1 * b.rng.normal(size=cout)), b.const(0.5 + b.rng.random(cout))])
+        return b.op("Relu", [bn]) if relu else bn
+
+    def block(x, cin, cout, stride):
+        y = conv_bn_relu(conv_bn_relu(x, cin, cout, 3, stride), cout, cout, 3, 1, relu=False)
+        skip = x if stride == 1 and cin == cout else conv_bn_relu(x, cin, cout, 1, stride, relu=False)
+        return b.op("Relu", [b.op("Add", [y, skip])])
+
+    x = conv_bn_relu("image", 3, 16, 3, 2)                      # 32x48
+    c2 = block(x, 16, 16, 1)                                    # 32x48
+    c3 = block(c2, 16, 32, 2)                                   # 16x24
+    c4 = block(c3, 32, 64, 2)                                   # 8x12
+    lat = lambda t, cin: b.op("Conv", [t, b.weight([32, cin, 1, 1], math.sqrt(1 / cin)), b.weight([32], 0.02)])
+    up = lambda t: b.op("Resize", [t, "", b.const([1, 1, 2, 2])], mode="nearest")
+    p4 = lat(c4, 64)
+    p3 = b.op("Add", [lat(c3, 32), up(p4)])
+    p2 = b.op("Add", [lat(c2, 16), up(p3)])
+    # Bird's-eye-view grid: a fixed ground-plane projection of 24x24 cells into the image.
+    gx, gy = np.meshgrid(np.linspace(-0.9, 0.9, 24), np.linspace(0.1, 0.95, 24))
+    grid = np.stack([gx * (1.2 - gy), gy], -1)[None].astype(np.float32)
+    bevmap = b.op("GridSample", [p2, b.const(grid)], mode="bilinear", padding_mode="zeros", align_corners=0)
+    head = conv_bn_relu(bevmap, 32, 32)
+    y = b.op("Conv", [head, b.weight([8, 32, 1, 1], 0.2), b.weight([8], 0.02)])
+    b.nodes.append(helper.make_node("Identity", [y], ["bev"], name="out"))
+    inputs = [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 64, 96])]
+    outputs = [helper.make_tensor_value_info("bev", TensorProto.FLOAT, [1, 8, 24, 24])]
+    return inputs, outputs
+
+
+def huge_external(out: str) -> int:
+    k, n = 24576, 24576  # 24576 x 24576 float32 = 2.25 GiB
+    data = os.path.basename(out) + ".data"
+    w = onnx.TensorProto()
+    w.name, w.data_type = "w", TensorProto.FLOAT
+    w.dims.extend([k, n])
+    w.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", data), ("offset", "0"), ("length", str(k * n * 4))):
+        e = w.external_data.add()
+        e.key, e.value = key, value
+    with open(os.path.join(os.path.dirname(out) or ".", data), "wb") as f:
+        f.truncate(k * n * 4)  # sparse: no disk blocks, reads as zeros
+    bias = numpy_helper.from_array(np.zeros(n, np.float32), "bias")
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["m"]), helper.make_node("Add", ["m", "bias"], ["y"])]
+    graph = helper.make_graph(nodes, "huge", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", k])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", n])], [w, bias])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8
+    with open(out, "wb") as f:
+        f.write(model.SerializeToString())
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind")
+    ap.add_argument("out")
+    ap.add_argument("--layers", type=int, default=2)
+    a = ap.parse_args()
+    b = Builder(seed=7)
+    if a.kind in ("small-cnn", "unknown-op", "cycle", "external"):
+        inputs, outputs = small_cnn(b)
+        if a.kind == "unknown-op":
+            relu = next(n for n in b.nodes if n.op_type == "Relu")
+            relu.op_type, relu.name = "Frobnicate", "mystery"
+        if a.kind == "cycle":
+            relu = next(n for n in b.nodes if n.op_type == "Relu")
+            pool = next(n for n in b.nodes if n.op_type == "MaxPool")
+            relu.input[0] = pool.output[0]  # Relu reads MaxPool, which reads Relu
+    elif a.kind in ("gpt2", "llama", "vit"):
+        inputs, outputs = transformer(b, a.kind, a.layers)
+    elif a.kind == "bev":
+        inputs, outputs = bev(b)
+    elif a.kind == "huge-external":
+        return huge_external(a.out)
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    graph = helper.make_graph(b.nodes, a.kind, inputs, outputs, b.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="sluice-onnx-models")
+    model.ir_version = 8
+    if a.kind == "external":
+        onnx.save(model, a.out, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=os.path.basename(a.out) + ".data", size_threshold=0)
+    else:
+        onnx.save(model, a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+# graph-opt: ONNX import, graph passes, the reference interpreter and the graph stream.
+#
+#   make onnx-proto          regenerate Sources/OnnxProto from Formats/onnx/onnx-subset.proto
+#   make graph-models        fetch the onnx wheel, extract the light zoo (+ randomized-weight
+#                            variants) and generate the transformer and BEV models into $(GRAPH_DIR)
+#   make test-graph-nodes    the onnx single-operator cases through import and the interpreter
+#   make test-graph-models   interpreter vs the onnx references and -O3 vs original (Swift tests)
+#   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
+#   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL vs onnxsim, time and op count
+#
+# GRAPH_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
+
+GRAPH_SCRATCH     ?= .build
+GRAPH_DIR          = $(CACHE)/graph
+GRAPH_LIGHT        = $(GRAPH_DIR)/light
+GRAPH_GEN          = $(GRAPH_DIR)/gen
+GRAPH_WHEEL_DIR    = $(CACHE)/wheels
+ONNX_VERSION       = 1.23.2
+# Models small enough for CI in a debug build; ResNet-50 runs in ~10 s here.
+GRAPH_CI_MODELS   ?= squeezenet shufflenet inception_v1 inception_v2 densenet121 resnet50
+GRAPH_BENCH_LIGHT ?= squeezenet shufflenet resnet50 inception_v2 densenet121
+GRAPH_TRANSFORMERS = gpt2 llama vit bev
+PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
+# A local mirror of swift-protobuf when the machine has one (offline builds), else GitHub.
+SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
+
+PIP_PACKAGES += onnx==$(ONNX_VERSION) onnxruntime==1.31.1
+TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort
+BENCH_STEPS  += bench-graph
+DEMO_STEPS   += demo-graph
+
+.PHONY: onnx-proto graph-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort bench-graph demo-graph
+
+## onnx-proto: regenerate the committed Swift for the ONNX subset (builds protoc-gen-swift once, in .cache).
+onnx-proto:
+	@[ -x $(PROTOC_GEN_SWIFT) ] || { rm -rf $(CACHE)/swift-protobuf && \
+	  git clone -q $(SWIFT_PROTOBUF_GIT) $(CACHE)/swift-protobuf && \
+	  git -C $(CACHE)/swift-protobuf checkout -q 1.39.0 && \
+	  (cd $(CACHE)/swift-protobuf && $(SWIFT) build -c release --product protoc-gen-swift); }
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --swift_out=Sources/OnnxProto --swift_opt=Visibility=Public \
+	  -I Formats/onnx Formats/onnx/onnx-subset.proto
+
+## test-graph-proto: every field of our .proto subset has onnx's own number and type.
+test-graph-proto: pip-deps
+	protoc -I Formats/onnx -o $(GRAPH_DIR).desc Formats/onnx/onnx-subset.proto
+	timeout 60 $(PYTHON) Tools/graph/check_onnx_proto.py $(GRAPH_DIR).desc
+
+$(GRAPH_LIGHT)/.done:
+	mkdir -p $(GRAPH_WHEEL_DIR) $(GRAPH_LIGHT)
+	ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl >/dev/null 2>&1 || \
+	  timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check onnx==$(ONNX_VERSION) -d $(GRAPH_WHEEL_DIR)
+	timeout 600 $(PYTHON) Tools/graph/light_models.py $$(ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl | head -1) $(GRAPH_LIGHT) \
+	  $(sort $(GRAPH_CI_MODELS) $(GRAPH_BENCH_LIGHT))
+	touch $@
+
+$(GRAPH_GEN)/.done: Tools/onnx_models.py
+	mkdir -p $(GRAPH_GEN)
+	for k in $(GRAPH_TRANSFORMERS); do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_GEN)/$$k.onnx || exit 1; done
+	touch $@
+
+graph-models: pip-deps $(GRAPH_LIGHT)/.done $(GRAPH_GEN)/.done
+
+$(GRAPH_DIR)/node/.done:
+	mkdir -p $(GRAPH_DIR)/node
+	timeout 900 $(PYTHON) Tools/graph/node_cases.py $(GRAPH_DIR)/node
+	touch $@
+
+## test-graph-nodes: the onnx package's ~1,900 single-operator cases, for every supported op.
+test-graph-nodes: pip-deps $(GRAPH_DIR)/node/.done
+	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
+	GRAPH_NODE_DIR=$(abspath $(GRAPH_DIR)/node) $(SWIFT) test --scratch-path $(GRAPH_SCRATCH) --skip-build --filter GraphTests.NodeCaseTests
+
+## test-graph-models: the light zoo through the interpreter (references) and through -O3 (randomized weights).
+test-graph-models: graph-models
+	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
+	GRAPH_LIGHT_DIR=$(abspath $(GRAPH_LIGHT)) GRAPH_LIGHT_MODELS="$(GRAPH_CI_MODELS)" \
+	  $(SWIFT) test --scratch-path $(GRAPH_SCRATCH) --skip-build --filter GraphTests.LightModelTests
+
+## test-graph-ort: per model, our interpreter against onnxruntime (--reference), -O3 against the
+## original (--verify), and onnxruntime on the exported optimized graph against the original.
+# Uses the binary of the tests' build (same flags as `make unit-test`, so nothing rebuilds).
+test-graph-ort: graph-models
+	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
+	@set -e; out=$(GRAPH_DIR)/ort; mkdir -p $$out; \
+	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
+	  b=$$out/$$(basename $$m .onnx); \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb; \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
+	done
+
+## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL vs onnxsim: optimize time and op count.
+bench-graph: graph-models
+	@$(PYTHON) Tools/pip_ensure.py onnxsim==0.8.1 || echo "bench-graph: onnxsim not installable here; its columns stay empty"
+	timeout 1800 $(PYTHON) Benchmarks/graph/bench.py $(RELEASE_BIN)/graph-opt \
+	  $(foreach n,$(GRAPH_BENCH_LIGHT),$(GRAPH_LIGHT)/light_$(n).onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx) \
+	  --markdown $(GRAPH_DIR)/bench.md
+
+## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats.
+# (GRAPH_TRANSFORMERS also holds the BEV-style perception net, generated the same way.)
+demo-graph: graph-models
+	$(RELEASE_BIN)/graph-opt -O3 --stats -o $(GRAPH_DIR)/resnet50.graph $(GRAPH_LIGHT)/light_resnet50.onnx
+	$(RELEASE_BIN)/graph-opt -O3 --stats --emit text $(GRAPH_GEN)/gpt2.onnx | head -20
