@@ -2,7 +2,7 @@ import Kernels
 
 /// One operator at one shape: what op-bench times, and what a peer (numpy, onnxruntime) is
 /// asked to run at the same shape. Shapes use the models' own names (ONNX semantics, NCHW).
-public enum OpSpec: Sendable, Equatable {
+public enum OpSpec: Sendable, Hashable {
     /// [batch] × [m, k] · [k, n]; `transposedB` reads B as [n, k] (a Linear layer's weight).
     case matmul(batch: Int, m: Int, n: Int, k: Int, transposedB: Bool)
     /// Conv2d on [n, cin, h, w] with [cout, cin/groups, kh, kw] weights and bias.
@@ -171,7 +171,7 @@ extension BinaryOp {
 }
 
 /// The element types of the low-precision GEMM cases.
-public enum LowPrecision: String, Sendable, Equatable {
+public enum LowPrecision: String, Sendable, Hashable {
     case bf16, int8
     /// Bytes per element.
     var bytes: Int { self == .bf16 ? 2 : 1 }
