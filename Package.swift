@@ -71,8 +71,8 @@ let package = Package(
 
         // Accelerator compiler
         .target(name: "Kernels", swiftSettings: kernelSettings),
-        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp"], swiftSettings: kernelSettings),
-        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp", "GraphIR"]),
         .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),

@@ -46,7 +46,8 @@ def table(results):
     print("| suite | site | op | shape | threads | median ms | GFLOP/s | GB/s | roofline | peer | peer/ours (wall) | peer/ours (CPU) |")
     print("|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
     for r in results:
-        print(f"| {r.suite} | {r.site} | {r.op} | {r.shape} | {r.threads} | {r.medianSeconds * 1e3:.3f} | "
+        shape = r.shape if r.dtype in ("", "f32") else f"{r.shape} {r.dtype}"
+        print(f"| {r.suite} | {r.site} | {r.op} | {shape} | {r.threads} | {r.medianSeconds * 1e3:.3f} | "
               f"{r.gflopsPerSecond:.1f} | {r.gbPerSecond:.1f} | {fmt(r.rooflineFraction * 100, 0, '%')} | "
               f"{r.peer or r.peerNote or '–'} | {fmt(r.ratio, 2, '×')} | {fmt(r.peerCpuSeconds / r.cpuSeconds, 2, '×')} |")
 

@@ -127,6 +127,13 @@ def numpy_case(req):
     if op == "globalavgpool":
         x = noise(req["n"], req["c"], req["h"], req["w"])
         return lambda: x.mean(axis=(2, 3), keepdims=True)
+    if op == "matmul-lowp":
+        if req["dtype"] != "bf16":
+            return "numpy has no int8 GEMM with int32 accumulation (no BLAS path)"
+        # numpy has no bf16 type: the comparison is OpenBLAS SGEMM on the same shape.
+        a, b = noise(req["m"], req["k"]), noise(req["k"], req["n"])
+        c = np.empty((req["m"], req["n"]), dtype=np.float32)
+        return lambda: np.matmul(a, b, out=c)
     return f"no numpy {op}"
 
 
@@ -192,6 +199,17 @@ def onnx_model(req):
         node = helper.make_node(names[req["function"]], ["A", "B"], ["Y"])
         inputs, outputs = [value("A", [req["count"]]), value("B", [req["count"]])], [value("Y", None)]
         feeds["A"], feeds["B"] = noise(req["count"]), noise(req["count"])
+    elif op == "matmul-lowp":
+        if req["dtype"] != "int8":
+            return "onnxruntime's CPU provider has no bf16 MatMul"
+        m, n, k = req["m"], req["n"], req["k"]
+        rng = np.random.default_rng(1)
+        inits.append(helper.make_tensor("Bq", TensorProto.INT8, [k, n],
+                                        rng.integers(-127, 128, size=k * n).tolist()))
+        node = helper.make_node("MatMulInteger", ["A", "Bq"], ["Y"])
+        inputs = [helper.make_tensor_value_info("A", TensorProto.INT8, [m, k])]
+        outputs = [helper.make_tensor_value_info("Y", TensorProto.INT32, None)]
+        feeds["A"] = rng.integers(-127, 128, size=(m, k), dtype=np.int8)
     elif op in ("resize", "gridsample"):
         n, c, h, w, oh, ow, mode = (req[x] for x in ("n", "c", "h", "w", "oh", "ow", "mode"))
         if op == "resize":

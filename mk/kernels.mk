@@ -18,8 +18,9 @@ KERNELS_PEER_ENV := env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
 
 .PHONY: bench-kernels test-kernels-interop test-kernels-onnx
 
-## bench-kernels: SGEMM/softmax/norms/activations/attention vs numpy and the roofline,
-## ResNet-50 convolutions vs onnxruntime, model suites vs numpy; report + roofline SVG.
+## bench-kernels: SGEMM/bf16/int8 GEMM/softmax/norms/activations/attention vs numpy and the
+## roofline, ResNet-50 convolutions and the BEV suite (Resize, GridSample) and graph vs
+## onnxruntime, model suites vs numpy; report + roofline SVG.
 bench-kernels: build
 	mkdir -p $(KERNELS_BENCH)
 	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite kernels --threads 1,2 --roofline --compare numpy \
@@ -28,6 +29,11 @@ bench-kernels: build
 	  -o $(KERNELS_BENCH)/resnet50-onnxruntime.bench
 	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite bert-base --suite llama7b-prefill --suite llama7b-decode \
 	  --threads 2 --roofline --compare numpy -o $(KERNELS_BENCH)/models-numpy.bench
+	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite bev --threads 1,2 --compare onnxruntime \
+	  -o $(KERNELS_BENCH)/bev-onnxruntime.bench
+	timeout 120 $(PYTHON) Tools/onnx_models.py bev $(KERNELS_BENCH)/bev-net.onnx
+	$(RELEASE_BIN)/graph-opt $(KERNELS_BENCH)/bev-net.onnx | $(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --graph - \
+	  --threads 1 --compare onnxruntime -o $(KERNELS_BENCH)/bev-graph-onnxruntime.bench
 	$(PYTHON) Tools/bench_report.py --svg $(KERNELS_BENCH)/roofline.svg $(KERNELS_BENCH)/*.bench \
 	  | tee $(KERNELS_BENCH)/report.md
 

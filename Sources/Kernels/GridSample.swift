@@ -13,6 +13,15 @@ public enum GridSample {
     /// Samples `x` at `grid` (any strides for both).
     public static func gridSample(_ x: Tensor, grid: Tensor, mode: Mode = .linear, padding: Padding = .zeros,
                                   alignCorners: Bool = false, threading: Threading = .all) throws -> Tensor {
+        var out = Tensor(shape: try outputShape(x, grid: grid))
+        try out.withUnsafeMutableBase {
+            try gridSample(x, grid: grid, mode: mode, padding: padding, alignCorners: alignCorners, into: $0, threading: threading)
+        }
+        return out
+    }
+
+    /// The output shape [N, C, Ho, Wo]; throws what `gridSample` would.
+    public static func outputShape(_ x: Tensor, grid: Tensor) throws -> [Int] {
         guard x.rank == 4, grid.rank == 4, grid.shape[3] == 2, grid.shape[0] == x.shape[0] else {
             throw KernelError("gridsample", "input \(x.shape) and grid \(grid.shape) must be [N,C,H,W] and [N,Ho,Wo,2]")
         }
@@ -21,39 +30,67 @@ public enum GridSample {
         guard h > 0 && w > 0 || oh * ow == 0 || c == 0 else {
             throw KernelError("gridsample", "cannot sample an empty image \(x.shape)")
         }
-        var out = Tensor(shape: [n, c, oh, ow])
-        if out.count == 0 { return out }
+        return [n, c, oh, ow]
+    }
+
+    /// `gridSample` into a caller's contiguous buffer of `outputShape(x, grid:)` elements.
+    public static func gridSample(_ x: Tensor, grid: Tensor, mode: Mode = .linear, padding: Padding = .zeros,
+                                  alignCorners: Bool = false, into po: UnsafeMutablePointer<Float>,
+                                  threading: Threading = .all) throws {
+        let shape = try outputShape(x, grid: grid)
+        let (n, c, h, w, oh, ow) = (shape[0], shape[1], x.shape[2], x.shape[3], shape[2], shape[3])
+        if n * c * oh * ow == 0 { return }
         let input = x.contiguous(), g = grid.contiguous()
-        input.withUnsafeBase { px in g.withUnsafeBase { pg in out.withUnsafeMutableBase { po in
+        input.withUnsafeBase { px in g.withUnsafeBase { pg in
             threading.forRanges(n * oh, grain: max(1, 8192 / max(1, ow * c))) { rows in
                 // Four taps per output pixel: offsets into a plane and weights (0 outside).
                 var offsets = [Int](repeating: 0, count: 4 * ow)
                 var weights = [Float](repeating: 0, count: 4 * ow)
+                // Samples whose four taps are the plain 2×2 block at offset o (the common case
+                // inside the image): read with o, o+1, o+w, o+w+1 and no selects.
+                var plain = [Bool](repeating: false, count: ow)
                 for row in rows {
                     let (b, oy) = (row / oh, row % oh)
                     let gr = pg + (b * oh + oy) * ow * 2
-                    offsets.withUnsafeMutableBufferPointer { off in weights.withUnsafeMutableBufferPointer { wt in
+                    offsets.withUnsafeMutableBufferPointer { off in weights.withUnsafeMutableBufferPointer { wt in plain.withUnsafeMutableBufferPointer { fast in
                         for ox in 0..<ow {
                             Self.taps(x: Double(gr[2 * ox]), y: Double(gr[2 * ox + 1]), w: w, h: h, mode: mode,
                                       padding: padding, alignCorners: alignCorners,
                                       off.baseAddress! + 4 * ox, wt.baseAddress! + 4 * ox)
                         }
+                        for ox in 0..<ow {
+                            let k = 4 * ox, o = off[k]
+                            fast[ox] = o >= 0 && off[k + 1] == o + 1 && off[k + 2] == o + w && off[k + 3] == o + w + 1
+                        }
                         for ch in 0..<c {
                             let src = px + (b * c + ch) * h * w, dst = po + ((b * c + ch) * oh + oy) * ow
                             // A tap outside the image (offset −1) reads 0, never a pixel times a
-                            // zero weight (which would turn an Inf pixel into NaN).
-                            @inline(__always) func at(_ o: Int) -> Float { o >= 0 ? src[o] : 0 }
+                            // zero weight (which would turn an Inf pixel into NaN). Branch-free:
+                            // load pixel 0 for it, then select 0 (random grids defeat branch
+                            // prediction; a branch per tap measured ~2× slower).
+                            @inline(__always) func at(_ o: Int) -> Float {
+                                let v = src[o & ~(o >> 63)]
+                                return o >= 0 ? v : 0
+                            }
+                            if mode == .nearest {   // one tap, weight 1 (or NaN for a NaN location)
+                                for ox in 0..<ow { dst[ox] = wt[4 * ox] * at(off[4 * ox]) }
+                                continue
+                            }
                             for ox in 0..<ow {
                                 let k = 4 * ox
+                                if fast[ox] {
+                                    let o = off[k]
+                                    dst[ox] = wt[k] * src[o] + wt[k + 1] * src[o + 1] + wt[k + 2] * src[o + w] + wt[k + 3] * src[o + w + 1]
+                                    continue
+                                }
                                 dst[ox] = wt[k] * at(off[k]) + wt[k + 1] * at(off[k + 1])
                                     + wt[k + 2] * at(off[k + 2]) + wt[k + 3] * at(off[k + 3])
                             }
                         }
-                    } }
+                    } } }
                 }
             }
-        } } }
-        return out
+        } }
     }
 
     /// Pixel coordinate of a normalised one (ONNX's denormalisation).

@@ -3,7 +3,8 @@ import Foundation
 /// ONNX Resize over the two spatial axes of an NCHW tensor: nearest (four rounding rules) and
 /// linear (bilinear), with the ONNX coordinate transformations. Resizing is separable, so each
 /// output column and row gets its two source indices and weights once (`AxisTaps`), and every
-/// plane reuses them; planes are split across threads.
+/// plane reuses them; bilinear interpolates each needed input row along W once, then blends
+/// row pairs with vector code. Planes are split across threads.
 public enum Resize {
     /// Interpolation (ONNX `mode`; cubic is not implemented).
     public enum Mode: String, Sendable, CaseIterable { case nearest, linear }
@@ -34,8 +35,23 @@ public enum Resize {
                                 coordinates: CoordinateTransform = .halfPixel,
                                 nearest: NearestMode = .roundPreferFloor,
                                 threading: Threading = .all) throws -> Tensor {
+        let (oh, ow, _, _) = try geometry(x, target)
+        var out = Tensor(shape: [x.shape[0], x.shape[1], oh, ow])
+        try out.withUnsafeMutableBase { try resize2d(x, target, mode: mode, coordinates: coordinates, nearest: nearest,
+                                                     into: $0, threading: threading) }
+        return out
+    }
+
+    /// The output extent of resizing `x` to `target` ([N, C, oh, ow]); throws what `resize2d` would.
+    public static func outputShape(_ x: Tensor, _ target: Target) throws -> [Int] {
+        let (oh, ow, _, _) = try geometry(x, target)
+        return [x.shape[0], x.shape[1], oh, ow]
+    }
+
+    /// Output extents and the scales the coordinate transformation uses.
+    static func geometry(_ x: Tensor, _ target: Target) throws -> (Int, Int, Double, Double) {
         guard x.rank == 4 else { throw KernelError("resize", "input \(x.shape) must be rank 4 (NCHW)") }
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (h, w) = (x.shape[2], x.shape[3])
         let (oh, ow, sh, sw): (Int, Int, Double, Double)
         switch target {
         case let .sizes(th, tw):
@@ -56,35 +72,65 @@ public enum Resize {
             (oh, ow) = (Int((Double(h) * ys).rounded(.down)), Int((Double(w) * xs).rounded(.down)))
             (sh, sw) = (ys, xs)
         }
-        var out = Tensor(shape: [n, c, oh, ow])
-        if out.count == 0 { return out }
+        return (oh, ow, sh, sw)
+    }
+
+    /// `resize2d` into a caller's contiguous buffer of `outputShape(x, target)` elements (no
+    /// allocation per call: a fresh large output costs page faults and zero-filling).
+    public static func resize2d(_ x: Tensor, _ target: Target, mode: Mode = .nearest,
+                                coordinates: CoordinateTransform = .halfPixel,
+                                nearest: NearestMode = .roundPreferFloor,
+                                into po: UnsafeMutablePointer<Float>, threading: Threading = .all) throws {
+        let (oh, ow, sh, sw) = try geometry(x, target)
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        if n * c * oh * ow == 0 { return }
         let rows = AxisTaps(input: h, output: oh, scale: sh, mode: mode, coordinates: coordinates, nearest: nearest)
         let columns = AxisTaps(input: w, output: ow, scale: sw, mode: mode, coordinates: coordinates, nearest: nearest)
         let input = x.contiguous()
-        input.withUnsafeBase { px in out.withUnsafeMutableBase { po in
+        input.withUnsafeBase { px in
             rows.withPointers { ry0, ry1, rw1 in columns.withPointers { cx0, cx1, cw1 in
                 threading.forRanges(n * c, grain: max(1, 16384 / max(1, oh * ow))) { planes in
-                    for plane in planes {
-                        let src = px + plane * h * w, dst = po + plane * oh * ow
-                        for oy in 0..<oh {
-                            let r0 = src + ry0[oy] * w, r1 = src + ry1[oy] * w, o = dst + oy * ow
+                    // Linear: separable. Each needed input row is interpolated along W once into
+                    // one of two row buffers (an upsampled row pair reuses them), then output
+                    // rows are vector blends of two buffered rows.
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: mode == .linear ? 2 * ow : 0) { rowBuffers in
+                        for plane in planes {
+                            let src = px + plane * h * w, dst = po + plane * oh * ow
                             if mode == .nearest {
-                                for ox in 0..<ow { o[ox] = r0[cx0[ox]] }
+                                for oy in 0..<oh {
+                                    let o = dst + oy * ow
+                                    if oy > 0 && ry0[oy] == ry0[oy - 1] { o.update(from: o - ow, count: ow); continue }
+                                    let r = src + ry0[oy] * w
+                                    for ox in 0..<ow { o[ox] = r[cx0[ox]] }
+                                }
                                 continue
                             }
-                            let b = rw1[oy], a = 1 - b
-                            for ox in 0..<ow {
-                                let (i, j, t) = (cx0[ox], cx1[ox], cw1[ox])
-                                let top = r0[i] + t * (r0[j] - r0[i])
-                                let bottom = r1[i] + t * (r1[j] - r1[i])
-                                o[ox] = a * top + b * bottom
+                            let buffers = (rowBuffers.baseAddress!, rowBuffers.baseAddress! + ow)
+                            var held = (-1, -1)
+                            func row(_ y: Int, keeping other: Int) -> UnsafeMutablePointer<Float> {
+                                if held.0 == y { return buffers.0 }
+                                if held.1 == y { return buffers.1 }
+                                let useFirst = held.0 != other
+                                let b = useFirst ? buffers.0 : buffers.1
+                                if useFirst { held.0 = y } else { held.1 = y }
+                                let r = src + y * w
+                                for ox in 0..<ow {
+                                    let (i, j, t) = (cx0[ox], cx1[ox], cw1[ox])
+                                    b[ox] = r[i] + t * (r[j] - r[i])
+                                }
+                                return b
+                            }
+                            for oy in 0..<oh {
+                                let (y0, y1) = (ry0[oy], ry1[oy])
+                                let top = row(y0, keeping: y1), bottom = row(y1, keeping: y0)
+                                let t = rw1[oy], o = dst + oy * ow
+                                for ox in 0..<ow { o[ox] = top[ox] + t * (bottom[ox] - top[ox]) }
                             }
                         }
                     }
                 }
             } }
-        } }
-        return out
+        }
     }
 
     /// The input coordinate of output index `i` along an axis (ONNX's formulas, in Double).

@@ -30,6 +30,7 @@ public struct BenchRecord: Sendable, Equatable {
     public init(case c: BenchCase, threads: Int, timing: Timing, roofline: Roofline?) {
         self.init(suite: c.suite, site: c.site, op: c.spec.op, shape: c.spec.shape, threads: threads,
                   timing: timing, flops: c.spec.flops, bytes: c.spec.bytes, roofline: roofline)
+        dtype = c.spec.dtype
     }
 
     /// A record from its parts (used when reading a stream back).

@@ -30,6 +30,11 @@ public struct BenchPlan: Sendable, Equatable {
             }
             cases += suite
         }
+        return Self.filter(cases, filter)
+    }
+
+    /// The cases whose site, operator or shape contains `filter` (case-insensitive); all for nil.
+    public static func filter(_ cases: [BenchCase], _ filter: String?) -> [BenchCase] {
         guard let filter, !filter.isEmpty else { return cases }
         let needle = filter.lowercased()
         return cases.filter { c in

@@ -2,7 +2,7 @@ import Kernels
 
 /// One operator at one shape: what op-bench times, and what a peer (numpy, onnxruntime) is
 /// asked to run at the same shape. Shapes use the models' own names (ONNX semantics, NCHW).
-public enum OpSpec: Sendable, Equatable {
+public enum OpSpec: Sendable, Hashable {
     /// [batch] × [m, k] · [k, n]; `transposedB` reads B as [n, k] (a Linear layer's weight).
     case matmul(batch: Int, m: Int, n: Int, k: Int, transposedB: Bool)
     /// Conv2d on [n, cin, h, w] with [cout, cin/groups, kh, kw] weights and bias.
@@ -23,6 +23,9 @@ public enum OpSpec: Sendable, Equatable {
     case maxPool(n: Int, c: Int, h: Int, w: Int, kernel: Int, stride: Int, pad: Int)
     /// Global average pooling.
     case globalAveragePool(n: Int, c: Int, h: Int, w: Int)
+    /// A low-precision matrix product [m, k]·[k, n] with row-major operands: bf16 inputs with
+    /// fp32 accumulation and output, or int8 inputs with int32 accumulation and output.
+    case lowPrecisionMatmul(dtype: LowPrecision, m: Int, n: Int, k: Int)
     /// ONNX Resize of [n, c, h, w] to [n, c, oh, ow], bilinear or nearest (half_pixel).
     case resize(n: Int, c: Int, h: Int, w: Int, oh: Int, ow: Int, linear: Bool)
     /// ONNX GridSample of [n, c, h, w] at an [n, oh, ow, 2] grid, bilinear or nearest, zeros padding.
@@ -41,6 +44,7 @@ public enum OpSpec: Sendable, Equatable {
         case .attention: return "Attention"
         case .maxPool: return "MaxPool"
         case .globalAveragePool: return "GlobalAveragePool"
+        case .lowPrecisionMatmul(let dtype, _, _, _): return dtype == .int8 ? "MatMulInteger" : "MatMul"
         case .resize: return "Resize"
         case .gridSample: return "GridSample"
         }
@@ -63,6 +67,8 @@ public enum OpSpec: Sendable, Equatable {
             return "\(n)×\(c)×\(h)×\(w) k\(k) s\(s) p\(p)"
         case let .globalAveragePool(n, c, h, w):
             return "\(n)×\(c)×\(h)×\(w)"
+        case let .lowPrecisionMatmul(_, m, n, k):
+            return "\(m)×\(k)·\(k)×\(n)"
         case let .resize(n, c, h, w, oh, ow, linear), let .gridSample(n, c, h, w, oh, ow, linear):
             return "\(n)×\(c)×\(h)×\(w)→\(oh)×\(ow) " + (linear ? "linear" : "nearest")
         }
@@ -90,6 +96,7 @@ public enum OpSpec: Sendable, Equatable {
         case let .globalAveragePool(n, c, h, w): return Double(n * c * h * w)
         // Bilinear: 3 lerps (resize) or 4 products and 3 sums (grid sample) per output; nearest
         // only copies, so both are judged by bandwidth.
+        case let .lowPrecisionMatmul(_, m, n, k): return 2 * Double(m * n * k)   // integer ops for int8
         case let .resize(n, c, _, _, oh, ow, linear): return linear ? 6 * Double(n * c * oh * ow) : 0
         case let .gridSample(n, c, _, _, oh, ow, linear): return linear ? 7 * Double(n * c * oh * ow) : 0
         }
@@ -112,9 +119,17 @@ public enum OpSpec: Sendable, Equatable {
             let (oh, ow) = Self.convOutput(h, w, k, k, s, p)
             return f * Double(n * c * (h * w + oh * ow))
         case let .globalAveragePool(n, c, h, w): return f * Double(n * c * (h * w + 1))
+        case let .lowPrecisionMatmul(dtype, m, n, k):
+            return Double(dtype.bytes * (m * k + k * n)) + f * Double(m * n)
         case let .resize(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow))
         case let .gridSample(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow) + n * oh * ow * 2)
         }
+    }
+
+    /// Element type of the operands (the record's `dtype`).
+    public var dtype: String {
+        if case let .lowPrecisionMatmul(dtype, _, _, _) = self { return dtype.rawValue }
+        return "f32"
     }
 
     static func convOutput(_ h: Int, _ w: Int, _ kh: Int, _ kw: Int, _ s: Int, _ p: Int) -> (Int, Int) {
@@ -153,4 +168,11 @@ extension BinaryOp {
         case .min: return "Min"
         }
     }
+}
+
+/// The element types of the low-precision GEMM cases.
+public enum LowPrecision: String, Sendable, Hashable {
+    case bf16, int8
+    /// Bytes per element.
+    var bytes: Int { self == .bf16 ? 2 : 1 }
 }

@@ -34,6 +34,8 @@ public enum PeerRequest {
                        ("kernel", "\(k)"), ("stride", "\(s)"), ("pad", "\(p)")]
         case let .globalAveragePool(n, c, h, w):
             fields += [("op", quote("globalavgpool")), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)")]
+        case let .lowPrecisionMatmul(dtype, m, n, k):
+            fields += [("op", quote("matmul-lowp")), ("dtype", quote(dtype.rawValue)), ("m", "\(m)"), ("n", "\(n)"), ("k", "\(k)")]
         case let .resize(n, c, h, w, oh, ow, linear), let .gridSample(n, c, h, w, oh, ow, linear):
             let op = if case .resize = spec { "resize" } else { "gridsample" }
             fields += [("op", quote(op)), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)"),

@@ -31,6 +31,13 @@ final class NoiseBuffer: @unchecked Sendable {
     deinit { free(pointer) }
 }
 
+/// Owns an int32 output buffer for as long as the timed closure lives.
+final class IntBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+}
+
 /// Builds a closure that runs one operator once on preallocated, pre-touched operands, so the
 /// timed region is the kernel alone.
 public enum PreparedCase {
@@ -84,17 +91,33 @@ public enum PreparedCase {
         case let .globalAveragePool(n, c, h, w):
             let x = tensor([n, c, h, w], seed: 1)
             return { _ = try! Pooling.global(x, kind: .average, threading: threading) }
+        case let .lowPrecisionMatmul(dtype, m, n, k):
+            let noiseA = NoiseBuffer(m * k, seed: 1), noiseB = NoiseBuffer(k * n, seed: 2)
+            if dtype == .bf16 {
+                let a = (0..<(m * k)).map { BFloat16.bits(noiseA.pointer[$0]) }, b = (0..<(k * n)).map { BFloat16.bits(noiseB.pointer[$0]) }
+                let c = NoiseBuffer(m * n, seed: 3)
+                return { Gemm.bf16gemm(m: m, n: n, k: k, a: a, rowStrideA: k, colStrideA: 1, b: b, rowStrideB: n, colStrideB: 1,
+                                       c: c.pointer, ldc: n, threading: threading) }
+            }
+            let a = (0..<(m * k)).map { Int8(noiseA.pointer[$0] * 127) }, b = (0..<(k * n)).map { Int8(noiseB.pointer[$0] * 127) }
+            let c = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m * n))
+            c.initialize(repeating: 0, count: max(1, m * n))
+            let owner = IntBuffer(c)
+            return { Gemm.i8gemm(m: m, n: n, k: k, a: a, rowStrideA: k, colStrideA: 1, b: b, rowStrideB: n, colStrideB: 1,
+                                 c: owner.pointer, ldc: n, threading: threading) }
         case let .resize(n, c, h, w, oh, ow, linear):
-            let x = tensor([n, c, h, w], seed: 1)
+            // Into a preallocated output, as a runtime's memory plan does.
+            let x = tensor([n, c, h, w], seed: 1), y = NoiseBuffer(n * c * oh * ow, seed: 2)
             let mode: Resize.Mode = linear ? .linear : .nearest
-            _ = try Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading)
-            return { _ = try! Resize.resize2d(x, .sizes(oh, ow), mode: mode, threading: threading) }
+            try Resize.resize2d(x, .sizes(oh, ow), mode: mode, into: y.pointer, threading: threading)
+            return { try! Resize.resize2d(x, .sizes(oh, ow), mode: mode, into: y.pointer, threading: threading) }
         case let .gridSample(n, c, h, w, oh, ow, linear):
             // Noise in [−1, 1): every location inside the image, as a BEV projection mostly is.
             let x = tensor([n, c, h, w], seed: 1), grid = tensor([n, oh, ow, 2], seed: 2)
+            let y = NoiseBuffer(n * c * oh * ow, seed: 3)
             let mode: GridSample.Mode = linear ? .linear : .nearest
-            _ = try GridSample.gridSample(x, grid: grid, mode: mode, threading: threading)
-            return { _ = try! GridSample.gridSample(x, grid: grid, mode: mode, threading: threading) }
+            try GridSample.gridSample(x, grid: grid, mode: mode, into: y.pointer, threading: threading)
+            return { try! GridSample.gridSample(x, grid: grid, mode: mode, into: y.pointer, threading: threading) }
         }
     }
 

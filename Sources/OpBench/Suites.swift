@@ -52,6 +52,8 @@ public enum Suites {
     /// bandwidth-bound ops against the triad, attention against the GEMM rate.
     static let kernels: [BenchCase] = [
         .init(suite: "kernels", site: "sgemm", spec: .matmul(batch: 1, m: 2048, n: 2048, k: 2048, transposedB: false)),
+        .init(suite: "kernels", site: "gemm bf16", spec: .lowPrecisionMatmul(dtype: .bf16, m: 2048, n: 2048, k: 2048)),
+        .init(suite: "kernels", site: "gemm int8", spec: .lowPrecisionMatmul(dtype: .int8, m: 2048, n: 2048, k: 2048)),
         .init(suite: "kernels", site: "softmax", spec: .softmax(rows: 4096, n: 4096)),
         .init(suite: "kernels", site: "layernorm", spec: .layerNorm(rows: 16384, n: 1024)),
         .init(suite: "kernels", site: "rmsnorm", spec: .rmsNorm(rows: 4096, n: 4096)),

@@ -9,7 +9,7 @@ public enum TableRenderer {
     /// One result as a table row.
     public static func row(_ r: BenchRecord) -> String {
         format([
-            r.suite, r.site, r.op, r.shape, String(r.threads),
+            r.suite, r.site, r.op, r.dtype == "f32" ? r.shape : r.shape + " " + r.dtype, String(r.threads),
             fixed(r.timing.minSeconds * 1e3, 3), fixed(r.timing.medianSeconds * 1e3, 3), fixed(r.timing.maxSeconds * 1e3, 3),
             fixed(r.gflops, 1), fixed(r.gbPerSecond, 1),
             r.rooflineFraction.isNaN ? "-" : fixed(r.rooflineFraction * 100, 0) + "%",

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Capnp
+import GraphIO
+import GraphIR
 import Kernels
 import OpBench
 import Pipes
@@ -18,6 +20,12 @@ struct OpBenchCommand: SluiceCommand {
 
     @Option(name: .customLong("suite"), help: ArgumentHelp("Run suite <name> (repeatable; default: kernels).", valueName: "name"))
     var suites: [String] = []
+
+    @Option(help: ArgumentHelp("Benchmark every op of the graph stream at <path> (\"-\": stdin, as graph-opt writes it) at its shapes, instead of suites.", valueName: "path"))
+    var graph: String?
+
+    @Option(name: .customLong("dim"), help: ArgumentHelp("With --graph: give the symbolic dimension <name> the extent <n> (repeatable), e.g. seq=128.", valueName: "name=n"))
+    var dims: [String] = []
 
     @Option(help: ArgumentHelp("Only cases whose site, operator or shape contains <text> (case-insensitive).", valueName: "text"))
     var filter: String?
@@ -52,10 +60,23 @@ struct OpBenchCommand: SluiceCommand {
     func validate() throws {
         guard reps >= 1, maxReps >= reps else { throw ValidationError("--reps must be >= 1 and --max-reps >= --reps") }
         guard minTime >= 0, minTime.isFinite else { throw ValidationError("--min-time must be a non-negative number of seconds") }
+        if graph != nil && !suites.isEmpty { throw ValidationError("--graph and --suite cannot be combined") }
+        guard symbols != nil else { throw ValidationError("--dim must be <name>=<positive integer>") }
         guard threadCounts != nil else { throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'") }
         if let compare, !["numpy", "onnxruntime"].contains(compare) {
             throw ValidationError("--compare must be numpy or onnxruntime, got '\(compare)'")
         }
+    }
+
+    /// The --dim bindings, nil when one is malformed.
+    var symbols: [String: Int]? {
+        var result: [String: Int] = [:]
+        for d in dims {
+            let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let v = Int(parts[1]), v >= 1, v <= 1 << 28 else { return nil }
+            result[parts[0]] = v
+        }
+        return result
     }
 
     var threadCounts: [Int]? {
@@ -66,10 +87,14 @@ struct OpBenchCommand: SluiceCommand {
 
     func run(_ tool: ToolContext) throws {
         let cases: [BenchCase]
-        do {
-            cases = try BenchPlan.select(suites: suites.isEmpty ? ["kernels"] : suites, filter: filter)
-        } catch let e as KernelError {
-            throw ToolError.usage("usage", e.message)
+        if let graph {
+            cases = BenchPlan.filter(try GraphInput.cases(graph, symbols: symbols!, tool), filter)
+        } else {
+            do {
+                cases = try BenchPlan.select(suites: suites.isEmpty ? ["kernels"] : suites, filter: filter)
+            } catch let e as KernelError {
+                throw ToolError.usage("usage", e.message)
+            }
         }
         if list {
             let out = try tool.output()
