@@ -70,15 +70,33 @@ struct NodeKey: Hashable {
     let domain: String
     let inputs: [ValueID]
     let outputCount: Int
-    let attributes: String
+    let attributes: [String: AttributeIdentity]
 
     init(_ n: Node) {
         op = n.op
         domain = n.domain
         inputs = n.inputs
         outputCount = n.outputs.count
-        attributes = n.attributes.isEmpty ? ""
-            : n.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.key)" }.joined(separator: ",")
+        attributes = n.attributes.mapValues(AttributeIdentity.init)
+    }
+}
+
+/// An attribute's value as a hashable key (floats by bit pattern, tensors by identity),
+/// without formatting it as text (`Attribute.key` printed arrays and cost most of CSE).
+enum AttributeIdentity: Hashable {
+    case int(Int64), float(UInt32), string(String), ints([Int64]), floats([UInt32]), strings([String])
+    case tensor(ObjectIdentifier)
+
+    init(_ a: Attribute) {
+        switch a {
+        case .int(let v): self = .int(v)
+        case .float(let v): self = .float(v.bitPattern)
+        case .string(let v): self = .string(v)
+        case .ints(let v): self = .ints(v)
+        case .floats(let v): self = .floats(v.map(\.bitPattern))
+        case .strings(let v): self = .strings(v)
+        case .tensor(let t): self = .tensor(ObjectIdentifier(t))
+        }
     }
 }
 
