@@ -15,6 +15,8 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
   bev              BEV-style perception net: ResNet-like backbone (Conv/BatchNorm/Relu, residual
                    blocks), FPN (1x1 laterals, Resize x2 top-down, Add), GridSample of the
                    image features onto a bird's-eye-view grid, a conv head
+  act-fusion       Conv and MatMul+Add layers followed by SiLU (x*Sigmoid(x)), erf GELU and tanh
+                   GELU as exporters decompose them (activation fusion into Conv/Gemm)
   huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
                    file (zeros): checks that weights are mapped, never loaded
 """
@@ -219,6 +221,21 @@ def bev(b: Builder):
     return inputs, outputs
 
 
+def act_fusion(b: Builder):
+    silu = lambda t: b.op("Mul", [t, b.op("Sigmoid", [t])])
+    conv = lambda t, cin, cout: b.op("Conv", [t, b.weight([cout, cin, 3, 3], math.sqrt(2 / (cin * 9))), b.weight([cout], 0.05)],
+                                     pads=[1, 1, 1, 1])
+    x = silu(conv("image", 3, 8))
+    x = b.gelu_erf(conv(x, 8, 8))
+    x = b.op("Flatten", [b.op("GlobalAveragePool", [x])])
+    x = b.gelu_tanh(b.linear(x, 8, 32))
+    y = silu(b.linear(x, 32, 10))
+    b.nodes.append(helper.make_node("Identity", [y], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("image", TensorProto.FLOAT, [2, 3, 16, 16])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 10])]
+    return inputs, outputs
+
+
 def huge_external(out: str) -> int:
     k, n = 24576, 24576  # 24576 x 24576 float32 = 2.25 GiB
     data = os.path.basename(out) + ".data"
@@ -262,6 +279,8 @@ def main() -> int:
         inputs, outputs = transformer(b, a.kind, a.layers)
     elif a.kind == "bev":
         inputs, outputs = bev(b)
+    elif a.kind == "act-fusion":
+        inputs, outputs = act_fusion(b)
     elif a.kind == "huge-external":
         return huge_external(a.out)
     else:

@@ -20,6 +20,8 @@ ONNX_VERSION       = 1.23.2
 GRAPH_CI_MODELS   ?= squeezenet shufflenet inception_v1 inception_v2 densenet121 resnet50
 GRAPH_BENCH_LIGHT ?= squeezenet shufflenet resnet50 inception_v2 densenet121
 GRAPH_TRANSFORMERS = gpt2 llama vit bev
+# Generated for the ORT check only (not benchmarked): SiLU/GELU fused into Conv/Gemm.
+GRAPH_FUSION_MODELS = act-fusion
 PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 # A local mirror of swift-protobuf when the machine has one (offline builds), else GitHub.
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
@@ -55,7 +57,7 @@ $(GRAPH_LIGHT)/.done:
 
 $(GRAPH_GEN)/.done: Tools/onnx_models.py
 	mkdir -p $(GRAPH_GEN)
-	for k in $(GRAPH_TRANSFORMERS); do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_GEN)/$$k.onnx || exit 1; done
+	for k in $(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS); do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_GEN)/$$k.onnx || exit 1; done
 	touch $@
 
 graph-models: pip-deps $(GRAPH_LIGHT)/.done $(GRAPH_GEN)/.done
@@ -82,7 +84,7 @@ test-graph-models: graph-models
 test-graph-ort: graph-models
 	$(SWIFT) build --scratch-path $(GRAPH_SCRATCH) --build-tests
 	@set -e; out=$(GRAPH_DIR)/ort; mkdir -p $$out; \
-	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
+	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS),$(GRAPH_GEN)/$(n).onnx); do \
 	  b=$$out/$$(basename $$m .onnx); \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb; \
 	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \

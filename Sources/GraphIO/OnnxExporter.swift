@@ -6,7 +6,9 @@ import SwiftProtobuf
 /// Writes a `Graph` as a standard ONNX ModelProto that onnxruntime can run.
 ///
 /// Fusions map to what exists outside Sluice: `sluice.FusedConv`/`FusedGemm` become
-/// onnxruntime's `com.microsoft` contrib ops of the same name. Splat constants larger than
+/// onnxruntime's `com.microsoft` contrib ops of the same name when onnxruntime's kernels
+/// know their activation, else the standard Conv/Gemm, Add (input Z) and the activation's
+/// own ops (SiLU as Sigmoid·x, GELU as Gelu-20). Splat constants larger than
 /// `splatLimit` elements are written back as ConstantOfShape so the file stays small.
 public enum OnnxExporter {
     public static func serialize(_ graph: Graph, splatLimit: Int = 1024) throws -> Data {
@@ -62,6 +64,10 @@ public enum OnnxExporter {
                 guard n.op == "FusedConv" || n.op == "FusedGemm" else {
                     throw GraphError.unsupported("node '\(n.name)': sluice.\(n.op) has no ONNX equivalent for export")
                 }
+                if let act = n.attributes["activation"]?.string, !ortActivations.contains(act) {
+                    g.node += try standardOps(n, activation: act, graph, opset: &opset)
+                    continue
+                }
                 node.domain = "com.microsoft"
                 usesMicrosoft = true
             } else {
@@ -98,6 +104,54 @@ public enum OnnxExporter {
             model.opsetImport.append(ms)
         }
         return try model.serializedData()
+    }
+
+    /// The activations onnxruntime's com.microsoft FusedConv/FusedGemm kernels run (MLAS).
+    static let ortActivations: Set<String> = ["Relu", "Tanh", "Sigmoid", "LeakyRelu", "Clip", "HardSigmoid"]
+
+    /// A fused Conv/Gemm written as standard ONNX: the base op, Add of input Z, then the
+    /// activation's ops, the last one writing the fused node's output.
+    static func standardOps(_ n: Node, activation: String, _ graph: Graph, opset: inout Int) throws -> [Onnx_NodeProto] {
+        let out = graph.values[n.outputs[0]].name
+        func make(_ op: String, _ inputs: [String], _ output: String, _ attrs: [String: Attribute] = [:], suffix: String) throws -> Onnx_NodeProto {
+            var p = Onnx_NodeProto()
+            p.name = n.name + suffix
+            p.opType = op
+            p.input = inputs
+            while p.input.last == "" { p.input.removeLast() }
+            p.output = [output]
+            for (name, a) in attrs.sorted(by: { $0.key < $1.key }) { p.attribute.append(try attribute(a, name: name)) }
+            return p
+        }
+        let params = n.attributes["activation_params"]?.floats ?? []
+        // The activation's standard ops, from input t to `out`.
+        var act: [(op: String, attrs: [String: Attribute])] = []
+        switch activation {
+        case "Silu": act = [("Sigmoid", [:]), ("Mul", [:])]
+        case "Gelu":
+            opset = max(opset, 20)
+            act = [("Gelu", n.attributes["activation_approximate"].map { ["approximate": $0] } ?? [:])]
+        case "Relu", "Tanh", "Sigmoid": act = [(activation, [:])]
+        case "LeakyRelu": act = [(activation, ["alpha": .float(params.first ?? 0.01)])]
+        case "HardSigmoid": act = [(activation, ["alpha": .float(params.first ?? 0.2), "beta": .float(params.count > 1 ? params[1] : 0.5)])]
+        default: throw GraphError.unsupported("node '\(n.name)': fused activation '\(activation)' has no ONNX export")
+        }
+        var attrs = n.attributes
+        for k in ["activation", "activation_params", "activation_approximate"] { attrs[k] = nil }
+        let names = n.inputs.map { $0 >= 0 ? graph.values[$0].name : "" }
+        var t = out + "__pre"
+        var nodes = [try make(n.op == "FusedConv" ? "Conv" : "Gemm", Array(names.prefix(3)), t, attrs, suffix: "")]
+        if names.count > 3, !names[3].isEmpty {
+            nodes.append(try make("Add", [t, names[3]], out + "__sum", suffix: "__z"))
+            t = out + "__sum"
+        }
+        if act.count == 2 {  // SiLU: t · Sigmoid(t)
+            nodes.append(try make("Sigmoid", [t], out + "__sig", suffix: "__sigmoid"))
+            nodes.append(try make("Mul", [t, out + "__sig"], out, suffix: "__silu"))
+        } else {
+            nodes.append(try make(act[0].op, [t], out, act[0].attrs, suffix: "__" + act[0].op.lowercased()))
+        }
+        return nodes
     }
 
     /// The IR version that introduced support for `opset`'s era (kept conservative so

@@ -168,6 +168,9 @@ public struct Graph: Sendable {
     /// graphs). Throws `GraphError.cycle` when no order exists.
     public mutating func sortTopologically() throws {
         let prod = producers()
+        // Passes mostly leave the order valid: check that in one scan before sorting (the
+        // sort below would return the same order; a self-loop falls through to it).
+        if nodes.indices.allSatisfy({ i in nodes[i].inputs.allSatisfy { $0 < 0 || prod[$0] < i } }) { return }
         var indegree = [Int](repeating: 0, count: nodes.count)
         var readers = [[Int]](repeating: [], count: nodes.count)
         for (i, n) in nodes.enumerated() {

@@ -50,13 +50,18 @@ public struct InferenceContext {
 
     /// Numpy-style broadcast of shapes; nil when any rank is unknown.
     public func broadcast(_ shapes: [Shape?]) throws -> Shape? {
-        var out: [Dim] = []
+        // Same-shape operands (most element-wise ops in real models) need no dim work.
+        if let first = shapes.first, let f = first, shapes.dropFirst().allSatisfy({ $0 == f }) { return f }
+        var rank = 0
         for s in shapes {
             guard let s else { return nil }
-            let r = max(out.count, s.rank)
-            let a = [Dim](repeating: .known(1), count: r - out.count) + out
-            let b = [Dim](repeating: .known(1), count: r - s.rank) + s.dims
-            out = try zip(a, b).map { try broadcast($0, $1) }
+            rank = max(rank, s.rank)
+        }
+        // Right-aligned in one buffer (missing leading dims are 1), no per-operand copies.
+        var out = [Dim](repeating: .known(1), count: rank)
+        for s in shapes {
+            let dims = s!.dims, offset = rank - dims.count
+            for (k, d) in dims.enumerated() { out[offset + k] = try broadcast(out[offset + k], d) }
         }
         return Shape(out)
     }

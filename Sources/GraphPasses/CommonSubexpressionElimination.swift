@@ -15,6 +15,7 @@ public struct CommonSubexpressionElimination: GraphPass {
         var changes = 0
         // Identical small constants first, so nodes reading them become identical too.
         var byContent: [ConstantKey: ValueID] = [:]
+        byContent.reserveCapacity(graph.values.count)
         var alias: [ValueID: ValueID] = [:]
         let reads = Set(graph.nodes.flatMap(\.inputs))
         for (id, v) in graph.values.enumerated() where reads.contains(id) && !graph.outputs.contains(id) {
@@ -28,26 +29,74 @@ public struct CommonSubexpressionElimination: GraphPass {
                 }
             }
         }
-        var seen: [String: Int] = [:]
+        // One pass in topological order: a merged node's outputs are aliased to the first
+        // node's, and each later node's inputs go through the alias before its key is made,
+        // so chains of duplicates merge in one run without a whole-graph rewrite per merge.
+        var seen: [NodeKey: Int] = [:]
         var removed = Set<Int>()
-        for (i, n) in graph.nodes.enumerated() {
+        var outputAlias: [ValueID: ValueID] = [:]
+        let graphOutputs = Set(graph.outputs)
+        for i in graph.nodes.indices {
+            if !outputAlias.isEmpty {
+                for k in graph.nodes[i].inputs.indices {
+                    if let a = outputAlias[graph.nodes[i].inputs[k]] { graph.nodes[i].inputs[k] = a }
+                }
+            }
+            let n = graph.nodes[i]
             // Random ops must not merge; Dropout in inference is deterministic.
             if n.op.hasPrefix("Random") || n.op == "Multinomial" { continue }
-            let attrs = n.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.key)" }.joined(separator: ",")
-            let key = "\(n.domain)|\(n.op)|\(n.inputs)|\(n.outputs.count)|\(attrs)"
-            if let j = seen[key] {
-                let first = graph.nodes[j]
-                var ok = true
-                for (a, b) in zip(n.outputs, first.outputs) where a >= 0 {
-                    if b < 0 || !graph.replaceUses(of: a, with: b) { ok = false }
-                }
-                if ok { removed.insert(i); changes += 1 }
-            } else {
-                seen[key] = i
+            let key = NodeKey(n)
+            guard let j = seen[key] else { seen[key] = i; continue }
+            let first = graph.nodes[j]
+            guard zip(n.outputs, first.outputs).allSatisfy({ a, b in a < 0 || b >= 0 }) else { continue }
+            // A graph output keeps its name through replaceUses (rare: one whole-graph rewrite).
+            var ok = true
+            for (a, b) in zip(n.outputs, first.outputs) where a >= 0 && graphOutputs.contains(a) {
+                if !graph.replaceUses(of: a, with: b) { ok = false }
             }
+            guard ok else { continue }
+            for (a, b) in zip(n.outputs, first.outputs) where a >= 0 && !graphOutputs.contains(a) { outputAlias[a] = b }
+            removed.insert(i)
+            changes += 1
         }
         graph.removeNodes(removed)
         return changes
+    }
+}
+
+/// What makes two nodes compute the same thing: op, inputs, output count and attributes.
+struct NodeKey: Hashable {
+    let op: String
+    let domain: String
+    let inputs: [ValueID]
+    let outputCount: Int
+    let attributes: [String: AttributeIdentity]
+
+    init(_ n: Node) {
+        op = n.op
+        domain = n.domain
+        inputs = n.inputs
+        outputCount = n.outputs.count
+        attributes = n.attributes.mapValues(AttributeIdentity.init)
+    }
+}
+
+/// An attribute's value as a hashable key (floats by bit pattern, tensors by identity),
+/// without formatting it as text (`Attribute.key` printed arrays and cost most of CSE).
+enum AttributeIdentity: Hashable {
+    case int(Int64), float(UInt32), string(String), ints([Int64]), floats([UInt32]), strings([String])
+    case tensor(ObjectIdentifier)
+
+    init(_ a: Attribute) {
+        switch a {
+        case .int(let v): self = .int(v)
+        case .float(let v): self = .float(v.bitPattern)
+        case .string(let v): self = .string(v)
+        case .ints(let v): self = .ints(v)
+        case .floats(let v): self = .floats(v.map(\.bitPattern))
+        case .strings(let v): self = .strings(v)
+        case .tensor(let t): self = .tensor(ObjectIdentifier(t))
+        }
     }
 }
 
@@ -69,5 +118,15 @@ struct ConstantKey: Hashable {
         }
         dtype = c.dtype
         dims = c.dims
+    }
+
+    /// Hashes the shape and a prefix of the contents (equality still compares all bytes):
+    /// CSE runs every round, and hashing every byte of every small constant dominated it.
+    func hash(into h: inout Hasher) {
+        h.combine(dtype)
+        h.combine(dims)
+        h.combine(splat)
+        h.combine(bytes.count)
+        bytes.withUnsafeBytes { h.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(32))) }
     }
 }

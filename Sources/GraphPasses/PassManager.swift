@@ -55,11 +55,13 @@ public struct PassManager {
         self.options = options
     }
 
-    /// Optimizes `graph` in place; validates and re-infers shapes after every pass, so a
-    /// broken rewrite is caught at the pass that made it.
+    /// Optimizes `graph` in place; validates and re-infers shapes after every pass that
+    /// changed something (incrementally: `Validation.inferShapes(_:memo:)`), so a broken
+    /// rewrite is caught at the pass that made it.
     public func run(_ graph: inout Graph) throws -> [PassStat] {
         var stats = passes.map { PassStat(name: $0.name, rewrites: 0, seconds: 0) }
         guard !passes.isEmpty else { return stats }
+        var memo: InferenceMemo? = nil  // the first re-inference is full, later ones incremental
         for _ in 0..<maxRounds {
             var changed = 0
             for (k, pass) in passes.enumerated() {
@@ -67,7 +69,15 @@ public struct PassManager {
                 let n = try pass.run(&graph, options)
                 if n > 0 {
                     try Validation.check(&graph)
-                    try Validation.inferShapes(&graph)
+                    try Validation.inferShapes(&graph, memo: &memo)
+                    #if DEBUG
+                    // Debug builds (every test) prove the incremental result equals a full run.
+                    var full = graph
+                    try Validation.inferShapes(&full)
+                    if let v = full.values.indices.first(where: { full.values[$0].type != graph.values[$0].type }) {
+                        throw GraphError.malformed("after \(pass.name): incremental shape inference gave \(String(describing: graph.values[v].type)) for '\(graph.values[v].name)', a full run \(String(describing: full.values[v].type))")
+                    }
+                    #endif
                 }
                 stats[k].seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 stats[k].rewrites += n

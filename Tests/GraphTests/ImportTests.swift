@@ -168,6 +168,24 @@ enum OnnxFixture {
         #expect(g.constant(g.value(named: "w")!)?.isExternal == false)
     }
 
+    /// Fused SiLU/GELU have no onnxruntime FusedConv/FusedGemm kernel: the export writes
+    /// standard Conv/Gemm + Add + Sigmoid·Mul / Gelu, which computes the same.
+    @Test func fusedSiluAndGeluExportAsStandardOps() throws {
+        let g = try PassTests.siluGeluGraph()
+        var opt = g
+        _ = try PassManager(passes: try PassRegistry.passes(named: ["fuse-conv-add", "fuse-activation", "dce"])).run(&opt)
+        let back = try OnnxImporter.decode(try OnnxExporter.serialize(opt))
+        #expect(back.nodes.allSatisfy { $0.domain.isEmpty })
+        #expect(back.count("Gelu") == 2 && back.count("Conv") == 3 && back.count("Gemm") == 2)
+        let feeds = randomFeeds(g)
+        let a = try Interpreter.run(g, feeds: feeds), b = try Interpreter.run(back, feeds: feeds)
+        for (name, ref) in a {
+            let got = try #require(b[name])
+            let err = zip(got.f, ref.f).map { abs($0 - $1) }.max() ?? 1
+            #expect(err <= 1e-5 * max(1, ref.f.map(abs).max() ?? 1))
+        }
+    }
+
     @Test func exportRoundTripsThroughOurImporter() throws {
         let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
         let back = try OnnxImporter.decode(try OnnxExporter.serialize(g))

@@ -158,6 +158,37 @@ import Testing
         #expect(after.nodes.map(\.qualifiedOp) == ["sluice.FusedConv", "Flatten", "sluice.FusedGemm"])
     }
 
+    /// Conv → x·σ(x) (both operand orders), Conv + residual → erf GELU, Gemm → tanh GELU,
+    /// Gemm → SiLU, plus a SiLU whose input is also read elsewhere (must stay unfused).
+    static func siluGeluGraph() throws -> Graph {
+        var b = GraphBuilder(opset: 20)
+        let x = b.input("x", [1, 4, 6, 6])
+        let c1 = b.op("Conv", [x, b.weight("w1", [4, 4, 3, 3]), b.weight("b1", [4])], ["pads": .ints([1, 1, 1, 1])])
+        let s1 = b.op("Mul", [b.op("Sigmoid", [c1]), c1])
+        let c2 = b.op("Conv", [s1, b.weight("w2", [4, 4, 1, 1])])
+        let g2 = b.op("Gelu", [b.op("Add", [c2, s1])])
+        let c3 = b.op("Conv", [g2, b.weight("w3", [4, 4, 1, 1])])
+        let s3 = b.op("Mul", [c3, b.op("Sigmoid", [c3])])
+        let shared = b.op("Add", [s3, c3])  // c3 has a third reader: SiLU must not fuse
+        let f = b.op("Flatten", [shared])
+        let h1 = b.op("Gemm", [f, b.weight("fw1", [16, 144], -0.2, 0.2)], ["transB": .int(1)])
+        let a1 = b.op("Gelu", [h1], ["approximate": .string("tanh")])
+        let h2 = b.op("Gemm", [a1, b.weight("fw2", [16, 8]), b.weight("fb2", [8])])
+        let y = b.op("Mul", [h2, b.op("Sigmoid", [h2])])
+        return try b.finish([y])
+    }
+
+    @Test func siluAndGeluFuseIntoConvAndGemm() throws {
+        let g = try Self.siluGeluGraph()
+        let after = try checkPasses(g, ["fuse-conv-add", "fuse-activation", "dce"])
+        #expect(after.nodes.map(\.qualifiedOp) == ["sluice.FusedConv", "sluice.FusedConv", "Conv", "Sigmoid", "Mul", "Add",
+                                                   "Flatten", "sluice.FusedGemm", "sluice.FusedGemm"])
+        let acts = after.nodes.compactMap { $0.attributes["activation"]?.string }
+        #expect(acts == ["Silu", "Gelu", "Gelu", "Silu"])
+        #expect(after.nodes[1].input(3) >= 0)  // the residual went in as Z, GELU after it
+        #expect(after.nodes[7].attributes["activation_approximate"]?.string == "tanh")
+    }
+
     @Test func levelsRunTheirPassesToFixpoint() throws {
         #expect(PassRegistry.names(level: 0).isEmpty)
         #expect(PassRegistry.names(level: 3).contains("fuse-activation"))
