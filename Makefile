@@ -14,11 +14,16 @@ PIP_PACKAGES := pycapnp==2.2.4
 TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
 
+# Debug builds inside test steps. `make test` builds everything once (unit-test) and then runs
+# the steps with SWIFT_DEBUG_BUILD=: so they reuse that build: SwiftPM re-plans after `swift test`
+# and a second `swift build` would then compile swift-protobuf's protoc (about 10 minutes).
+SWIFT_DEBUG_BUILD ?= $(SWIFT) build
+
 TEST_STEPS   :=
 BENCH_STEPS  :=
 DEMO_STEPS   :=
 
-.PHONY: all build debug test unit-test deps apt-deps pip-deps demo bench install formats clean
+.PHONY: all build debug test test-steps unit-test deps apt-deps pip-deps demo bench install formats clean
 
 all: build
 
@@ -28,7 +33,7 @@ build: apt-deps
 	$(SWIFT) build -c release
 
 debug: apt-deps
-	$(SWIFT) build
+	$(SWIFT_DEBUG_BUILD)
 
 ## deps: install the system packages and Python packages the build and tests need (idempotent).
 deps: apt-deps pip-deps
@@ -48,8 +53,12 @@ unit-test: apt-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test: deps unit-test $(TEST_STEPS)
+test: deps unit-test
+	$(MAKE) --no-print-directory SWIFT_DEBUG_BUILD=: test-steps
 	@echo "make test: all layers passed"
+
+## test-steps: every layer after the unit tests (golden, pipeline, interop, datasets, docs).
+test-steps: $(TEST_STEPS)
 
 demo: deps build $(DEMO_STEPS)
 
