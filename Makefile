@@ -14,10 +14,11 @@ PIP_PACKAGES := pycapnp==2.2.4
 TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
 
-# Debug builds inside test steps. `make test` builds everything once (unit-test) and then runs
-# the steps with SWIFT_DEBUG_BUILD=: so they reuse that build: SwiftPM re-plans after `swift test`
+# Debug builds inside test steps (not named SWIFT_DEBUG_*: the Swift runtime warns about unknown
+# variables with that prefix in the environment, which make exports to every recipe). `make test` builds everything once (unit-test) and then runs
+# the steps with SLUICE_DEBUG_BUILD=: so they reuse that build: SwiftPM re-plans after `swift test`
 # and a second `swift build` would then compile swift-protobuf's protoc (about 10 minutes).
-SWIFT_DEBUG_BUILD ?= $(SWIFT) build
+SLUICE_DEBUG_BUILD ?= $(SWIFT) build
 
 TEST_STEPS   :=
 BENCH_STEPS  :=
@@ -33,7 +34,7 @@ build: apt-deps
 	$(SWIFT) build -c release
 
 debug: apt-deps
-	$(SWIFT_DEBUG_BUILD)
+	$(SLUICE_DEBUG_BUILD)
 
 ## deps: install the system packages and Python packages the build and tests need (idempotent).
 deps: apt-deps pip-deps
@@ -54,7 +55,7 @@ unit-test: apt-deps
 	$(SWIFT) test --skip-build
 
 test: deps unit-test
-	$(MAKE) --no-print-directory SWIFT_DEBUG_BUILD=: test-steps
+	$(MAKE) --no-print-directory SLUICE_DEBUG_BUILD=: test-steps
 	@echo "make test: all layers passed"
 
 ## test-steps: every layer after the unit tests (golden, pipeline, interop, datasets, docs).

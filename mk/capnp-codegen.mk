@@ -26,7 +26,7 @@ CODEGEN_SYSTEM_SCHEMAS = rpc.capnp rpc-twoparty.capnp compat/json.capnp schema.c
         bench-capnp-codegen
 
 capnpc-swift:
-	$(SWIFT_DEBUG_BUILD) --scratch-path $(CODEGEN_SCRATCH) --product capnpc-swift
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(CODEGEN_SCRATCH) --product capnpc-swift
 
 # Generate $(1) (schema files) with --src-prefix $(2) into directory $(3).
 codegen_run = $(CAPNP_COMPILE) -I $(2) --src-prefix=$(2) -o$(CAPNPC_SWIFT):$(3) $(1)
@@ -70,7 +70,7 @@ test-formats-fresh: capnpc-swift
 	echo "test-formats-fresh: generated Swift is up to date"
 
 test-codegen-pycapnp:
-	$(SWIFT_DEBUG_BUILD) --scratch-path $(CODEGEN_SCRATCH) --build-tests
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(CODEGEN_SCRATCH) --build-tests
 	rm -rf $(CODEGEN_INTEROP) && mkdir -p $(CODEGEN_INTEROP)
 	CODEGEN_INTEROP_DIR=$(abspath $(CODEGEN_INTEROP)) $(SWIFT) test --scratch-path $(CODEGEN_SCRATCH) --skip-build --filter 'CodegenTests.InteropFiles'
 	timeout 120 $(PYTHON) Tools/pycapnp_reads_swift.py $(CODEGEN_FIXTURES) $(CODEGEN_INTEROP)

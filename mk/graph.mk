@@ -69,12 +69,12 @@ $(GRAPH_DIR)/node/.done:
 
 ## test-graph-nodes: the onnx package's ~1,900 single-operator cases, for every supported op.
 test-graph-nodes: pip-deps $(GRAPH_DIR)/node/.done
-	$(SWIFT_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
 	GRAPH_NODE_DIR=$(abspath $(GRAPH_DIR)/node) $(SWIFT) test --scratch-path $(GRAPH_SCRATCH) --skip-build --filter GraphTests.NodeCaseTests
 
 ## test-graph-models: the light zoo through the interpreter (references) and through -O3 (randomized weights).
 test-graph-models: graph-models
-	$(SWIFT_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
 	GRAPH_LIGHT_DIR=$(abspath $(GRAPH_LIGHT)) GRAPH_LIGHT_MODELS="$(GRAPH_CI_MODELS)" \
 	  $(SWIFT) test --scratch-path $(GRAPH_SCRATCH) --skip-build --filter GraphTests.LightModelTests
 
@@ -82,7 +82,7 @@ test-graph-models: graph-models
 ## original (--verify), and onnxruntime on the exported optimized graph against the original.
 # Uses the binary of the tests' build (same flags as `make unit-test`, so nothing rebuilds).
 test-graph-ort: graph-models
-	$(SWIFT_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
 	@set -e; out=$(GRAPH_DIR)/ort; mkdir -p $$out; \
 	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS),$(GRAPH_GEN)/$(n).onnx); do \
 	  b=$$out/$$(basename $$m .onnx); \

@@ -49,5 +49,5 @@ test-kernels-interop: debug
 test-kernels-onnx:
 	mkdir -p $(CACHE)
 	timeout 300 $(PYTHON) Tools/onnx_node_cases.py $(CACHE)/onnx-node-cases
-	$(SWIFT_DEBUG_BUILD) --build-tests
+	$(SLUICE_DEBUG_BUILD) --build-tests
 	SLUICE_ONNX_NODE_CASES=$(abspath $(CACHE))/onnx-node-cases timeout 600 $(SWIFT) test --skip-build --filter OnnxNodeTests
