@@ -14,10 +14,10 @@ PIP_PACKAGES := pycapnp==2.2.4
 TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
 
-# Debug builds inside test steps (not named SWIFT_DEBUG_*: the Swift runtime warns about unknown
-# variables with that prefix in the environment, which make exports to every recipe). `make test` builds everything once (unit-test) and then runs
-# the steps with SLUICE_DEBUG_BUILD=: so they reuse that build: SwiftPM re-plans after `swift test`
-# and a second `swift build` would then compile swift-protobuf's protoc (about 10 minutes).
+# Debug builds inside test steps. `make test` builds everything once (unit-test) and then runs the
+# steps with SLUICE_DEBUG_BUILD=: so they reuse that build: SwiftPM re-plans after `swift test` and a
+# second `swift build` would then compile swift-protobuf's protoc (about 10 minutes). Not named
+# SWIFT_DEBUG_*: make exports it to every recipe and the Swift runtime warns about that prefix.
 SLUICE_DEBUG_BUILD ?= $(SWIFT) build
 
 TEST_STEPS   :=

@@ -51,3 +51,9 @@ test-kernels-onnx:
 	timeout 300 $(PYTHON) Tools/onnx_node_cases.py $(CACHE)/onnx-node-cases
 	$(SLUICE_DEBUG_BUILD) --build-tests
 	SLUICE_ONNX_NODE_CASES=$(abspath $(CACHE))/onnx-node-cases timeout 600 $(SWIFT) test --skip-build --filter OnnxNodeTests
+
+## demo-kernels: the roofline, then ResNet-50's layer-1 convolutions timed and shown as text.
+DEMO_STEPS += demo-kernels
+.PHONY: demo-kernels
+demo-kernels: build
+	$(RELEASE_BIN)/op-bench --roofline --suite resnet50 --filter layer1 --reps 3 --min-time 0 | $(RELEASE_BIN)/rec-cat
