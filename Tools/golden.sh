@@ -76,5 +76,6 @@ for case in "${cases[@]}"; do
   if [[ $ok == 1 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 [[ $update == 1 ]] && exit 0
-echo "golden: $pass passed, $fail failed (${#cases[@]} cases)"
+echo "golden: ${#cases[@]} cases"
+echo "golden: $pass passed, $fail failed"
 [[ $fail == 0 && ${#cases[@]} -gt 0 ]]
