@@ -189,33 +189,7 @@ public enum Attention {
                 let row = s + i * blockK
                 var visible = cols
                 if let offset = causalOffset { visible = max(0, min(cols, firstRow + i + offset + 1 - j0)) }
-                var vmax = Vec(repeating: rowMax[i])
-                var sawNaN = false
-                var j = 0
-                while j + w <= visible {
-                    let x = Vec.load(row + j)
-                    sawNaN = sawNaN || any(x .!= x)
-                    vmax.replace(with: x, where: x .> vmax)
-                    j += w
-                }
-                var m = vmax.max()
-                while j < visible { if row[j] > m || row[j].isNaN { m = row[j] }; j += 1 }
-                if sawNaN { m = .nan }
-                let correction = rowMax[i] == m ? 1 : expScalar(rowMax[i] - m)
-                rowMax[i] = m
-                let vm = Vec(repeating: m)
-                var vsum = Vec()
-                j = 0
-                while j + w <= visible {
-                    let e = VectorMath.expNonPositive(Vec.load(row + j) - vm)
-                    e.store(to: row + j)
-                    vsum += e
-                    j += w
-                }
-                var sum = vsum.sum()
-                while j < visible { let e = expScalar(row[j] - m); row[j] = e; sum += e; j += 1 }
-                for jj in visible..<cols { row[jj] = 0 }
-                rowSum[i] = rowSum[i] * correction + sum
+                let correction = onlineSoftmaxRow(row, cols: cols, visible: visible, max: &rowMax[i], sum: &rowSum[i])
                 if correction != 1 { scaleRow(o + i * kv.dvPadded, dv, correction) }
             }
             // O += P·V: pack P once, then one micro-kernel call per (row tile, dv panel),
@@ -271,35 +245,7 @@ public enum Attention {
                 if let offset = causalOffset {
                     visible = max(0, min(cols, firstRow + i + offset + 1 - j0))
                 }
-                // Online softmax update for row i over its visible keys.
-                let w = Vec.scalarCount
-                var vmax = Vec(repeating: rowMax[i])
-                var sawNaN = false
-                var j = 0
-                while j + w <= visible {
-                    let v = Vec.load(row + j)
-                    sawNaN = sawNaN || any(v .!= v)
-                    vmax.replace(with: v, where: v .> vmax)
-                    j += w
-                }
-                var m = vmax.max()
-                while j < visible { if row[j] > m || row[j].isNaN { m = row[j] }; j += 1 }
-                if sawNaN { m = .nan }
-                let correction = rowMax[i] == m ? 1 : expScalar(rowMax[i] - m)
-                rowMax[i] = m
-                let vm = Vec(repeating: m)
-                var vsum = Vec()
-                j = 0
-                while j + w <= visible {
-                    let e = VectorMath.expNonPositive(Vec.load(row + j) - vm)
-                    e.store(to: row + j)
-                    vsum += e
-                    j += w
-                }
-                var sum = vsum.sum()
-                while j < visible { let e = expScalar(row[j] - m); row[j] = e; sum += e; j += 1 }
-                for jj in visible..<cols { row[jj] = 0 }
-                rowSum[i] = rowSum[i] * correction + sum
+                let correction = onlineSoftmaxRow(row, cols: cols, visible: visible, max: &rowMax[i], sum: &rowSum[i])
                 if correction != 1 { scaleRow(out + i * dv, dv, correction) }
             }
             // O += P·V_block.
@@ -309,6 +255,45 @@ public enum Attention {
             j0 += cols
         }
         for i in 0..<rows { scaleRow(out + i * dv, dv, 1 / rowSum[i]) }
+    }
+
+    /// One online-softmax step for a row of scores over a key block (flash attention): folds the
+    /// first `visible` scores into the running `max` and `sum`, overwrites them with
+    /// e^(score − max), zeroes the masked tail up to `cols`, and returns the factor by which the
+    /// row's output accumulated so far must be rescaled (1 when the max did not move). A NaN
+    /// score makes the max NaN so it propagates to the output.
+    @inline(__always)
+    static func onlineSoftmaxRow(_ row: UnsafeMutablePointer<Float>, cols: Int, visible: Int,
+                                 max runningMax: inout Float, sum runningSum: inout Float) -> Float {
+        let w = Vec.scalarCount
+        var vmax = Vec(repeating: runningMax)
+        var sawNaN = false
+        var j = 0
+        while j + w <= visible {
+            let x = Vec.load(row + j)
+            sawNaN = sawNaN || any(x .!= x)
+            vmax.replace(with: x, where: x .> vmax)
+            j += w
+        }
+        var m = vmax.max()
+        while j < visible { if row[j] > m || row[j].isNaN { m = row[j] }; j += 1 }
+        if sawNaN { m = .nan }
+        let correction = runningMax == m ? 1 : expScalar(runningMax - m)
+        runningMax = m
+        let vm = Vec(repeating: m)
+        var vsum = Vec()
+        j = 0
+        while j + w <= visible {
+            let e = VectorMath.expNonPositive(Vec.load(row + j) - vm)
+            e.store(to: row + j)
+            vsum += e
+            j += w
+        }
+        var sum = vsum.sum()
+        while j < visible { let e = expScalar(row[j] - m); row[j] = e; sum += e; j += 1 }
+        for jj in visible..<cols { row[jj] = 0 }
+        runningSum = runningSum * correction + sum
+        return correction
     }
 
     @inline(__always)
