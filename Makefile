@@ -9,7 +9,9 @@ PREFIX       ?= /usr/local
 CACHE        ?= .cache
 RELEASE_BIN   = .build/release
 DEBUG_BIN     = .build/debug
-APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl
+# Every program a recipe or test script calls comes from here or from a bare Debian + Swift image
+# (`make test-deps` checks the list against the scripts).
+APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl protobuf-compiler g++ pkg-config
 PIP_PACKAGES := pycapnp==2.2.4
 TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
@@ -24,7 +26,7 @@ TEST_STEPS   :=
 BENCH_STEPS  :=
 DEMO_STEPS   :=
 
-.PHONY: all build debug test test-steps unit-test deps apt-deps pip-deps demo bench install formats clean
+.PHONY: all build debug test test-steps unit-test deps apt-deps pip-deps demo bench bench-quick bench-steps install formats clean
 
 all: build
 
@@ -63,7 +65,27 @@ test-steps: $(TEST_STEPS)
 
 demo: deps build $(DEMO_STEPS)
 
-bench: deps build $(BENCH_STEPS)
+## bench: every side-by-side benchmark in one run (on an otherwise idle machine), then
+## out/bench/report.md (Tools/bench_summary.py) and the README's performance table from it
+## (Tools/readme_bench_table.py). Each area writes its rows through Benchmarks/benchlib.py into
+## $(BENCH_DIR)/rows/<area>.json. A failed area leaves the README as it was.
+BENCH_DIR ?= out/bench
+bench: deps build
+	@$(PYTHON) -c "import os; l=os.getloadavg()[0]; print(f'make bench: load average {l:.2f}' + (' - the machine is busy; rows will say loaded' if l > 0.7 else ''))"
+	rm -rf $(BENCH_DIR)/rows
+	@fail=0; $(MAKE) --no-print-directory -k SLUICE_BENCH_ROWS=$(abspath $(BENCH_DIR))/rows bench-steps || fail=1; \
+	$(PYTHON) Tools/bench_summary.py --rows $(BENCH_DIR)/rows --out $(BENCH_DIR)/report.md || exit 1; \
+	if [ $$fail = 1 ]; then echo "make bench: a benchmark failed; README.md left as it was"; exit 1; fi; \
+	$(PYTHON) Tools/readme_bench_table.py --report $(BENCH_DIR)/report.md
+
+## bench-quick: the same suite on small inputs in a few minutes, to check nothing is broken.
+## Its report (out/bench-quick/report.md) never feeds the README.
+bench-quick: deps build
+	rm -rf out/bench-quick/rows
+	$(MAKE) --no-print-directory SLUICE_BENCH_QUICK=1 SLUICE_BENCH_ROWS=$(abspath out/bench-quick)/rows bench-steps
+	$(PYTHON) Tools/bench_summary.py --rows out/bench-quick/rows --out out/bench-quick/report.md
+
+bench-steps: $(BENCH_STEPS)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Turn every area's benchmark rows (out/bench/rows/*.json, written through Benchmarks/benchlib.py)
+into one report: out/bench/report.md.
+
+Usage: Tools/bench_summary.py [--rows DIR] [--out FILE] [--commit SHA]
+
+The report's head names the machine (CPU model, cores, memory), the date, the commit and whether
+the tree had uncommitted changes; then one headline table (the one Tools/readme_bench_table.py
+copies into README.md), then each area's own detail section. A row measured while the machine's
+1-minute load average was above LOADED_AT is marked "loaded": re-run it rather than trust it.
+"""
+import argparse
+import datetime
+import glob
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+
+LOADED_AT = 0.7  # load average above which another process was competing for the 2 cores
+TABLE_BEGIN = "<!-- bench-table:begin -->"
+TABLE_END = "<!-- bench-table:end -->"
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def memory_gib() -> float:
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    return float("nan")
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def fmt_value(stats: dict, metric: str, unit: str) -> str:
+    m = stats["median"]
+    if metric == "time":
+        if m >= 1:
+            s = f"{m:.2f} s"
+        elif m >= 1e-3:
+            s = f"{m * 1e3:.1f} ms"
+        else:
+            s = f"{m * 1e6:.0f} µs"
+        if stats.get("n", 1) > 1:
+            lo, hi = stats["min"], stats["max"]
+            scale, suffix = (1, "s") if m >= 1 else ((1e3, "ms") if m >= 1e-3 else (1e6, "µs"))
+            s += f" ({lo * scale:.3g}–{hi * scale:.3g} {suffix}, n={stats['n']})"
+        return s
+    if m == int(m):
+        return f"{int(m)} {unit}".strip()
+    return f"{m:.3g} {unit}".strip()
+
+
+def fmt_ratio(row: dict) -> str:
+    r = row["ratio"]
+    if r is None or (isinstance(r, float) and math.isnan(r)):
+        return "–"
+    if row["metric"] == "time":
+        word = "faster" if r >= 1 else "slower"
+        return f"{r:.2f}× ({word})"
+    if row["metric"] == "size":
+        word = "smaller" if r <= 1 else "larger"
+        return f"{r:.2f}× size ({word})"
+    word = "fewer" if r < 1 else ("equal" if r == 1 else "more")
+    return f"{r:.2f}× ({word})"
+
+
+def load_rows(rows_dir: str) -> list:
+    areas = []
+    for path in sorted(glob.glob(os.path.join(rows_dir, "*.json"))):
+        with open(path) as f:
+            areas.append(json.load(f))
+    return areas
+
+
+def headline_table(areas: list) -> list:
+    lines = ["| area | workload | peer | ours | peer | ours vs peer | clock | goal | reproduce |",
+             "|---|---|---|---:|---:|---:|---|---|---|"]
+    for area in areas:
+        for row in area["rows"]:
+            peer = row["peer"] + (f" {row['peer_version']}" if row.get("peer_version") else "")
+            unit = row.get("unit", "")
+            goal = row.get("goal", "")
+            if "goal_met" in row:
+                goal = f"{goal}: {'met' if row['goal_met'] else 'not met'}"
+            clock = row.get("clock", "-")
+            if row.get("load", 0) > LOADED_AT:
+                clock += f" (loaded {row['load']:.1f})"
+            if row.get("quick"):
+                clock += " (quick)"
+            lines.append(f"| {row['area']} | {row['workload']} | {peer} | {fmt_value(row['ours_stats'], row['metric'], unit)} | "
+                         f"{fmt_value(row['peer_stats'], row['metric'], unit)} | {fmt_ratio(row)} | {clock} | {goal} | "
+                         f"`{row['reproduce']}` |")
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", default="out/bench/rows")
+    ap.add_argument("--out", default="out/bench/report.md")
+    a = ap.parse_args()
+    areas = load_rows(a.rows)
+    if not areas:
+        print(f"bench_summary: {a.rows}: no benchmark rows (run make bench)", file=sys.stderr)
+        return 1
+    commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    quick = any(area.get("quick") for area in areas)
+    out = [
+        "# Sluice benchmark report",
+        "",
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib():.0f} GiB, {platform.system()} {platform.release()}",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- commit: {commit}{dirty}",
+        f"- run: {'make bench-quick (small inputs: for checking, not for quoting)' if quick else 'make bench (full)'}",
+        f"- load: 1-minute load average at the start of each area; above {LOADED_AT} the row says 'loaded'",
+        "",
+        "Time rows: wall-clock median of interleaved runs (ours, peer, ours, ...) with min–max and run count;",
+        "ratio = peer median / our median (above 1: we are faster). Size and count rows: ratio = ours / peer",
+        "(below 1: we are smaller). Each area's section says what each side's time includes.",
+        "",
+        "## Headline",
+        "",
+        TABLE_BEGIN,
+        *headline_table(areas),
+        TABLE_END,
+        "",
+    ]
+    for area in areas:
+        out += [f"## {area['area']}", "", f"Load average at start: {area['load']:.2f}.", ""]
+        notes = [r for r in area["rows"] if r.get("note") or r.get("includes")]
+        for r in notes:
+            bits = [b for b in (r.get("includes", ""), r.get("note", "")) if b]
+            extra = ""
+            if r["metric"] == "time" and r.get("ours_cpu") is not None:
+                extra = f" CPU medians: ours {r['ours_cpu']:.4g} s, peer {r['peer_cpu']:.4g} s."
+            out.append(f"- {r['workload']}: {' '.join(bits)}{extra}")
+        if notes:
+            out.append("")
+        if area.get("details"):
+            out += [area["details"].rstrip(), ""]
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    tmp = a.out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(out) + "\n")
+    os.replace(tmp, a.out)
+    print(f"bench_summary: {a.out}: {sum(len(x['rows']) for x in areas)} rows from {len(areas)} areas")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
