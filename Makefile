@@ -11,7 +11,7 @@ RELEASE_BIN   = .build/release
 DEBUG_BIN     = .build/debug
 # Every program a recipe or test script calls comes from here or from a bare Debian + Swift image
 # (`make test-deps` checks the list against the scripts).
-APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl protobuf-compiler g++ pkg-config
+APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl protobuf-compiler g++ pkgconf time
 PIP_PACKAGES := pycapnp==2.2.4
 TOOLS        := rec-cat op-bench seq-encode graph-opt
 MAN_PAGES     = $(wildcard Man/*.[1-9])
@@ -26,7 +26,7 @@ TEST_STEPS   :=
 BENCH_STEPS  :=
 DEMO_STEPS   :=
 
-.PHONY: all build debug test test-steps unit-test deps apt-deps pip-deps demo bench bench-quick bench-steps install formats clean
+.PHONY: all build debug test test-deps test-steps unit-test deps apt-deps pip-deps demo bench bench-quick bench-steps install formats clean
 
 all: build
 
@@ -52,11 +52,18 @@ apt-deps:
 pip-deps:
 	@$(PYTHON) Tools/pip_ensure.py $(PIP_PACKAGES)
 
+## test-deps: every external command that a recipe, test or benchmark script runs is installed by
+## `make deps` (APT_PACKAGES) or comes with the base image (Tools/check_deps.py says how it knows).
+test-deps: apt-deps
+	$(PYTHON) Tools/check_deps.py --apt "$(APT_PACKAGES)"
+	@! $(PYTHON) Tools/check_deps.py --apt "$(filter-out capnproto,$(APT_PACKAGES))" >/dev/null 2>&1 \
+	  || { echo "test-deps: the check passed with capnproto left out of the list; it cannot fail"; exit 1; }
+
 unit-test: apt-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test: deps unit-test
+test: deps test-deps unit-test
 	$(MAKE) --no-print-directory SLUICE_DEBUG_BUILD=: test-steps
 	@echo "make test: all layers passed"
 

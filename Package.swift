@@ -90,18 +90,20 @@ let package = Package(
         .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit"]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
 
-        // Tests
-        .testTarget(name: "CapnpTests", dependencies: ["Capnp"], exclude: ["Fixtures"]),
-        .testTarget(name: "CodegenTests", dependencies: ["CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
-        .testTarget(name: "PipesTests", dependencies: ["Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "ToolKitTests", dependencies: ["ToolKit", "Pipes", "Capnp", "Schemas"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "OpBenchTests", dependencies: ["OpBench", "Kernels", "Schemas", "Capnp", "GraphIR"]),
-        .testTarget(name: "GraphTests", dependencies: ["GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
+        // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
+        // environment, NaN-aware error measures).
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "CapnpTests", dependencies: ["TestSupport", "Capnp"], exclude: ["Fixtures"]),
+        .testTarget(name: "CodegenTests", dependencies: ["TestSupport", "CapnpCodegen", "Capnp", "Schemas"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipesTests", dependencies: ["TestSupport", "Pipes", "Capnp", "Schemas"]),
+        .testTarget(name: "ToolKitTests", dependencies: ["TestSupport", "ToolKit", "Pipes", "Capnp", "Schemas"]),
+        .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["TestSupport", "OpBench", "Kernels", "Schemas", "Capnp", "GraphIR"]),
+        .testTarget(name: "GraphTests", dependencies: ["TestSupport", "GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .testTarget(name: "SeqCodecTests", dependencies: ["SeqCodec"]),
-        .testTarget(name: "SeqStoreTests", dependencies: ["SeqStore", "SeqCodec"]),
-        .testTarget(name: "SeqEncodeTests", dependencies: ["SeqEncode", "SeqCodec"]),
+        .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
+        .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
+        .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "SeqCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )

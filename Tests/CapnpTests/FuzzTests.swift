@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import Capnp
+import TestSupport
 
 /// Seeded mutation fuzzing over valid messages: every case must throw a `CapnpError` or succeed,
 /// never trap or hang. `FUZZ_CASES` raises the case count (`make fuzz-capnp`).
@@ -68,7 +69,7 @@ import Capnp
 
     @Test func mutatedMessagesThrowOrSucceed() throws {
         let seeds = try Self.seeds()
-        var rng = SplitMix64(seed: 0x5EED_CA9E)
+        var rng = TestSeed.generator("FuzzTests.mutatedMessagesThrowOrSucceed", default: 0x5EED_CA9E)
         var threw = 0
         for c in 0..<Self.cases {
             var bytes = seeds[c % seeds.count]
@@ -82,7 +83,7 @@ import Capnp
     @Test func mutatedPackedStreamsThrowOrSucceed() throws {
         var stream = [UInt8]()
         for seed in try Self.seeds() { stream += try seed.withUnsafeBytes { try Packing.packFrame(framed: $0) } }
-        var rng = SplitMix64(seed: 0xFACE)
+        var rng = TestSeed.generator("FuzzTests.mutatedPackedStreamsThrowOrSucceed", default: 0xFACE)
         for _ in 0..<max(Self.cases / 10, 50) {
             var bytes = stream
             for _ in 0..<(1 + Int(rng.next() % 3)) where bytes.count >= 16 { Self.mutate(&bytes, &rng) }

@@ -1,6 +1,7 @@
 import CapnpCodegen
 import Foundation
 import Testing
+import TestSupport
 
 /// The generator itself: what it refuses, how it names things, and the plugin's exit status.
 @Suite struct GeneratorTests {
@@ -118,7 +119,7 @@ import Testing
         #expect(r.status == 0)
         let good = r.stdout
         #expect(try !CodeGenerator.generate(try PluginIO.decodeRequest(good)).isEmpty)
-        var rng = MalformedInputTests.SplitMix(state: 7)
+        var rng = TestSeed.generator("GeneratorTests.mutatedRequestsThrowOrGenerate", default: 7)
         var rejected = 0
         for _ in 0..<60 {
             var bytes = good

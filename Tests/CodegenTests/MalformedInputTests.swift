@@ -1,21 +1,10 @@
 import Capnp
 import Testing
+import TestSupport
 
 /// Generated Readers and the renderer on damaged input: errors are thrown, never traps, hangs
 /// or unbounded output.
 @Suite struct MalformedInputTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Renders every style and walks every union; returns whether it got through without error.
     static func exercise(_ bytes: [UInt8]) -> Bool {
         do {
@@ -38,7 +27,7 @@ import Testing
     @Test func randomMutationsThrowOrRender() throws {
         let good = try Peers.encode(EverythingValues.text) + Peers.encode(EverythingValues.text, segmentSize: 16)
         #expect(Self.exercise(good))
-        var rng = SplitMix(state: 0x5EED)
+        var rng = TestSeed.generator("MalformedInputTests.randomMutationsThrowOrRender", default: 0x5EED)
         var failures = 0
         for _ in 0..<300 {
             var bytes = good

@@ -1,6 +1,7 @@
 import Capnp
 import Foundation
 import Testing
+import TestSupport
 
 /// The Swift renderer prints exactly what `capnp decode` prints, in both of its forms.
 @Suite struct RenderTests {
@@ -141,7 +142,7 @@ func firstDifference(_ a: String, _ b: String) -> String {
 /// Float spelling is the fiddliest part of matching `capnp decode`: random bit patterns.
 @Suite struct FloatSpellingTests {
     @Test func randomFloatsPrintLikeCapnpDecode() throws {
-        var rng = MalformedInputTests.SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         var doubles: [Double] = [0, 1, -1, 10, 1e14, 123456789012345, 1234567890123456, 0.0001, 0.00001, 12.5, 1e-4, 9.999e-5, 0.1, 1e100, 1e-5, 1.5e-7, 1e15, 1e16, 1e21, Double.leastNonzeroMagnitude, -0.0,
                                  1.7976931348623157e308, 123456789.123, 0.30000000000000004, 100, 2.5e-5, 1.2345678901234568e18]
         var floats: [Float] = [0, 1, 100000, 1000000, 1e6, 1e7, 123456, 1234567, 0.0001, 1e-5, 0.1, 123456789.123, 1e-10, 16777216, 3.4028235e38, Float.leastNonzeroMagnitude,

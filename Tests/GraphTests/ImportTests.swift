@@ -6,6 +6,7 @@ import GraphPasses
 import OnnxProto
 import SwiftProtobuf
 import Testing
+import TestSupport
 
 /// Builds ONNX models in memory with the generated protobuf types.
 enum OnnxFixture {
@@ -99,15 +100,15 @@ enum OnnxFixture {
 
     @Test func randomMutationsNeverCrash() throws {
         let data = [UInt8](try OnnxFixture.smallCNN().serializedData())
-        var rng = SeededRandom(1234)
+        var rng = TestSeed.generator("ImportTests.randomMutationsNeverCrash", default: 1234)
         var errors = 0, accepted = 0
         for _ in 0..<400 {
             var bytes = data
-            for _ in 0...rng.int(4) {
-                switch rng.int(3) {
-                case 0: bytes[rng.int(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
-                case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.int(bytes.count))
-                default: if bytes.count > 1 { bytes.remove(at: rng.int(bytes.count)) }
+            for _ in 0...rng.below(4) {
+                switch rng.below(3) {
+                case 0: bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(bytes.count))
+                default: if bytes.count > 1 { bytes.remove(at: rng.below(bytes.count)) }
                 }
             }
             do {
@@ -181,8 +182,8 @@ enum OnnxFixture {
         let a = try Interpreter.run(g, feeds: feeds), b = try Interpreter.run(back, feeds: feeds)
         for (name, ref) in a {
             let got = try #require(b[name])
-            let err = zip(got.f, ref.f).map { abs($0 - $1) }.max() ?? 1
-            #expect(err <= 1e-5 * max(1, ref.f.map(abs).max() ?? 1))
+            let err = NumericCheck.maxAbsError(got.f, ref.f)
+            #expect(err <= 1e-5 * max(1, NumericCheck.maxMagnitude(ref.f)))
         }
     }
 

@@ -1,6 +1,7 @@
 import GraphIR
 import GraphInterp
 import Testing
+import TestSupport
 
 @Suite struct InterpreterTests {
     @Test func convMatchesHandComputation() throws {
@@ -74,6 +75,6 @@ import Testing
         let g = try b.finish([y, fused])
         let out = try Interpreter.run(g, feeds: randomFeeds(g))
         let a = out[g.values[y].name]!.f, c = out[g.values[fused].name]!.f
-        #expect(zip(a, c).map { abs($0 - $1) }.max()! < 1e-5)
+        #expect(NumericCheck.maxAbsError(a, c) < 1e-5)
     }
 }

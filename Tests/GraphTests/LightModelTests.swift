@@ -4,6 +4,7 @@ import GraphIR
 import GraphInterp
 import GraphPasses
 import Testing
+import TestSupport
 
 /// Whole-model checks on the onnx wheel's light zoo, run by `make test-graph-models` with
 /// GRAPH_LIGHT_DIR pointing at the extracted models (Tools/graph/light_models.py). Skipped
@@ -22,8 +23,8 @@ struct LightModelTests {
         let ref = try Tensor(OnnxImporter.loadTensor(path: "\(Self.dir)/light_\(name)_output_0.pb"))
         let out = try Interpreter.run(g, feeds: rampFeeds(g))[g.values[g.outputs[0]].name]!
         #expect(out.count == ref.count)
-        let err = zip(out.floats, ref.floats).map { abs($0 - $1) }.max() ?? 0
-        #expect(err <= 1e-4 * max(1, ref.floats.map(abs).max() ?? 1))
+        let err = NumericCheck.maxAbsError(out.floats, ref.floats)
+        #expect(err <= 1e-4 * max(1, NumericCheck.maxMagnitude(ref.floats)))
     }
 
     /// -O3 on the randomized-weight variant computes the same outputs.
@@ -36,8 +37,8 @@ struct LightModelTests {
         let a = try Interpreter.run(g, feeds: feeds), b = try Interpreter.run(opt, feeds: feeds)
         for (k, ref) in a {
             let got = try #require(b[k])
-            let scale = max(1e-6, ref.floats.map(abs).max() ?? 0)
-            let err = zip(got.floats, ref.floats).map { abs($0 - $1) }.max() ?? 0
+            let scale = max(1e-6, NumericCheck.maxMagnitude(ref.floats))
+            let err = NumericCheck.maxAbsError(got.floats, ref.floats)
             #expect(err / scale <= 1e-4, "\(name): relative error \(err / scale)")
         }
     }

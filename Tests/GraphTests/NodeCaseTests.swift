@@ -3,6 +3,7 @@ import GraphIO
 import GraphIR
 import GraphInterp
 import Testing
+import TestSupport
 
 /// The onnx package's single-operator cases (Tools/graph/node_cases.py) through import,
 /// shape inference and the interpreter, for every case whose operator graph-opt supports.
@@ -39,8 +40,9 @@ struct NodeCaseTests {
                 // Each op rounds to 16 bits but accumulates in Float32, the reference in its own
                 // order: allow about two units in the last place of bfloat16 (three digits).
                 let rel: Float = ref.dtype == .bfloat16 ? 2e-2 : ref.dtype == .float16 ? 1e-2 : 1e-3
-                for (a, b) in zip(got.floats, ref.floats) where !(a.isNaN && b.isNaN) && !(a == b) && abs(a - b) > 1e-4 + rel * abs(b) {
-                    return .fail("output \(i): \(a) vs \(b)")
+                // NaN matches only NaN and an infinity only the same infinity (NumericCheck).
+                if let j = NumericCheck.firstMismatch(got.floats, ref.floats, atol: 1e-4, rtol: rel) {
+                    return .fail("output \(i)[\(j)]: \(got.floats[j]) vs \(ref.floats[j])")
                 }
             } else if got.ints != ref.ints {
                 return .fail("output \(i) integers differ")

@@ -5,6 +5,7 @@ import GraphInterp
 import GraphPasses
 import Schemas
 import Testing
+import TestSupport
 
 @Suite struct GraphStreamTests {
     /// Encodes into standalone messages and decodes them back, frame by frame.
@@ -75,13 +76,13 @@ import Testing
             let seg = builder.segmentsForWriting[0]
             frames.append((0..<(seg.count / 8)).map { seg.load(fromByteOffset: $0 * 8, as: UInt64.self) })
         }
-        var rng = SeededRandom(99)
+        var rng = TestSeed.generator("StreamTests.mutatedFramesNeverCrash", default: 99)
         var outcomes = [0, 0]
         for _ in 0..<300 {
             var mutated = frames
-            for _ in 0...rng.int(3) {
-                let f = rng.int(mutated.count), w = rng.int(mutated[f].count)
-                mutated[f][w] ^= 1 << UInt64(rng.int(64))
+            for _ in 0...rng.below(3) {
+                let f = rng.below(mutated.count), w = rng.below(mutated[f].count)
+                mutated[f][w] ^= 1 << UInt64(rng.below(64))
             }
             var decoder = GraphStreamDecoder()
             do {

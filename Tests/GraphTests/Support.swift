@@ -3,25 +3,12 @@ import GraphIR
 import GraphInterp
 import GraphPasses
 import Testing
-
-/// A seeded generator so every "random" test is reproducible.
-struct SeededRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-    mutating func next() -> UInt64 {
-        state ^= state << 13; state ^= state >> 7; state ^= state << 17
-        return state
-    }
-    /// Uniform in [lo, hi).
-    mutating func float(_ lo: Float, _ hi: Float) -> Float { lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24) }
-    mutating func floats(_ n: Int, _ lo: Float = -1, _ hi: Float = 1) -> [Float] { (0..<n).map { _ in float(lo, hi) } }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-}
+import TestSupport
 
 /// Builds small graphs for tests.
 struct GraphBuilder {
     var graph = Graph(name: "test")
-    var rng = SeededRandom(42)
+    var rng = SplitMix64(seed: 42)
 
     init(opset: Int = 17) { graph.opsets = ["": opset] }
 
@@ -33,7 +20,7 @@ struct GraphBuilder {
     mutating func input(_ name: String, _ dims: [Int]) -> ValueID { input(name, dims.map { .known($0) }) }
 
     mutating func weight(_ name: String, _ dims: [Int], _ lo: Float = -1, _ hi: Float = 1) -> ValueID {
-        graph.addConstant(name, .float32(rng.floats(dims.reduce(1, *), lo, hi), dims: dims))
+        graph.addConstant(name, .float32(rng.uniforms(dims.reduce(1, *), lo, hi), dims: dims))
     }
     mutating func ints(_ name: String, _ values: [Int64]) -> ValueID {
         graph.addConstant(name, .int64(values, dims: [values.count]))
@@ -62,14 +49,14 @@ struct GraphBuilder {
 
 /// Random feeds for every graph input (symbolic dims bound to 2).
 func randomFeeds(_ g: Graph, seed: UInt64 = 7) -> [String: Tensor] {
-    var rng = SeededRandom(seed)
+    var rng = SplitMix64(seed: seed)
     var feeds: [String: Tensor] = [:]
     for id in g.inputs {
         let t = g.values[id].type!
         let dims = t.shape!.dims.map { $0.value ?? 2 }
         let n = dims.reduce(1, *)
-        if t.dtype.isFloat { feeds[g.values[id].name] = Tensor(dtype: t.dtype, shape: dims, f: rng.floats(n)) }
-        else { feeds[g.values[id].name] = Tensor(dtype: t.dtype, shape: dims, i: (0..<n).map { _ in Int64(rng.int(2)) }) }
+        if t.dtype.isFloat { feeds[g.values[id].name] = Tensor(dtype: t.dtype, shape: dims, f: rng.uniforms(n)) }
+        else { feeds[g.values[id].name] = Tensor(dtype: t.dtype, shape: dims, i: (0..<n).map { _ in Int64(rng.below(2)) }) }
     }
     return feeds
 }
@@ -84,8 +71,8 @@ func checkPasses(_ graph: Graph, _ names: [String], tolerance: Float = 1e-4, sou
     for (name, ref) in before {
         let got = try #require(after[name], sourceLocation: sourceLocation)
         #expect(got.shape == ref.shape, sourceLocation: sourceLocation)
-        let scale = max(1, ref.floats.map(abs).max() ?? 1)
-        let err = zip(got.floats, ref.floats).map { abs($0 - $1) }.max() ?? 0
+        let scale = max(1, NumericCheck.maxMagnitude(ref.floats))
+        let err = NumericCheck.maxAbsError(got.floats, ref.floats)
         #expect(err / scale <= tolerance, "output \(name) differs by \(err)", sourceLocation: sourceLocation)
     }
     return g

@@ -1,5 +1,6 @@
 import Kernels
 import Testing
+import TestSupport
 
 // Convolution outputs are dot products of length Cin/g·kH·kW ≤ 75 here with |x|, |w| ≤ 1:
 // the fp32 error bound K·u·Σ|x w| is < 75·6e-8·75 ≈ 3.4e-4 worst case; observed errors are
@@ -34,7 +35,7 @@ let convAtol: Float = 1e-4
 
     @Test(arguments: cases)
     func matchesReference(_ c: Case) throws {
-        var rng = SeededRandom(10)
+        var rng = SplitMix64(seed: 10)
         let x = rng.tensor([c.n, c.cin, c.h, c.w])
         let w = rng.tensor([c.cout, c.cin / c.p.groups, c.kh, c.kw])
         let bias = rng.tensor([c.cout])
@@ -43,7 +44,7 @@ let convAtol: Float = 1e-4
     }
 
     @Test func nonContiguousInputFromNHWC() throws {
-        var rng = SeededRandom(11)
+        var rng = SplitMix64(seed: 11)
         let nhwc = rng.tensor([2, 6, 5, 3])
         let x = try nhwc.permuted([0, 3, 1, 2])   // NCHW view with channel stride 1
         let w = rng.tensor([4, 3, 3, 3])
@@ -76,7 +77,7 @@ let convAtol: Float = 1e-4
 @Suite struct PoolingTests {
     @Test(arguments: [Pooling.Kind.max, .average])
     func windowedMatchesReference(_ kind: Pooling.Kind) throws {
-        var rng = SeededRandom(12)
+        var rng = SplitMix64(seed: 12)
         let x = rng.tensor([2, 3, 9, 8])
         let geometries: [((Int, Int), Conv2dParams)] = [
             ((3, 3), Conv2dParams(stride: 2, padding: 1)),                 // ResNet stem max pool
@@ -97,7 +98,7 @@ let convAtol: Float = 1e-4
     @Test(arguments: [Pooling.Kind.max, .average])
     func wideRowsUseTheVectorPath(_ kind: Pooling.Kind) throws {
         // Rows of 70 and 33 columns: several full vectors plus tails, for strides 1 and 2.
-        var rng = SeededRandom(14)
+        var rng = SplitMix64(seed: 14)
         for width in [70, 33] {
             var x = rng.tensor([1, 2, 9, width])
             x[0, 1, 4, 20] = .nan
@@ -110,7 +111,7 @@ let convAtol: Float = 1e-4
     }
 
     @Test func globalPoolingAndNaN() throws {
-        var rng = SeededRandom(13)
+        var rng = SplitMix64(seed: 13)
         var x = rng.tensor([2, 3, 7, 17])
         let avg = try Pooling.global(x, kind: .average)
         #expect(avg.shape == [2, 3, 1, 1])

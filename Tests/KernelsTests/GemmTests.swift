@@ -1,5 +1,6 @@
 import Kernels
 import Testing
+import TestSupport
 
 /// |A|·|B| bounds the magnitude each output's rounding error scales with.
 func absMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
@@ -31,14 +32,14 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
 
     @Test(arguments: [1, 2])
     func matchesReferenceOnOddShapes(threads: Int) throws {
-        var rng = SeededRandom(1)
+        var rng = SplitMix64(seed: 1)
         for (m, n, k) in Self.shapes {
             try checkMatmul(rng.tensor([m, k]), rng.tensor([k, n]), threads: threads, "\(m)x\(n)x\(k)")
         }
     }
 
     @Test func transposedAndStridedOperands() throws {
-        var rng = SeededRandom(2)
+        var rng = SplitMix64(seed: 2)
         let (m, n, k) = (19, 37, 23)
         let at = rng.tensor([k, m]).transposed()          // column-major A
         let bt = rng.tensor([n, k]).transposed()          // column-major B
@@ -55,7 +56,7 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
     }
 
     @Test func batchedWithBroadcast() throws {
-        var rng = SeededRandom(3)
+        var rng = SplitMix64(seed: 3)
         try checkMatmul(rng.tensor([3, 2, 5, 7]), rng.tensor([7, 9]), threads: 2, "batch × shared B")
         try checkMatmul(rng.tensor([5, 7]), rng.tensor([4, 7, 6]), threads: 2, "shared A × batch")
         try checkMatmul(rng.tensor([2, 1, 5, 7]), rng.tensor([1, 3, 7, 6]), threads: 1, "both broadcast")
@@ -71,7 +72,7 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
     }
 
     @Test func alphaBetaAndUninitialisedC() throws {
-        var rng = SeededRandom(4)
+        var rng = SplitMix64(seed: 4)
         let (m, n, k) = (14, 35, 9)
         let a = rng.tensor([m, k]), b = rng.tensor([k, n]), c0 = rng.tensor([m, n])
         let ab = try Reference.matmul(a, b).scalars
@@ -91,7 +92,7 @@ func checkMatmul(_ a: Tensor, _ b: Tensor, threads: Int, _ what: String,
     }
 
     @Test func nanAndInfinityPropagate() throws {
-        var rng = SeededRandom(5)
+        var rng = SplitMix64(seed: 5)
         for m in [3, 20] {  // skinny and blocked paths
             var a = rng.tensor([m, 8]), b = rng.tensor([8, 40])
             a[1, 2] = .nan

@@ -1,5 +1,6 @@
 import Kernels
 import Testing
+import TestSupport
 
 /// A matrix stored with arbitrary strides inside a larger buffer, and its row-major copy for
 /// the reference.
@@ -30,7 +31,7 @@ struct StridedOperand<T> {
 
     @Test(arguments: [1, 2])
     func int8IsExact(threads: Int) throws {
-        var rng = SeededRandom(31)
+        var rng = SplitMix64(seed: 31)
         func i8() -> Int8 { Int8(truncatingIfNeeded: rng.next()) }   // the full range, −128 included
         for (m, n, k) in Self.shapes {
             for (la, lb) in [("row", "row"), ("col", "col"), ("gap", "gap")] {
@@ -60,7 +61,7 @@ struct StridedOperand<T> {
     // exact in fp32, so the only error is fp32 accumulation: the SGEMM bound 2·K·u·Σ|a||b|.
     @Test(arguments: [1, 2])
     func bf16MatchesReference(threads: Int) throws {
-        var rng = SeededRandom(32)
+        var rng = SplitMix64(seed: 32)
         func bf() -> UInt16 { BFloat16.bits(rng.uniform()) }
         for (m, n, k) in Self.shapes {
             for (la, lb) in [("row", "row"), ("col", "col"), ("gap", "gap")] {

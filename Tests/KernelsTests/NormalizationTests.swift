@@ -1,5 +1,6 @@
 import Kernels
 import Testing
+import TestSupport
 
 // Softmax/LayerNorm/RMSNorm outputs are O(1) values made of one exp (≤ 2.4e-7 relative, see
 // ElementwiseTests) and sums of ≤ 1000 terms (lane-wise fp32 sums: ≤ ~1000·u/Vec width
@@ -11,7 +12,7 @@ let normRtol: Float = 2e-5
 @Suite struct NormalizationTests {
     @Test(arguments: [1, 7, 17, 1000])
     func softmaxRows(_ n: Int) throws {
-        var rng = SeededRandom(30)
+        var rng = SplitMix64(seed: 30)
         let x = rng.tensor([5, n], -10, 10)
         expectClose(try Normalization.softmax(x), Reference.softmaxLastAxis(x), atol: normAtol, rtol: normRtol, "n=\(n)")
         // Huge inputs: max subtraction keeps exp finite.
@@ -20,7 +21,7 @@ let normRtol: Float = 2e-5
     }
 
     @Test func softmaxOtherAxisStridedAndSpecials() throws {
-        var rng = SeededRandom(31)
+        var rng = SplitMix64(seed: 31)
         let x = rng.tensor([3, 17, 4])
         let alongMiddle = try Normalization.softmax(x, axis: 1)
         let want = try Reference.softmaxLastAxis(x.permuted([0, 2, 1]).contiguous()).permuted([0, 2, 1]).contiguous()
@@ -44,7 +45,7 @@ let normRtol: Float = 2e-5
 
     @Test(arguments: [1, 7, 17, 1000])
     func layerNormAndRMSNorm(_ n: Int) throws {
-        var rng = SeededRandom(32)
+        var rng = SplitMix64(seed: 32)
         // Offset mean: a one-pass E[x²]−E[x]² variance would lose digits here; ours must not.
         let x = rng.tensor([2, 3, n], 99, 101)
         let g = rng.tensor([n]), b = rng.tensor([n])
@@ -61,7 +62,7 @@ let normRtol: Float = 2e-5
     }
 
     @Test func normsOnViewsAndErrors() throws {
-        var rng = SeededRandom(33)
+        var rng = SplitMix64(seed: 33)
         let x = try rng.tensor([6, 9]).transposed()   // [9, 6], column-major
         let g = rng.tensor([6])
         expectClose(try Normalization.rmsNorm(x, scale: g), Reference.normalize(x, scale: g.scalars, bias: nil, epsilon: 1e-6, rms: true),
@@ -104,7 +105,7 @@ let normRtol: Float = 2e-5
     // absolute is ~10× the observed error and far below any masking or indexing bug.
     @Test(arguments: cases)
     func matchesReference(_ c: Case) throws {
-        var rng = SeededRandom(40)
+        var rng = SplitMix64(seed: 40)
         let q = rng.tensor([c.b, c.hq, c.sq, c.d], -2, 2)
         let k = rng.tensor([c.b, c.hkv, c.sk, c.d], -2, 2)
         let v = rng.tensor([c.b, c.hkv, c.sk, c.dv])
@@ -113,7 +114,7 @@ let normRtol: Float = 2e-5
     }
 
     @Test func stridedHeadsAndNaN() throws {
-        var rng = SeededRandom(41)
+        var rng = SplitMix64(seed: 41)
         // [B, S, H, D] as a model stores it, viewed as [B, H, S, D].
         let q = try rng.tensor([1, 9, 3, 8]).permuted([0, 2, 1, 3])
         let k = try rng.tensor([1, 11, 3, 8]).permuted([0, 2, 1, 3])
@@ -134,7 +135,7 @@ let normRtol: Float = 2e-5
 @Suite struct ReductionLayoutTests {
     @Test(arguments: Reduction.Kind.allCases)
     func reduceAxes(_ kind: Reduction.Kind) throws {
-        var rng = SeededRandom(50)
+        var rng = SplitMix64(seed: 50)
         let x = rng.tensor([3, 7, 17])
         for axes in [[], [0], [1], [2], [-1], [0, 2], [1, 2]] {
             let got = try Reduction.reduce(x, kind, axes: axes, keepDims: true)
@@ -155,7 +156,7 @@ let normRtol: Float = 2e-5
     }
 
     @Test func transposeMatchesReference() throws {
-        var rng = SeededRandom(51)
+        var rng = SplitMix64(seed: 51)
         for shape in [[1, 1], [7, 17], [33, 65], [2, 3, 40, 9]] {
             let x = rng.tensor(shape)
             var perm = Array(0..<shape.count)

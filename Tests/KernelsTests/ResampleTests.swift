@@ -1,5 +1,6 @@
 import Kernels
 import Testing
+import TestSupport
 
 /// Resize and GridSample against Reference. Nearest sampling copies a pixel, so it must match
 /// exactly; bilinear blends ≤ 4 pixels in [−1, 1] with weights summing to 1, whose fp32
@@ -9,7 +10,7 @@ import Testing
 
     @Test(arguments: Resize.CoordinateTransform.allCases)
     func matchesReference(_ coordinates: Resize.CoordinateTransform) throws {
-        var rng = SeededRandom(21)
+        var rng = SplitMix64(seed: 21)
         let x = rng.tensor([2, 3, 7, 9])
         for target in Self.targets {
             let y = try Resize.resize2d(x, target, mode: .linear, coordinates: coordinates, threading: .single)
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func stridedInputThreadsAndNaN() throws {
-        var rng = SeededRandom(22)
+        var rng = SplitMix64(seed: 22)
         var nhwc = rng.tensor([1, 5, 6, 3])
         nhwc[0, 2, 3, 1] = .nan
         let x = try nhwc.permuted([0, 3, 1, 2])   // NCHW view of NHWC data
@@ -57,7 +58,7 @@ import Testing
 @Suite struct GridSampleTests {
     @Test(arguments: GridSample.Padding.allCases)
     func matchesReference(_ padding: GridSample.Padding) throws {
-        var rng = SeededRandom(23)
+        var rng = SplitMix64(seed: 23)
         let x = rng.tensor([2, 3, 7, 5])
         // Locations reach 30 % beyond the image on every side, so every padding rule is hit.
         var grid = rng.tensor([2, 9, 4, 2], -1.3, 1.3)
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func stridedOperandsAndSpecialValues() throws {
-        var rng = SeededRandom(24)
+        var rng = SplitMix64(seed: 24)
         var nhwc = rng.tensor([1, 6, 7, 4])
         nhwc[0, 0, 0, 2] = .infinity   // corner pixel of channel 2: must not leak into zero-padded taps
         let x = try nhwc.permuted([0, 3, 1, 2])

@@ -1,21 +1,9 @@
 import Kernels
 import Testing
+import TestSupport
 
-/// Deterministic pseudo-random numbers (SplitMix64) so every run tests the same inputs.
-struct SeededRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Float = -1, _ hi: Float = 1) -> Float {
-        lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
-    }
+/// Random tensors for the kernel tests, uniform in [lo, hi).
+extension SplitMix64 {
     mutating func tensor(_ shape: [Int], _ lo: Float = -1, _ hi: Float = 1) -> Tensor {
         var copy = self
         let t = Tensor(shape: shape) { _ in copy.uniform(lo, hi) }

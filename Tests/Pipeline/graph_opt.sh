@@ -66,8 +66,10 @@ expect_status 1
 expect_stderr_prefix "graph-opt: stdin: not a valid ONNX model"
 
 # Random mutations of a valid model: exit 0 or 1, one line on failure, never a crash.
+# Seeds are SLUICE_TEST_SEED+1 ... +60 (0 by default), printed so a failure can be replayed.
+base=${SLUICE_TEST_SEED:-0}; echo "graph_opt.sh: mutation seeds $((base + 1))..$((base + 60))"
 size=$(stat -c %s m.onnx)
-for seed in $(seq 1 60); do
+for seed in $(seq $((base + 1)) $((base + 60))); do
   python3 - "$seed" "$size" <<'PY'
 import random, sys
 seed, size = int(sys.argv[1]), int(sys.argv[2])

@@ -39,7 +39,9 @@ expect_status 1 "op-bench --graph on a truncated stream"
 run "op-bench --graph bev.graph --suite kernels --list"
 expect_status 2 "op-bench --graph with --suite (usage error)"
 # Random byte mutations of the graph stream: a one-line error (status 1) or a listing, never a trap.
-for seed in 1 2 3 4 5 6 7 8 9 10; do
+# Seeds SLUICE_TEST_SEED+1 ... +10 (0 by default), printed so a failure can be replayed.
+base=${SLUICE_TEST_SEED:-0}; echo "op_bench.sh: mutation seeds $((base + 1))..$((base + 10))"
+for seed in $(seq $((base + 1)) $((base + 10))); do
     timeout 60 python3 -c "
 import random, sys
 d = bytearray(open('bev.graph', 'rb').read()); r = random.Random($seed)

@@ -1,6 +1,7 @@
 # kill -9 at random moments while appending to a seq-encode store: afterwards the store reads
 # and verifies, every append that exited 0 is there whole, and no append is there in part.
 source "$ROOT/Tests/Pipeline/lib.sh"
+seed_random seq_crash.sh
 timeout 120 python3 "$ROOT/Tools/gen_events.py" --events 40000 --users 1500 --days 6 --seed 11 -o all.tsv 2>/dev/null
 header=$(head -1 all.tsv)
 tail -n +2 all.tsv | split -l 1500 -d -a 3 - part.

@@ -1,7 +1,7 @@
 # To a terminal, --head prints text instead of binary frames (util-linux `script` gives the
 # tool a pseudo-terminal); redirected, it writes binary.
 source "$ROOT/Tests/Pipeline/lib.sh"
-command -v script >/dev/null || { echo "SKIP: no script(1) to make a terminal"; exit 0; }
+command -v script >/dev/null || fail "no script(1) to make a terminal (util-linux/bsdutils; make deps installs it)"
 sample --batches 2 --rows 2 > s.bin
 timeout 60 script -qec "rec-cat --head 1 s.bin" /dev/null | tr -d '\r' > tty.txt || fail "rec-cat on a terminal failed"
 grep -qx '(row = (ids = \[0, 1\], values = \[0, 0.5\], label = "batch 0"))' tty.txt || fail "no text on the terminal: $(cat -v tty.txt | head -3)"

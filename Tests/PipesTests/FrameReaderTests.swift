@@ -2,6 +2,7 @@ import Capnp
 import Foundation
 import Testing
 @testable import Pipes
+import TestSupport
 
 @Suite struct FrameReaderTests {
     /// Reads a whole sample stream and checks every row: the common path for all tests below.
@@ -121,7 +122,7 @@ import Testing
     /// trap or hang. A deep copy of every record visits every pointer.
     @Test func randomMutationsThrowOrRead() throws {
         let original = Sample.stream(batches: 4, rows: 6)
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestSeed.generator("FrameReaderTests.randomMutationsThrowOrRead", default: 0xF8A3E)
         let scratch = MessageBuilder()
         for _ in 0 ..< 400 {
             var bytes = original

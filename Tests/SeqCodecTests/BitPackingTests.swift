@@ -1,9 +1,10 @@
 import Testing
 @testable import SeqCodec
+import TestSupport
 
 @Suite struct BitPackingTests {
     @Test func everyWidthAndCountRoundTrips() {
-        var r = TestRandom(seed: 1)
+        var r = SplitMix64(seed: 1)
         for width in 0...64 {
             for count in [1, 7, 8, 9, 31, 64, 127, 128] {
                 let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1

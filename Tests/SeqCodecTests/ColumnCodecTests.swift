@@ -1,5 +1,6 @@
 import Testing
 @testable import SeqCodec
+import TestSupport
 
 @Suite struct ColumnCodecTests {
     func roundTrip(_ values: [Int64]) throws -> (decoded: [Int64], bytes: Int) {
@@ -19,7 +20,7 @@ import Testing
     }
 
     static let adversarial: [(String, [Int64])] = {
-        var r = TestRandom(seed: 7)
+        var r = SplitMix64(seed: 7)
         return [
             ("empty", []),
             ("single", [42]),
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func patchesKeepOutliersFromWideningTheBlock() throws {
-        var r = TestRandom(seed: 3)
+        var r = SplitMix64(seed: 3)
         var t: Int64 = 0
         let times = (0..<12_800).map { i -> Int64 in
             t += i % 64 == 0 ? 86_400_000 * 30 : Int64(r.below(1024)); return t
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func zipfItemsPreferTheDictionary() throws {
-        var r = TestRandom(seed: 5)
+        var r = SplitMix64(seed: 5)
         let ids = (0..<4096).map { _ in Int64(r.below(1 << r.below(10) + 1)) * 7919 % 100_003 }
         var w = ByteWriter()
         ids.withUnsafeBufferPointer { ColumnCodec.encode($0, into: &w) }
@@ -75,7 +76,7 @@ import Testing
 @Suite struct EntropyCoderTests {
     /// Gaps spread over many octaves, the case the entropy code is for.
     static func spreadValues(_ n: Int, seed: UInt64) -> [Int64] {
-        var r = TestRandom(seed: seed)
+        var r = SplitMix64(seed: seed)
         var t: Int64 = 1_700_000_000_000
         return (0..<n).map { _ in t += Int64(r.next() >> UInt64(40 + r.below(24))); return t }
     }
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func extremeMagnitudesAndSignsRoundTrip() throws {
-        var r = TestRandom(seed: 21)
+        var r = SplitMix64(seed: 21)
         let values = (0..<3000).map { i -> Int64 in
             switch i % 7 {
             case 0: return .min
@@ -134,7 +135,7 @@ import Testing
     /// Bit lengths 48...60 in both signs put code + mantissa on either side of that boundary,
     /// at every bit offset; lone-symbol columns (1-bit code) put it exactly at 56 and 57.
     @Test func valuesEitherSideOfTheOneLoadBoundaryRoundTrip() throws {
-        var r = TestRandom(seed: 33)
+        var r = SplitMix64(seed: 33)
         func value(length: Int, negative: Bool) -> Int64 {
             let low = Int64(bitPattern: r.next() & ((UInt64(1) << UInt64(length - 1)) - 1))
             let v = (Int64(1) << Int64(length - 1)) | low
@@ -155,7 +156,7 @@ import Testing
     @Test func mutatedEntropyStreamsThrowOrDecodeButNeverTrap() throws {
         let values = Self.spreadValues(2000, seed: 5)
         let bytes = encoded(values)
-        var r = TestRandom(seed: 6)
+        var r = TestSeed.generator("ColumnCodecTests.mutatedEntropyStreamsThrowOrDecodeButNeverTrap", default: 6)
         var threw = 0
         for trial in 0..<3000 {
             var bad = bytes
@@ -186,7 +187,7 @@ import Testing
 @Suite struct ValueTableTests {
     @Test func countsAndPositionsSurviveGrowthAndRenumbering() {
         var table = ValueTable(capacity: 4)
-        var r = TestRandom(seed: 77)
+        var r = SplitMix64(seed: 77)
         var expected: [Int64: Int] = [:]
         // Multiples of 2^32 collide in the low bits a weak hash would use.
         let values = (0..<5000).map { _ in Int64(r.below(700)) << 32 | Int64(r.below(2)) }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SeqCodec
+import TestSupport
 
 @Suite struct SeqBlockTests {
     @Test func sessionEventsRoundTripInUserTimeOrder() throws {
@@ -45,7 +46,7 @@ import Testing
 
     @Test func randomMutationsAreCaughtByTheChecksum() throws {
         let block = SeqBlock.encode(sessionEvents(users: 20, perUser: 10, seed: 4, extras: 1).sortedByUserTime())
-        var r = TestRandom(seed: 99)
+        var r = TestSeed.generator("SeqBlockTests.randomMutationsAreCaughtByTheChecksum", default: 99)
         for _ in 0..<2000 {
             var bad = block
             bad[r.below(bad.count)] ^= UInt8(1 + r.below(255))
@@ -58,7 +59,7 @@ import Testing
     @Test func resealedMutationsNeverTrap() throws {
         let original = sessionEvents(users: 30, perUser: 20, seed: 8, extras: 1).sortedByUserTime()
         let block = SeqBlock.encode(original)
-        var r = TestRandom(seed: 1234)
+        var r = TestSeed.generator("SeqBlockTests.resealedMutationsNeverTrap", default: 1234)
         var threw = 0
         for trial in 0..<5000 {
             var bad = Array(block.dropLast(8))

@@ -1,22 +1,9 @@
 @testable import SeqCodec
-
-/// A small deterministic generator (SplitMix64) so tests are reproducible without Foundation.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
+import TestSupport
 
 /// Session-like events: users with bursts of closely spaced events and long gaps between bursts.
 func sessionEvents(users: Int, perUser: Int, seed: UInt64, extras: Int = 0) -> EventColumns {
-    var r = TestRandom(seed: seed)
+    var r = SplitMix64(seed: seed)
     var e = EventColumns(extraColumnCount: extras)
     for u in 0..<users {
         var t: Int64 = 1_700_000_000_000 + Int64(r.below(86_400_000))

@@ -3,6 +3,7 @@ import SeqCodec
 @testable import SeqStore
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// A fresh directory under /tmp, removed by `cleanup()`.
@@ -20,17 +21,11 @@ func removeTree(_ path: String) {
     rmdir(path)
 }
 
-struct Rng {
-    var s: UInt64
-    mutating func next() -> UInt64 { s &+= 0x9E37_79B9_7F4A_7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB; return z ^ (z >> 31) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 let day: Int64 = 86_400_000
 
 /// Events over ten days for 60 users, in arrival (time) order.
 func randomEvents(seed: UInt64, count: Int, startDay: Int64 = 19_700) -> EventColumns {
-    var r = Rng(s: seed)
+    var r = SplitMix64(seed: seed)
     var e = EventColumns(extraColumnCount: 1)
     for _ in 0..<count {
         e.append(user: Int64(r.below(60)), time: startDay * day + Int64(r.below(10 * 86_400_000)), item: Int64(r.below(500)), action: Int64(r.below(3)))
@@ -67,7 +62,7 @@ func bruteForce(_ all: EventColumns, user: Int64?, from: Int64, to: Int64) -> Ev
             all.append(events)
         }
         #expect(store.manifest.runs.count == 40)
-        var r = Rng(s: 42)
+        var r = SplitMix64(seed: 42)
         func check() throws {
             #expect(try collect(store) == bruteForce(all, user: nil, from: .min, to: .max))
             for _ in 0..<30 {
@@ -128,7 +123,7 @@ func bruteForce(_ all: EventColumns, user: Int64?, from: Int64, to: Int64) -> Ev
         let run = dir + "/s/" + store.manifest.runs[0].relativePath
         let original = try ReadOnlyFile(run).read(at: 0, count: try ReadOnlyFile(run).size)
         let expected = try collect(store)
-        var r = Rng(s: 77)
+        var r = SplitMix64(seed: 77)
         for trial in 0..<200 {
             var bad = original
             if trial % 4 == 0 { bad.removeLast(1 + r.below(bad.count - 1)) } else { bad[r.below(bad.count)] ^= UInt8(1 + r.below(255)) }
