@@ -66,13 +66,14 @@ let package = Package(
             "Pipes", "Schemas", "Capnp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "RecCat", dependencies: ["ToolKit", "Pipes", "Capnp"]),
+        .target(name: "RecCat", dependencies: ["ToolKit", "Pipes", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rec-cat", dependencies: ["RecCat"]),
 
         // Accelerator compiler
         .target(name: "Kernels", swiftSettings: kernelSettings),
         .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
-        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO"]),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -80,14 +81,15 @@ let package = Package(
         // `make test` runs on whole models, which would take minutes at -Onone.
         .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
-        .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas", "Capnp",
+        .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "graph-opt", dependencies: ["GraphOpt"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
-        .target(name: "SeqStore", dependencies: ["SeqCodec", "Schemas", "Capnp"]),
-        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit"]),
+        .target(name: "SeqStore", dependencies: ["SeqCodec"]),
+        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the

@@ -1,5 +1,5 @@
 @0x999486ea00a9965e;
-# Behaviour events as columnar batches: the input and `seq-encode -d --to events` output kind.
+# Behaviour events as columnar batches: the input and `seq-encode -d --events` output kind.
 # It follows the envelope of stream.capnp: header first, then one `layout` record naming the
 # columns, then `batch` records of thousands of events each, trailer last.
 #

@@ -57,3 +57,15 @@ DEMO_STEPS += demo-kernels
 .PHONY: demo-kernels
 demo-kernels: build
 	$(RELEASE_BIN)/op-bench --roofline --suite resnet50 --filter layer1 --reps 3 --min-time 0 | $(RELEASE_BIN)/rec-cat
+
+## microkernel: regenerate Sources/Kernels/MicroKernel.swift (the unrolled GEMM register tiles)
+## from Tools/gen_microkernel.py; test-microkernel-fresh fails when the committed file is stale.
+TEST_STEPS += test-microkernel-fresh
+.PHONY: microkernel test-microkernel-fresh
+microkernel:
+	$(PYTHON) Tools/gen_microkernel.py > Sources/Kernels/MicroKernel.swift.tmp && mv Sources/Kernels/MicroKernel.swift.tmp Sources/Kernels/MicroKernel.swift
+
+test-microkernel-fresh:
+	@$(PYTHON) Tools/gen_microkernel.py | cmp -s - Sources/Kernels/MicroKernel.swift \
+	  || { echo "test-microkernel-fresh: Sources/Kernels/MicroKernel.swift differs from Tools/gen_microkernel.py's output (run make microkernel)"; exit 1; }
+	@echo "test-microkernel-fresh: MicroKernel.swift is what Tools/gen_microkernel.py writes"

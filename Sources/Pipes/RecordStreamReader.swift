@@ -42,7 +42,7 @@ public final class RecordStreamReader {
             }
             guard header.schemaVersion == kind.schemaVersion else {
                 throw PipesError(.wrongKind, source: frames.source,
-                                 "expected \(kind.name) v\(kind.schemaVersion), got \(header); convert it with schema-migrate")
+                                 "expected \(kind.name) v\(kind.schemaVersion), got \(header)")
             }
             return kind
         }
