@@ -56,6 +56,9 @@ let package = Package(
     targets: [
         // Substrate
         .target(name: "Capnp", swiftSettings: hotPath),
+        // Leaves every layer may use: the one error shape (where + what) and atomic file replacement.
+        .target(name: "Diagnostics"),
+        .target(name: "AtomicFiles", dependencies: ["Diagnostics"]),
         .executableTarget(name: "capnp-bench", dependencies: ["Capnp"], path: "Benchmarks/CapnpBench", swiftSettings: hotPath),
         .target(name: "CapnpCodegen", dependencies: ["Capnp"]),
         .executableTarget(name: "capnpc-swift", dependencies: ["CapnpCodegen"]),
@@ -63,7 +66,7 @@ let package = Package(
         .systemLibrary(name: "CNuma", path: "Sources/CNuma"),
         .target(name: "Pipes", dependencies: ["Capnp", "Schemas", "CNuma"], swiftSettings: hotPath),
         .target(name: "ToolKit", dependencies: [
-            "Pipes", "Schemas", "Capnp",
+            "Pipes", "Schemas", "Capnp", "AtomicFiles", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "RecCat", dependencies: ["ToolKit", "Pipes", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -76,7 +79,7 @@ let package = Package(
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
-        .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Schemas", "Capnp", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Pipes", "Schemas", "Capnp", "AtomicFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The interpreter is optimized even in debug builds: it is the numerical oracle that
         // `make test` runs on whole models, which would take minutes at -Onone.
         .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
@@ -87,8 +90,10 @@ let package = Package(
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
-        .target(name: "SeqStore", dependencies: ["SeqCodec"]),
-        .target(name: "SeqEncode", dependencies: ["SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
+        .target(name: "SeqStore", dependencies: ["SeqCodec", "AtomicFiles", "Diagnostics"]),
+        // The events and seq-blocks streams' record codecs (layout, batches), for any tool.
+        .target(name: "EventRecords", dependencies: ["SeqCodec", "Pipes", "Schemas", "Capnp"]),
+        .target(name: "SeqEncode", dependencies: ["EventRecords", "SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
 
@@ -105,7 +110,7 @@ let package = Package(
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
-        .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "SeqCodec"]),
+        .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )

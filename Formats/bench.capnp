@@ -1,7 +1,10 @@
 @0xb3c1e0a7d95f4c21;
 # op-bench output: one record per (operator, shape, thread count) measured.
-# Stream kind "bench", schema version 1, frame type "BenchFrame".
+# Frame type "BenchFrame".
 using Stream = import "stream.capnp";
+
+const kind :Text = "bench";        # Header.kind of a bench stream
+const schemaVersion :UInt16 = 1;   # Header.schemaVersion this file describes
 
 struct BenchFrame {
   union {

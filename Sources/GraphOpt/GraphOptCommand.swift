@@ -31,7 +31,7 @@ public struct GraphOptCommand: SluiceCommand {
     var listPasses = false
 
     @Option(name: .customLong("emit"), help: ArgumentHelp("Output format: graph (stream), onnx, or text.", valueName: "format"))
-    var emit: String = "graph"
+    var emit: EmitFormat = .graph
 
     @Flag(name: .customLong("stats"), help: "Print op counts before and after, and time per pass, on standard error.")
     var stats = false
@@ -56,7 +56,6 @@ public struct GraphOptCommand: SluiceCommand {
 
     public func validate() throws {
         guard (0...3).contains(level) else { throw ValidationError("-O must be 0, 1, 2 or 3") }
-        guard ["graph", "onnx", "text"].contains(emit) else { throw ValidationError("--emit must be graph, onnx or text") }
         guard foldLimit >= 0 else { throw ValidationError("--fold-limit must not be negative") }
     }
 
@@ -107,11 +106,11 @@ public struct GraphOptCommand: SluiceCommand {
 
     func write(_ graph: Graph, tool: ToolContext, source: String) throws {
         let out = try tool.output()
-        if emit == "text" || out.isTerminal {
+        if emit == .text || out.isTerminal {
             try writeText(tool, GraphText.render(graph))
             return
         }
-        if emit == "onnx" {
+        if emit == .onnx {
             let bytes: Data
             do { bytes = try OnnxExporter.serialize(graph) }
             catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
@@ -148,4 +147,14 @@ struct Stopwatch {
         defer { last = now }
         return Double(now - last) / 1e9
     }
+}
+
+/// `--emit`: what graph-opt writes.
+public enum EmitFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
+    /// A graph stream (Formats/graph.capnp).
+    case graph
+    /// An ONNX model.
+    case onnx
+    /// The readable text listing.
+    case text
 }

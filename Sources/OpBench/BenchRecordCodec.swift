@@ -1,18 +1,6 @@
 import Capnp
 import Schemas
 
-/// The bench stream kind (Formats/bench.capnp): frame `BenchFrame`, header / result / trailer.
-public enum BenchStream {
-    /// `Header.kind`, `Header.frameType` and `Header.schemaVersion` of bench streams.
-    public static let kind = "bench"
-    public static let frameType = "BenchFrame"
-    public static let schemaVersion: UInt16 = 1
-    /// Union tag of `result`.
-    public static let resultTag: UInt16 = 1
-    /// Union tag of `trailer`.
-    public static let trailerTag: UInt16 = 2
-}
-
 extension BenchRecord {
     /// Fills a `BenchResult` builder (the frame's `result` variant).
     public func write(into b: Schemas.BenchResult.Builder) {

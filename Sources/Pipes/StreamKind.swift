@@ -50,8 +50,4 @@ public struct StreamKind: Sendable, Equatable, CustomStringConvertible {
 
     /// The union tag of `header` in every frame struct.
     public static let headerTag: UInt16 = 0
-
-    /// The test kind of Formats/sample.capnp (`SampleFrame`: header, row, trailer).
-    public static let sample = StreamKind(name: SampleSchema.kind, frameType: "SampleFrame",
-                                          schemaVersion: SampleSchema.schemaVersion, frame: SampleFrame.Builder.self)
 }

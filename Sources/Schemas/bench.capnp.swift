@@ -2,10 +2,16 @@
 import Capnp
 
 /// op-bench output: one record per (operator, shape, thread count) measured.
-/// Stream kind "bench", schema version 1, frame type "BenchFrame".
+/// Frame type "BenchFrame".
 public enum BenchSchema {
     /// The schema file's unique id.
     public static let fileId: UInt64 = 0xb3c1e0a7d95f4c21
+
+    /// Header.kind of a bench stream
+    public static let kind: String = "bench"
+
+    /// Header.schemaVersion this file describes
+    public static let schemaVersion: UInt16 = 1
 }
 
 public enum BenchFrame {

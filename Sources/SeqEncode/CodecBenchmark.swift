@@ -1,3 +1,4 @@
+import EventRecords
 import SeqCodec
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import ArgumentParser
+import EventRecords
 import Capnp
 import Pipes
 import Schemas
@@ -5,8 +7,23 @@ import SeqCodec
 import ToolKit
 
 /// What `seq-encode` reads: event tables (TSV/CSV), events streams or seq-blocks streams.
-public enum InputFormat: String, CaseIterable, Sendable {
+public enum InputFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
     case text, events, seqBlocks = "seq-blocks"
+}
+
+/// `--time-unit`: the timestamp unit of a new store.
+public enum TimeUnit: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case s, ms, us, ns
+
+    /// Timestamp units in one day.
+    public var unitsPerDay: Int64 {
+        switch self {
+        case .s: return 86_400
+        case .ms: return 86_400_000
+        case .us: return 86_400_000_000
+        case .ns: return 86_400_000_000_000
+        }
+    }
 }
 
 /// Reads events from a tool's inputs and hands them on in batches of at most `batchEvents`

@@ -1,3 +1,4 @@
+import EventRecords
 import Capnp
 import Pipes
 import Schemas

@@ -1,3 +1,4 @@
+import EventRecords
 import SeqCodec
 
 /// Parses TSV or CSV event tables incrementally: feed chunks of any size (a line may span

@@ -1,3 +1,4 @@
+import EventRecords
 import SeqCodec
 
 /// Writes events as a table in the layout's column order and header, the inverse of

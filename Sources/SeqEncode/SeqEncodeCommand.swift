@@ -1,3 +1,4 @@
+import EventRecords
 import ArgumentParser
 import Pipes
 import SeqCodec
@@ -23,7 +24,7 @@ public struct SeqEncodeCommand: SluiceCommand {
     var events = false
 
     @Option(help: ArgumentHelp("What the inputs are: text (TSV/CSV table), events or seq-blocks.", valueName: "format"))
-    var inputFormat: String = "text"
+    var inputFormat: InputFormat = .text
 
     @Option(help: ArgumentHelp("Table column holding the user id.", valueName: "name"))
     var userColumn = "user_id"
@@ -44,7 +45,7 @@ public struct SeqEncodeCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Use the event store in <dir>: append the inputs unless another store action is given.", valueName: "dir"))
     var store: String?
     @Option(help: ArgumentHelp("Timestamp unit of a new store: s, ms, us or ns (default: ms); an existing store keeps its own.", valueName: "unit"))
-    var timeUnit: String?
+    var timeUnit: TimeUnit?
     @Flag(help: "Merge each day's runs of the store into one.")
     var compact = false
     @Flag(help: "Write the store's events matching --user, --from and --to.")
@@ -67,13 +68,8 @@ public struct SeqEncodeCommand: SluiceCommand {
 
     var inputsPaths: [String] { inputs.paths }
 
-    static let unitsPerDay: [String: Int64] = ["s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000]
 
     public func validate() throws {
-        guard InputFormat(rawValue: inputFormat) != nil else {
-            throw ValidationError("--input-format must be text, events or seq-blocks, not '\(inputFormat)'")
-        }
-        if let u = timeUnit, Self.unitsPerDay[u] == nil { throw ValidationError("--time-unit must be s, ms, us or ns, not '\(u)'") }
         if timeUnit != nil && store == nil { throw ValidationError("--time-unit goes with --store") }
         guard blockEvents >= 1 && blockEvents <= 1 << 22 else { throw ValidationError("--block-events must be 1...4194304") }
         guard batchEvents >= 1 else { throw ValidationError("--batch-events must be at least 1") }
@@ -97,7 +93,7 @@ public struct SeqEncodeCommand: SluiceCommand {
     }
 
     func input(_ tool: ToolContext, batch: Int? = nil) -> EventInput {
-        EventInput(tool: tool, format: InputFormat(rawValue: inputFormat)!, mapping: mapping, batchEvents: batch ?? batchEvents)
+        EventInput(tool: tool, format: inputFormat, mapping: mapping, batchEvents: batch ?? batchEvents)
     }
 
     public func run(_ tool: ToolContext) throws {
@@ -110,10 +106,7 @@ public struct SeqEncodeCommand: SluiceCommand {
             try out.write(text: result.json + "\n")
             try out.flush()
         } else if let dir = store {
-            do { try StoreCommand(command: self, tool: tool, directory: dir, planner: planner).run() } catch let e as StoreError {
-                let parts = e.message.split(separator: ":", maxSplits: 1)
-                throw ToolError(parts.count == 2 ? String(parts[0]) : dir, String(parts.last!).trimmingPrefix(" "))
-            }
+            try StoreCommand(command: self, tool: tool, directory: dir, planner: planner).run()
         } else if decode {
             try decodeBlocks(tool)
         } else {

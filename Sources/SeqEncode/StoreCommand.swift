@@ -1,3 +1,4 @@
+import EventRecords
 import Pipes
 import SeqCodec
 import SeqStore
@@ -13,10 +14,10 @@ struct StoreCommand {
     func run() throws {
         let writes = !(command.compact || command.scan || command.verify)
         // A given --time-unit must match an existing store; without one, a new store uses ms.
-        let unit = command.timeUnit.map { SeqEncodeCommand.unitsPerDay[$0]! }
+        let unit = command.timeUnit?.unitsPerDay
         let store = try EventStore(path: directory,
                                    createWithUnitsPerDay: writes ? unit : nil,
-                                   defaultUnitsPerDay: writes ? SeqEncodeCommand.unitsPerDay["ms"]! : nil,
+                                   defaultUnitsPerDay: writes ? TimeUnit.ms.unitsPerDay : nil,
                                    planner: planner)
         if command.compact {
             try store.compact()
@@ -45,8 +46,8 @@ struct StoreCommand {
     var inputs: [String] { command.inputsPaths }
 
     private func adopt(_ layout: EventLayout, _ store: EventStore) throws {
-        do { try store.setSchema(layout.storeText) } catch let e as StoreError {
-            throw ToolError(directory, e.message.hasSuffix("differ from the store's") ? "the input's columns differ from the store's" : e.message)
+        do { try store.setSchema(layout.storeText) } catch let e as StoreError where e.kind == .schemaMismatch {
+            throw ToolError(directory, "the input's columns differ from the store's")
         }
     }
 

@@ -26,7 +26,7 @@ public final class EventStore {
         if FileSystem.exists(mp) {
             manifest = try Self.readManifest(mp)
             if let u = unitsPerDay, u != manifest.unitsPerDay {
-                throw StoreError("\(path): the store keeps \(manifest.unitsPerDay) time units per day, not \(u)")
+                throw StoreError(.request, path, "the store keeps \(manifest.unitsPerDay) time units per day, not \(u)")
             }
         } else if let u = unitsPerDay ?? defaultUnitsPerDay {
             try FileSystem.makeDirectory(path)
@@ -35,7 +35,7 @@ public final class EventStore {
             defer { FileSystem.unlock(lock) }
             if !FileSystem.exists(mp) { try FileSystem.writeAtomically(mp, manifest.encoded()) }
         } else {
-            throw StoreError("\(path): no store here (no MANIFEST)")
+            throw StoreError(.request, path, "no store here (no MANIFEST)")
         }
     }
 
@@ -71,7 +71,8 @@ public final class EventStore {
             }
             FileSystem.removeDirectoryIfEmpty(path + "/" + dayDir)
         }
-        FileSystem.remove(manifestPath + ".tmp")
+        // AtomicFile's temporary names: `.<name>.tmp.XXXXXX` beside the file.
+        for name in FileSystem.list(path) where name.hasPrefix(".MANIFEST.tmp.") { FileSystem.remove(path + "/" + name) }
     }
 
     /// Sets the schema blob; allowed while the store is empty, otherwise it must match.
@@ -79,7 +80,7 @@ public final class EventStore {
         try refresh()
         if manifest.schema == schema { return }
         guard manifest.runs.isEmpty && manifest.schema.isEmpty else {
-            throw StoreError("\(path): the events' columns differ from the store's")
+            throw StoreError(.schemaMismatch, path, "the events' columns differ from the store's")
         }
         try write { m in m.schema = schema; return [] }
     }
@@ -117,7 +118,7 @@ public final class EventStore {
     /// Replaces every run of `day` with `events` (which must all fall on that day), atomically.
     public func replaceDay(_ day: Int64, with events: EventColumns) throws {
         for t in events.time where manifest.day(of: t) != day {
-            throw StoreError("replace-day \(CivilDate.string(fromDay: day)): event at time \(t) falls on \(CivilDate.string(fromDay: manifest.day(of: t)))")
+            throw StoreError(.request, "replace-day \(CivilDate.string(fromDay: day))", "event at time \(t) falls on \(CivilDate.string(fromDay: manifest.day(of: t)))")
         }
         try write { m in
             let old = m.runs.filter { $0.day == day }
@@ -162,7 +163,7 @@ public final class EventStore {
             out.append(block)
         }
         guard out.count == run.events else {
-            throw StoreError("\(path)/\(run.relativePath): damaged run: \(out.count) events, the manifest says \(run.events)")
+            throw StoreError(.damaged, "\(path)/\(run.relativePath)", "damaged run: \(out.count) events, the manifest says \(run.events)")
         }
         return out
     }
@@ -176,7 +177,7 @@ public final class EventStore {
         for run in manifest.runs {
             let file = try ReadOnlyFile(path + "/" + run.relativePath)
             guard file.size == run.bytes, Checksum.of(try file.read(at: 0, count: file.size)) == run.checksum else {
-                throw StoreError("\(file.path): damaged run: contents differ from what the manifest recorded")
+                throw StoreError(.damaged, file.path, "damaged run: contents differ from what the manifest recorded")
             }
             total += try readAll(run).count
         }

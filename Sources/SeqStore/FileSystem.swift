@@ -3,50 +3,24 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AtomicFiles
 
 /// The store's only contact with the operating system: whole-file atomic writes, positioned
 /// reads, directory listing and a writer lock. Kept in one file so the crash-safety rules are
 /// in one place:
 ///
 ///  * a new file is written under a temporary name, fsynced, renamed into place, and its
-///    directory fsynced, so after a crash it either exists whole or not at all;
+///    directory fsynced (`AtomicFile` with `durable`), so after a crash it either exists whole
+///    or not at all;
 ///  * the manifest is replaced the same way, last, so it only ever names complete runs.
 enum FileSystem {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     /// Writes `bytes` to `path` atomically and durably (temp file, fsync, rename, fsync dir).
     static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let tmp = path + ".tmp"
-        unlink(tmp) // a leftover from a crashed writer
-        let fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError("\(tmp): cannot create: \(errorText())") }
-        var ok = false
-        defer { if !ok { close(fd); unlink(tmp) } }
-        try writeAll(fd, bytes, tmp)
-        guard fsync(fd) == 0 else { throw StoreError("\(tmp): fsync: \(errorText())") }
-        guard close(fd) == 0 else { ok = true; unlink(tmp); throw StoreError("\(tmp): close: \(errorText())") }
-        ok = true
-        guard rename(tmp, path) == 0 else { unlink(tmp); throw StoreError("\(path): rename: \(errorText())") }
-        try syncDirectory(parent(of: path))
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw StoreError("\(path): write: \(errorText())") }
-                done += n
-            }
+        do { try AtomicFile.write(bytes, to: path, durable: true) } catch let e as FileError {
+            throw StoreError(.io, e.location, e.reason)
         }
-    }
-
-    static func syncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError("\(path): cannot open directory: \(errorText())") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw StoreError("\(path): fsync: \(errorText())") }
     }
 
     static func parent(of path: String) -> String {
@@ -58,7 +32,7 @@ enum FileSystem {
 
     static func makeDirectory(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw StoreError("\(path): cannot create directory: \(errorText())")
+            throw StoreError(.io, path, "cannot create directory: \(errorText())")
         }
     }
 
@@ -88,8 +62,8 @@ enum FileSystem {
     /// Takes the store's writer lock (one writer at a time; readers never lock).
     static func lock(_ path: String) throws -> Int32 {
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError("\(path): cannot open lock: \(errorText())") }
-        guard flock(fd, LOCK_EX) == 0 else { close(fd); throw StoreError("\(path): lock: \(errorText())") }
+        guard fd >= 0 else { throw StoreError(.io, path, "cannot open lock: \(errorText())") }
+        guard flock(fd, LOCK_EX) == 0 else { close(fd); throw StoreError(.io, path, "lock: \(errorText())") }
         return fd
     }
 
@@ -105,9 +79,9 @@ final class ReadOnlyFile {
     init(_ path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError("\(path): cannot open: \(FileSystem.errorText())") }
+        guard fd >= 0 else { throw StoreError(.io, path, "cannot open: \(FileSystem.errorText())") }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { close(fd); throw StoreError("\(path): stat: \(FileSystem.errorText())") }
+        guard fstat(fd, &st) == 0 else { close(fd); throw StoreError(.io, path, "stat: \(FileSystem.errorText())") }
         size = Int(st.st_size)
     }
 
@@ -116,7 +90,7 @@ final class ReadOnlyFile {
     /// Reads exactly `count` bytes at `offset`; a short file is a damaged file.
     func read(at offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
-            throw StoreError("\(path): damaged: range \(offset)+\(count) is outside the \(size)-byte file")
+            throw StoreError(.damaged, path, "damaged: range \(offset)+\(count) is outside the \(size)-byte file")
         }
         var out = [UInt8](repeating: 0, count: count)
         try out.withUnsafeMutableBytes { raw in
@@ -124,7 +98,7 @@ final class ReadOnlyFile {
             while done < count {
                 let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw StoreError("\(path): read: \(n == 0 ? "unexpected end of file" : FileSystem.errorText())") }
+                guard n > 0 else { throw StoreError(n == 0 ? .damaged : .io, path, "read: \(n == 0 ? "unexpected end of file" : FileSystem.errorText())") }
                 done += n
             }
         }

@@ -72,7 +72,7 @@ public struct Manifest: Equatable, Sendable {
     }
 
     public static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
-        func damaged(_ what: String) -> StoreError { StoreError("\(path): damaged manifest: \(what)") }
+        func damaged(_ what: String) -> StoreError { StoreError(.damaged, path, "damaged manifest: \(what)") }
         guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw damaged("not a seq-encode store manifest") }
         let body = Array(bytes[0..<(bytes.count - 8)])
         let stored = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) }

@@ -83,7 +83,7 @@ final class RunReader {
 
     init(path: String) throws {
         file = try ReadOnlyFile(path)
-        func damaged(_ what: String) -> StoreError { StoreError("\(path): damaged run: \(what)") }
+        func damaged(_ what: String) -> StoreError { StoreError(.damaged, path, "damaged run: \(what)") }
         guard file.size >= RunFile.magic.count + RunFile.footerSize else { throw damaged("\(file.size) bytes is too short") }
         guard try file.read(at: 0, count: 8) == RunFile.magic else { throw damaged("bad magic") }
         let footer = try file.read(at: file.size - RunFile.footerSize, count: RunFile.footerSize)
@@ -103,12 +103,12 @@ final class RunReader {
 
     /// Decodes block `b` into `out`.
     func decodeBlock(_ b: Int, into out: inout EventColumns, scratch: ColumnCodec.Scratch) throws {
-        guard b >= 0 && b < blockCount else { throw StoreError("\(file.path): damaged run: index names block \(b) of \(blockCount)") }
+        guard b >= 0 && b < blockCount else { throw StoreError(.damaged, file.path, "damaged run: index names block \(b) of \(blockCount)") }
         let bytes = try file.read(at: Int(truncatingIfNeeded: blockOffsets[b]), count: Int(truncatingIfNeeded: blockLengths[b]))
         do {
             try bytes.withUnsafeBytes { try SeqBlock.decode($0, into: &out, scratch: scratch) }
         } catch let e as SeqCodecError {
-            throw StoreError("\(file.path): block \(b): \(e.message)")
+            throw StoreError(.damaged, file.path, "block \(b): \(e.message)")
         }
     }
 
@@ -125,7 +125,7 @@ final class RunReader {
                 page = try ColumnSet.decode(try file.read(at: Int(truncatingIfNeeded: pageOffsets[p]),
                                                           count: Int(truncatingIfNeeded: pageLengths[p])), expectedColumns: 4)
             } catch let e as SeqCodecError {
-                throw StoreError("\(file.path): damaged run: index page \(p): \(e.message)")
+                throw StoreError(.damaged, file.path, "damaged run: index page \(p): \(e.message)")
             }
             for i in 0..<page[0].count where page[0][i] == user && page[3][i] >= from && page[2][i] < to {
                 found.append(Int(truncatingIfNeeded: page[1][i]))

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Pipes
 #if canImport(Glibc)
 import Glibc
@@ -5,9 +6,9 @@ import Glibc
 
 /// Where a tool's output goes: stdout, or the `-o FILE` path written atomically.
 ///
-/// For `-o FILE` the bytes go to a temporary file in FILE's directory (same filesystem, so the
-/// final `rename(2)` is atomic); `commit()` renames it over FILE, `abort()` deletes it. An old
-/// FILE is therefore untouched by any failed run.
+/// For `-o FILE` the bytes go to an `AtomicFile`: a temporary file in FILE's directory that
+/// `commit()` renames over FILE and `abort()` deletes. An old FILE is therefore untouched by
+/// any failed run.
 public final class OutputTarget {
     /// "stdout" or the final path: the name used in messages.
     public let name: String
@@ -15,8 +16,10 @@ public final class OutputTarget {
     public let fd: Int32
     /// True when the output is a terminal (stdout only): tools print text then.
     public let isTerminal: Bool
-    private let finalPath: String?
-    private var tempPath: String?
+    /// The `-o` file being written (nil for stdout or a device written in place).
+    private let atomicFile: AtomicFile?
+    /// True for a device or FIFO opened in place (closed by `commit`).
+    private let ownsDescriptor: Bool
 
     /// Standard output.
     public static func standardOutput() -> OutputTarget { OutputTarget(stdoutIsTerminal: Terminal.stdoutIsTerminal) }
@@ -25,10 +28,11 @@ public final class OutputTarget {
         name = "stdout"
         fd = 1
         isTerminal = stdoutIsTerminal
-        finalPath = nil
+        atomicFile = nil
+        ownsDescriptor = false
     }
 
-    /// Opens a temporary file beside `path`; nothing at `path` changes until `commit()`.
+    /// Opens a temporary file beside `path` (`AtomicFile`); nothing at `path` changes until `commit()`.
     ///
     /// A path that already names something other than a regular file (`/dev/null`, a FIFO, a
     /// terminal, a socket) is opened and written in place: renaming a file over it would
@@ -42,54 +46,31 @@ public final class OutputTarget {
                 throw PipesError(.io, source: path, "cannot open for writing: \(FileIO.errorText(errno))")
             }
             fd = dfd
-            finalPath = nil
             isTerminal = isatty(dfd) == 1
+            atomicFile = nil
+            ownsDescriptor = true
             return
         }
-        finalPath = path
-        isTerminal = false
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp.XXXXXX".utf8CString)
-        let tfd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard tfd >= 0 else {
-            throw PipesError(.io, source: path, "cannot create a temporary file in \(dir): \(FileIO.errorText(errno))")
+        let file: AtomicFile
+        do { file = try AtomicFile(path: path) } catch let e as FileError {
+            throw PipesError(.io, source: e.location, e.reason)
         }
-        // mkstemp makes 0600 files; give the output the mode a plain create would (0666 & ~umask).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(tfd, 0o666 & ~mask)
-        fd = tfd
-        tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        atomicFile = file
+        fd = file.fd
+        isTerminal = false
+        ownsDescriptor = false
     }
 
     /// Makes the output final: for `-o`, close and rename the temporary file over the path.
     public func commit() throws {
-        guard let temp = tempPath, let path = finalPath else {
-            if fd > 2 { close(fd) }   // a device or FIFO opened in place
-            return
-        }
-        tempPath = nil
-        if close(fd) != 0 {
-            let e = errno
-            unlink(temp)
-            throw PipesError(.io, source: path, "close failed: \(FileIO.errorText(e))")
-        }
-        if rename(temp, path) != 0 {
-            let e = errno
-            unlink(temp)
-            throw PipesError(.io, source: path, "cannot rename the temporary file into place: \(FileIO.errorText(e))")
+        if ownsDescriptor { close(fd); return }
+        do { try atomicFile?.commit() } catch let e as FileError {
+            throw PipesError(.io, source: e.location, e.reason)
         }
     }
 
     /// Discards a `-o` output: the temporary file is removed, the old file stays as it was.
     public func abort() {
-        guard let temp = tempPath else { return }
-        tempPath = nil
-        close(fd)
-        unlink(temp)
+        atomicFile?.abort()
     }
-
-    deinit { abort() }
 }

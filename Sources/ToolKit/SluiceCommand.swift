@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Capnp
 import Pipes
 #if canImport(Glibc)
@@ -110,6 +111,9 @@ public enum ToolRunner {
         case let e as CapnpError:
             report(tool, source ?? "input", e.message)
             return ToolError.runtimeStatus
+        case let e as LocatedError:   // every module's typed error (StoreError, FileError, ...)
+            report(tool, e.location, e.reason)
+            return e.isUsageError ? ToolError.usageStatus : ToolError.runtimeStatus
         case let e as ValidationError:
             report(tool, "usage", e.message)
             return ToolError.usageStatus

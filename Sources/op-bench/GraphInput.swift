@@ -2,22 +2,16 @@ import GraphIO
 import GraphIR
 import OpBench
 import Pipes
-import Schemas
 import ToolKit
 
 /// `op-bench --graph`: reads a graph stream (Formats/graph.capnp, what graph-opt writes) and
 /// turns its nodes into bench cases; says on stderr which operators it could not time.
 enum GraphInput {
-    static let kind = StreamKind(name: GraphSchema.kind, frameType: "GraphFrame", schemaVersion: GraphSchema.schemaVersion,
-                                 trailerTag: 4, frameDataWords: GraphFrame.dataWordCount, framePointers: GraphFrame.pointerCount)
-
     static func cases(_ path: String, symbols: [String: Int], _ tool: ToolContext) throws -> [BenchCase] {
-        let stream = try tool.openStream(path, expecting: kind)
-        var decoder = GraphStreamDecoder()
+        let stream = try tool.openStream(path, expecting: .graph)
         let graph: Graph
         do {
-            while let root = try stream.next() { try decoder.consume(GraphFrame.Reader(root)) }
-            graph = try decoder.finish()
+            graph = try GraphStreamInput.read(stream)
         } catch let e as GraphError {
             throw ToolError(path == "-" ? "stdin" : path, e.description)
         }

@@ -114,10 +114,7 @@ struct OpBenchCommand: SluiceCommand {
         } catch let failure as PeerProcess.Failure {
             throw ToolError("--compare \(compare!)", failure.description)
         }
-        let kind = StreamKind(name: BenchStream.kind, frameType: BenchStream.frameType,
-                              schemaVersion: BenchStream.schemaVersion, trailerTag: BenchStream.trailerTag,
-                              frameDataWords: BenchFrame.dataWordCount, framePointers: BenchFrame.pointerCount)
-        let out = try tool.streamWriter(kind: kind, render: BenchTable.render)
+        let out = try tool.streamWriter(kind: .bench, render: BenchTable.render)
         try BenchRunner.run(plan, peer: peerProcess.map { process in { id, c, t in
             do {
                 return try process.measure(PeerRequest.json(id: id, peer: compare!, threads: t, spec: c.spec,

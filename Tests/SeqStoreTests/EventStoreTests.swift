@@ -132,14 +132,14 @@ func bruteForce(_ all: EventColumns, user: Int64?, from: Int64, to: Int64) -> Ev
             do {
                 #expect(try collect(store) == expected, "trial \(trial)")
             } catch let e as StoreError {
-                #expect(e.message.hasPrefix(run), "\(e.message)")
+                #expect(e.location.hasPrefix(run), "\(e)")
             }
             // verify() reads everything, so it must notice.
             do {
                 try store.verify()
                 Issue.record("damage at trial \(trial) went unnoticed by verify")
             } catch let e as StoreError {
-                #expect(e.message.hasPrefix(run), "\(e.message)")
+                #expect(e.location.hasPrefix(run), "\(e)")
             }
         }
         try FileSystem.writeAtomically(dir + "/s/MANIFEST", Array("SQMANIF1 garbage".utf8))

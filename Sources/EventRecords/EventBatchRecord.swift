@@ -5,8 +5,8 @@ import SeqCodec
 
 /// `EventColumns` to and from `EventBatch` records: bulk copies between Swift arrays and the
 /// records' little-endian `List(Int64)`/`List(Float64)` columns.
-enum EventBatchRecord {
-    static func write(_ events: EventColumns, layout: EventLayout, into batch: EventBatch.Builder) {
+public enum EventBatchRecord {
+    public static func write(_ events: EventColumns, layout: EventLayout, into batch: EventBatch.Builder) {
         func fill(_ list: ListBuilder, _ values: [Int64]) {
             _ = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in dst.baseAddress?.update(from: src.baseAddress!, count: src.count) }
@@ -30,7 +30,7 @@ enum EventBatchRecord {
     }
 
     /// Appends a batch's rows to `out`, checking the columns agree with each other and the layout.
-    static func read(_ batch: EventBatch.Reader, layout: EventLayout, into out: inout EventColumns, source: String, record: Int) throws {
+    public static func read(_ batch: EventBatch.Reader, layout: EventLayout, into out: inout EventColumns, source: String, record: Int) throws {
         func bad(_ what: String) -> PipesError { PipesError(.invalidMessage, source: source, "record \(record): \(what)") }
         let n = try batch.user.count
         func append<T: CapnpScalar>(_ list: PrimitiveList<T>, _ name: String, _ dst: inout [Int64]) throws {

@@ -4,7 +4,7 @@ import Schemas
 /// `EventLayout` to and from the `EventSchema` record of events and seq-blocks streams, and to
 /// and from the compact text the store keeps in its manifest (one `role<TAB>header` per line).
 extension EventLayout {
-    static let roleNames: [(EventSchema.Role, String)] = [
+    public static let roleNames: [(EventSchema.Role, String)] = [
         (.user, "user"), (.time, "time"), (.item, "item"), (.action, "action"), (.extraInt, "extraInt"), (.extraFloat, "extraFloat"),
     ]
 
@@ -22,7 +22,7 @@ extension EventLayout {
     }
 
     /// Fills an `EventSchema` record.
-    func write(into schema: EventSchema.Builder) {
+    public func write(into schema: EventSchema.Builder) {
         let roles = wireRoles
         let list = schema.initColumns(count: roles.count)
         for (i, (name, role)) in roles.enumerated() {
@@ -33,7 +33,7 @@ extension EventLayout {
     }
 
     /// Builds a layout from wire columns (header, role), numbering extras in order.
-    static func fromWire(_ columns: [(String, EventSchema.Role)], source: String) throws -> EventLayout {
+    public static func fromWire(_ columns: [(String, EventSchema.Role)], source: String) throws -> EventLayout {
         var extras = 0
         var out: [Column] = []
         for (name, role) in columns {
@@ -57,7 +57,7 @@ extension EventLayout {
     }
 
     /// Reads an `EventSchema` record.
-    static func read(_ schema: EventSchema.Reader, source: String) throws -> EventLayout {
+    public static func read(_ schema: EventSchema.Reader, source: String) throws -> EventLayout {
         let list = try schema.columns
         var wire: [(String, EventSchema.Role)] = []
         for i in 0..<list.count {

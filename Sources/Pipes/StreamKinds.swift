@@ -1,0 +1,23 @@
+import Schemas
+
+/// Every stream kind of Formats/, in one place. Each is built from the generated code of its
+/// schema file: the name and version from the file's `kind` and `schemaVersion` constants, the
+/// trailer's union tag and the frame layout from the generated frame struct, so nothing here
+/// is copied by hand from a .capnp file. A new format adds one line.
+extension StreamKind {
+    /// Formats/sample.capnp (`SampleFrame`: header, row, trailer): the test kind.
+    public static let sample = StreamKind(name: SampleSchema.kind, frameType: "SampleFrame",
+                                          schemaVersion: SampleSchema.schemaVersion, frame: SampleFrame.Builder.self)
+    /// Formats/graph.capnp (`GraphFrame`): what graph-opt writes and op-bench --graph reads.
+    public static let graph = StreamKind(name: GraphSchema.kind, frameType: "GraphFrame",
+                                         schemaVersion: GraphSchema.schemaVersion, frame: GraphFrame.Builder.self)
+    /// Formats/events.capnp (`EventsFrame`: header, schema, batch…, trailer).
+    public static let events = StreamKind(name: EventsSchema.kind, frameType: "EventsFrame",
+                                          schemaVersion: EventsSchema.schemaVersion, frame: EventsFrame.Builder.self)
+    /// Formats/seq-blocks.capnp (`SeqFrame`: header, schema, block…, trailer).
+    public static let seqBlocks = StreamKind(name: SeqBlocksSchema.kind, frameType: "SeqFrame",
+                                             schemaVersion: SeqBlocksSchema.schemaVersion, frame: SeqFrame.Builder.self)
+    /// Formats/bench.capnp (`BenchFrame`: header, result…, trailer): what op-bench writes.
+    public static let bench = StreamKind(name: BenchSchema.kind, frameType: "BenchFrame",
+                                         schemaVersion: BenchSchema.schemaVersion, frame: BenchFrame.Builder.self)
+}
