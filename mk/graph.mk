@@ -47,7 +47,7 @@ test-graph-proto: pip-deps
 	protoc -I Formats/onnx -o $(GRAPH_DIR).desc Formats/onnx/onnx-subset.proto
 	timeout 60 $(PYTHON) Tools/graph/check_onnx_proto.py $(GRAPH_DIR).desc
 
-$(GRAPH_LIGHT)/.done:
+$(GRAPH_LIGHT)/.done: Tools/graph/light_models.py
 	mkdir -p $(GRAPH_WHEEL_DIR) $(GRAPH_LIGHT)
 	ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl >/dev/null 2>&1 || \
 	  timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check onnx==$(ONNX_VERSION) -d $(GRAPH_WHEEL_DIR)
