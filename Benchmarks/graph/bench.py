@@ -217,7 +217,8 @@ def bench_model(binary: str, path: str, tmp: str, budget: float, sim) -> dict:
     name = model_name(path)
     out = {s: os.path.join(tmp, f"{name}.{s}.onnx") for s in ("graph-opt", "onnxruntime", "onnxsim")}
     res = {"name": name, "path": path, "what": describe(path), "label": label(path), "mb": os.path.getsize(path) / 1e6,
-           "before": file_nodes(path)[0], "refused": None, "sim_error": None, "timing": {}, "nodes": {}}
+           "before": file_nodes(path)[0], "refused": None, "sim_error": None, "ort_error": None,
+           "timing": {}, "nodes": {}}
     sides, warm = {}, 0.0
     # The untimed run of each side: does it take the model, and how long is one round?
     g_cmd = [binary, "-O3", "--emit", "onnx", "-o", out["graph-opt"], path]
@@ -229,7 +230,11 @@ def bench_model(binary: str, path: str, tmp: str, budget: float, sim) -> dict:
         sides["graph-opt"] = g_cmd
         warm += benchlib.time_once(g_cmd)[0]
     ort_side = lambda: ort_optimize(path, out["onnxruntime"])  # noqa: E731
-    warm += benchlib.time_once(ort_side)[0]
+    try:
+        warm += benchlib.time_once(ort_side)[0]
+    except Exception as e:  # no peer, no row: the details say why
+        res["ort_error"] = first_line(str(e))
+        return res
     sides["onnxruntime"] = ort_side
     if sim is not None:
         sim_side = lambda: sim_optimize(sim, path, out["onnxsim"])  # noqa: E731
@@ -262,7 +267,7 @@ def rows_for(results: list, ort_version: str) -> list:
     quick = benchlib.quick()
     for name in (list(by_name) if quick else HEADLINE_TIME):
         r = by_name.get(name)
-        if r is None:
+        if r is None or r["ort_error"]:
             continue
         workload = f"optimize {r['label']} ({r['before']} nodes, {r['mb']:.1f} MB) into an ONNX file"
         if r["refused"]:
@@ -287,7 +292,7 @@ def rows_for(results: list, ort_version: str) -> list:
             AREA, workload, "onnxruntime", ort_version, r["timing"], "graph-opt", "onnxruntime", REPRODUCE,
             includes=INCLUDES,
             note=f"Nodes in the written file: graph-opt {g}, onnxruntime {o}. {check}."))
-    both = [r for r in results if not r["refused"]]
+    both = [r for r in results if not r["refused"] and not r["ort_error"]]
     if both and not quick:
         g = sum(r["nodes"]["graph-opt"][0] for r in both)
         o = sum(r["nodes"]["onnxruntime"][0] for r in both)
@@ -321,6 +326,9 @@ def details(results: list, ort_version: str, sim_version: str, startup: dict) ->
     refusals = []
     for r in results:
         t = r["timing"]
+        if r["ort_error"]:
+            refusals.append(f"- {r['name']}: onnxruntime failed, not benchmarked: `{r['ort_error']}`")
+            continue
         g, o, s = (t.get(k, {}).get("wall") for k in ("graph-opt", "onnxruntime", "onnxsim"))
         ratio = f"{o['median'] / g['median']:.2f}×" if g else "refused"
         nodes = r["nodes"]
@@ -367,6 +375,9 @@ def main() -> int:
             r = bench_model(a.binary, m, tmp, a.budget, sim)
             results.append(r)
             t = r["timing"]
+            if r["ort_error"]:
+                print(f"bench-graph: {r['name']}: onnxruntime failed: {r['ort_error']}", flush=True)
+                continue
             g = t.get("graph-opt", {}).get("wall")
             o = t["onnxruntime"]["wall"]
             print(f"bench-graph: {r['name']}: " + (f"graph-opt {g['median'] * 1e3:.1f} ms, " if g else
