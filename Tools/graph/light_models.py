@@ -49,9 +49,20 @@ def randomize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     model.graph.node.extend(keep)
     # Shape initializers of the replaced ConstantOfShape nodes are now unused: drop them.
     used = {i for n in keep for i in n.input} | {o.name for o in model.graph.output}
+    old_names = set(inits)
     kept = [t for t in model.graph.initializer if t.name in used]
     del model.graph.initializer[:]
     model.graph.initializer.extend(kept + new_inits)
+    # The zoo files are IR version 3, where every initializer is also listed as a graph
+    # input. Write IR version 4 instead, with only the real inputs listed: the new weights
+    # are then plain constants to every consumer (onnx.checker, onnxruntime, onnxsim), and
+    # the dropped shape tensors do not linger as unused inputs.
+    weights = old_names | {t.name for t in new_inits}
+    real = [i for i in model.graph.input if i.name not in weights]
+    del model.graph.input[:]
+    model.graph.input.extend(real)
+    model.ir_version = max(model.ir_version, 4)
+    onnx.checker.check_model(model)
     return model
 
 

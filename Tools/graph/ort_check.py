@@ -7,7 +7,9 @@
       `graph-opt --reference OUT.pb MODEL` (our interpreter against onnxruntime).
   ort_check.py compare ORIGINAL OPTIMIZED [TOLERANCE]
       runs both models in onnxruntime on the same input and fails when any output's
-      max |a-b| / max |a| exceeds TOLERANCE (default 1e-4).
+      max |a-b| / max |a| exceeds TOLERANCE (default 1e-4), or when the optimized model
+      gives a NaN or an infinity where the original's value is finite (or a different
+      non-finite value where the original's is not).
 """
 import sys
 
@@ -24,11 +26,14 @@ def session(path: str) -> ort.InferenceSession:
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
 
 
-def ramp_feeds(sess: ort.InferenceSession) -> dict:
+def ramp_feeds(sess: ort.InferenceSession, shapes: dict | None = None) -> dict:
+    """arange(n)/n for float inputs, zeros for the others; a dynamic dimension is 1 unless
+    `shapes` gives the input's whole shape."""
     feeds = {}
+    shapes = shapes or {}
     types = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(bool)": np.bool_}
     for i in sess.get_inputs():
-        shape = [d if isinstance(d, int) and d > 0 else 1 for d in i.shape]
+        shape = list(shapes.get(i.name) or [d if isinstance(d, int) and d > 0 else 1 for d in i.shape])
         n = int(np.prod(shape))
         dtype = types.get(i.type, np.float32)
         if dtype == np.float32:
@@ -36,6 +41,25 @@ def ramp_feeds(sess: ort.InferenceSession) -> dict:
         else:
             feeds[i.name] = np.zeros(shape, dtype)
     return feeds
+
+
+def relative_error(ref, out) -> float:
+    """max |ref - out| / max |ref| over the elements where ref is finite; infinity when `out`
+    is NaN or infinite where `ref` is finite, or differs from a non-finite `ref` (NaN must
+    meet NaN, +inf +inf). NaN never compares as small: it is never returned."""
+    x = np.asarray(ref, np.float64)
+    y = np.asarray(out, np.float64)
+    if x.shape != y.shape:
+        return float("inf")
+    finite = np.isfinite(x)
+    if not np.array_equal(x[~finite], y[~finite], equal_nan=True):
+        return float("inf")
+    if not np.all(np.isfinite(y[finite])):
+        return float("inf")
+    if not finite.any():
+        return 0.0
+    diff = float(np.max(np.abs(x[finite] - y[finite])))
+    return diff / max(float(np.max(np.abs(x[finite]))), 1e-6)
 
 
 def main(argv: list) -> int:
@@ -58,8 +82,11 @@ def main(argv: list) -> int:
             if y is None or np.shape(x) != np.shape(y):
                 print(f"ort_check: {argv[2]}: output {name} missing or reshaped", file=sys.stderr)
                 return 1
-            rel = float(np.max(np.abs(x - y)) / max(float(np.max(np.abs(x))), 1e-6))
-            worst = max(worst, rel)
+            rel = relative_error(x, y)
+            if not rel <= tol:
+                print(f"ort_check: {argv[2]}: output {name}: relative error {rel:.2e}", file=sys.stderr)
+            if not rel <= worst:  # so that a NaN could never be skipped
+                worst = rel
         status = "ok" if worst <= tol else "FAIL"
         print(f"ort_check: {argv[2]}: onnxruntime on optimized vs original: relative error {worst:.2e} ({status})")
         return 0 if worst <= tol else 1
