@@ -47,7 +47,10 @@ public enum OnnxExporter {
             var node = Onnx_NodeProto()
             node.name = n.name
             node.opType = n.op
-            if n.domain == Node.sluiceDomain && n.op == "Attention" {
+            if n.domain == Node.sluiceDomain && n.op == "Attention", let decomposed = try decomposedAttention(n, graph) {
+                g.node += decomposed
+                continue
+            } else if n.domain == Node.sluiceDomain && n.op == "Attention" {
                 // ONNX Attention (opset 23) has the same semantics for 4-D Q/K/V
                 // ([batch, heads, seq, dim]; KV heads may be fewer; bool mask True = attend).
                 guard n.inputs.prefix(3).allSatisfy({ graph.shape($0)?.rank == 4 }) else {
@@ -151,6 +154,55 @@ public enum OnnxExporter {
         } else {
             nodes.append(try make(act[0].op, [t], out, act[0].attrs, suffix: "__" + act[0].op.lowercased()))
         }
+        return nodes
+    }
+
+    /// sluice.Attention with a mask, as the standard ops exporters write. ONNX Attention
+    /// (opset 23) means the same, but onnxruntime (1.31) refuses a mask that broadcasts over
+    /// the query positions ([batch, 1, 1, kv], BERT's padding mask: "inconsistent
+    /// q_sequence_length") and, on MiniLM-L3 with run-time shapes, was measured computing outputs
+    /// 27% away from the original model's (our interpreter agreed with the original). So a
+    /// masked node is written out unless its mask is statically full ([…, q, kv] with q the
+    /// query length). The ops are those the fusion matched: a plain MatMul against K, which
+    /// broadcasts K/V heads exactly as the original graph did. Returns nil without a mask, for
+    /// a full mask, and for non-fp32 Q (the scale constant is fp32).
+    ///
+    ///     MatMul(Q, Transpose(K)) · scale  (+ mask | Where(mask, ·, −∞))  → Softmax(−1) → MatMul(·, V)
+    static func decomposedAttention(_ n: Node, _ graph: Graph) throws -> [Onnx_NodeProto]? {
+        guard n.inputs.count > 3, n.inputs[3] >= 0, let q = graph.type(n.inputs[0]), q.dtype == .float32,
+              let maskType = graph.type(n.inputs[3]) else { return nil }
+        if let qShape = q.shape, qShape.rank == 4, let maskShape = maskType.shape, maskShape.rank >= 2,
+           let qLength = qShape.dims[2].value, maskShape.dims[maskShape.rank - 2] == .known(qLength) {
+            return nil  // a full mask: onnxruntime's Attention kernel takes it
+        }
+        let names = n.inputs.map { graph.values[$0].name }
+        let out = graph.values[n.outputs[0]].name
+        func make(_ op: String, _ inputs: [String], _ output: String, _ attrs: [String: Attribute] = [:]) throws -> Onnx_NodeProto {
+            var p = Onnx_NodeProto()
+            p.name = n.name + "__" + output.split(separator: "_").last.map(String.init)!
+            p.opType = op
+            p.input = inputs
+            p.output = [output]
+            for (name, a) in attrs.sorted(by: { $0.key < $1.key }) { p.attribute.append(try attribute(a, name: name)) }
+            return p
+        }
+        // Without the attribute the scale is 1/√(head size), as in ONNX Attention.
+        guard let scale = n.attributes["scale"]?.float
+                ?? q.shape.flatMap({ $0.dims.last?.value }).map({ 1 / Float($0).squareRoot() }) else { return nil }
+        var nodes = [
+            try make("Transpose", [names[1]], out + "__kt", ["perm": .ints([0, 1, 3, 2])]),
+            try make("MatMul", [names[0], out + "__kt"], out + "__qk"),
+            try make("Constant", [], out + "__scale", ["value_float": .float(scale)]),
+            try make("Mul", [out + "__qk", out + "__scale"], out + "__scaled"),
+        ]
+        if maskType.dtype == .bool {
+            nodes.append(try make("Constant", [], out + "__neginf", ["value_float": .float(-.infinity)]))
+            nodes.append(try make("Where", [names[3], out + "__scaled", out + "__neginf"], out + "__masked"))
+        } else {
+            nodes.append(try make("Add", [out + "__scaled", names[3]], out + "__masked"))
+        }
+        nodes.append(try make("Softmax", [out + "__masked"], out + "__probs", ["axis": .int(-1)]))
+        nodes.append(try make("MatMul", [out + "__probs", names[2]], out))
         return nodes
     }
 

@@ -1,7 +1,9 @@
+import GraphIO
 import GraphIR
 import GraphInterp
 import GraphPasses
 import Testing
+import TestSupport
 
 @Suite struct PassTests {
     @Test func constantFoldingEvaluatesAndKeepsSplats() throws {
@@ -257,6 +259,36 @@ import Testing
             let after = try checkPasses(g, ["fuse-attention", "remove-noops", "dce"])
             #expect(after.count("sluice.Attention") == 1, "mask \(mask) preScale \(preScale) perm \(perm)")
             #expect(after.count("Softmax") == 0)
+        }
+    }
+
+    /// A padding mask ([batch, 1, 1, kv], as BERT exports it) broadcasts over the queries:
+    /// onnxruntime refuses (or miscomputes) ONNX Attention with it, so export writes the
+    /// standard ops back; a full mask stays one Attention. Both compute the original values.
+    @Test(arguments: [Mask.additive, .boolKeep])
+    func paddingMaskExportsAsStandardOps(_ mask: Mask) throws {
+        for padding in [true, false] {
+            var b = GraphBuilder()
+            let (s, d) = (5, 8)
+            let q = b.input("q", [1, 2, s, d]), k = b.input("k", [1, 2, s, d]), v = b.input("v", [1, 2, s, d])
+            let rows = padding ? 1 : s
+            let keep = (0..<(rows * s)).map { $0 % s < 3 }   // the last two key positions are padding
+            let m = mask == .additive
+                ? b.graph.addConstant("m", .float32(keep.map { $0 ? 0 : -1e4 }, dims: [1, 1, rows, s]))
+                : b.graph.addConstant("m", ConstantTensor(dtype: .bool, dims: [1, 1, rows, s], storage: .bytes(keep.map { $0 ? 1 : 0 })))
+            var scores = b.op("Mul", [b.op("MatMul", [q, b.op("Transpose", [k], ["perm": .ints([0, 1, 3, 2])])]), b.scalar("sm", 0.35)])
+            scores = mask == .additive ? b.op("Add", [scores, m]) : b.op("Where", [m, scores, b.scalar("ninf", -.infinity)])
+            let g = try b.finish([b.op("MatMul", [b.op("Softmax", [scores], ["axis": .int(-1)]), v])])
+            let fused = try checkPasses(g, ["fuse-attention", "remove-noops", "dce"])
+            #expect(fused.count("sluice.Attention") == 1)
+            let back = try OnnxImporter.decode(try OnnxExporter.serialize(fused))
+            #expect(back.count("Attention") == (padding ? 0 : 1), "padding \(padding)")
+            let feeds = randomFeeds(g)
+            let want = try Interpreter.run(g, feeds: feeds), got = try Interpreter.run(back, feeds: feeds)
+            for (name, ref) in want {
+                let out = try #require(got[name])
+                #expect(NumericCheck.maxAbsError(out.floats, ref.floats) <= 1e-5, "\(name), padding \(padding)")
+            }
         }
     }
 
