@@ -20,9 +20,11 @@ test-substrate-pipeline: debug
 test-substrate-docs: debug
 	Tools/doc_check.sh --bin $(DEBUG_BIN)
 
-## bench-substrate: rec-cat --head pass-through vs cat, dd bs=1M and a libcapnp C++ reader (GB/s, ratios).
+## bench-substrate: rec-cat --head pass-through vs cat, dd bs=1M and a libcapnp C++ reader
+## (interleaved wall-clock medians, rows via Benchmarks/benchlib.py; SUBSTRATE_BENCH_BIN=DIR to time other binaries).
+SUBSTRATE_BENCH_BIN ?= $(RELEASE_BIN)
 bench-substrate: build
-	Benchmarks/substrate/bench.sh --bin $(RELEASE_BIN) --cache $(CACHE)
+	$(PYTHON) Benchmarks/substrate/bench.py --bin $(SUBSTRATE_BENCH_BIN) --cache $(CACHE)
 
 demo-substrate: build
 	$(PYTHON) Tools/sample_stream.py --batches 3 --rows 4 | $(RELEASE_BIN)/rec-cat

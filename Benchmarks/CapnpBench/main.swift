@@ -1,27 +1,32 @@
-// capnp-bench: the Swift side of the Capnp runtime benchmark; Benchmarks/capnp/run.sh runs it
-// beside bench.cpp (libcapnp) and prints the ratios. Usage: capnp-bench [records] [repetitions]
+// capnp-bench: the Swift side of the Capnp runtime benchmark; Benchmarks/capnp/bench.py runs it
+// alternately with bench.cpp (libcapnp) and reports medians. Usage: capnp-bench [records] [repetitions]
+// Runs every phase `repetitions` times (default 2: the first warms the reused buffers, caches and
+// allocator and is not reported) and prints, for the last repetition, one line per phase:
+//   phase <TAB> wall seconds <TAB> CPU seconds <TAB> checksum <TAB> bytes   (the same as bench.cpp)
 import Foundation
 
 let arguments = CommandLine.arguments
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 200_000 : 200_000
-let repetitions = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+let repetitions = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
 
 var phases = Phases(count: count)
-var best = [Double](repeating: .infinity, count: 5)
+var wall = [Double](repeating: 0, count: 5)
+var cpu = [Double](repeating: 0, count: 5)
 var checks = [Double](repeating: 0, count: 5)
 
-/// Process CPU time (all threads), the same clock bench.cpp reads: steadier than wall time on a
-/// loaded machine.
-func cpuSeconds() -> Double {
+func seconds(_ clock: clockid_t) -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    clock_gettime(clock, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+/// Wall clock (CLOCK_MONOTONIC) and process CPU time (all threads) of one phase: the same clocks
+/// bench.cpp reads.
 func timed(_ k: Int, _ body: () throws -> Double) rethrows {
-    let start = cpuSeconds()
+    let wall0 = seconds(CLOCK_MONOTONIC), cpu0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     let check = try body()
-    best[k] = min(best[k], cpuSeconds() - start)
+    wall[k] = seconds(CLOCK_MONOTONIC) - wall0
+    cpu[k] = seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0
     checks[k] = check
 }
 
@@ -31,6 +36,7 @@ do {
         try timed(1) { try phases.readAndSum() }
         try timed(2) { try phases.pipeStream() }
         try timed(3) { try phases.pack() }
+        phases.keepPacked()
         try timed(4) { try phases.unpackAndRead() }
     }
 } catch {
@@ -40,6 +46,6 @@ do {
 
 let names = ["build+frame", "read+sum", "pipe stream", "pack", "unpack+read"]
 for k in 0..<5 {
-    let bytes = k >= 3 ? phases.packed.count : phases.framed.count
-    print("\(names[k])\t\(String(format: "%.6f", best[k]))\t\(String(format: "%.17g", checks[k]))\t\(bytes)")
+    let bytes = k >= 3 ? phases.packedCount : phases.framed.count
+    print("\(names[k])\t\(String(format: "%.9f", wall[k]))\t\(String(format: "%.9f", cpu[k]))\t\(String(format: "%.17g", checks[k]))\t\(bytes)")
 }
