@@ -133,7 +133,8 @@ def base_row(workload, peer, version, ours, theirs, ours_cpu, peer_cpu, includes
 
 INCLUDES_PEER = ("Each side: one operator call per run on operands made and touched beforehand, into an output "
                  "allocated once (the peer: one Python call in Tools/op_bench_peer.py); no process start-up or I/O. "
-                 "Interleaved: {rounds} batches per side after one untimed run each.")
+                 "Interleaved: {rounds} batches per side after one untimed run each. CPU: process CPU time per run "
+                 "(mean over the runs).")
 
 
 def library_name(library):
@@ -264,10 +265,12 @@ def rows(results, rounds):
 
 
 def details(results, rounds, svg_path, rows_dir):
-    roofs = {}
+    roofs = {}  # each op-bench run measures its own limits: (threads, peak, triad) -> suites
     for r in results:
         if not math.isnan(r.peakGflopsPerSecond):
-            roofs[r.threads] = (r.peakGflopsPerSecond, r.bandwidthGbPerSecond)
+            suites = roofs.setdefault((r.threads, r.peakGflopsPerSecond, r.bandwidthGbPerSecond), [])
+            if r.suite not in suites:
+                suites.append(r.suite)
     versions = sorted({peer_parts(r.peer)[0] for r in results if r.peer})
     lines = [
         "### How op-bench measures",
@@ -284,8 +287,9 @@ def details(results, rounds, svg_path, rows_dir):
         "",
     ]
     if roofs:
-        lines += ["Measured limits (best of 20 FMA loops / 10 triads): " + "; ".join(
-            f"{t} thread(s): FMA peak {p:.0f} GFLOP/s, triad {b:.1f} GB/s" for t, (p, b) in sorted(roofs.items())) + ".", ""]
+        lines += ["Measured limits (`--roofline`: best of 20 FMA loops / 10 triads, at the start of each op-bench run): "
+                  + "; ".join(f"{t} thread(s): FMA peak {p:.0f} GFLOP/s, triad {b:.1f} GB/s ({', '.join(suites)})"
+                              for (t, p, b), suites in sorted(roofs.items())) + ".", ""]
     head = headlines(results)
     if head:
         lines += head + [""]

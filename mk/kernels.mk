@@ -1,8 +1,8 @@
 # Kernels and op-bench: side-by-side benchmarks of the operator library against numpy
 # (OpenBLAS) and onnxruntime, the roofline picture, and the bench-stream interop check.
 #
-#   make bench-kernels          every op-bench suite against its peer (about 5 minutes on an idle
-#                               machine); headline rows for out/bench/report.md, the full table in
+#   make bench-kernels          every op-bench suite against its peer (4.7 min measured on a loaded
+#                               2-core machine); headline rows for out/bench/report.md, the full table in
 #                               $(KERNELS_BENCH)/report.md. SLUICE_BENCH_QUICK=1: 1 thread, the
 #                               headline cases only, few runs (well under a minute)
 #   make test-kernels-interop   pycapnp reads an op-bench stream (Tools/bench_report.py)
@@ -27,7 +27,7 @@ KERNELS_CONVS   := --filter layer1
 else
 KERNELS_BENCH   := out/bench-kernels
 KERNELS_ROUNDS  := 4
-KERNELS_TIMING  := --reps 8 --max-reps 100 --min-time 0.2 --rounds $(KERNELS_ROUNDS)
+KERNELS_TIMING  := --reps 12 --max-reps 100 --min-time 0.4 --rounds $(KERNELS_ROUNDS)
 KERNELS_THREADS := 1,2
 KERNELS_CONVS   :=
 endif
