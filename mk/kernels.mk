@@ -3,8 +3,8 @@
 #
 #   make bench-kernels          every op-bench suite against its peer (4.7 min measured on a loaded
 #                               2-core machine); headline rows for out/bench/report.md, the full table in
-#                               $(KERNELS_BENCH)/report.md. SLUICE_BENCH_QUICK=1: 1 thread, the
-#                               headline cases only, few runs (well under a minute)
+#                               $(KERNELS_BENCH)/report.md. SLUICE_BENCH_QUICK=1: 1 thread,
+#                               kernels/int8/BEV suites and ResNet-50 layer 1, 4 runs a side (~25 s)
 #   make test-kernels-interop   pycapnp reads an op-bench stream (Tools/bench_report.py)
 #   make test-kernels-onnx      the ONNX node test cases of every implemented operator
 
