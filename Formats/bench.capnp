@@ -39,4 +39,7 @@ struct BenchResult {
   cpuSeconds @21 :Float64;      # process CPU time per timed run, all threads (mean); immune to
                                 # time-slicing by other processes, unlike the wall-clock times
   peerCpuSeconds @22 :Float64;  # the same for the peer (includes any spinning worker threads); NaN if none
+  peerMinSeconds @23 :Float64;  # the peer's fastest and slowest timed run; NaN if none (0 in streams
+  peerMaxSeconds @24 :Float64;  # written before these fields existed: peerRepetitions is then 0)
+  peerRepetitions @25 :UInt32;  # the peer's timed runs (interleaved with ours, see op-bench --rounds)
 }

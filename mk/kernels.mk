@@ -1,8 +1,10 @@
 # Kernels and op-bench: side-by-side benchmarks of the operator library against numpy
 # (OpenBLAS) and onnxruntime, the roofline picture, and the bench-stream interop check.
 #
-#   make bench-kernels          every headline ratio in one go (a few minutes); Docs/kernels.md
-#                               quotes out/bench-kernels/report.md
+#   make bench-kernels          every op-bench suite against its peer (4.7 min measured on a loaded
+#                               2-core machine); headline rows for out/bench/report.md, the full table in
+#                               $(KERNELS_BENCH)/report.md. SLUICE_BENCH_QUICK=1: 1 thread,
+#                               kernels/int8/BEV suites and ResNet-50 layer 1, 4 runs a side (~25 s)
 #   make test-kernels-interop   pycapnp reads an op-bench stream (Tools/bench_report.py)
 #   make test-kernels-onnx      the ONNX node test cases of every implemented operator
 
@@ -10,32 +12,53 @@ PIP_PACKAGES += numpy==2.4.6 threadpoolctl==3.8.0 scipy==1.17.1 onnx==1.23.2 onn
 TEST_STEPS   += test-kernels-interop test-kernels-onnx
 BENCH_STEPS  += bench-kernels
 
-KERNELS_BENCH := out/bench-kernels
 # This environment may pin OpenBLAS to an old core type (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE),
 # which slows a current numpy; the peer runs without them, in these commands only, and the
 # report names the OpenBLAS kernel it then used (threadpoolctl).
 KERNELS_PEER_ENV := env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+# Each case: one untimed run per side, then KERNELS_ROUNDS batches per side alternating ours and
+# the peer's, each a KERNELS_ROUNDS-th of the --reps / --max-reps / --min-time rule.
+ifneq ($(filter-out 0,$(SLUICE_BENCH_QUICK)),)
+KERNELS_BENCH   := out/bench-quick/kernels
+KERNELS_ROUNDS  := 2
+KERNELS_TIMING  := --reps 2 --max-reps 4 --min-time 0 --rounds $(KERNELS_ROUNDS)
+KERNELS_THREADS := 1
+KERNELS_CONVS   := --filter layer1
+else
+KERNELS_BENCH   := out/bench-kernels
+KERNELS_ROUNDS  := 4
+KERNELS_TIMING  := --reps 12 --max-reps 100 --min-time 0.4 --rounds $(KERNELS_ROUNDS)
+KERNELS_THREADS := 1,2
+KERNELS_CONVS   :=
+endif
+KERNELS_OP_BENCH := $(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench $(KERNELS_TIMING)
 
 .PHONY: bench-kernels test-kernels-interop test-kernels-onnx
 
-## bench-kernels: SGEMM/bf16/int8 GEMM/softmax/norms/activations/attention vs numpy and the
-## roofline, ResNet-50 convolutions and the BEV suite (Resize, GridSample) and graph vs
-## onnxruntime, model suites vs numpy; report + roofline SVG.
+## bench-kernels: SGEMM/bf16 GEMM/softmax/norms/activations/attention vs numpy and the roofline,
+## int8 GEMM, ResNet-50 convolutions, the BEV suite (Resize, GridSample) and graph vs
+## onnxruntime, model suites vs numpy; headline rows (Tools/bench_report.py --rows), report,
+## roofline SVG. Quick mode skips the model suites, the BEV graph and 2 threads.
 bench-kernels: build
-	mkdir -p $(KERNELS_BENCH)
-	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite kernels --threads 1,2 --roofline --compare numpy \
+	rm -rf $(KERNELS_BENCH) && mkdir -p $(KERNELS_BENCH)
+	cut -d' ' -f1 /proc/loadavg > $(KERNELS_BENCH)/load
+	$(KERNELS_OP_BENCH) --suite kernels --threads $(KERNELS_THREADS) --roofline --compare numpy \
 	  -o $(KERNELS_BENCH)/kernels-numpy.bench
-	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite resnet50 --threads 1,2 --roofline --compare onnxruntime \
+	$(KERNELS_OP_BENCH) --suite kernels --filter int8 --threads $(KERNELS_THREADS) --compare onnxruntime \
+	  -o $(KERNELS_BENCH)/int8-onnxruntime.bench
+	$(KERNELS_OP_BENCH) --suite resnet50 $(KERNELS_CONVS) --threads $(KERNELS_THREADS) --roofline --compare onnxruntime \
 	  -o $(KERNELS_BENCH)/resnet50-onnxruntime.bench
-	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite bert-base --suite llama7b-prefill --suite llama7b-decode \
-	  --threads 2 --roofline --compare numpy -o $(KERNELS_BENCH)/models-numpy.bench
-	$(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --suite bev --threads 1,2 --compare onnxruntime \
+	$(KERNELS_OP_BENCH) --suite bev --threads $(KERNELS_THREADS) --compare onnxruntime \
 	  -o $(KERNELS_BENCH)/bev-onnxruntime.bench
+ifeq ($(filter-out 0,$(SLUICE_BENCH_QUICK)),)
+	$(KERNELS_OP_BENCH) --suite bert-base --suite llama7b-prefill --suite llama7b-decode \
+	  --threads 2 --roofline --compare numpy -o $(KERNELS_BENCH)/models-numpy.bench
 	timeout 120 $(PYTHON) Tools/onnx_models.py bev $(KERNELS_BENCH)/bev-net.onnx
-	$(RELEASE_BIN)/graph-opt $(KERNELS_BENCH)/bev-net.onnx | $(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench --graph - \
+	$(RELEASE_BIN)/graph-opt $(KERNELS_BENCH)/bev-net.onnx | $(KERNELS_OP_BENCH) --graph - \
 	  --threads 1 --compare onnxruntime -o $(KERNELS_BENCH)/bev-graph-onnxruntime.bench
-	$(PYTHON) Tools/bench_report.py --svg $(KERNELS_BENCH)/roofline.svg $(KERNELS_BENCH)/*.bench \
-	  | tee $(KERNELS_BENCH)/report.md
+endif
+	$(PYTHON) Tools/bench_report.py --svg $(KERNELS_BENCH)/roofline.svg --rows --load $$(cat $(KERNELS_BENCH)/load) \
+	  --rounds $(KERNELS_ROUNDS) $(KERNELS_BENCH)/*.bench > $(KERNELS_BENCH)/report.md
 
 ## test-kernels-interop: an op-bench stream is read back by pycapnp, header to trailer.
 test-kernels-interop: debug

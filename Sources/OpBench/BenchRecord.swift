@@ -21,6 +21,10 @@ public struct BenchRecord: Sendable, Equatable {
     public var peer: String?
     /// The peer's median seconds on the same shape.
     public var peerMedianSeconds: Double?
+    /// The peer's fastest and slowest run, and its number of timed runs.
+    public var peerMinSeconds: Double?
+    public var peerMaxSeconds: Double?
+    public var peerRepetitions = 0
     /// The peer's CPU seconds per run (all its threads).
     public var peerCpuSeconds: Double?
     /// Why a requested comparison is missing (e.g. the peer has no such operator).

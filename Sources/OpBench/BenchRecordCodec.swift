@@ -27,6 +27,9 @@ extension BenchRecord {
         b.setPeerNote(peerNote ?? "")
         b.cpuSeconds = timing.cpuSeconds
         b.peerCpuSeconds = peerCpuSeconds ?? .nan
+        b.peerMinSeconds = peerMinSeconds ?? .nan
+        b.peerMaxSeconds = peerMaxSeconds ?? .nan
+        b.peerRepetitions = UInt32(peerRepetitions)
     }
 
     /// Reads a record back from a stream (for rendering and tests).
@@ -51,6 +54,10 @@ extension BenchRecord {
         peer = peerName.isEmpty ? nil : peerName
         peerMedianSeconds = r.peerMedianSeconds.isNaN ? nil : r.peerMedianSeconds
         peerCpuSeconds = r.peerCpuSeconds.isNaN ? nil : r.peerCpuSeconds
+        peerRepetitions = Int(r.peerRepetitions)
+        // Streams from before these fields existed read 0 runs and 0 seconds.
+        peerMinSeconds = peerRepetitions == 0 || r.peerMinSeconds.isNaN ? nil : r.peerMinSeconds
+        peerMaxSeconds = peerRepetitions == 0 || r.peerMaxSeconds.isNaN ? nil : r.peerMaxSeconds
         let note = try r.peerNote.string
         peerNote = note.isEmpty ? nil : note
     }

@@ -1,15 +1,15 @@
 import Foundation
 
-/// The JSON line op-bench sends Tools/op_bench_peer.py to time the same case in a peer
-/// library (see the protocol in that script). Built by hand: flat objects of numbers, booleans
-/// and plain ASCII strings need no encoder.
+/// The JSON lines op-bench sends Tools/op_bench_peer.py to time the same case in a peer
+/// library (see the protocol in that script): `prepare` builds a case and runs it once
+/// untimed, then `batch` requests time runs of it, alternating with op-bench's own batches.
+/// Built by hand: flat objects of numbers, booleans and plain ASCII strings need no encoder.
 public enum PeerRequest {
-    /// The request line for case `id` (no trailing newline).
-    public static func json(id: Int, peer: String, threads: Int, spec: OpSpec,
-                            minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) -> String {
-        var fields: [(String, String)] = [("id", "\(id)"), ("peer", quote(peer)), ("threads", "\(threads)"),
-                                          ("min_reps", "\(minRepetitions)"), ("max_reps", "\(maxRepetitions)"),
-                                          ("min_seconds", "\(minSeconds)")]
+    /// The line asking the peer to build case `id` at `threads` threads and warm it up (no
+    /// trailing newline).
+    public static func prepare(id: Int, peer: String, threads: Int, spec: OpSpec) -> String {
+        var fields: [(String, String)] = [("id", "\(id)"), ("cmd", quote("prepare")), ("peer", quote(peer)),
+                                          ("threads", "\(threads)")]
         switch spec {
         case let .matmul(batch, m, n, k, tb):
             fields += [("op", quote("matmul")), ("batch", "\(batch)"), ("m", "\(m)"), ("n", "\(n)"), ("k", "\(k)"), ("transposed_b", "\(tb)")]
@@ -41,7 +41,18 @@ public enum PeerRequest {
             fields += [("op", quote(op)), ("n", "\(n)"), ("c", "\(c)"), ("h", "\(h)"), ("w", "\(w)"),
                        ("oh", "\(oh)"), ("ow", "\(ow)"), ("mode", quote(linear ? "linear" : "nearest"))]
         }
-        return "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        return object(fields)
+    }
+
+    /// The line asking the peer to time a batch of runs of the prepared case `id`: at least
+    /// `minRepetitions` runs and `minSeconds` of them, at most `maxRepetitions`.
+    public static func batch(id: Int, minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) -> String {
+        object([("id", "\(id)"), ("cmd", quote("batch")), ("min_reps", "\(minRepetitions)"),
+                ("max_reps", "\(maxRepetitions)"), ("min_seconds", "\(minSeconds)")])
+    }
+
+    static func object(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 
     static func quote(_ s: String) -> String {
@@ -49,8 +60,17 @@ public enum PeerRequest {
     }
 }
 
-/// A peer's answer for one case.
+/// A peer's answer to `prepare`: ready (its name, version and the code path it runs), or why
+/// it has no such case.
 public enum PeerReply: Equatable, Sendable {
-    case timing(peer: String, timing: Timing)
+    case ready(peer: String)
     case skipped(reason: String)
+}
+
+/// A peer that op-bench times case by case, in batches alternating with its own.
+public protocol BenchPeer {
+    /// Builds `c` at `threads` threads in the peer and runs it once untimed.
+    func prepare(id: Int, case c: BenchCase, threads: Int) throws -> PeerReply
+    /// Times a batch of runs of the prepared case `id` (see `PeerRequest.batch`).
+    func batch(id: Int, minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) throws -> TimingSamples
 }

@@ -27,19 +27,9 @@ public struct Timing: Sendable, Equatable {
     public static func measure(minRepetitions: Int = 5, maxRepetitions: Int = 100, minSeconds: Double = 0.2,
                                _ body: () -> Void) -> Timing {
         body()
-        var samples: [Double] = []
-        var total = 0.0
-        let clock = ContinuousClock()
-        let cpuStart = processCPUSeconds()
-        while samples.count < maxRepetitions && (samples.count < minRepetitions || total < minSeconds) {
-            let elapsed = clock.measure(body)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            samples.append(seconds)
-            total += seconds
-        }
-        var timing = Timing(samples: samples)
-        timing.cpuSeconds = (processCPUSeconds() - cpuStart) / Double(max(1, samples.count))
-        return timing
+        var samples = TimingSamples()
+        samples.measure(minRepetitions: minRepetitions, maxRepetitions: maxRepetitions, minSeconds: minSeconds, body)
+        return samples.timing
     }
 
     /// CPU time of the whole process so far (CLOCK_PROCESS_CPUTIME_ID: nanosecond resolution).
@@ -47,5 +37,47 @@ public struct Timing: Sendable, Equatable {
         var t = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+
+/// Wall-clock samples gathered in batches (op-bench alternates batches of its own runs with
+/// batches of the peer's), plus the process CPU time the batches used in total.
+public struct TimingSamples: Sendable, Equatable {
+    public var samples: [Double]
+    /// Total process CPU seconds of all batches (all threads).
+    public var cpuSeconds: Double
+
+    public init(samples: [Double] = [], cpuSeconds: Double = 0) {
+        self.samples = samples
+        self.cpuSeconds = cpuSeconds
+    }
+
+    /// Adds another batch's samples and CPU time.
+    public mutating func add(_ other: TimingSamples) {
+        samples += other.samples
+        cpuSeconds += other.cpuSeconds
+    }
+
+    /// Times `body` (no warm-up) until this batch has `minRepetitions` runs and `minSeconds` of
+    /// work, at most `maxRepetitions` runs, and adds the batch.
+    public mutating func measure(minRepetitions: Int, maxRepetitions: Int, minSeconds: Double, _ body: () -> Void) {
+        let clock = ContinuousClock()
+        let cpuStart = Timing.processCPUSeconds()
+        var count = 0, total = 0.0
+        while count < maxRepetitions && (count < minRepetitions || total < minSeconds) {
+            let elapsed = clock.measure(body)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            samples.append(seconds)
+            total += seconds
+            count += 1
+        }
+        cpuSeconds += Timing.processCPUSeconds() - cpuStart
+    }
+
+    /// The statistics of all samples; `cpuSeconds` per run.
+    public var timing: Timing {
+        var timing = Timing(samples: samples)
+        timing.cpuSeconds = samples.isEmpty ? .nan : cpuSeconds / Double(samples.count)
+        return timing
     }
 }

@@ -117,7 +117,7 @@ public enum BenchFrame {
 
 public enum BenchResult {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 15
+    public static let dataWordCount = 18
     /// Number of pointers.
     public static let pointerCount = 7
 
@@ -207,6 +207,15 @@ public enum BenchResult {
         /// the same for the peer (includes any spinning worker threads); NaN if none
         @inlinable public var peerCpuSeconds: Double { raw.float64(at: 112) }
 
+        /// the peer's fastest and slowest timed run; NaN if none (0 in streams
+        @inlinable public var peerMinSeconds: Double { raw.float64(at: 120) }
+
+        /// written before these fields existed: peerRepetitions is then 0)
+        @inlinable public var peerMaxSeconds: Double { raw.float64(at: 128) }
+
+        /// the peer's timed runs (interleaved with ours, see op-bench --rounds)
+        @inlinable public var peerRepetitions: UInt32 { raw.scalar(at: 136) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -233,6 +242,9 @@ public enum BenchResult {
             if !raw.isNull(pointer: 6) { r.field("peerNote"); r.text(try self.peerNote) }
             r.field("cpuSeconds"); r.float64(self.cpuSeconds)
             r.field("peerCpuSeconds"); r.float64(self.peerCpuSeconds)
+            r.field("peerMinSeconds"); r.float64(self.peerMinSeconds)
+            r.field("peerMaxSeconds"); r.float64(self.peerMaxSeconds)
+            r.field("peerRepetitions"); r.int(self.peerRepetitions)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -434,6 +446,30 @@ public enum BenchResult {
             get { raw.float64(at: 112) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 112)
+            }
+        }
+
+        /// the peer's fastest and slowest timed run; NaN if none (0 in streams
+        @inlinable public var peerMinSeconds: Double {
+            get { raw.float64(at: 120) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 120)
+            }
+        }
+
+        /// written before these fields existed: peerRepetitions is then 0)
+        @inlinable public var peerMaxSeconds: Double {
+            get { raw.float64(at: 128) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 128)
+            }
+        }
+
+        /// the peer's timed runs (interleaved with ours, see op-bench --rounds)
+        @inlinable public var peerRepetitions: UInt32 {
+            get { raw.scalar(at: 136) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 136)
             }
         }
     }

@@ -42,6 +42,9 @@ struct OpBenchCommand: SluiceCommand {
     @Option(name: .customLong("min-time"), help: ArgumentHelp("Keep timing a case until <seconds> of runs.", valueName: "seconds"))
     var minTime: Double = 0.2
 
+    @Option(help: ArgumentHelp("With --compare: split each side's runs into <n> batches, alternating ours and the peer's.", valueName: "n"))
+    var rounds: Int = 4
+
     @Flag(help: "Measure peak FLOP/s (FMA loop) and memory bandwidth (triad) first; report roofline fractions.")
     var roofline = false
 
@@ -59,6 +62,7 @@ struct OpBenchCommand: SluiceCommand {
 
     func validate() throws {
         guard reps >= 1, maxReps >= reps else { throw ValidationError("--reps must be >= 1 and --max-reps >= --reps") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be >= 1") }
         guard minTime >= 0, minTime.isFinite else { throw ValidationError("--min-time must be a non-negative number of seconds") }
         if graph != nil && !suites.isEmpty { throw ValidationError("--graph and --suite cannot be combined") }
         guard symbols != nil else { throw ValidationError("--dim must be <name>=<positive integer>") }
@@ -107,6 +111,7 @@ struct OpBenchCommand: SluiceCommand {
         plan.minSeconds = minTime
         plan.roofline = roofline
         plan.peer = compare
+        plan.rounds = rounds
         // Start the peer before the first frame so a missing Python fails with nothing written.
         let peerProcess: PeerProcess?
         do {
@@ -115,14 +120,7 @@ struct OpBenchCommand: SluiceCommand {
             throw ToolError("--compare \(compare!)", failure.description)
         }
         let out = try tool.streamWriter(kind: .bench, render: BenchTable.render)
-        try BenchRunner.run(plan, peer: peerProcess.map { process in { id, c, t in
-            do {
-                return try process.measure(PeerRequest.json(id: id, peer: compare!, threads: t, spec: c.spec,
-                                                             minRepetitions: reps, maxRepetitions: maxReps, minSeconds: minTime), id: id)
-            } catch let e as PeerProcess.Failure {
-                throw ToolError("--compare \(compare!)", e.description)
-            }
-        } }, progress: { index, total, c in
+        try BenchRunner.run(plan, peer: peerProcess.map { PeerAdapter(process: $0, peer: compare!) }, progress: { index, total, c in
             tool.progress.update("\(index + 1)/\(total) \(c.suite) \(c.site)")
         }) { record in
             try out.writeRecord { frame in
@@ -130,6 +128,27 @@ struct OpBenchCommand: SluiceCommand {
             }
         }
         try out.finish()
+    }
+}
+
+/// The peer runner as a `BenchPeer`: requests built by `PeerRequest`, failures as tool errors.
+struct PeerAdapter: BenchPeer {
+    let process: PeerProcess
+    let peer: String
+
+    func prepare(id: Int, case c: BenchCase, threads: Int) throws -> PeerReply {
+        try failing { try process.prepare(PeerRequest.prepare(id: id, peer: peer, threads: threads, spec: c.spec), id: id) }
+    }
+
+    func batch(id: Int, minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) throws -> TimingSamples {
+        try failing {
+            try process.batch(PeerRequest.batch(id: id, minRepetitions: minRepetitions, maxRepetitions: maxRepetitions,
+                                                minSeconds: minSeconds), id: id)
+        }
+    }
+
+    private func failing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as PeerProcess.Failure { throw ToolError("--compare \(peer)", e.description) }
     }
 }
 

@@ -63,23 +63,33 @@ final class PeerProcess {
         }
     }
 
-    /// Times `spec` in the peer and waits for its answer.
-    func measure(_ request: String, id: Int) throws -> PeerReply {
-        try send(request)
-        let line = try readLine()
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
-            throw Failure.protocolError("unreadable reply '\(String(decoding: line, as: UTF8.self))'")
+    /// Sends one request and waits for the reply to case `id`.
+    private func request(_ line: String, id: Int) throws -> [String: Any] {
+        try send(line)
+        let reply = try readLine()
+        guard let object = try? JSONSerialization.jsonObject(with: reply) as? [String: Any] else {
+            throw Failure.protocolError("unreadable reply '\(String(decoding: reply, as: UTF8.self))'")
         }
         guard (object["id"] as? Int) == id else { throw Failure.protocolError("reply for the wrong case") }
+        return object
+    }
+
+    /// Has the peer build and warm up a case: its name (with the code path it runs), or why not.
+    func prepare(_ line: String, id: Int) throws -> PeerReply {
+        let object = try request(line, id: id)
         if let reason = object["skip"] as? String { return .skipped(reason: reason) }
-        guard let name = object["peer"] as? String, let median = object["median"] as? Double,
-              let low = object["min"] as? Double, let high = object["max"] as? Double else {
-            throw Failure.protocolError("reply without timings")
+        guard let name = object["peer"] as? String else { throw Failure.protocolError("prepare reply without a peer name") }
+        return .ready(peer: name)
+    }
+
+    /// Has the peer time a batch of runs of the prepared case.
+    func batch(_ line: String, id: Int) throws -> TimingSamples {
+        let object = try request(line, id: id)
+        if let error = object["skip"] as? String { throw Failure.protocolError("batch failed: \(error)") }
+        guard let samples = object["samples"] as? [Double], !samples.isEmpty, let cpu = object["cpu"] as? Double else {
+            throw Failure.protocolError("batch reply without timings")
         }
-        var timing = Timing(samples: [low, median, high])
-        timing.repetitions = object["reps"] as? Int ?? 0
-        timing.cpuSeconds = object["cpu"] as? Double ?? .nan
-        return .timing(peer: name, timing: timing)
+        return TimingSamples(samples: samples, cpuSeconds: cpu)
     }
 
     private func readLine() throws -> Data {

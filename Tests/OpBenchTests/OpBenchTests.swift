@@ -39,14 +39,56 @@ import Testing
 
     @Test func peerRequestsAreJSONWithTheShape() throws {
         for (i, spec) in Self.tinySpecs.enumerated() {
-            let line = PeerRequest.json(id: i, peer: "numpy", threads: 2, spec: spec, minRepetitions: 3, maxRepetitions: 9, minSeconds: 0.5)
+            let line = PeerRequest.prepare(id: i, peer: "numpy", threads: 2, spec: spec)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             #expect(object["id"] as? Int == i && object["threads"] as? Int == 2 && object["peer"] as? String == "numpy")
-            #expect(object["op"] is String && object["min_seconds"] as? Double == 0.5)
+            #expect(object["op"] is String && object["cmd"] as? String == "prepare")
         }
-        let conv = PeerRequest.json(id: 0, peer: "onnxruntime", threads: 1, spec: Self.tinySpecs[2], minRepetitions: 1, maxRepetitions: 1, minSeconds: 0)
+        let conv = PeerRequest.prepare(id: 0, peer: "onnxruntime", threads: 1, spec: Self.tinySpecs[2])
         let object = try JSONSerialization.jsonObject(with: Data(conv.utf8)) as! [String: Any]
         #expect(object["groups"] as? Int == 2 && object["stride"] as? Int == 2 && object["cout"] as? Int == 8)
+        let batch = try JSONSerialization.jsonObject(with: Data(PeerRequest.batch(id: 7, minRepetitions: 2, maxRepetitions: 25,
+                                                                                  minSeconds: 0.05).utf8)) as! [String: Any]
+        #expect(batch["id"] as? Int == 7 && batch["cmd"] as? String == "batch" && batch["min_reps"] as? Int == 2
+                && batch["max_reps"] as? Int == 25 && batch["min_seconds"] as? Double == 0.05)
+    }
+
+    /// A peer that logs its calls and answers every batch with fixed samples.
+    final class FakePeer: BenchPeer {
+        var log: [String] = []
+        var skip: String?
+        func prepare(id: Int, case c: BenchCase, threads: Int) throws -> PeerReply {
+            log.append("prepare \(id)")
+            return skip.map { .skipped(reason: $0) } ?? .ready(peer: "fake 1.0; path")
+        }
+        func batch(id: Int, minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) throws -> TimingSamples {
+            log.append("batch \(id) \(minRepetitions)-\(maxRepetitions) \(minSeconds)")
+            return TimingSamples(samples: Array(repeating: 2.0, count: minRepetitions), cpuSeconds: 4.0 * Double(minRepetitions))
+        }
+    }
+
+    @Test func peerBatchesAlternateWithOurs() throws {
+        let c = BenchCase(suite: "s", site: "x", spec: .softmax(rows: 2, n: 3))
+        var plan = BenchPlan(cases: [c], threadCounts: [1])
+        plan.peer = "fake"
+        plan.minRepetitions = 5
+        plan.maxRepetitions = 40
+        plan.minSeconds = 0
+        plan.rounds = 4
+        let peer = FakePeer()
+        var records: [BenchRecord] = []
+        try BenchRunner.run(plan, peer: peer) { records.append($0) }
+        // 5 runs over 4 rounds: 2 a batch, at most 10; the peer's batches are timed in between ours.
+        #expect(peer.log == ["prepare 0"] + Array(repeating: "batch 0 2-10 0.0", count: 4))
+        let r = try #require(records.first)
+        #expect(r.timing.repetitions == 8 && r.peer == "fake 1.0; path" && r.peerMedianSeconds == 2 && r.peerCpuSeconds == 4)
+        #expect(r.peerRepetitions == 8 && r.peerMinSeconds == 2 && r.peerMaxSeconds == 2)
+        peer.skip = "no such op"
+        peer.log = []
+        records = []
+        try BenchRunner.run(plan, peer: peer) { records.append($0) }
+        #expect(peer.log == ["prepare 0"] && records.first?.peerNote == "no such op" && records.first?.peer == nil)
+        #expect(records.first?.timing.repetitions == 5)
     }
 
     @Test func timingStatistics() {
@@ -57,6 +99,10 @@ import Testing
         let measured = Timing.measure(minRepetitions: 4, maxRepetitions: 6, minSeconds: 0) { calls += 1 }
         #expect(measured.repetitions == 4 && calls == 5)  // one untimed warm-up
         #expect(measured.cpuSeconds >= 0 && measured.cpuSeconds.isFinite)
+        var batches = TimingSamples()
+        batches.measure(minRepetitions: 2, maxRepetitions: 2, minSeconds: 0) { calls += 1 }
+        batches.add(TimingSamples(samples: [7, 9], cpuSeconds: 1))
+        #expect(calls == 7 && batches.samples.count == 4 && batches.timing.maxSeconds == 9)
     }
 
     @Test func recordsRoundTripThroughTheSchema() throws {
@@ -68,6 +114,9 @@ import Testing
         record.peer = "numpy 2.4.6"
         record.peerMedianSeconds = 0.003
         record.peerCpuSeconds = 0.005
+        record.peerMinSeconds = 0.0025
+        record.peerMaxSeconds = 0.004
+        record.peerRepetitions = 6
         let builder = MessageBuilder()
         let frame = BenchFrame.Builder(builder.initRoot(dataWords: BenchFrame.dataWordCount, pointerCount: BenchFrame.pointerCount))
         record.write(into: frame.initResult())
