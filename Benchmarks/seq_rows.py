@@ -104,7 +104,9 @@ def main():
         "(and its winners without zstd-19) as they are, plus pyarrow's default and all-delta, because zstd-19 runs at "
         "1–16 MB/s. Decode: both sides in-process, single thread, whole table into int64 columns, checked; medians "
         "of interleaved rounds after one warm-up round. Ours' time comes from `seq-encode --bench N --bench-stdin` "
-        "(one decode per request line, timed inside the process). Write/encode MB/s are single runs, for orientation.\n")
+        "(one decode per request line, timed inside the process). Write/encode MB/s are single runs, for orientation. "
+        "Option names: plain = PLAIN, dict = dictionary, delta = DELTA_BINARY_PACKED, bss = BYTE_STREAM_SPLIT, "
+        "then the compression (none when absent).\n")
     for label, path, reproduce in sets:
         with open(path) as f:
             res = json.load(f)

@@ -54,7 +54,7 @@ SEQ_QUICK = $(filter-out 0,$(SLUICE_BENCH_QUICK))
 SEQ_BENCH = $(PYTHON) Benchmarks/seq_bench.py --seq-encode $(RELEASE_BIN)/seq-encode
 SEQ_STORE_BENCH = $(PYTHON) Benchmarks/seq_store_bench.py --seq-encode $(RELEASE_BIN)/seq-encode --work $(SEQ_OUT)/store \
 	  --cache $(SEQ_DATA) --json $(SEQ_OUT)/store.json \
-	  $(if $(SEQ_QUICK),--events-per-week 50000 --users 2000 --runs 3 --queries 5,--events-per-week 1000000 --users 20000 --runs 15 --queries 30)
+	  $(if $(SEQ_QUICK),--events-per-week 50000 --users 2000 --runs 3 --queries 5,--events-per-week 1500000 --users 30000 --runs 15 --queries 30)
 
 bench-seq: build $(SEQ_ML) $(if $(SEQ_QUICK),,$(SEQ_SYN_1M) $(SEQ_SYN_10M))
 	mkdir -p $(SEQ_OUT)
