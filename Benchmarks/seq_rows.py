@@ -36,7 +36,7 @@ def decode_row(res, label, which, reproduce):
     o, p = ours["decode"]["stats"], cmp["decode"]["stats"]
     row = {
         "area": AREA, "workload": f"{label}: decode the whole table to int64 columns, `{which}`",
-        "peer": f"pyarrow Parquet {seq_bench.config_name(cmp['config'])}, {cmp['decode']['reader']}",
+        "peer": f"pyarrow Parquet {seq_bench.config_name(cmp['config'], cmp.get('row_group_size'))}, {cmp['decode']['reader']}",
         "peer_version": f"pyarrow {res['pyarrow']}", "metric": "time", "clock": "wall",
         "ours_stats": o, "peer_stats": p, "ours_cpu": None, "peer_cpu": cmp["decode"]["cpu"],
         "ratio": p["median"] / o["median"],
@@ -59,13 +59,13 @@ def decode_row(res, label, which, reproduce):
 def size_rows(res, label, reproduce):
     ours = res["ours"]["seq-encode"]
     fast = res["ours"]["seq-encode --fast-decode"]
-    small = res["files"]["smallest"]
+    small = res["files"][res["smallest"]]
     pv = f"pyarrow {res['pyarrow']}"
     how = ("per-column best of the full sweep (encoding × none/snappy/zstd 1, 3, 9, 19) on this set"
            if res.get("grid") == "full" else
            "per-column winners of the synthetic 1M sweep, written as they are (no full zstd-19 sweep at 10M)")
     rows = [benchlib.size_row(
-        AREA, f"{label}: bits/event, seq-encode (default) vs the smallest Parquet", f"pyarrow Parquet {seq_bench.config_name(small['config'])}",
+        AREA, f"{label}: bits/event, seq-encode (default) vs the smallest Parquet", f"pyarrow Parquet {seq_bench.config_name(small['config'], small.get('row_group_size'))}",
         pv, ours["bits_per_event"], small["bits_per_event"], "bits/event", reproduce,
         note=f"Parquet: {how}; store_schema=False. `--fast-decode`: {fast['bits_per_event']:.2f} bits/event "
              f"({fast['bits_per_event'] / small['bits_per_event']:.2f}×).",
@@ -102,7 +102,7 @@ def main():
         "otherwise, store_schema=False); the smallest Parquet file is the per-column best, written as one file. The "
         "full sweep runs on MovieLens 100k and synthetic 1M; synthetic 10M writes the 1M set's per-column winners "
         "(and its winners without zstd-19) as they are, plus pyarrow's default and all-delta, because zstd-19 runs at "
-        "1–16 MB/s. Decode: both sides in-process, single thread, whole table into int64 columns, checked; medians "
+        "1–16 MB/s; there the winners are also written as one row group (pyarrow cuts at 1 Mi rows). Decode: both sides in-process, single thread, whole table into int64 columns, checked; medians "
         "of interleaved rounds after one warm-up round. Ours' time comes from `seq-encode --bench N --bench-stdin` "
         "(one decode per request line, timed inside the process). Write/encode MB/s are single runs, for orientation. "
         "Option names: plain = PLAIN, dict = dictionary, delta = DELTA_BINARY_PACKED, bss = BYTE_STREAM_SPLIT, "
