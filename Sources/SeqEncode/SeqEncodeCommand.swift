@@ -63,6 +63,8 @@ public struct SeqEncodeCommand: SluiceCommand {
 
     @Option(help: ArgumentHelp("Encode and decode the inputs in memory <n> times; print sizes and speeds as JSON.", valueName: "n"))
     var bench: Int?
+    @Flag(help: "With --bench: then run one more timed decode per line read on standard input and print its seconds (lets a benchmark script interleave its peer).")
+    var benchStdin = false
 
     public init() {}
 
@@ -83,7 +85,8 @@ public struct SeqEncodeCommand: SluiceCommand {
         if let n = bench {
             if n < 1 { throw ValidationError("--bench must be at least 1") }
             if store != nil || decode { throw ValidationError("--bench excludes --store and -d") }
-        }
+            if benchStdin && inputs.paths.isEmpty { throw ValidationError("--bench-stdin needs input files (it reads requests on standard input)") }
+        } else if benchStdin { throw ValidationError("--bench-stdin goes with --bench") }
     }
 
     var mapping: EventLayout.Mapping {
@@ -101,10 +104,22 @@ public struct SeqEncodeCommand: SluiceCommand {
         if let repetitions = bench {
             var all = EventColumns()
             try input(tool, batch: .max).read(inputs.paths) { _, batch in all = batch }
-            let result = try CodecBenchmark(planner: planner, repetitions: repetitions).run(all)
+            let benchmark = CodecBenchmark(planner: planner, repetitions: repetitions)
+            let (encodedResult, encoded) = try benchmark.encode(all)
+            var result = encodedResult
+            for _ in 0..<repetitions {
+                let (seconds, sums) = try benchmark.decodeOnce(encoded)
+                result.decodeRuns.append(seconds)
+                result.sums = sums
+            }
             let out = try tool.frameWriter()
             try out.write(text: result.json + "\n")
             try out.flush()
+            while benchStdin, readLine() != nil {
+                let (seconds, _) = try benchmark.decodeOnce(encoded)
+                try out.write(text: "\(seconds)\n")
+                try out.flush()
+            }
         } else if let dir = store {
             try StoreCommand(command: self, tool: tool, directory: dir, planner: planner).run()
         } else if decode {
