@@ -73,7 +73,9 @@ let package = Package(
         .executableTarget(name: "rec-cat", dependencies: ["RecCat"]),
 
         // Accelerator compiler
-        .target(name: "Kernels", swiftSettings: kernelSettings),
+        // Kernels is optimized even in debug builds, like GraphInterp, which runs its heavy
+        // operators on it; it takes the window rule from GraphIR's ShapeRules.
+        .target(name: "Kernels", dependencies: ["GraphIR"], swiftSettings: kernelSettings + [.unsafeFlags(["-O"])]),
         .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
         .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -81,8 +83,9 @@ let package = Package(
         .target(name: "GraphIR"),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Pipes", "Schemas", "Capnp", "AtomicFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The interpreter is optimized even in debug builds: it is the numerical oracle that
-        // `make test` runs on whole models, which would take minutes at -Onone.
-        .target(name: "GraphInterp", dependencies: ["GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        // `make test` runs on whole models, which would take minutes at -Onone. Its heavy
+        // operators (conv, pooling, GEMM/MatMul, Resize, GridSample, softmax, norms) run on Kernels.
+        .target(name: "GraphInterp", dependencies: ["GraphIR", "Kernels"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "GraphPasses", dependencies: ["GraphIR", "GraphInterp"]),
         .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),

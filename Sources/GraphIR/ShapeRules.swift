@@ -150,19 +150,32 @@ public enum ShapeRules {
 
     // MARK: convolution and pooling
 
+    /// The window rule of Conv and pooling along one axis (ONNX, explicit pads): the number of
+    /// window positions, floor((n + pads − span) / stride) + 1, where span = (kernel − 1) ·
+    /// dilation + 1. With `ceilMode` (pooling's ceil_mode) a last, partial window counts too,
+    /// as long as it starts inside the input or its leading padding (the ONNX / PyTorch rule).
+    /// Nil when the window is larger than the padded input. The one definition: shape
+    /// inference, the interpreter and the Kernels library all use it.
+    public static func windowExtent(_ input: Int, kernel: Int, stride: Int, dilation: Int, padBegin: Int, padEnd: Int,
+                                    ceilMode: Bool = false) -> Int? {
+        let span = input + padBegin + padEnd - dilation * (kernel - 1) - 1
+        guard span >= 0, stride > 0 else { return nil }
+        var out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
+        if ceilMode, (out - 1) * stride >= input + padBegin { out -= 1 }
+        return out
+    }
+
     /// Output spatial extent of a window op, or `.unknown`.
     static func windowed(_ input: Dim, kernel: Int, stride: Int, dilation: Int, padBegin: Int, padEnd: Int,
                          autoPad: String, ceilMode: Bool) -> Dim {
-        guard let n = input.value else { return input == .unknown ? .unknown : .unknown }
+        guard let n = input.value else { return .unknown }
         switch autoPad {
         case "SAME_UPPER", "SAME_LOWER": return .known((n + stride - 1) / stride)
-        case "VALID": return .known((n - dilation * (kernel - 1) - 1) / stride + 1)
+        case "VALID":
+            return windowExtent(n, kernel: kernel, stride: stride, dilation: dilation, padBegin: 0, padEnd: 0).map(Dim.known) ?? .unknown
         default:
-            let span = n + padBegin + padEnd - dilation * (kernel - 1) - 1
-            var out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
-            // ONNX: with ceil_mode the last window must start inside the padded input.
-            if ceilMode, (out - 1) * stride >= n + padBegin { out -= 1 }
-            return .known(out)
+            return windowExtent(n, kernel: kernel, stride: stride, dilation: dilation, padBegin: padBegin, padEnd: padEnd,
+                                ceilMode: ceilMode).map(Dim.known) ?? .unknown
         }
     }
 
@@ -274,7 +287,7 @@ public enum ShapeRules {
     // MARK: data movement
 
     /// floor(n · f), or unknown when that is not a sensible extent.
-    static func scaled(_ n: Int, _ f: Float) -> Dim {
+    public static func scaled(_ n: Int, _ f: Float) -> Dim {
         let v = (Double(n) * Double(f)).rounded(.down)
         return v.isFinite && v >= 0 && v <= Double(Node.attributeLimit) ? .known(Int(v)) : .unknown
     }

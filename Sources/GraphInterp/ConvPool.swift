@@ -1,4 +1,5 @@
 import GraphIR
+import Kernels
 
 /// Window geometry of a 1-D or 2-D convolution or pooling node, with 1-D lifted to 2-D.
 struct Window {
@@ -27,29 +28,37 @@ struct Window {
             pads = Array(repeating: 0, count: 2 * k)
         }
         let ceil = node.int("ceil_mode", 0) != 0
-        func outExtent(_ d: Int) -> Int {
-            let span = spatial[d] + pads[d] + pads[d + k] - dil[d] * (kernel[d] - 1) - 1
-            var o = (ceil ? (span + strides[d] - 1) / strides[d] : span / strides[d]) + 1
-            if ceil, (o - 1) * strides[d] >= spatial[d] + pads[d] { o -= 1 }
-            return o
+        var extents: [Int] = []
+        for d in 0..<k {
+            guard let e = ShapeRules.windowExtent(spatial[d], kernel: kernel[d], stride: strides[d], dilation: dil[d],
+                                                  padBegin: pads[d], padEnd: pads[d + k], ceilMode: ceil), e > 0 else {
+                throw InterpreterError.badInput(node: node.name, detail: "window larger than input")
+            }
+            extents.append(e)
         }
         if k == 1 {
             (kh, sh, dh, ph0, ph1, ih, oh) = (1, 1, 1, 0, 0, 1, 1)
             (kw, sw, dw, pw0, pw1, iw) = (kernel[0], strides[0], dil[0], pads[0], pads[1], spatial[0])
-            ow = outExtent(0)
+            ow = extents[0]
         } else {
             (kh, kw, sh, sw, dh, dw) = (kernel[0], kernel[1], strides[0], strides[1], dil[0], dil[1])
             (ph0, pw0, ph1, pw1, ih, iw) = (pads[0], pads[1], pads[2], pads[3], spatial[0], spatial[1])
-            oh = outExtent(0); ow = outExtent(1)
+            (oh, ow) = (extents[0], extents[1])
         }
-        guard oh > 0, ow > 0 else { throw InterpreterError.badInput(node: node.name, detail: "window larger than input") }
+    }
+
+    /// The geometry as the kernels take it (1-D windows as 2-D ones of height 1).
+    func params(groups: Int = 1) -> Conv2dParams {
+        Conv2dParams(strides: (sh, sw), pads: (top: ph0, left: pw0, bottom: ph1, right: pw1), dilations: (dh, dw), groups: groups)
     }
 
     func outShape(_ n: Int, _ c: Int, rank: Int) -> [Int] { rank == 3 ? [n, c, ow] : [n, c, oh, ow] }
 }
 
+/// Conv and pooling on the Kernels library (`Convolution.conv2d`, `Pooling`); 1-D windows run
+/// as 2-D ones of height 1.
 enum ConvPool {
-    /// Direct convolution (groups, strides, dilations, pads) with optional bias.
+    /// Convolution (groups, strides, dilations, pads) with optional bias.
     static func conv(_ node: Node, x: Tensor, w: Tensor, bias: Tensor?) throws -> Tensor {
         guard x.shape.count == w.shape.count, x.shape.count >= 3 else {
             throw InterpreterError.badInput(node: node.name, detail: "weight rank does not match input")
@@ -59,53 +68,12 @@ enum ConvPool {
         let win = try Window(node: node, input: x.shape, kernel: kernel)
         let n = x.shape[0], c = x.shape[1], m = w.shape[0], cg = w.shape[1]
         guard g > 0, c == cg * g, m % g == 0 else { throw InterpreterError.badInput(node: node.name, detail: "channel/group mismatch") }
-        let mg = m / g
-        var out = [Float](repeating: 0, count: n * m * win.oh * win.ow)
-        let xf = x.floats, wf = w.floats
-        let bf = bias?.floats
-        let plane = win.oh * win.ow, inPlane = win.ih * win.iw, kArea = win.kh * win.kw
-        xf.withUnsafeBufferPointer { xp in
-        wf.withUnsafeBufferPointer { wp in
-        out.withUnsafeMutableBufferPointer { op in
-            for b in 0..<n {
-                for oc in 0..<m {
-                    let grp = oc / mg
-                    let o = op.baseAddress! + (b * m + oc) * plane
-                    if let bf { let v = bf[oc]; for k in 0..<plane { o[k] = v } }
-                    for icg in 0..<cg {
-                        let ic = grp * cg + icg
-                        let xin = xp.baseAddress! + (b * c + ic) * inPlane
-                        let wk = wp.baseAddress! + (oc * cg + icg) * kArea
-                        for ky in 0..<win.kh {
-                            for kx in 0..<win.kw {
-                                let wv = wk[ky * win.kw + kx]
-                                if wv == 0 { continue }
-                                // Output columns whose input column lies inside the image.
-                                let offX = kx * win.dw - win.pw0
-                                var x0 = 0
-                                while x0 < win.ow && x0 * win.sw + offX < 0 { x0 += 1 }
-                                var x1 = win.ow
-                                while x1 > x0 && (x1 - 1) * win.sw + offX >= win.iw { x1 -= 1 }
-                                for oy in 0..<win.oh {
-                                    let iy = oy * win.sh + ky * win.dh - win.ph0
-                                    if iy < 0 || iy >= win.ih { continue }
-                                    let row = xin + iy * win.iw + offX
-                                    let orow = o + oy * win.ow
-                                    if win.sw == 1 {
-                                        for ox in x0..<x1 { orow[ox] += wv * row[ox] }
-                                    } else {
-                                        for ox in x0..<x1 { orow[ox] += wv * row[ox * win.sw] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        if let bias, bias.count != m { throw InterpreterError.badInput(node: node.name, detail: "bias \(bias.shape) for \(m) channels") }
+        return try runKernel(node) {
+            let y = try Convolution.conv2d(x.kernelTensor([n, c, win.ih, win.iw]), weight: w.kernelTensor([m, cg, win.kh, win.kw]),
+                                           bias: bias?.kernelTensor([m]), params: win.params(groups: g))
+            return Tensor(y, dtype: x.dtype, shape: win.outShape(n, m, rank: x.shape.count))
         }
-        }
-        }
-        return Tensor(dtype: x.dtype, shape: win.outShape(n, m, rank: x.shape.count), f: out)
     }
 
     /// MaxPool and AveragePool.
@@ -113,48 +81,24 @@ enum ConvPool {
         guard let kernel = node.ints("kernel_shape") else { throw InterpreterError.badInput(node: node.name, detail: "no kernel_shape") }
         let win = try Window(node: node, input: x.shape, kernel: kernel)
         let n = x.shape[0], c = x.shape[1]
-        let includePad = node.int("count_include_pad", 0) != 0
-        var out = [Float](repeating: 0, count: n * c * win.oh * win.ow)
-        let xf = x.floats
-        xf.withUnsafeBufferPointer { xp in
-            for p in 0..<(n * c) {
-                let xin = xp.baseAddress! + p * win.ih * win.iw
-                for oy in 0..<win.oh {
-                    for ox in 0..<win.ow {
-                        var acc: Float = isMax ? -.infinity : 0
-                        var cnt = 0
-                        for ky in 0..<win.kh {
-                            let iy = oy * win.sh + ky * win.dh - win.ph0
-                            for kx in 0..<win.kw {
-                                let ix = ox * win.sw + kx * win.dw - win.pw0
-                                if iy < 0 || iy >= win.ih || ix < 0 || ix >= win.iw {
-                                    // Padding counts only when asked, and only inside the padded extent.
-                                    if includePad && iy < win.ih + win.ph1 && ix < win.iw + win.pw1 { cnt += 1 }
-                                    continue
-                                }
-                                let v = xin[iy * win.iw + ix]
-                                if isMax { acc = Swift.max(acc, v) } else { acc += v }
-                                cnt += 1
-                            }
-                        }
-                        out[(p * win.oh + oy) * win.ow + ox] = isMax ? acc : acc / Float(Swift.max(cnt, 1))
-                    }
-                }
-            }
+        return try runKernel(node) {
+            let y = try Pooling.pool2d(x.kernelTensor([n, c, win.ih, win.iw]), kind: isMax ? .max : .average, kernel: (win.kh, win.kw),
+                                       params: win.params(), countIncludePad: node.int("count_include_pad", 0) != 0,
+                                       ceilMode: node.int("ceil_mode", 0) != 0)
+            return Tensor(y, dtype: x.dtype, shape: win.outShape(n, c, rank: x.shape.count))
         }
-        return Tensor(dtype: x.dtype, shape: win.outShape(n, c, rank: x.shape.count), f: out)
     }
 
-    static func globalPool(_ x: Tensor, max isMax: Bool) -> Tensor {
+    /// GlobalAveragePool and GlobalMaxPool over every spatial axis (seen as one row of a 2-D plane).
+    static func globalPool(_ node: Node, _ x: Tensor, max isMax: Bool) throws -> Tensor {
+        guard x.shape.count >= 2 else { throw InterpreterError.badInput(node: node.name, detail: "input rank \(x.shape.count)") }
         let n = x.shape[0], c = x.shape[1]
         let area = x.shape.dropFirst(2).reduce(1, *)
-        let xf = x.floats
-        var out = [Float](repeating: 0, count: n * c)
-        for p in 0..<(n * c) {
-            var acc: Float = isMax ? -.infinity : 0
-            for k in 0..<area { let v = xf[p * area + k]; acc = isMax ? max(acc, v) : acc + v }
-            out[p] = isMax ? acc : acc / Float(area)
+        let shape = [n, c] + Array(repeating: 1, count: x.shape.count - 2)
+        // A mean over nothing is 0/0 and a max over nothing is −∞, as before the kernels.
+        if area == 0 { return Tensor(dtype: x.dtype, shape: shape, f: Array(repeating: isMax ? -.infinity : .nan, count: n * c)) }
+        return try runKernel(node) {
+            Tensor(try Pooling.global(x.kernelTensor([n, c, 1, area]), kind: isMax ? .max : .average), dtype: x.dtype, shape: shape)
         }
-        return Tensor(dtype: x.dtype, shape: [n, c] + Array(repeating: 1, count: x.shape.count - 2), f: out)
     }
 }

@@ -137,7 +137,7 @@ public struct Interpreter {
         case "AveragePool":
             return [try ConvPool.pool(node, x: try x(0), max: false)]
         case "GlobalAveragePool", "GlobalMaxPool":
-            return [ConvPool.globalPool(try x(0), max: op == "GlobalMaxPool")]
+            return [try ConvPool.globalPool(node, try x(0), max: op == "GlobalMaxPool")]
         case "BatchNormalization":
             guard node.int("training_mode", 0) == 0 else { throw InterpreterError.unsupported(op: op, node: node.name, detail: "training mode") }
             return [try Normalization.batchNorm(node, x: try x(0), scale: try x(1), bias: try x(2), mean: try x(3), variance: try x(4))]
@@ -338,27 +338,35 @@ public struct Interpreter {
         let qf = q.floats, kf = k.floats, vf = v.floats
         let mf = mask.map { $0.isFloat ? $0.f : $0.i.map { $0 != 0 ? 0 : -Float.infinity } }
         var out = [Float](repeating: 0, count: nb * sq * dv)
-        var scores = [Float](repeating: 0, count: skv)
-        for n in 0..<nb {
-            for i in 0..<sq {
-                var m: Float = -.infinity
-                for j in 0..<skv {
-                    var s: Float = 0
-                    for t in 0..<d { s += qf[(n * sq + i) * d + t] * kf[(ik[n] * skv + j) * d + t] }
-                    s *= scale
-                    if let mf, let maskIdx { s += mf[maskIdx[(n * sq + i) * skv + j]] }
-                    scores[j] = s
-                    m = max(m, s)
+        var scores = [Float](repeating: 0, count: sq * skv)
+        // Nothing to attend to (or nothing to produce): the output is zeros.
+        if out.isEmpty || scores.isEmpty { return Tensor(dtype: q.dtype, shape: batchQ + [sq, dv], f: out) }
+        // Q·Kᵀ·scale and P·V are SGEMMs (Kernels); the masked softmax between them is here,
+        // as the kernels' Attention has no mask (a fully masked row gives 0, not NaN).
+        qf.withUnsafeBufferPointer { qp in kf.withUnsafeBufferPointer { kp in vf.withUnsafeBufferPointer { vp in
+        scores.withUnsafeMutableBufferPointer { sp in out.withUnsafeMutableBufferPointer { op in
+            let s = sp.baseAddress!
+            for n in 0..<nb {
+                if d == 0 { s.update(repeating: 0, count: sq * skv) } else {
+                    Linear.gemm(m: sq, n: skv, k: d, a: qp.baseAddress! + n * sq * d, lda: d, aTrans: false,
+                                b: kp.baseAddress! + ik[n] * skv * d, ldb: d, bTrans: true, alpha: scale, beta: 0, c: s)
                 }
-                var z: Float = 0
-                for j in 0..<skv { scores[j] = m == -.infinity ? 0 : Foundation.exp(scores[j] - m); z += scores[j] }
-                for j in 0..<skv {
-                    let p = z > 0 ? scores[j] / z : 0
-                    if p == 0 { continue }
-                    for t in 0..<dv { out[(n * sq + i) * dv + t] += p * vf[(iv[n] * skv + j) * dv + t] }
+                for i in 0..<sq {
+                    let row = s + i * skv
+                    var m: Float = -.infinity
+                    for j in 0..<skv {
+                        if let mf, let maskIdx { row[j] += mf[maskIdx[(n * sq + i) * skv + j]] }
+                        m = max(m, row[j])
+                    }
+                    var z: Float = 0
+                    for j in 0..<skv { row[j] = m == -.infinity ? 0 : Foundation.exp(row[j] - m); z += row[j] }
+                    for j in 0..<skv { row[j] = z > 0 ? row[j] / z : 0 }
                 }
+                Linear.gemm(m: sq, n: dv, k: skv, a: s, lda: skv, aTrans: false,
+                            b: vp.baseAddress! + iv[n] * skv * dv, ldb: dv, bTrans: false, alpha: 1, beta: 0, c: op.baseAddress! + n * sq * dv)
             }
-        }
+        } }
+        } } }
         return Tensor(dtype: q.dtype, shape: batchQ + [sq, dv], f: out)
     }
 }

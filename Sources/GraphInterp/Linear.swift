@@ -1,33 +1,16 @@
 import GraphIR
+import Kernels
 
-/// Matrix products.
+/// Matrix products on the Kernels library's SGEMM.
 enum Linear {
-    /// C[m×n] += A[m×k] · B[k×n] on raw pointers with arbitrary row strides (i-k-j order
-    /// so the inner loop streams rows of B and C).
+    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C on raw pointers with row strides
+    /// `lda`, `ldb` (a transpose swaps the strides); C is row-major [m, n].
     static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, aTrans: Bool,
-                     b: UnsafePointer<Float>, ldb: Int, bTrans: Bool, alpha: Float, c: UnsafeMutablePointer<Float>) {
-        if bTrans {
-            for i in 0..<m {
-                for j in 0..<n {
-                    var acc: Float = 0
-                    for p in 0..<k {
-                        let av = aTrans ? a[p * lda + i] : a[i * lda + p]
-                        acc += av * b[j * ldb + p]
-                    }
-                    c[i * n + j] += alpha * acc
-                }
-            }
-            return
-        }
-        for i in 0..<m {
-            let crow = c + i * n
-            for p in 0..<k {
-                let av = alpha * (aTrans ? a[p * lda + i] : a[i * lda + p])
-                if av == 0 { continue }
-                let brow = b + p * ldb
-                for j in 0..<n { crow[j] += av * brow[j] }
-            }
-        }
+                     b: UnsafePointer<Float>, ldb: Int, bTrans: Bool, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>) {
+        Gemm.sgemm(m: m, n: n, k: k, alpha: alpha,
+                   a: a, rowStrideA: aTrans ? 1 : lda, colStrideA: aTrans ? lda : 1,
+                   b: b, rowStrideB: bTrans ? 1 : ldb, colStrideB: bTrans ? ldb : 1,
+                   beta: beta, c: c, ldc: n)
     }
 
     static func gemmNode(_ node: Node, a: Tensor, b: Tensor, c: Tensor?) throws -> Tensor {
@@ -38,6 +21,7 @@ enum Linear {
         guard k == kb else { throw InterpreterError.badInput(node: node.name, detail: "inner dimensions \(k) and \(kb) differ") }
         let alpha = node.float("alpha", 1), beta = node.float("beta", 1)
         var out = [Float](repeating: 0, count: m * n)
+        let accumulate = c != nil && beta != 0
         if let c, beta != 0 {
             guard let s = Elementwise.broadcastShape([c.shape, [m, n]]), s == [m, n] else {
                 throw InterpreterError.badInput(node: node.name, detail: "C does not broadcast to [\(m), \(n)]")
@@ -49,7 +33,7 @@ enum Linear {
         let af = a.floats, bf = b.floats
         af.withUnsafeBufferPointer { ap in bf.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
             gemm(m: m, n: n, k: k, a: ap.baseAddress!, lda: a.shape[1], aTrans: ta, b: bp.baseAddress!, ldb: b.shape[1],
-                 bTrans: tb, alpha: alpha, c: op.baseAddress!)
+                 bTrans: tb, alpha: alpha, beta: accumulate ? 1 : 0, c: op.baseAddress!)
         } } }
         return Tensor(dtype: a.dtype, shape: [m, n], f: out)
     }
@@ -70,7 +54,7 @@ enum Linear {
         af.withUnsafeBufferPointer { ap in bf.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
             for q in 0..<nb {
                 gemm(m: m, n: n, k: k, a: ap.baseAddress! + ia[q] * m * k, lda: k, aTrans: false,
-                     b: bp.baseAddress! + ib[q] * k * n, ldb: n, bTrans: false, alpha: 1, c: op.baseAddress! + q * m * n)
+                     b: bp.baseAddress! + ib[q] * k * n, ldb: n, bTrans: false, alpha: 1, beta: 0, c: op.baseAddress! + q * m * n)
             }
         } } }
         var shape = batch

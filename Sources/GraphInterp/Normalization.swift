@@ -1,7 +1,9 @@
 import Foundation
 import GraphIR
+import Kernels
 
-/// Normalizations and softmax.
+/// Normalizations and softmax; Softmax, LayerNorm and RMSNorm run on the Kernels library
+/// where it has the case (see each function).
 enum Normalization {
     static func batchNorm(_ node: Node, x: Tensor, scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor) throws -> Tensor {
         let n = x.shape[0], c = x.shape.count > 1 ? x.shape[1] : 1
@@ -54,6 +56,12 @@ enum Normalization {
         } else {
             (outer, len, inner) = (x.shape.prefix(axis).reduce(1, *), x.shape[axis], x.shape.dropFirst(axis + 1).reduce(1, *))
         }
+        if !log, x.count > 0 {
+            // Softmax runs on the kernel, as rows of `len` along the middle axis.
+            return try runKernel(node) {
+                Tensor(try Kernels.Normalization.softmax(x.kernelTensor([outer, len, inner]), axis: 1), dtype: x.dtype, shape: x.shape)
+            }
+        }
         var out = x.floats
         for o in 0..<outer {
             for i in 0..<inner {
@@ -81,6 +89,16 @@ enum Normalization {
         let eps = node.float("epsilon", 1e-5)
         let outer = x.shape.prefix(axis).reduce(1, *), len = x.shape.dropFirst(axis).reduce(1, *)
         let norm = Array(x.shape.dropFirst(axis))
+        // Without the statistics outputs, and with scale (and bias) of the normalised shape,
+        // the kernel computes it; broadcast parameters stay on the loop below.
+        if !statistics, let scale, scale.count == len, bias.map({ $0.count == len }) ?? true, len > 0 {
+            return try runKernel(node) {
+                let rows = try x.kernelTensor([outer, len]), g = try scale.kernelTensor([len])
+                let y = rms ? try Kernels.Normalization.rmsNorm(rows, scale: g, epsilon: eps)
+                            : try Kernels.Normalization.layerNorm(rows, scale: g, bias: bias?.kernelTensor([len]), epsilon: eps)
+                return [Tensor(y, dtype: x.dtype, shape: x.shape)]
+            }
+        }
         let si = scale.map { Elementwise.broadcastIndex($0.shape, to: norm) }, sf = scale?.floats
         let bi = bias.map { Elementwise.broadcastIndex($0.shape, to: norm) }, bf = bias?.floats
         var out = x.floats

@@ -1,14 +1,17 @@
-import Foundation
 import GraphIR
+import Kernels
 
 /// ONNX Resize (opset 10+) in nearest and linear modes, for any rank: each resized axis
 /// maps output coordinates to input coordinates by `coordinate_transformation_mode`, then
 /// nearest picks one input index and linear blends the two neighbours on every axis.
-/// Cubic, antialias and tf_crop_and_resize are reported as unsupported.
+/// The output extent is GraphIR's rule (`ShapeRules.scaled`), the coordinate transformation
+/// and the nearest rule are the Kernels library's (`Resize.sourceCoordinate`, `nearestIndex`),
+/// and NCHW inputs resized over H and W only run on its `Resize.resize2d`; other ranks and
+/// axes are blended here. Cubic, antialias and tf_crop_and_resize are reported as unsupported.
 enum Resize {
     struct Plan {
         var outShape: [Int]
-        var scales: [Float]
+        var scales: [Double]
     }
 
     /// Output shape and per-axis scales from `scales` or `sizes` (with `axes` and
@@ -18,16 +21,16 @@ enum Resize {
         let axes = (node.ints("axes") ?? Array(0..<rank)).map { $0 < 0 ? $0 + rank : $0 }
         guard axes.allSatisfy({ (0..<rank).contains($0) }) else { throw InterpreterError.badInput(node: node.name, detail: "bad axes") }
         var outShape = input
-        var full = [Float](repeating: 1, count: rank)
+        var full = [Double](repeating: 1, count: rank)
         if let sizes, !sizes.isEmpty {
             guard sizes.count == axes.count else { throw InterpreterError.badInput(node: node.name, detail: "sizes length") }
             let policy = node.string("keep_aspect_ratio_policy", "stretch")
-            var s = axes.enumerated().map { Float(sizes[$0.offset]) / Float(input[$0.element]) }
+            var s = axes.enumerated().map { Double(sizes[$0.offset]) / Double(input[$0.element]) }
             if policy != "stretch" {
                 let one = policy == "not_larger" ? s.min()! : s.max()!
                 s = Array(repeating: one, count: s.count)
                 for (k, a) in axes.enumerated() {
-                    let size = (one * Float(input[a])).rounded(.toNearestOrEven)
+                    let size = (one * Double(input[a])).rounded(.toNearestOrEven)
                     guard size.isFinite, size < 1e12 else { throw InterpreterError.badInput(node: node.name, detail: "sizes") }
                     outShape[a] = Int(size); full[a] = s[k]
                 }
@@ -37,11 +40,11 @@ enum Resize {
         } else if let scales, !scales.isEmpty {
             guard scales.count == axes.count else { throw InterpreterError.badInput(node: node.name, detail: "scales length") }
             for (k, a) in axes.enumerated() {
-                guard scales[k] > 0 else { throw InterpreterError.badInput(node: node.name, detail: "scale \(scales[k])") }
-                full[a] = scales[k]
-                let size = (Float(input[a]) * scales[k]).rounded(.down)
-                guard size < 1e12 else { throw InterpreterError.badInput(node: node.name, detail: "scale \(scales[k])") }
-                outShape[a] = Int(size)
+                guard scales[k] > 0, case let .known(size) = ShapeRules.scaled(input[a], scales[k]) else {
+                    throw InterpreterError.badInput(node: node.name, detail: "scale \(scales[k])")
+                }
+                full[a] = Double(scales[k])
+                outShape[a] = size
             }
         } else {
             throw InterpreterError.badInput(node: node.name, detail: "neither scales nor sizes")
@@ -50,54 +53,37 @@ enum Resize {
     }
 
     static func run(_ node: Node, x: Tensor, scales: [Float]?, sizes: [Int]?, opset: Int) throws -> Tensor {
-        let mode = node.string("mode", "nearest")
+        let modeName = node.string("mode", "nearest")
         // Upsample and Resize before opset 11 index as floor(x / scale).
         let legacy = node.op == "Upsample" || opset < 11
-        let ctm = legacy ? "asymmetric" : node.string("coordinate_transformation_mode", "half_pixel")
-        guard mode == "nearest" || mode == "linear", node.int("antialias", 0) == 0, ctm != "tf_crop_and_resize" else {
-            throw InterpreterError.unsupported(op: "Resize", node: node.name, detail: "mode \(mode), \(ctm)")
+        let ctmName = legacy ? "asymmetric" : node.string("coordinate_transformation_mode", "half_pixel")
+        guard let mode = Kernels.Resize.Mode(rawValue: modeName), node.int("antialias", 0) == 0, ctmName != "tf_crop_and_resize" else {
+            throw InterpreterError.unsupported(op: "Resize", node: node.name, detail: "mode \(modeName), \(ctmName)")
         }
+        // Unknown names fall back to the defaults, as the interpreter always did.
+        let ctm = Kernels.Resize.CoordinateTransform(rawValue: ctmName) ?? .halfPixel
+        let nearest = legacy ? .floor : Kernels.Resize.NearestMode(rawValue: node.string("nearest_mode", "round_prefer_floor")) ?? .roundPreferFloor
         let p = try plan(node, input: x.shape, scales: scales, sizes: sizes)
         try Interpreter.checkSize(p.outShape, node)
         let rank = x.shape.count
-        let nearestMode = legacy ? "floor" : node.string("nearest_mode", "round_prefer_floor")
-        // Per axis and output index: input coordinate.
-        func source(_ a: Int, _ o: Int) -> Float {
-            // The spec's "resized length" is in·scale, unrounded (equal to the size when sizes are given).
-            let inLen = Float(x.shape[a]), s = p.scales[a], outLen = inLen * s
-            let xo = Float(o)
-            switch ctm {
-            case "align_corners": return outLen == 1 ? 0 : xo * (inLen - 1) / (outLen - 1)
-            case "asymmetric": return xo / s
-            case "pytorch_half_pixel": return outLen > 1 ? (xo + 0.5) / s - 0.5 : 0
-            case "half_pixel_symmetric":
-                let adj = Float(p.outShape[a]) / outLen, center = inLen / 2
-                return center * (1 - adj) + (xo + 0.5) / s - 0.5
-            default: return (xo + 0.5) / s - 0.5
+        if rank == 4, p.outShape[0] == x.shape[0], p.outShape[1] == x.shape[1], p.scales[0] == 1, p.scales[1] == 1 {
+            return try runKernel(node) {
+                let y = try Kernels.Resize.resize2d(x.kernelTensor(), .sizesAndScales(p.outShape[2], p.outShape[3], p.scales[2], p.scales[3]),
+                                                    mode: mode, coordinates: ctm, nearest: nearest)
+                return Tensor(y, dtype: x.dtype)
             }
         }
-        func nearest(_ v: Float, _ n: Int) -> Int {
-            let f = v.rounded(.down), frac = v - f
-            var i: Float
-            switch nearestMode {
-            case "floor": i = f
-            case "ceil": i = v.rounded(.up)
-            case "round_prefer_ceil": i = frac == 0.5 ? f + 1 : v.rounded(.toNearestOrAwayFromZero)
-            default: i = frac == 0.5 ? f : v.rounded(.toNearestOrAwayFromZero)
-            }
-            return min(max(Int(i), 0), n - 1)
-        }
-        // Per axis: (index0, index1, weight of index1) for every output position.
+        // Per axis and output index: (index0, index1, weight of index1).
         var taps: [[(Int, Int, Float)]] = []
         for a in 0..<rank {
-            let n = x.shape[a]
-            taps.append((0..<p.outShape[a]).map { o in
-                if p.outShape[a] == n && p.scales[a] == 1 { return (o, o, 0) }
-                let v = source(a, o)
-                if mode == "nearest" { let i = nearest(v, n); return (i, i, 0) }
-                let c = min(max(v, 0), Float(n - 1))
+            let n = x.shape[a], outLen = p.outShape[a]
+            taps.append((0..<outLen).map { o in
+                if outLen == n && p.scales[a] == 1 { return (o, o, 0) }
+                let v = Kernels.Resize.sourceCoordinate(o, input: n, output: outLen, scale: p.scales[a], ctm)
+                if mode == .nearest { let i = Kernels.Resize.nearestIndex(v, nearest, extent: n); return (i, i, 0) }
+                let c = min(max(v, 0), Double(n - 1))
                 let i0 = Int(c.rounded(.down)), i1 = min(i0 + 1, n - 1)
-                return (i0, i1, c - Float(i0))
+                return (i0, i1, Float(c - Double(i0)))
             })
         }
         let inStrides = Tensor.strides(x.shape)

@@ -1,3 +1,5 @@
+import GraphIR
+
 /// Geometry of a 2-D convolution or pooling window over NCHW data.
 public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
     /// Output step along H and W, in input pixels.
@@ -26,18 +28,12 @@ public struct Conv2dParams: Sendable, Equatable, CustomStringConvertible {
         self.groups = groups
     }
 
-    /// Output extent along one axis (floor mode), or nil if the window never fits.
-    /// With `ceil` (pooling's ceil_mode) a last, partial window counts too, as long as it
-    /// starts inside the input or its leading padding (the ONNX / PyTorch rule).
+    /// Output extent along one axis (floor mode, or ceil_mode with `ceil`), or nil if the
+    /// window never fits: GraphIR's `ShapeRules.windowExtent`, the one definition of the rule.
     static func outputExtent(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int, dilation: Int,
                              ceil: Bool = false) -> Int? {
-        let span = (kernel - 1) * dilation + 1
-        let padded = input + padBefore + padAfter
-        if padded < span { return nil }
-        if !ceil { return (padded - span) / stride + 1 }
-        var extent = (padded - span + stride - 1) / stride + 1
-        if (extent - 1) * stride >= input + padBefore { extent -= 1 }
-        return extent
+        ShapeRules.windowExtent(input, kernel: kernel, stride: stride, dilation: dilation, padBegin: padBefore, padEnd: padAfter,
+                                ceilMode: ceil)
     }
 
     func validate(_ kernel: String) throws {

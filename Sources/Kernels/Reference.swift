@@ -45,12 +45,19 @@ public enum Reference {
         }
     }
 
+    /// Output height and width of a window op: the shared rule (`ShapeRules.windowExtent`).
+    static func extents(_ h: Int, _ w: Int, kernel: (Int, Int), _ p: Conv2dParams, ceilMode: Bool) -> (Int, Int) {
+        (Conv2dParams.outputExtent(h, kernel: kernel.0, stride: p.strideH, padBefore: p.padTop, padAfter: p.padBottom,
+                                   dilation: p.dilationH, ceil: ceilMode) ?? 0,
+         Conv2dParams.outputExtent(w, kernel: kernel.1, stride: p.strideW, padBefore: p.padLeft, padAfter: p.padRight,
+                                   dilation: p.dilationW, ceil: ceilMode) ?? 0)
+    }
+
     /// ONNX Conv by its definition: every output is a sum over its window.
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, params p: Conv2dParams) -> Tensor {
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (cout, cpg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        let oh = (h + p.padTop + p.padBottom - ((kh - 1) * p.dilationH + 1)) / p.strideH + 1
-        let ow = (w + p.padLeft + p.padRight - ((kw - 1) * p.dilationW + 1)) / p.strideW + 1
+        let (oh, ow) = extents(h, w, kernel: (kh, kw), p, ceilMode: false)
         let opg = cout / p.groups
         _ = cin
         var out = Tensor(shape: [n, cout, oh, ow])
@@ -70,11 +77,10 @@ public enum Reference {
 
     /// ONNX MaxPool / AveragePool by definition.
     public static func pool2d(_ x: Tensor, kind: Pooling.Kind, kernel: (Int, Int), params p: Conv2dParams,
-                              countIncludePad: Bool) -> Tensor {
+                              countIncludePad: Bool, ceilMode: Bool = false) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (kh, kw) = kernel
-        let oh = (h + p.padTop + p.padBottom - ((kh - 1) * p.dilationH + 1)) / p.strideH + 1
-        let ow = (w + p.padLeft + p.padRight - ((kw - 1) * p.dilationW + 1)) / p.strideW + 1
+        let (oh, ow) = extents(h, w, kernel: kernel, p, ceilMode: ceilMode)
         var out = Tensor(shape: [n, c, oh, ow])
         for b in 0..<n { for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
             var values: [Double] = []
@@ -230,28 +236,10 @@ public enum Reference {
                                 mode: Resize.Mode, coordinates: Resize.CoordinateTransform,
                                 nearest: Resize.NearestMode) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        // The coordinate transformation and the nearest rule are the shared definitions in
+        // Resize (also used by the graph interpreter); the sampling below is by definition.
         func source(_ i: Int, _ input: Int, _ output: Int, _ scale: Double) -> Double {
-            let y = Double(i)
-            switch coordinates {
-            case .halfPixel: return (y + 0.5) / scale - 0.5
-            case .halfPixelSymmetric:
-                let adjustment = Double(output) / (scale * Double(input))
-                return Double(input) / 2 * (1 - adjustment) + (y + 0.5) / scale - 0.5
-            case .pytorchHalfPixel: return scale * Double(input) == 1 ? -0.5 : (y + 0.5) / scale - 0.5
-            case .alignCorners:   // ONNX divides by the unrounded resized length, input · scale
-            let resized = scale * Double(input)
-            return resized == 1 ? 0 : y * Double(input - 1) / (resized - 1)
-            case .asymmetric: return y / scale
-            }
-        }
-        func pick(_ v: Double) -> Int {
-            let f = Foundation.floor(v), frac = v - f
-            switch nearest {
-            case .roundPreferFloor: return Int(frac > 0.5 ? f + 1 : f)
-            case .roundPreferCeil: return Int(frac >= 0.5 ? f + 1 : f)
-            case .floor: return Int(f)
-            case .ceil: return Int(Foundation.ceil(v))
-            }
+            Resize.sourceCoordinate(i, input: input, output: output, scale: scale, coordinates)
         }
         func clamp(_ i: Int, _ extent: Int) -> Int { min(max(i, 0), extent - 1) }
         let (oh, ow) = outputSize
@@ -259,7 +247,7 @@ public enum Reference {
         for b in 0..<n { for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
             let sy = source(oy, h, oh, scales.0), sx = source(ox, w, ow, scales.1)
             if mode == .nearest {
-                out[b, ch, oy, ox] = x[b, ch, clamp(pick(sy), h), clamp(pick(sx), w)]
+                out[b, ch, oy, ox] = x[b, ch, Resize.nearestIndex(sy, nearest, extent: h), Resize.nearestIndex(sx, nearest, extent: w)]
                 continue
             }
             let y0 = Foundation.floor(sy), x0 = Foundation.floor(sx)

@@ -133,8 +133,25 @@ public enum Resize {
         }
     }
 
-    /// The input coordinate of output index `i` along an axis (ONNX's formulas, in Double).
-    static func sourceCoordinate(_ i: Int, input: Int, output: Int, scale: Double,
+    /// The input index nearest mode picks for input coordinate `x` (ONNX `nearest_mode`),
+    /// clamped to [0, extent − 1] as ONNX pads by replication. Shared with `Reference` and
+    /// the graph interpreter.
+    public static func nearestIndex(_ x: Double, _ mode: NearestMode, extent: Int) -> Int {
+        let base = x.rounded(.down), fraction = x - base
+        let up: Bool
+        switch mode {
+        case .roundPreferFloor: up = fraction > 0.5
+        case .roundPreferCeil: up = fraction >= 0.5
+        case .floor: up = false
+        case .ceil: up = fraction > 0
+        }
+        let index = Int(Swift.max(-1, Swift.min(base, Double(extent)))) + (up ? 1 : 0)
+        return Swift.min(Swift.max(index, 0), extent - 1)
+    }
+
+    /// The input coordinate of output index `i` along an axis (ONNX's formulas, in Double):
+    /// the one definition, used by the kernel, `Reference` and the graph interpreter.
+    public static func sourceCoordinate(_ i: Int, input: Int, output: Int, scale: Double,
                                  _ transform: CoordinateTransform) -> Double {
         let y = Double(i)
         switch transform {
@@ -163,23 +180,17 @@ struct AxisTaps {
         first.reserveCapacity(output)
         for i in 0..<output {
             let x = Resize.sourceCoordinate(i, input: input, output: output, scale: scale, coordinates)
-            let base = x.rounded(.down), fraction = x - base
-            var lo = Int(Swift.max(-1, Swift.min(base, Double(input)))), t = fraction
-            if mode == .nearest {
-                let up: Bool
-                switch nearest {
-                case .roundPreferFloor: up = fraction > 0.5
-                case .roundPreferCeil: up = fraction >= 0.5
-                case .floor: up = false
-                case .ceil: up = fraction > 0
-                }
-                if up { lo += 1 }
-                t = 0
-            }
             let clamp = { (v: Int) in Swift.min(Swift.max(v, 0), input - 1) }
+            if mode == .nearest {
+                let picked = Resize.nearestIndex(x, nearest, extent: input)
+                first.append(picked); second.append(picked); weight.append(0)
+                continue
+            }
+            let base = x.rounded(.down)
+            let lo = Int(Swift.max(-1, Swift.min(base, Double(input))))
             first.append(clamp(lo))
             second.append(clamp(lo + 1))
-            weight.append(Float(t))
+            weight.append(Float(x - base))
         }
     }
 

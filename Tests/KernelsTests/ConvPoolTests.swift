@@ -96,6 +96,27 @@ let convAtol: Float = 1e-4
     }
 
     @Test(arguments: [Pooling.Kind.max, .average])
+    func ceilModeMatchesReference(_ kind: Pooling.Kind) throws {
+        // ceil_mode: a last, partial window counts when it starts inside the input or its
+        // leading padding; both sides take the extent from ShapeRules.windowExtent.
+        var rng = SplitMix64(seed: 15)
+        let x = rng.tensor([1, 2, 8, 7])
+        let geometries: [((Int, Int), Conv2dParams)] = [
+            ((3, 3), Conv2dParams(stride: 2)),
+            ((2, 2), Conv2dParams(stride: 2, padding: 1)),
+            ((3, 2), Conv2dParams(strides: (3, 2), pads: (1, 0, 1, 0))),
+        ]
+        for (kernel, p) in geometries {
+            for include in [false, true] {
+                let got = try Pooling.pool2d(x, kind: kind, kernel: kernel, params: p, countIncludePad: include, ceilMode: true)
+                let want = Reference.pool2d(x, kind: kind, kernel: kernel, params: p, countIncludePad: include, ceilMode: true)
+                #expect(got.shape == want.shape)
+                expectClose(got, want, atol: 1e-6, rtol: 1e-6, "ceil \(kind) \(kernel) \(p) include \(include)")
+            }
+        }
+    }
+
+    @Test(arguments: [Pooling.Kind.max, .average])
     func wideRowsUseTheVectorPath(_ kind: Pooling.Kind) throws {
         // Rows of 70 and 33 columns: several full vectors plus tails, for strides 1 and 2.
         var rng = SplitMix64(seed: 14)
