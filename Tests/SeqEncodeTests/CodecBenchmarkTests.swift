@@ -1,3 +1,4 @@
+import EventRecords
 import Testing
 import SeqCodec
 @testable import SeqEncode
