@@ -9,7 +9,7 @@ import Foundation
 /// Release builds of the hot libraries skip exclusivity checks; bounds checks stay on.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
-/// Kernels and OpBench: let LLVM use the vector ISA of the machine that builds them (FMA,
+/// Kernels and Benchmarking: let LLVM use the vector ISA of the machine that builds them (FMA,
 /// AVX2, AVX-512), like `-march=native`; Swift has no per-function multiversioning, so the
 /// choice is made at build time. Guarded: only on x86-64 Linux whose /proc/cpuinfo lists avx2
 /// and fma; elsewhere the default target is used and the code stays portable (plain SIMD
@@ -76,9 +76,11 @@ let package = Package(
         // Kernels is optimized even in debug builds, like GraphInterp, which runs its heavy
         // operators on it; it takes the window rule from GraphIR's ShapeRules.
         .target(name: "Kernels", dependencies: ["GraphIR"], swiftSettings: kernelSettings + [.unsafeFlags(["-O"])]),
-        .target(name: "OpBench", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
-        .executableTarget(name: "op-bench", dependencies: ["OpBench", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
-                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Benchmarking: cases (suites, graph nodes), interleaved timing, roofline, bench records.
+        .target(name: "Benchmarking", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
+        .target(name: "OpBench", dependencies: ["Benchmarking", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
+                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "GraphIR"),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Pipes", "Schemas", "Capnp", "AtomicFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -108,7 +110,7 @@ let package = Package(
         .testTarget(name: "PipesTests", dependencies: ["TestSupport", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "ToolKitTests", dependencies: ["TestSupport", "ToolKit", "Pipes", "Capnp", "Schemas"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels"]),
-        .testTarget(name: "OpBenchTests", dependencies: ["TestSupport", "OpBench", "Kernels", "Schemas", "Capnp", "GraphIR"]),
+        .testTarget(name: "OpBenchTests", dependencies: ["TestSupport", "Benchmarking", "OpBench", "Kernels", "Schemas", "Capnp", "GraphIR", "ToolKit"]),
         .testTarget(name: "GraphTests", dependencies: ["TestSupport", "GraphIR", "GraphIO", "GraphInterp", "GraphPasses", "OnnxProto", "Capnp", "Schemas",
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),

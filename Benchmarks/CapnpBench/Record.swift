@@ -1,7 +1,7 @@
 import Capnp
 
-/// The benchmark record of Benchmarks/capnp/bench.capnp, through the raw API at the offsets
-/// `capnp compile -ocapnp bench.capnp` prints (what generated accessors compile to).
+/// The benchmark record of Benchmarks/capnp/record.capnp, through the raw API at the offsets
+/// `capnp compile -ocapnp record.capnp` prints (what generated accessors compile to).
 /// Record: 24 bytes, 3 pointers — id @0 bits[0,64), timestamp bits[64,128), score bits[128,160),
 /// flags bits[160,176), active bit 176, name ptr[0], values ptr[1], location ptr[2].
 /// Point: 16 bytes — x bits[0,64), y bits[64,128).

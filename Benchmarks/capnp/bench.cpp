@@ -10,7 +10,7 @@
 // MallocMessageBuilder over a reused zeroed first segment of 1024 words (the Swift builder's
 // first segment size); stream readers get a reused scratch segment and a 64 KiB read buffer (the
 // Swift StreamReader's chunk size).
-#include "bench.capnp.h"
+#include "record.capnp.h"
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <capnp/serialize-packed.h>

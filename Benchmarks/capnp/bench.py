@@ -105,7 +105,7 @@ def main() -> int:
               f"{p['median'] * 1e3:8.2f} ({p['min'] * 1e3:6.2f}-{p['max'] * 1e3:6.2f}) "
               f"{n / o['median'] / 1e6:13.2f} {row['ratio']:14.2f}x")
 
-    lines = [f"Cap'n Proto runtime vs libcapnp {version}, {n} records of `Benchmarks/capnp/bench.capnp` (scalars, a "
+    lines = [f"Cap'n Proto runtime vs libcapnp {version}, {n} records of `Benchmarks/capnp/record.capnp` (scalars, a "
              f"15-byte text, a `List(Float32)` of 64, a nested struct: {framed // n} bytes framed, {packed // n} packed). "
              f"Each process (`capnp-bench`, `bench-cpp`) runs all five phases twice and reports the second "
              f"repetition; the two run alternately, {a.runs} processes each. Ratio = libcapnp median / Swift median.",

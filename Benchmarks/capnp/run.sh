@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Capnp runtime vs libcapnp: builds both sides, then Benchmarks/capnp/bench.py runs them alternately
-# (build+frame, read+sum, pipe stream, pack, unpack+read over N records of bench.capnp), compares
+# (build+frame, read+sum, pipe stream, pack, unpack+read over N records of record.capnp), compares
 # checksums and writes the rows (area `capnp`) through Benchmarks/benchlib.py.
 # Usage: Benchmarks/capnp/run.sh [records] [runs]   (make bench-capnp; defaults: 200000 21, quick 20000 5)
 set -euo pipefail
@@ -11,11 +11,11 @@ SCRATCH=${CAPNP_BENCH_SCRATCH:-.build}
 mkdir -p "$DIR"
 
 # libcapnp side: generated C++ for the same schema; -O3 (the Swift side is built with -O).
-if [[ ! -x $DIR/bench-cpp || Benchmarks/capnp/bench.cpp -nt $DIR/bench-cpp || Benchmarks/capnp/bench.capnp -nt $DIR/bench-cpp
+if [[ ! -x $DIR/bench-cpp || Benchmarks/capnp/bench.cpp -nt $DIR/bench-cpp || Benchmarks/capnp/record.capnp -nt $DIR/bench-cpp
       || Benchmarks/capnp/run.sh -nt $DIR/bench-cpp ]]; then
-  cp Benchmarks/capnp/bench.capnp "$DIR/"
-  (cd "$DIR" && timeout 60 capnp compile -oc++ bench.capnp)
-  g++ -O3 -DNDEBUG -std=c++17 -I"$DIR" -o "$DIR/bench-cpp" Benchmarks/capnp/bench.cpp "$DIR/bench.capnp.c++" \
+  cp Benchmarks/capnp/record.capnp "$DIR/"
+  (cd "$DIR" && timeout 60 capnp compile -oc++ record.capnp)
+  g++ -O3 -DNDEBUG -std=c++17 -I"$DIR" -o "$DIR/bench-cpp" Benchmarks/capnp/bench.cpp "$DIR/record.capnp.c++" \
     $(pkg-config --cflags --libs capnp) -lpthread
 fi
 

@@ -1,3 +1,5 @@
-// op-bench(1): the command lives in OpBenchCommand.swift; the kernels and suites in the
-// Kernels and OpBench libraries.
+// op-bench(1): the command is OpBench's OpBenchCommand; the cases, timing and records are in
+// the Benchmarking library, the operators in Kernels.
+import OpBench
+
 OpBenchCommand.main()

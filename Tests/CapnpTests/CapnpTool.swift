@@ -1,5 +1,6 @@
 import Foundation
 import Capnp
+import TestSupport
 
 /// Runs the real `capnp` tool (the interop peer) with a 10 s timeout.
 enum CapnpTool {
@@ -8,29 +9,14 @@ enum CapnpTool {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// `capnp <arguments>` with `input` on stdin; returns stdout, throws on a non-zero exit.
+    /// `capnp <arguments>` with `input` on stdin (`Subprocess`: under a 10 s timeout, through
+    /// files); returns stdout, throws on a non-zero exit.
     static func run(_ arguments: [String], input: [UInt8] = []) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["10", "capnp"] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Write stdin on another thread so a large output cannot deadlock against a full pipe.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
+        let r = try Subprocess.run(["capnp"] + arguments, input: input)
+        guard r.status == 0 else {
+            throw Failure(description: "capnp \(arguments.joined(separator: " ")) exited \(r.status): \(r.stderr)")
         }
-        writer.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "capnp \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: err, as: UTF8.self))")
-        }
-        return [UInt8](out)
+        return r.stdout
     }
 
     /// `capnp encode` of struct-literal text to framed binary.

@@ -1,6 +1,7 @@
 import Capnp
 import CapnpCodegen
 import Foundation
+import TestSupport
 
 /// The real peers the tests compare against: the `capnp` tool (always under `timeout`) and
 /// frames of Swift-built messages.
@@ -8,36 +9,10 @@ enum Peers {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     static var everything: String { fixtures.appendingPathComponent("everything.capnp").path }
 
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
-    }
-
-    /// Runs `timeout 10 <arguments>` with `input` on stdin (via a temporary file, so large
-    /// inputs and outputs cannot deadlock on pipe buffers).
-    static func run(_ arguments: [String], input: [UInt8] = [], directory: URL? = nil) throws -> Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("codegen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let inFile = dir.appendingPathComponent("stdin")
-        let outFile = dir.appendingPathComponent("stdout")
-        let errFile = dir.appendingPathComponent("stderr")
-        try Data(input).write(to: inFile)
-        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["10"] + arguments
-        if let directory { p.currentDirectoryURL = directory }
-        p.standardInput = try FileHandle(forReadingFrom: inFile)
-        p.standardOutput = try FileHandle(forWritingTo: outFile)
-        p.standardError = try FileHandle(forWritingTo: errFile)
-        try p.run()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: Array(try Data(contentsOf: outFile)),
-                      stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
+    /// Runs `timeout 10 <arguments>` with `input` on stdin (`Subprocess`: through files, so
+    /// large inputs and outputs cannot deadlock on pipe buffers).
+    static func run(_ arguments: [String], input: [UInt8] = [], directory: URL? = nil) throws -> Subprocess.Result {
+        try Subprocess.run(arguments, input: input, directory: directory)
     }
 
     /// `capnp encode` of text messages into standard framing (optionally packed or with a

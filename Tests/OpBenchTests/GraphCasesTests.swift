@@ -1,6 +1,6 @@
 import GraphIR
 import Kernels
-import OpBench
+import Benchmarking
 import Testing
 
 /// `op-bench --graph`: which nodes of a graph become which cases.

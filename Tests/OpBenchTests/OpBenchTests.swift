@@ -1,7 +1,7 @@
 import Capnp
 import Foundation
 import Kernels
-import OpBench
+import Benchmarking
 import Schemas
 import Testing
 

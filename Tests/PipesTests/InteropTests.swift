@@ -2,6 +2,7 @@ import Capnp
 import Foundation
 import Testing
 @testable import Pipes
+import TestSupport
 
 /// Interop: pycapnp (a Cap'n Proto implementation nobody here wrote) reads streams written by
 /// Pipes, using only Formats/. Skipped with a recorded issue if python3/pycapnp are missing.
@@ -19,16 +20,8 @@ import Testing
     }
 
     func pycapnpRead(_ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["timeout", "120", "python3", "\(Self.root)/Tools/interop_read.py"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(["python3", "\(Self.root)/Tools/interop_read.py"] + args, timeoutSeconds: 120)
+        return (r.status, r.text + r.stderr)
     }
 
     @Test(arguments: [false, true]) func pycapnpReadsWhatPipesWrites(packed: Bool) throws {

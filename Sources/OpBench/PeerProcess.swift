@@ -1,5 +1,5 @@
 import Foundation
-import OpBench
+import Benchmarking
 
 /// The peer runner (Tools/op_bench_peer.py) as a long-lived child process: one JSON request
 /// line in, one JSON reply line out, so numpy/onnxruntime start once per op-bench run.

@@ -3,20 +3,20 @@ import Capnp
 import GraphIO
 import GraphIR
 import Kernels
-import OpBench
+import Benchmarking
 import Pipes
 import Schemas
 import ToolKit
 
 /// op-bench(1): times the Kernels operators at model shapes and writes a bench stream.
-struct OpBenchCommand: SluiceCommand {
-    static let configuration = CommandConfiguration(
+public struct OpBenchCommand: SluiceCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "op-bench",
         abstract: "Time the Kernels operators at the shapes of real models; write a bench stream.",
         discussion: "Suites: \(Suites.names.joined(separator: ", ")). On a terminal the stream is shown as a table.",
         version: Sluice.version)
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup public var common: CommonOptions
 
     @Option(name: .customLong("suite"), help: ArgumentHelp("Run suite <name> (repeatable; default: kernels).", valueName: "name"))
     var suites: [String] = []
@@ -30,8 +30,9 @@ struct OpBenchCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Only cases whose site, operator or shape contains <text> (case-insensitive).", valueName: "text"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Comma-separated thread counts; each case runs at each.", valueName: "list"))
-    var threads: String = "1"
+    @Option(help: ArgumentHelp("Comma-separated thread counts; each case runs at each (default: 1).", valueName: "list"),
+            transform: ThreadCounts.parse)
+    var threads = ThreadCounts(counts: [1])
 
     @Option(help: ArgumentHelp("At least <n> timed runs per case.", valueName: "n"))
     var reps: Int = 5
@@ -49,7 +50,7 @@ struct OpBenchCommand: SluiceCommand {
     var roofline = false
 
     @Option(help: ArgumentHelp("Time every case in <peer> too (numpy or onnxruntime) and report the ratio.", valueName: "peer"))
-    var compare: String?
+    var compare: Peer?
 
     @Option(help: ArgumentHelp("The Python interpreter for --compare.", valueName: "path"))
     var python: String = "python3"
@@ -60,16 +61,14 @@ struct OpBenchCommand: SluiceCommand {
     @Flag(help: "List the selected cases (suite, site, operator, shape, GFLOP, MB) without running them.")
     var list = false
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard reps >= 1, maxReps >= reps else { throw ValidationError("--reps must be >= 1 and --max-reps >= --reps") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be >= 1") }
         guard minTime >= 0, minTime.isFinite else { throw ValidationError("--min-time must be a non-negative number of seconds") }
         if graph != nil && !suites.isEmpty { throw ValidationError("--graph and --suite cannot be combined") }
         guard symbols != nil else { throw ValidationError("--dim must be <name>=<positive integer>") }
-        guard threadCounts != nil else { throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'") }
-        if let compare, !["numpy", "onnxruntime"].contains(compare) {
-            throw ValidationError("--compare must be numpy or onnxruntime, got '\(compare)'")
-        }
     }
 
     /// The --dim bindings, nil when one is malformed.
@@ -83,13 +82,7 @@ struct OpBenchCommand: SluiceCommand {
         return result
     }
 
-    var threadCounts: [Int]? {
-        let parts = threads.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1024 }) else { return nil }
-        return parts.map { $0! }
-    }
-
-    func run(_ tool: ToolContext) throws {
+    public func run(_ tool: ToolContext) throws {
         let cases: [BenchCase]
         if let graph {
             cases = BenchPlan.filter(try GraphInput.cases(graph, symbols: symbols!, tool), filter)
@@ -105,22 +98,22 @@ struct OpBenchCommand: SluiceCommand {
             try BenchListing.write(cases, to: out)
             return
         }
-        var plan = BenchPlan(cases: cases, threadCounts: threadCounts!)
+        var plan = BenchPlan(cases: cases, threadCounts: threads.counts)
         plan.minRepetitions = reps
         plan.maxRepetitions = maxReps
         plan.minSeconds = minTime
         plan.roofline = roofline
-        plan.peer = compare
+        plan.peer = compare?.rawValue
         plan.rounds = rounds
         // Start the peer before the first frame so a missing Python fails with nothing written.
         let peerProcess: PeerProcess?
         do {
             peerProcess = try compare.map { _ in try PeerProcess(python: python, script: peerScript ?? PeerProcess.defaultScript()) }
         } catch let failure as PeerProcess.Failure {
-            throw ToolError("--compare \(compare!)", failure.description)
+            throw ToolError("--compare \(compare!.rawValue)", failure.description)
         }
         let out = try tool.streamWriter(kind: .bench, render: BenchTable.render)
-        try BenchRunner.run(plan, peer: peerProcess.map { PeerAdapter(process: $0, peer: compare!) }, progress: { index, total, c in
+        try BenchRunner.run(plan, peer: peerProcess.map { PeerAdapter(process: $0, peer: compare!.rawValue) }, progress: { index, total, c in
             tool.progress.update("\(index + 1)/\(total) \(c.suite) \(c.site)")
         }) { record in
             try out.writeRecord { frame in
@@ -131,44 +124,21 @@ struct OpBenchCommand: SluiceCommand {
     }
 }
 
-/// The peer runner as a `BenchPeer`: requests built by `PeerRequest`, failures as tool errors.
-struct PeerAdapter: BenchPeer {
-    let process: PeerProcess
-    let peer: String
-
-    func prepare(id: Int, case c: BenchCase, threads: Int) throws -> PeerReply {
-        try failing { try process.prepare(PeerRequest.prepare(id: id, peer: peer, threads: threads, spec: c.spec), id: id) }
-    }
-
-    func batch(id: Int, minRepetitions: Int, maxRepetitions: Int, minSeconds: Double) throws -> TimingSamples {
-        try failing {
-            try process.batch(PeerRequest.batch(id: id, minRepetitions: minRepetitions, maxRepetitions: maxRepetitions,
-                                                minSeconds: minSeconds), id: id)
-        }
-    }
-
-    private func failing<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as PeerProcess.Failure { throw ToolError("--compare \(peer)", e.description) }
-    }
+/// `--compare`: the peer that times the same cases.
+enum Peer: String, CaseIterable, ExpressibleByArgument {
+    case numpy, onnxruntime
 }
 
-/// Terminal rendering of bench frames: the header frame becomes the column titles, each
-/// result a row, the trailer a count.
-enum BenchTable {
-    static func render(_ root: StructReader) throws -> String {
-        switch try BenchFrame.Reader(root).which() {
-        case .header: return TableRenderer.header()
-        case .result(let r): return TableRenderer.row(try BenchRecord(r))
-        case .trailer(let t): return "(\(t.recordCount) results)"
-        case .unknown(let tag): return "(unknown frame \(tag))"
-        }
-    }
-}
+/// `--threads`: comma-separated thread counts, each 1...1024.
+struct ThreadCounts {
+    var counts: [Int]
 
-/// `--list`: the listing text written to the output as is.
-enum BenchListing {
-    static func write(_ cases: [BenchCase], to out: OutputTarget) throws {
-        let bytes = Array(TableRenderer.listing(cases).utf8)
-        try bytes.withUnsafeBytes { try FileIO.writeAll(out.fd, $0, source: out.name) }
+    /// Parses the option's text; the error says what a valid value looks like.
+    static func parse(_ text: String) throws -> ThreadCounts {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1024 }) else {
+            throw ValidationError("must be a comma-separated list of thread counts from 1 to 1024")
+        }
+        return ThreadCounts(counts: parts.map { $0! })
     }
 }

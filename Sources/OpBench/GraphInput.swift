@@ -1,6 +1,6 @@
 import GraphIO
 import GraphIR
-import OpBench
+import Benchmarking
 import Pipes
 import ToolKit
 
