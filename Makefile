@@ -78,7 +78,7 @@ demo: deps build $(DEMO_STEPS)
 ## $(BENCH_DIR)/rows/<area>.json. A failed area leaves the README as it was.
 BENCH_DIR ?= out/bench
 bench: deps build
-	@$(PYTHON) -c "import os; l=os.getloadavg()[0]; print(f'make bench: load average {l:.2f}' + (' - the machine is busy; rows will say loaded' if l > 0.7 else ''))"
+	@l=$$($(PYTHON) Benchmarks/benchlib.py load); echo "make bench: $$l runnable tasks besides this one (an idle machine has about 0)"
 	rm -rf $(BENCH_DIR)/rows
 	@fail=0; $(MAKE) --no-print-directory -k SLUICE_BENCH_ROWS=$(abspath $(BENCH_DIR))/rows bench-steps || fail=1; \
 	$(PYTHON) Tools/bench_summary.py --rows $(BENCH_DIR)/rows --out $(BENCH_DIR)/report.md || exit 1; \

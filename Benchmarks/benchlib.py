@@ -24,7 +24,7 @@ A row (JSON object):
     ratio       as above; goal / goal_met optional; includes: what each side's time covers
     note        free text (which fast path ran, what output both sides materialize)
     reproduce   the make target (or command) that re-measures the row
-    load        the 1-minute load average when the area started (see `machine_load`)
+    load        the competing load when the area started (see `machine_load`)
 """
 from __future__ import annotations
 
@@ -45,10 +45,18 @@ def quick() -> bool:
     return os.environ.get("SLUICE_BENCH_QUICK", "") not in ("", "0")
 
 
-def machine_load() -> float:
-    """The 1-minute load average: recorded per area so the report can flag a loaded machine."""
-    with open("/proc/loadavg") as f:
-        return float(f.read().split()[0])
+def machine_load(seconds: float = 1.0) -> float:
+    """Competing load when an area starts: the mean number of runnable tasks other than this
+    one, sampled every 50 ms for `seconds` (the 4th field of /proc/loadavg counts runnable
+    tasks, this process included). The 1-minute load average would instead still count the
+    previous benchmark of the same `make bench`; this counts what runs beside us now."""
+    samples = []
+    for _ in range(max(1, int(seconds / 0.05))):
+        with open("/proc/loadavg") as f:
+            running = int(f.read().split()[3].split("/")[0])
+        samples.append(max(0, running - 1))
+        time.sleep(0.05)
+    return statistics.mean(samples)
 
 
 def _time_command(cmd: Sequence[str], stdin_path: str | None, timeout: float) -> tuple[float, float]:
@@ -171,3 +179,12 @@ def write_rows(area: str, rows: list[dict], load: float, details_md: str = "") -
     os.replace(tmp, path)
     return path
 
+
+
+if __name__ == "__main__":
+    # `python3 Benchmarks/benchlib.py load`: the competing load now, for make recipes that
+    # record it before an area's first measurement.
+    import sys
+    if sys.argv[1:] != ["load"]:
+        sys.exit("usage: benchlib.py load")
+    print(f"{machine_load():.2f}")

@@ -12,7 +12,7 @@ per result.
 
 --rows also writes the `kernels` area's headline rows for out/bench/report.md through
 Benchmarks/benchlib.py (into $SLUICE_BENCH_ROWS/kernels.json), with the full per-case table and
-the roofline as the area's details. --load is the load average when the area's run began
+the roofline as the area's details. --load is the competing load (benchlib.machine_load) when the area's run began
 (default: now), --rounds what op-bench was run with (for the notes).
 """
 import math

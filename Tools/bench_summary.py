@@ -19,7 +19,7 @@ import platform
 import subprocess
 import sys
 
-LOADED_AT = 0.7  # load average above which another process was competing for the 2 cores
+LOADED_AT = 0.5  # competing runnable tasks (benchlib.machine_load) above which the row says "loaded"
 TABLE_BEGIN = "<!-- bench-table:begin -->"
 TABLE_END = "<!-- bench-table:end -->"
 
@@ -133,7 +133,7 @@ def main() -> int:
         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- commit: {commit}{dirty}",
         f"- run: {'make bench-quick (small inputs: for checking, not for quoting)' if quick else 'make bench (full)'}",
-        f"- load: 1-minute load average at the start of each area; above {LOADED_AT} the row says 'loaded'",
+        f"- load: runnable tasks competing with the benchmark when each area started (mean over 1 s); above {LOADED_AT} the row says 'loaded'",
         "",
         "Time rows: wall-clock median of interleaved runs (ours, peer, ours, ...) with min–max and run count;",
         "ratio = peer median / our median (above 1: we are faster). Size and count rows: ratio = ours / peer",
@@ -147,7 +147,7 @@ def main() -> int:
         "",
     ]
     for area in areas:
-        out += [f"## {area['area']}", "", f"Load average at start: {area['load']:.2f}.", ""]
+        out += [f"## {area['area']}", "", f"Competing load at start: {area['load']:.2f} runnable tasks.", ""]
         notes = [r for r in area["rows"] if r.get("note") or r.get("includes")]
         for r in notes:
             bits = [b for b in (r.get("includes", ""), r.get("note", "")) if b]

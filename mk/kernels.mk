@@ -41,7 +41,7 @@ KERNELS_OP_BENCH := $(KERNELS_PEER_ENV) $(RELEASE_BIN)/op-bench $(KERNELS_TIMING
 ## roofline SVG. Quick mode skips the model suites, the BEV graph and 2 threads.
 bench-kernels: build
 	rm -rf $(KERNELS_BENCH) && mkdir -p $(KERNELS_BENCH)
-	cut -d' ' -f1 /proc/loadavg > $(KERNELS_BENCH)/load
+	$(PYTHON) Benchmarks/benchlib.py load > $(KERNELS_BENCH)/load
 	$(KERNELS_OP_BENCH) --suite kernels --threads $(KERNELS_THREADS) --roofline --compare numpy \
 	  -o $(KERNELS_BENCH)/kernels-numpy.bench
 	$(KERNELS_OP_BENCH) --suite kernels --filter int8 --threads $(KERNELS_THREADS) --compare onnxruntime \

@@ -58,7 +58,7 @@ SEQ_STORE_BENCH = $(PYTHON) Benchmarks/seq_store_bench.py --seq-encode $(RELEASE
 
 bench-seq: build $(SEQ_ML) $(if $(SEQ_QUICK),,$(SEQ_SYN_1M) $(SEQ_SYN_10M))
 	mkdir -p $(SEQ_OUT)
-	$(PYTHON) -c "import os; print(os.getloadavg()[0])" > $(SEQ_OUT)/load
+	$(PYTHON) Benchmarks/benchlib.py load > $(SEQ_OUT)/load
 	$(SEQ_BENCH) --action rating --runs $(if $(SEQ_QUICK),3,11) --json $(SEQ_OUT)/ml-100k.json $(SEQ_ML)
 ifeq ($(SEQ_QUICK),)
 	$(SEQ_BENCH) --runs 7 --json $(SEQ_OUT)/synthetic-1m.json $(SEQ_SYN_1M)
