@@ -29,13 +29,20 @@ def stats_ms(st):
     return f"{st['median'] * 1e3:.2f} ms ({st['min'] * 1e3:.2f}–{st['max'] * 1e3:.2f}, n={st['n']})"
 
 
-def decode_row(res, label, which, reproduce):
+def decode_row(res, label, which, reproduce, fastest_overall=False):
+    """Our decode against the fastest-decoding Parquet file within 10 % of the smallest size, or
+    (`fastest_overall`) against the fastest-decoding Parquet file of any size."""
     ours = res["ours"][which]
-    cmp = res["files"][res["fastest_comparable"]]
+    if fastest_overall:
+        cmp = min(res["files"].values(), key=lambda f: f["decode"]["stats"]["median"])
+    else:
+        cmp = res["files"][res["fastest_comparable"]]
     delta = next(f for f in res["files"].values() if "delta" in f["labels"])
     o, p = ours["decode"]["stats"], cmp["decode"]["stats"]
+    against = ("the fastest-decoding Parquet file of any size" if fastest_overall
+               else "the fastest Parquet within 10 % of the smallest size")
     row = {
-        "area": AREA, "workload": f"{label}: decode the whole table to int64 columns, `{which}`",
+        "area": AREA, "workload": f"{label}: decode the whole table to int64 columns, `{which}`, vs {against}",
         "peer": f"pyarrow Parquet {seq_bench.config_name(cmp['config'], cmp.get('row_group_size'))}, {cmp['decode']['reader']}",
         "peer_version": f"pyarrow {res['pyarrow']}", "metric": "time", "clock": "wall",
         "ours_stats": o, "peer_stats": p, "ours_cpu": None, "peer_cpu": cmp["decode"]["cpu"],
@@ -47,9 +54,8 @@ def decode_row(res, label, which, reproduce):
                      f"`{cmp['decode']['reader']}(use_threads=False)` on the file in a pyarrow buffer: footer parse + "
                      "decode into a fresh int64 table. Outputs checked against the input (ours every run, column "
                      "sums compared with numpy; Parquet once per configuration and reader)."),
-        "note": (f"peer = the fastest-decoding Parquet file within 10 % of the smallest ({cmp['bits_per_event']:.2f} "
-                 f"bits/event; ours {ours['bits_per_event']:.2f}); its fastest of read_table / ParquetFile.read / "
-                 f"read_row_groups. Fastest Parquet overall: all-DELTA_BINARY_PACKED uncompressed, "
+        "note": (f"peer file: {cmp['bits_per_event']:.2f} bits/event (ours {ours['bits_per_event']:.2f}); its fastest "
+                 f"of read_table / ParquetFile.read / read_row_groups. All-DELTA_BINARY_PACKED uncompressed: "
                  f"{delta['bits_per_event']:.2f} bits/event, {stats_ms(delta['decode']['stats'])}."),
         "reproduce": reproduce, "goal": "≥ 2×", "goal_met": p["median"] / o["median"] >= 2,
     }
@@ -115,6 +121,7 @@ def main():
             rows += size_rows(res, label, reproduce)
             rows.append(decode_row(res, label, "seq-encode", reproduce))
             rows.append(decode_row(res, label, "seq-encode --fast-decode", reproduce))
+            rows.append(decode_row(res, label, "seq-encode", reproduce, fastest_overall=True))
             g = res["ours"]["seq-encode, glibc malloc defaults"]["decode"]["stats"]
             details.append(f"{label}: ours with glibc malloc defaults (every run faults its output pages in afresh): "
                            f"{stats_ms(g)}.\n")
