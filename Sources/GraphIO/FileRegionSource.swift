@@ -17,15 +17,23 @@ public final class FileRegionSource: WeightSource, @unchecked Sendable {
     }
 
     public func read(offset: Int, length: Int) throws -> [UInt8] {
-        lock.lock(); defer { lock.unlock() }
-        if mapped == nil {
-            do { mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-            catch { throw GraphError.missingData(tensor: path, detail: "cannot read external data file") }
-        }
-        let data = mapped!
+        try withBytes(offset: offset, length: length) { [UInt8]($0) }
+    }
+
+    public func withBytes<R>(offset: Int, length: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let data = try mappedData()
         guard offset >= 0, length >= 0, offset + length <= data.count else {
             throw GraphError.missingData(tensor: path, detail: "region \(offset)+\(length) is beyond the file's \(data.count) bytes")
         }
-        return [UInt8](data[data.startIndex + offset ..< data.startIndex + offset + length])
+        return try data.withUnsafeBytes { all in try body(UnsafeRawBufferPointer(rebasing: all[offset ..< offset + length])) }
+    }
+
+    /// The whole file, mapped on first use.
+    private func mappedData() throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        if let mapped { return mapped }
+        do { mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        catch { throw GraphError.missingData(tensor: path, detail: "cannot read external data file") }
+        return mapped!
     }
 }

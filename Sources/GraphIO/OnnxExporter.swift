@@ -12,6 +12,49 @@ import SwiftProtobuf
 /// `splatLimit` elements are written back as ConstantOfShape so the file stays small.
 public enum OnnxExporter {
     public static func serialize(_ graph: Graph, splatLimit: Int = 1024) throws -> Data {
+        try model(graph, splatLimit: splatLimit, setAsideAbove: nil).model.serializedData()
+    }
+
+    /// The same model as `serialize`, handed to `emit` as a few byte ranges whose concatenation
+    /// is the file, so that large weights go from the mapped input (or the folded tensor's own
+    /// buffer) straight to write(2) without being copied into protobuf messages: first the model
+    /// without its initializers over `setAsideAbove` bytes, then one `graph` field per such
+    /// initializer holding just that initializer. Protobuf merges repeated occurrences of a
+    /// message field, appending their repeated fields, so every reader (onnx, onnxruntime) sees
+    /// one graph with all initializers.
+    public static func write(_ graph: Graph, splatLimit: Int = 1024, setAsideAbove: Int = 64 << 10,
+                             to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: setAsideAbove)
+        // Every region must be readable before the first byte goes out: no partial file on stdout.
+        for (_, c) in large { _ = try c.withRawBytes { $0.count } }
+        try model.serializedData().withUnsafeBytes(emit)
+        for (name, c) in large {
+            var header = Onnx_TensorProto()
+            header.name = name
+            header.dataType = c.dtype.rawValue
+            header.dims = c.dims.map { Int64($0) }
+            let headerBytes = try header.serializedData()
+            try c.withRawBytes { raw in
+                // ModelProto.graph (field 7) { GraphProto.initializer (field 5) { header, raw_data (field 9) } }
+                let tensorLength = headerBytes.count + 1 + ProtobufWire.varintSize(raw.count) + raw.count
+                let graphLength = 1 + ProtobufWire.varintSize(tensorLength) + tensorLength
+                var prefix: [UInt8] = [ProtobufWire.lengthDelimitedTag(field: 7)]
+                ProtobufWire.appendVarint(graphLength, to: &prefix)
+                prefix.append(ProtobufWire.lengthDelimitedTag(field: 5))
+                ProtobufWire.appendVarint(tensorLength, to: &prefix)
+                prefix += headerBytes
+                prefix.append(ProtobufWire.lengthDelimitedTag(field: 9))
+                ProtobufWire.appendVarint(raw.count, to: &prefix)
+                try prefix.withUnsafeBytes(emit)
+                try emit(raw)
+            }
+        }
+    }
+
+    /// The ModelProto of `graph`; with `setAsideAbove`, initializers over that many bytes are
+    /// left out and returned beside it (for `write`).
+    static func model(_ graph: Graph, splatLimit: Int, setAsideAbove: Int?) throws -> (model: Onnx_ModelProto, large: [(String, ConstantTensor)]) {
+        var large: [(String, ConstantTensor)] = []
         var model = Onnx_ModelProto()
         model.irVersion = irVersion(forOpset: graph.opset)  // raised below if Attention needs opset 23
         model.producerName = "graph-opt"
@@ -39,6 +82,8 @@ public enum OnnxExporter {
                 value.t = try tensorProto(ConstantTensor(dtype: c.dtype, dims: [1], storage: .splat(one)), name: "")
                 node.attribute = [value]
                 g.node.append(node)
+            } else if let limit = setAsideAbove, c.byteCount > limit {
+                large.append((v.name, c))
             } else {
                 g.initializer.append(try tensorProto(c, name: v.name))
             }
@@ -106,7 +151,7 @@ public enum OnnxExporter {
             var ms = Onnx_OperatorSetIdProto(); ms.domain = "com.microsoft"; ms.version = 1
             model.opsetImport.append(ms)
         }
-        return try model.serializedData()
+        return (model, large)
     }
 
     /// The activations onnxruntime's com.microsoft FusedConv/FusedGemm kernels run (MLAS).

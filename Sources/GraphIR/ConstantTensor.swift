@@ -6,6 +6,9 @@ public protocol WeightSource: AnyObject, Sendable {
     var path: String { get }
     /// Reads `length` bytes at `offset`; throws if the file is missing or too short.
     func read(offset: Int, length: Int) throws -> [UInt8]
+    /// Calls `body` with the `length` bytes at `offset` in place (no copy where the source
+    /// is mapped); the pointer is valid only during the call.
+    func withBytes<R>(offset: Int, length: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R
 }
 
 /// A constant tensor: an initializer, a Constant node's value, or a folded result.
@@ -56,6 +59,20 @@ public final class ConstantTensor: @unchecked Sendable {
             return out
         case .external(let source, let offset, let length):
             return try source.read(offset: offset, length: length)
+        }
+    }
+
+    /// Calls `body` with the full little-endian byte image: in place for inline and mapped
+    /// storage (a writer can hand the bytes to write(2) without copying them), expanded for a
+    /// splat.
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        switch storage {
+        case .bytes(let b):
+            return try b.withUnsafeBytes(body)
+        case .splat:
+            return try rawBytes().withUnsafeBytes(body)
+        case .external(let source, let offset, let length):
+            return try source.withBytes(offset: offset, length: length, body)
         }
     }
 

@@ -111,11 +111,9 @@ public struct GraphOptCommand: SluiceCommand {
             return
         }
         if emit == .onnx {
-            let bytes: Data
-            do { bytes = try OnnxExporter.serialize(graph) }
-            catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
             let w = try tool.frameWriter()
-            try bytes.withUnsafeBytes { try w.writeBytes($0) }
+            do { try OnnxExporter.write(graph) { try w.writeBytes($0) } }
+            catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
             try w.flush()
             return
         }

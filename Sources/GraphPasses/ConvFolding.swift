@@ -19,10 +19,29 @@ enum ConvWeights {
         if case .splat = w.storage, let first = k.first, k.allSatisfy({ $0 == first }), let s = try w.scalarFloat() {
             return ConstantTensor(dtype: .float32, dims: w.dims, storage: .splat(ConstantTensor.encode(floats: [s * first], ints: nil, dtype: .float32)))
         }
-        var f = try w.floats()
-        let per = f.count / max(k.count, 1)
-        for oc in 0..<k.count { for q in 0..<per { f[oc * per + q] *= k[oc] } }
-        return .float32(f, dims: w.dims)
+        guard w.dtype == .float32 else {
+            var f = try w.floats()
+            let per = f.count / max(k.count, 1)
+            for oc in 0..<k.count { for q in 0..<per { f[oc * per + q] *= k[oc] } }
+            return .float32(f, dims: w.dims)
+        }
+        // fp32 weights (a dense model's bulk): straight from the stored bytes (the mapped file)
+        // into the new tensor's bytes, one pass, no Float array in between.
+        let count = w.elementCount, per = count / max(k.count, 1)
+        let bytes = try w.withRawBytes { src in
+            [UInt8](unsafeUninitializedCapacity: count * 4) { dst, initialized in
+                let out = UnsafeMutableRawPointer(dst.baseAddress!)
+                for oc in 0..<k.count {
+                    let factor = k[oc]
+                    for q in oc * per ..< (oc + 1) * per {
+                        let x = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: q * 4, as: UInt32.self)))
+                        out.storeBytes(of: (x * factor).bitPattern.littleEndian, toByteOffset: q * 4, as: UInt32.self)
+                    }
+                }
+                initialized = count * 4
+            }
+        }
+        return ConstantTensor(dtype: .float32, dims: w.dims, storage: .bytes(bytes))
     }
 
     /// The conv's bias as floats (zeros when absent).

@@ -196,6 +196,23 @@ enum OnnxFixture {
         #expect(a.f == b.f)
         #expect(back.shape(back.inputs[0])?.dims[0] == .symbol("batch"))
     }
+
+    /// `write` (large initializers as separate merged `graph` fields, bytes not copied) gives a
+    /// file that parses to the same model as `serialize`, whatever the threshold.
+    @Test(arguments: [0, 64, 1 << 20]) func chunkedWriteParsesToTheSameModel(_ setAsideAbove: Int) throws {
+        let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
+        var chunked = Data()
+        try OnnxExporter.write(g, setAsideAbove: setAsideAbove) { chunked.append(contentsOf: $0) }
+        let whole = try Onnx_ModelProto(serializedBytes: try OnnxExporter.serialize(g))
+        let parsed = try Onnx_ModelProto(serializedBytes: chunked)
+        let byName = { (m: Onnx_ModelProto) in Dictionary(uniqueKeysWithValues: m.graph.initializer.map { ($0.name, $0) }) }
+        #expect(byName(parsed) == byName(whole))
+        #expect(!whole.graph.initializer.isEmpty)
+        var a = parsed.graph, b = whole.graph
+        a.initializer = []; b.initializer = []
+        #expect(a == b)
+        #expect(parsed.opsetImport == whole.opsetImport && parsed.irVersion == whole.irVersion)
+    }
 }
 
 /// Hostile values where random byte flips rarely reach: huge dims, pads and sizes must end
