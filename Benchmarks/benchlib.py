@@ -12,6 +12,8 @@ the same way and land in one report:
 - `write_rows` appends rows to `out/bench/rows/<area>.json` (one file per area, rewritten by that
   area's run); `Tools/bench_summary.py` turns every area's file into `out/bench/report.md`, and
   `Tools/readme_bench_table.py` copies the report's headline table into README.md.
+- `finish` is a script's last step (write the rows, say where); `spread` formats a sample as
+  `median (min–max)` for its printout and Markdown detail.
 
 A row (JSON object):
     area, workload, peer, peer_version        what ran against what
@@ -130,6 +132,13 @@ def single(value: float) -> dict:
     return {"median": value, "min": value, "max": value, "n": 1}
 
 
+def spread(st: dict, scale: float = 1.0, fmt: str = ".2f", range_fmt: str | None = None, dash: str = "–") -> str:
+    """`median (min–max)` of a `stats` dict, each value times `scale` (1e3 for ms), `fmt` for the
+    median and `range_fmt` (default `fmt`) for the ends."""
+    r = fmt if range_fmt is None else range_fmt
+    return f"{st['median'] * scale:{fmt}} ({st['min'] * scale:{r}}{dash}{st['max'] * scale:{r}})"
+
+
 def time_row(area: str, workload: str, peer: str, peer_version: str, timing: dict, ours: str,
              theirs: str, reproduce: str, includes: str = "", note: str = "", goal: str = "",
              goal_ratio: float | None = None) -> dict:
@@ -178,6 +187,13 @@ def write_rows(area: str, rows: list[dict], load: float, details_md: str = "") -
         json.dump({"area": area, "load": load, "quick": quick(), "rows": rows, "details": details_md}, f, indent=1)
     os.replace(tmp, path)
     return path
+
+
+def finish(target: str, area: str, rows: list[dict], load: float, details_md: str = "") -> int:
+    """A bench script's last step: write its rows, say where (as `make <target>`), exit status 0."""
+    path = write_rows(area, rows, load, details_md)
+    print(f"{target}: rows written to {path}")
+    return 0
 
 
 

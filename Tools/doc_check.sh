@@ -11,12 +11,9 @@
 #     tools and Tools/ on PATH, after the page's setup lines:  .\" example-setup: <shell line>
 #   - Flags are matched in the page rendered by mandoc (so ".Fl -json" matches --json).
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-BIN_DIR=${BIN:-.build/debug}
+source "$(dirname "$0")/tool_env.sh"
 if [[ ${1:-} == --bin ]]; then BIN_DIR=$2; shift 2; fi
-[[ $BIN_DIR == /* ]] || BIN_DIR=$ROOT/$BIN_DIR
-export PATH="$BIN_DIR:$ROOT/Tools:$PATH"
+use_bin_dir
 pages=("$@")
 [[ ${#pages[@]} -eq 0 ]] && pages=(Man/*.[1-9])
 failures=0

@@ -24,24 +24,21 @@ def kernel(mr, nv, vec, name="tile", bstride=None):
     L.append("        }")
     L.append("        let va = Vec(repeating: alpha)")
     L.append("        let step = MemoryLayout<Vec>.stride")
+    def store_rows(value, row_extra=""):
+        # Row r's C pointer (plus `row_extra`), then each vector v of the row stores value(r, v).
+        for r in range(mr):
+            L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc){row_extra.format(r=r)}")
+            for v in range(nv):
+                L.append(f"            r{r}.storeBytes(of: {value(r, v)}, toByteOffset: {v} * step, as: Vec.self)")
     L.append("        if beta == 0, let bias {")
     L.append("            // C = alpha·AB + bias[row] (a convolution's first K slice): C is written, not read.")
-    for r in range(mr):
-        L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc), bias{r} = Vec(repeating: bias[{r}])")
-        for v in range(nv):
-            L.append(f"            r{r}.storeBytes(of: va * c{r}_{v} + bias{r}, toByteOffset: {v} * step, as: Vec.self)")
+    store_rows(lambda r, v: f"va * c{r}_{v} + bias{r}", ", bias{r} = Vec(repeating: bias[{r}])")
     L.append("        } else if beta == 0 {")
     L.append("            // beta = 0 must not read C: it may hold NaN from an uninitialised buffer (BLAS rule).")
-    for r in range(mr):
-        L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc)")
-        for v in range(nv):
-            L.append(f"            r{r}.storeBytes(of: va * c{r}_{v}, toByteOffset: {v} * step, as: Vec.self)")
+    store_rows(lambda r, v: f"va * c{r}_{v}")
     L.append("        } else {")
     L.append("            let vb = Vec(repeating: beta)")
-    for r in range(mr):
-        L.append(f"            let r{r} = UnsafeMutableRawPointer(c + {r} * ldc)")
-        for v in range(nv):
-            L.append(f"            r{r}.storeBytes(of: va * c{r}_{v} + vb * r{r}.loadUnaligned(fromByteOffset: {v} * step, as: Vec.self), toByteOffset: {v} * step, as: Vec.self)")
+    store_rows(lambda r, v: f"va * c{r}_{v} + vb * r{r}.loadUnaligned(fromByteOffset: {v} * step, as: Vec.self)")
     L.append("        }")
     L.append("    }")
     return "\n".join(L)

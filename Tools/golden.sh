@@ -15,10 +15,8 @@
 #   expected-status  expected exit status; absent = 0
 # Every case runs under `timeout` (GOLDEN_TIMEOUT seconds, default 60).
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+source "$(dirname "$0")/tool_env.sh"
 update=${UPDATE:-0}
-BIN_DIR=${BIN:-.build/debug}
 while [[ $# -gt 0 ]]; do
   case $1 in
     -u) update=1; shift ;;
@@ -26,8 +24,7 @@ while [[ $# -gt 0 ]]; do
     *) break ;;
   esac
 done
-[[ $BIN_DIR == /* ]] || BIN_DIR=$ROOT/$BIN_DIR
-export PATH="$BIN_DIR:$ROOT/Tools:$PATH"
+use_bin_dir
 timeout_s=${GOLDEN_TIMEOUT:-60}
 
 roots=("$@")

@@ -4,12 +4,10 @@
 # Each script runs in its own temporary directory ($WORK) under `timeout`; exit 0 = pass.
 # Scripts source Tests/Pipeline/lib.sh for helpers (expect_status, expect_stderr, ...).
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-BIN_DIR=${BIN:-.build/debug}
+source "$(dirname "$0")/tool_env.sh"
 if [[ ${1:-} == --bin ]]; then BIN_DIR=$2; shift 2; fi
-[[ $BIN_DIR == /* ]] || BIN_DIR=$ROOT/$BIN_DIR
-export PATH="$BIN_DIR:$ROOT/Tools:$PATH" ROOT
+use_bin_dir
+export ROOT
 scripts=("$@")
 [[ ${#scripts[@]} -eq 0 ]] && scripts=(Tests/Pipeline/[0-9a-z]*.sh)
 pass=0 fail=0

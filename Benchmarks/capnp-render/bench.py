@@ -90,14 +90,12 @@ def main() -> int:
                "|---|---:|---:|---:|---:|---:|---:|"]
     for (style, _), row in zip((("pretty", 0), ("short", 0)), rows):
         o, p = row["ours_stats"], row["peer_stats"]
-        details.append(f"| {style} | {o['median']:.3f} ({o['min']:.3f}–{o['max']:.3f}) | {p['median']:.3f} "
-                       f"({p['min']:.3f}–{p['max']:.3f}) | {row['ours_cpu']:.3f} | {row['peer_cpu']:.3f} | "
+        details.append(f"| {style} | {benchlib.spread(o, fmt='.3f')} | {benchlib.spread(p, fmt='.3f')} | "
+                       f"{row['ours_cpu']:.3f} | {row['peer_cpu']:.3f} | "
                        f"{row['ratio']:.2f}× | {fixed[style][0] * 1e3:.1f} / {fixed[style][1] * 1e3:.1f} |")
     details += ["", "The peer is the `capnp` command-line tool (dynamic schema loading and its own text printer), "
                 "not a compiled C++ program with generated code: what a user of the tool runs."]
-    path = benchlib.write_rows(AREA, rows, load, "\n".join(details))
-    print(f"bench-capnp-codegen: rows written to {path}")
-    return 0
+    return benchlib.finish("bench-capnp-codegen", AREA, rows, load, "\n".join(details))
 
 
 if __name__ == "__main__":

@@ -101,8 +101,7 @@ def main() -> int:
             note=f"libcapnp: {PEER_IDIOM[phase]}. Checksums equal in every run.")
         rows.append(row)
         o, p = timing["swift"]["wall"], timing["libcapnp"]["wall"]
-        print(f"{phase:<13} {o['median'] * 1e3:8.2f} ({o['min'] * 1e3:6.2f}-{o['max'] * 1e3:6.2f}) "
-              f"{p['median'] * 1e3:8.2f} ({p['min'] * 1e3:6.2f}-{p['max'] * 1e3:6.2f}) "
+        print(f"{phase:<13} {benchlib.spread(o, 1e3, '8.2f', '6.2f', '-')} {benchlib.spread(p, 1e3, '8.2f', '6.2f', '-')} "
               f"{n / o['median'] / 1e6:13.2f} {row['ratio']:14.2f}x")
 
     lines = [f"Cap'n Proto runtime vs libcapnp {version}, {n} records of `Benchmarks/capnp/record.capnp` (scalars, a "
@@ -114,12 +113,9 @@ def main() -> int:
              "|---|---:|---:|---:|---:|---:|"]
     for phase, row in zip(PHASES, rows):
         o, p = row["ours_stats"], row["peer_stats"]
-        lines.append(f"| {phase} | {o['median'] * 1e3:.2f} ({o['min'] * 1e3:.2f}–{o['max'] * 1e3:.2f}) | "
-                     f"{p['median'] * 1e3:.2f} ({p['min'] * 1e3:.2f}–{p['max'] * 1e3:.2f}) | "
+        lines.append(f"| {phase} | {benchlib.spread(o, 1e3)} | {benchlib.spread(p, 1e3)} | "
                      f"{row['ours_cpu'] * 1e3:.2f} | {row['peer_cpu'] * 1e3:.2f} | {row['ratio']:.2f}× |")
-    path = benchlib.write_rows(AREA, rows, load, "\n".join(lines))
-    print(f"bench-capnp: rows written to {path}")
-    return 0
+    return benchlib.finish("bench-capnp", AREA, rows, load, "\n".join(lines))
 
 
 if __name__ == "__main__":

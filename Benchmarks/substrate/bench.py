@@ -127,9 +127,7 @@ def main() -> int:
         head_cat, head_dd, count = rows[-3]["ratio"], rows[-2]["ratio"], rows[-1]["ratio"]
         print(f"  {workload}: rec-cat --head vs cat|cat|cat {head_cat:.2f}x, vs dd bs=1M {head_dd:.2f}x; "
               f"rec-cat --count vs libcapnp reader {count:.2f}x (time ratios, >1 = rec-cat faster)")
-    path = benchlib.write_rows(AREA, rows, load, "\n".join(details))
-    print(f"bench-substrate: rows written to {path}")
-    return 0
+    return benchlib.finish("bench-substrate", AREA, rows, load, "\n".join(details))
 
 
 if __name__ == "__main__":

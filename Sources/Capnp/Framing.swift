@@ -138,13 +138,7 @@ public enum Framing {
     /// frame's size. Throws `.truncated` when the bytes end inside the frame. `bytes` must stay
     /// alive while the message is used.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
-        switch try scan(bytes, limits: limits) {
-        case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
-        case .complete(let count, let header, let total):
-            let base = bytes.baseAddress!
-            return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
-                            copy: false, limits: limits), total)
-        }
+        try open(bytes, limits: limits, copy: false)
     }
 
     /// Reopens `message` (made with `Message(reusableWith:)`) on the frame at the start of `bytes`,
@@ -163,12 +157,17 @@ public enum Framing {
     /// Opens the frame at the start of `bytes` as a message that owns a word-aligned copy of its
     /// segments (for callers whose buffer is reused or short-lived).
     public static func decodeCopying(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits = .default) throws -> (message: Message, byteCount: Int) {
+        try open(bytes, limits: limits, copy: true)
+    }
+
+    /// `decode` and `decodeCopying`: the frame at the start of `bytes` as a new message.
+    static func open(_ bytes: UnsafeRawBufferPointer, limits: ReaderLimits, copy: Bool) throws -> (message: Message, byteCount: Int) {
         switch try scan(bytes, limits: limits) {
         case .needMore(let n): throw truncatedFrame(needed: n, have: bytes.count)
         case .complete(let count, let header, let total):
             let base = bytes.baseAddress!
             return (Message(segmentCount: count, sizes: base + 4, body: base + header, bodyBytes: total - header,
-                            copy: true, limits: limits), total)
+                            copy: copy, limits: limits), total)
         }
     }
 

@@ -48,50 +48,38 @@ public final class Message {
     /// A message over a frame whose header `Framing` has validated: `header` points at the segment
     /// sizes (after the count word) and `body` at the first segment. With `copy`, the segments are
     /// copied into the message's own word-aligned block.
-    init(segmentCount: Int, sizes: UnsafeRawPointer, body: UnsafeRawPointer, bodyBytes: Int, copy: Bool, limits: ReaderLimits) {
-        self.limits = limits
-        self.traversalWordsLeft = limits.traversalLimitWords
-        self.segmentCount_ = segmentCount
-        self.tableCapacity = segmentCount
-        let tableBytes = segmentCount * 16
-        block = .allocate(byteCount: tableBytes + (copy ? bodyBytes : 0), alignment: 8)
-        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: segmentCount)
-        segmentWordCounts = (block + segmentCount * 8).bindMemory(to: Int.self, capacity: segmentCount)
+    convenience init(segmentCount: Int, sizes: UnsafeRawPointer, body: UnsafeRawPointer, bodyBytes: Int, copy: Bool, limits: ReaderLimits) {
+        self.init(tableCapacity: segmentCount, dataBytes: copy ? bodyBytes : 0, limits: limits)
         var base = body
         if copy {
-            let data = block + tableBytes
-            if bodyBytes > 0 { data.copyMemory(from: body, byteCount: bodyBytes) }
-            base = UnsafeRawPointer(data)
+            if bodyBytes > 0 { ownedBody.copyMemory(from: body, byteCount: bodyBytes) }
+            base = UnsafeRawPointer(ownedBody)
             blockHoldsData = true
         }
-        var offset = 0
-        for i in 0..<segmentCount {
-            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            segmentBases[i] = base + offset
-            segmentWordCounts[i] = words
-            offset += words * 8
-        }
+        layOutSegments(segmentCount, sizes: sizes, from: base)
     }
 
     /// A message owning an uninitialized block for `bodyBytes` of segments (sized by the frame
     /// header at `sizes`), for callers that fill `ownedBody` themselves (packed stream reading).
-    init(segmentCount: Int, sizes: UnsafeRawPointer, bodyBytes: Int, limits: ReaderLimits) {
-        self.limits = limits
-        self.traversalWordsLeft = limits.traversalLimitWords
-        self.segmentCount_ = segmentCount
-        self.tableCapacity = segmentCount
-        block = .allocate(byteCount: segmentCount * 16 + bodyBytes, alignment: 8)
-        segmentBases = block.bindMemory(to: UnsafeRawPointer.self, capacity: segmentCount)
-        segmentWordCounts = (block + segmentCount * 8).bindMemory(to: Int.self, capacity: segmentCount)
+    convenience init(segmentCount: Int, sizes: UnsafeRawPointer, bodyBytes: Int, limits: ReaderLimits) {
+        self.init(tableCapacity: segmentCount, dataBytes: bodyBytes, limits: limits)
         blockHoldsData = true
-        let data = UnsafeRawPointer(block + segmentCount * 16)
+        layOutSegments(segmentCount, sizes: sizes, from: ownedBody)
+    }
+
+    /// Fills the segment table from a frame header's sizes (`count` UInt32 word counts at
+    /// `sizes`) for segments laid end to end from `body`. The sizes are validated (`Framing`), so
+    /// the arithmetic wraps rather than checks.
+    @inline(__always)
+    private func layOutSegments(_ count: Int, sizes: UnsafeRawPointer, from body: UnsafeRawPointer) {
         var offset = 0
-        for i in 0..<segmentCount {
-            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            segmentBases[i] = data + offset
+        for i in 0..<count {
+            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self))
+            segmentBases[i] = body + offset
             segmentWordCounts[i] = words
-            offset += words * 8
+            offset &+= words &* 8
         }
+        segmentCount_ = count
     }
 
     /// The segments' bytes in an owning message's block.
@@ -149,14 +137,7 @@ public final class Message {
             segmentWordCounts = (block + tableCapacity * 8).bindMemory(to: Int.self, capacity: tableCapacity)
             blockHoldsData = false
         }
-        var offset = 0
-        for i in 0..<segmentCount {
-            let words = Int(sizes.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self))
-            segmentBases[i] = body + offset
-            segmentWordCounts[i] = words
-            offset &+= words &* 8
-        }
-        segmentCount_ = segmentCount
+        layOutSegments(segmentCount, sizes: sizes, from: body)
         traversalWordsLeft = limits.traversalLimitWords
     }
 

@@ -97,40 +97,30 @@ public enum Packing {
 
     /// For each tag, eight byte masks: mask d selects the output bytes whose source byte lies d
     /// bytes lower (d = cleared tag bits below the byte). Built once, 16 KiB.
-    @usableFromInline static let sparseMasks: UnsafePointer<UInt64> = {
-        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
-        table.initialize(repeating: 0, count: 256 * 8)
-        for tag in 0..<256 {
-            var cleared = 0
-            for b in 0..<8 {
-                if tag & (1 << b) != 0 {
-                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * b)
-                } else {
-                    cleared += 1
-                }
-            }
-        }
-        return UnsafePointer(table)
-    }()
+    @usableFromInline static let sparseMasks = maskTable { b, _ in b }
 
     /// For each tag, eight byte masks: mask d selects the packed bytes that come from a source
     /// byte d bytes higher (d = cleared tag bits below that source byte). The inverse of
     /// `sparseMasks`; built once, 16 KiB.
-    @usableFromInline static let compactMasks: UnsafePointer<UInt64> = {
+    @usableFromInline static let compactMasks = maskTable { b, cleared in b - cleared }
+
+    /// 256 tags × 8 masks: for each set bit b of a tag, with `cleared` clear bits below it, the
+    /// mask numbered `cleared` gets byte `byteIndex(b, cleared)` set.
+    static func maskTable(byteIndex: (_ b: Int, _ cleared: Int) -> Int) -> UnsafePointer<UInt64> {
         let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
         table.initialize(repeating: 0, count: 256 * 8)
         for tag in 0..<256 {
             var cleared = 0
             for b in 0..<8 {
                 if tag & (1 << b) != 0 {
-                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * (b - cleared))
+                    table[tag * 8 + cleared] |= UInt64(0xFF) << UInt64(8 * byteIndex(b, cleared))
                 } else {
                     cleared += 1
                 }
             }
         }
         return UnsafePointer(table)
-    }()
+    }
 
     /// Number of zero bytes in a word.
     @inlinable

@@ -102,16 +102,25 @@ extension Message {
         CapnpError.at(kind, segment: slotSegment, word: wordIndex(of: slot, in: slotSegment), what)
     }
 
-    /// Reads a struct pointer; nil when null.
+    /// Resolves a pointer that must be of `kind` (`WirePointer.structKind` or `.listKind`) and
+    /// must not exceed the nesting limit; nil when null.
     @inlinable
-    func readStruct(segment: Int, slot: UnsafeRawPointer, nesting: Int) throws -> StructReader? {
+    func resolve(segment: Int, slot: UnsafeRawPointer, kind: UInt64, nesting: Int) throws -> Target? {
         guard let t = try resolve(segment: segment, slot: slot) else { return nil }
-        guard WirePointer.kind(t.tag) == WirePointer.structKind else {
-            throw pointerError(.wrongPointerType, slotSegment: segment, slot: slot, "expected a struct pointer, found a \(WirePointer.kindName(t.tag))")
+        guard WirePointer.kind(t.tag) == kind else {
+            throw pointerError(.wrongPointerType, slotSegment: segment, slot: slot,
+                               "expected a \(WirePointer.kindName(kind)), found a \(WirePointer.kindName(t.tag))")
         }
         guard nesting > 0 else {
             throw pointerError(.nestingLimit, slotSegment: segment, slot: slot, "nesting limit of \(limits.nestingLimit) exceeded (too deep or a pointer cycle)")
         }
+        return t
+    }
+
+    /// Reads a struct pointer; nil when null.
+    @inlinable
+    func readStruct(segment: Int, slot: UnsafeRawPointer, nesting: Int) throws -> StructReader? {
+        guard let t = try resolve(segment: segment, slot: slot, kind: WirePointer.structKind, nesting: nesting) else { return nil }
         let dataWords = WirePointer.structDataWords(t.tag)
         let pointerCount = WirePointer.structPointerCount(t.tag)
         let words = dataWords &+ pointerCount
@@ -124,13 +133,7 @@ extension Message {
     /// Reads a list pointer of any element size; nil when null.
     @inlinable
     func readList(segment: Int, slot: UnsafeRawPointer, nesting: Int) throws -> ListReader? {
-        guard let t = try resolve(segment: segment, slot: slot) else { return nil }
-        guard WirePointer.kind(t.tag) == WirePointer.listKind else {
-            throw pointerError(.wrongPointerType, slotSegment: segment, slot: slot, "expected a list pointer, found a \(WirePointer.kindName(t.tag))")
-        }
-        guard nesting > 0 else {
-            throw pointerError(.nestingLimit, slotSegment: segment, slot: slot, "nesting limit of \(limits.nestingLimit) exceeded (too deep or a pointer cycle)")
-        }
+        guard let t = try resolve(segment: segment, slot: slot, kind: WirePointer.listKind, nesting: nesting) else { return nil }
         let sizeCode = WirePointer.listElementSize(t.tag)
         let count = WirePointer.listCount(t.tag)
         let base = segmentBases[t.segment]

@@ -65,35 +65,7 @@ public struct StructBuilder {
         p.storeBytes(of: value != defaultValue ? byte | mask : byte & ~mask, as: UInt8.self)
     }
 
-    /// The integer at `byteOffset` XOR `default`.
-    @inlinable
-    public func scalar<T: FixedWidthInteger>(at byteOffset: Int, default defaultValue: T = 0) -> T {
-        if UInt(bitPattern: byteOffset) &+ UInt(MemoryLayout<T>.size) <= UInt(dataBits >> 3) {
-            return data.loadUnaligned(fromByteOffset: byteOffset, as: T.self) ^ defaultValue
-        }
-        return defaultValue
-    }
-
-    /// The Float32 at `byteOffset`.
-    @inlinable
-    public func float32(at byteOffset: Int, defaultBits: UInt32 = 0) -> Float {
-        Float(bitPattern: scalar(at: byteOffset, default: defaultBits))
-    }
-
-    /// The Float64 at `byteOffset`.
-    @inlinable
-    public func float64(at byteOffset: Int, defaultBits: UInt64 = 0) -> Double {
-        Double(bitPattern: scalar(at: byteOffset, default: defaultBits))
-    }
-
-    /// The Bool at bit `bitOffset`.
-    @inlinable
-    public func bool(atBit bitOffset: Int, default defaultValue: Bool = false) -> Bool {
-        if UInt(bitPattern: bitOffset) < UInt(dataBits) {
-            return ((data.load(fromByteOffset: bitOffset >> 3, as: UInt8.self) >> UInt8(bitOffset & 7)) & 1 != 0) != defaultValue
-        }
-        return defaultValue
-    }
+    // scalar(at:), float32(at:), float64(at:), bool(atBit:): `StructDataSection` (StructDataSection.swift).
 
     // MARK: Pointer section
 

@@ -314,14 +314,22 @@ extension Tensor {
         let total = shape.reduce(1, *)
         for _ in 0..<total {
             result.append(zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 })
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advance(&index, in: shape)
         }
         return result
+    }
+
+    /// Steps `index` to the next index of `shape` in row-major order; false (and `index` back at
+    /// all zeros) after the last one.
+    @discardableResult
+    static func advance(_ index: inout [Int], in shape: [Int]) -> Bool {
+        var axis = shape.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            if index[axis] < shape[axis] { return true }
+            index[axis] = 0
+            axis -= 1
+        }
+        return false
     }
 }

@@ -32,17 +32,8 @@ public enum Reference {
         var result: [[Int]] = []
         var index = [Int](repeating: 0, count: shape.count)
         if shape.contains(0) { return [] }
-        while true {
-            result.append(index)
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-            if axis < 0 { return result }
-        }
+        repeat { result.append(index) } while Tensor.advance(&index, in: shape)
+        return result
     }
 
     /// Output height and width of a window op: the shared rule (`ShapeRules.windowExtent`).

@@ -23,12 +23,11 @@ enum VectorMath {
     /// (subnormal results are flushed; they carry no useful mass in softmax or activations).
     static let expUnderflow: Float = -87.33654
 
-    /// e^x: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 Taylor polynomial (truncation
-    /// ≤ 1.2e-7 relative), 2^n built in the exponent bits.
+    /// The shared core of `exp` and `expNonPositive`, for x already clamped to the finite range:
+    /// x = n·ln2 + r, returning p = e^r (degree-6 Taylor polynomial) and the integer n (the caller
+    /// builds 2^n from it in the exponent bits).
     @inline(__always)
-    static func exp(_ x: Vec) -> Vec {
-        let clamped = x.replacing(with: expOverflow, where: x .> expOverflow)
-                       .replacing(with: expUnderflow, where: x .< expUnderflow)
+    static func expReduced(_ clamped: Vec) -> (p: Vec, n: VecBits) {
         // Round x·log2(e) to the nearest integer with the 1.5·2^23 trick: the integer lands in
         // the low mantissa bits of t.
         let magic = Vec(repeating: 12582912)
@@ -44,9 +43,18 @@ enum VectorMath {
         p = Vec(repeating: 0.5).addingProduct(p, r)
         p = Vec(repeating: 1).addingProduct(p, r)
         p = Vec(repeating: 1).addingProduct(p, r)
+        return (p, unsafeBitCast(t, to: VecBits.self) &- VecBits(repeating: 0x4B40_0000))
+    }
+
+    /// e^x: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 Taylor polynomial (truncation
+    /// ≤ 1.2e-7 relative), 2^n built in the exponent bits.
+    @inline(__always)
+    static func exp(_ x: Vec) -> Vec {
+        let clamped = x.replacing(with: expOverflow, where: x .> expOverflow)
+                       .replacing(with: expUnderflow, where: x .< expUnderflow)
+        let (p, nBits) = expReduced(clamped)
         // n ∈ [-126, 128] does not fit one exponent field at both ends (2^128 overflows, 2^-126
         // is the edge of normal), so scale by 2^⌊n/2⌋ and 2^(n−⌊n/2⌋), both normal.
-        let nBits = unsafeBitCast(t, to: VecBits.self) &- VecBits(repeating: 0x4B40_0000)
         let half = nBits &>> 1
         let scale1 = unsafeBitCast((half &+ VecBits(repeating: 127)) &<< 23, to: Vec.self)
         let scale2 = unsafeBitCast((nBits &- half &+ VecBits(repeating: 127)) &<< 23, to: Vec.self)
@@ -63,20 +71,7 @@ enum VectorMath {
     @inline(__always)
     static func expNonPositive(_ x: Vec) -> Vec {
         let clamped = x.replacing(with: expUnderflow, where: x .< expUnderflow)
-        let magic = Vec(repeating: 12582912)
-        let t = magic.addingProduct(clamped, Vec(repeating: 1.44269504))
-        let n = t - magic
-        var r = clamped
-        r.addProduct(n, Vec(repeating: -0.693145751953125))
-        r.addProduct(n, Vec(repeating: -1.428606765330187e-06))
-        var p = Vec(repeating: 1.0 / 720)
-        p = Vec(repeating: 1.0 / 120).addingProduct(p, r)
-        p = Vec(repeating: 1.0 / 24).addingProduct(p, r)
-        p = Vec(repeating: 1.0 / 6).addingProduct(p, r)
-        p = Vec(repeating: 0.5).addingProduct(p, r)
-        p = Vec(repeating: 1).addingProduct(p, r)
-        p = Vec(repeating: 1).addingProduct(p, r)
-        let nBits = unsafeBitCast(t, to: VecBits.self) &- VecBits(repeating: 0x4B40_0000)
+        let (p, nBits) = expReduced(clamped)
         let scale = unsafeBitCast((nBits &+ VecBits(repeating: 127)) &<< 23, to: Vec.self)
         return (p * scale).replacing(with: 0, where: x .< expUnderflow)
     }

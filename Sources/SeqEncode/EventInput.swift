@@ -113,8 +113,7 @@ struct EventInput {
             let record = stream.recordCount - 1
             switch try EventsFrame.Reader(root).which() {
             case .layout(let s):
-                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
-                do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
+                layout = try readLayoutRecord(s, after: layout, stream: stream, record: record)
                 try b.adopt(layout!, stream.source)
             case .batch(let batch):
                 guard let l = layout else { throw ToolError(stream.source, "record \(record): a batch before the layout") }
@@ -156,8 +155,7 @@ struct BlockInput {
             let record = stream.recordCount - 1
             switch try SeqFrame.Reader(root).which() {
             case .layout(let s):
-                guard layout == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
-                do { layout = try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
+                layout = try readLayoutRecord(s, after: layout, stream: stream, record: record)
             case .block(let b):
                 guard let l = layout else { throw ToolError(stream.source, "record \(record): a block before the layout") }
                 do {
@@ -177,4 +175,12 @@ struct BlockInput {
         if layout == nil { throw ToolError(stream.source, "no layout record") }
         return nil
     }
+}
+
+/// The layout record of an events or seq-blocks stream, which has exactly one (`earlier`: the
+/// layout already read from this stream, if any).
+private func readLayoutRecord(_ s: EventSchema.Reader, after earlier: EventLayout?, stream: RecordStreamReader,
+                              record: Int) throws -> EventLayout {
+    guard earlier == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
+    do { return try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
 }
