@@ -56,12 +56,14 @@ struct Phases {
         guard pipe(&fds) == 0 else { throw CapnpError(.unsupported, "pipe failed") }
         let writeEnd = fds[1]
         return try framed.withUnsafeBytes { all in
-            let base = all.baseAddress!, total = all.count
+            // The address crosses to the writer thread as an integer: the buffer outlives the
+            // thread (the reader below drains the pipe before withUnsafeBytes returns).
+            let baseAddress = UInt(bitPattern: all.baseAddress!), total = all.count
             let done = DispatchSemaphore(value: 0)
             let writer = Thread {
                 var offset = 0
                 while offset < total {
-                    let n = write(writeEnd, base + offset, min(65536, total - offset))
+                    let n = write(writeEnd, UnsafeRawPointer(bitPattern: baseAddress)! + offset, min(65536, total - offset))
                     if n <= 0 { break }
                     offset += n
                 }
