@@ -33,8 +33,12 @@ public enum OnnxImporter {
     public static func decode(_ data: Data, baseDirectory: String = ".", modelPath: String? = nil) throws -> Graph {
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = 64
+        // With a file behind the bytes, large embedded weights are cut out before decoding and
+        // become regions of that file (RawDataLocator.strip).
+        let stripped = modelPath == nil ? nil : data.withUnsafeBytes { RawDataLocator.strip($0, threshold: fileRegionThreshold) }
         let model: Onnx_ModelProto
-        do { model = try Onnx_ModelProto(serializedBytes: data, options: options) }
+        do { model = try stripped.map { try Onnx_ModelProto(serializedBytes: $0.bytes, options: options) }
+                 ?? Onnx_ModelProto(serializedBytes: data, options: options) }
         catch { throw GraphError.malformed("protobuf decoding failed (\(error))") }
         guard model.hasIrVersion, model.irVersion >= 3, model.irVersion < 100 else {
             throw GraphError.malformed(model.hasIrVersion ? "unsupported IR version \(model.irVersion)" : "no IR version")
@@ -47,8 +51,8 @@ public enum OnnxImporter {
         }
         guard supportedOpsets.contains(opset) else { throw GraphError.unsupported("opset \(opset) (supported: \(supportedOpsets.lowerBound)-\(supportedOpsets.upperBound))") }
         var builder = Builder(base: baseDirectory)
-        if let modelPath {
-            builder.embedded = data.withUnsafeBytes { RawDataLocator.locate($0) }
+        if let modelPath, let stripped {
+            builder.embedded = stripped.regions
             builder.modelSource = FileRegionSource(path: modelPath)
         }
         var graph = try builder.build(model.graph, opsets: opsets)
@@ -58,7 +62,10 @@ public enum OnnxImporter {
     }
 
     /// Converts one TensorProto (initializer or tensor attribute).
-    static func tensor(_ t: Onnx_TensorProto, base: String, sources: inout [String: FileRegionSource]) throws -> ConstantTensor {
+    /// `embedded`: where `t`'s raw_data is in the model file when the importer took it out
+    /// before decoding (the tensor then references that region).
+    static func tensor(_ t: Onnx_TensorProto, base: String, sources: inout [String: FileRegionSource],
+                       embedded: (source: FileRegionSource, region: RawDataLocator.Region)? = nil) throws -> ConstantTensor {
         let name = t.name
         guard let dtype = DType(rawValue: t.dataType), dtype != .string else {
             throw GraphError.unsupported("tensor '\(name)' has data type \(t.dataType)")
@@ -100,6 +107,12 @@ public enum OnnxImporter {
                 throw GraphError.missingData(tensor: name, detail: "external data file '\(location)' is \(size) bytes, needs \(offset + length)")
             }
             return ConstantTensor(dtype: dtype, dims: dims, storage: .external(source: source, offset: offset, length: length))
+        }
+        if let (source, region) = embedded {
+            guard region.length == expected else {
+                throw GraphError.malformed("tensor '\(name)' has \(region.length) raw bytes, shape \(dims) of \(dtype) needs \(expected)")
+            }
+            return ConstantTensor(dtype: dtype, dims: dims, storage: .external(source: source, offset: region.offset, length: region.length))
         }
         if t.hasRawData {
             guard t.rawData.count == expected else {
@@ -166,12 +179,9 @@ public enum OnnxImporter {
             for t in g.initializer {
                 guard !t.name.isEmpty else { throw GraphError.malformed("initializer without a name") }
                 guard graph.value(named: t.name) == nil else { throw GraphError.duplicateOutput(t.name) }
-                var c = try OnnxImporter.tensor(t, base: base, sources: &sources)
-                if let source = modelSource, let r = embedded[t.name], t.hasRawData, r.length == t.rawData.count,
-                   r.length >= OnnxImporter.fileRegionThreshold {
-                    c = ConstantTensor(dtype: c.dtype, dims: c.dims, storage: .external(source: source, offset: r.offset, length: r.length))
-                }
-                graph.addConstant(t.name, c)
+                // A raw_data taken out before decoding (RawDataLocator.strip) is a region of the model file.
+                let region = t.hasRawData ? nil : modelSource.flatMap { source in embedded[t.name].map { (source, $0) } }
+                graph.addConstant(t.name, try OnnxImporter.tensor(t, base: base, sources: &sources, embedded: region))
             }
             for vi in g.input {
                 let t = try OnnxImporter.type(vi.type, of: vi.name)
