@@ -197,6 +197,27 @@ enum OnnxFixture {
         #expect(back.shape(back.inputs[0])?.dims[0] == .symbol("batch"))
     }
 
+    /// Loading from a file cuts large raw_data out before protobuf decoding and maps it: the
+    /// weights become file regions holding exactly the bytes the in-memory decode sees.
+    @Test func largeEmbeddedWeightsBecomeRegionsOfTheModelFile() throws {
+        var model = OnnxFixture.smallCNN()
+        let values = (0..<20_000).map { Float($0 % 13) / 13 - 0.5 }   // 80,000 bytes: over the 64 KiB threshold
+        model.graph.initializer.append(OnnxFixture.tensor("table", values, [100, 200]))
+        let bytes = try model.serializedData()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("strip-\(getpid()).onnx").path
+        try bytes.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let loaded = try OnnxImporter.load(path: path), inMemory = try OnnxImporter.decode(bytes)
+        let mappedID = try #require(loaded.value(named: "table")), copiedID = try #require(inMemory.value(named: "table"))
+        let mapped = try #require(loaded.constant(mappedID)), copied = try #require(inMemory.constant(copiedID))
+        #expect(mapped.isExternal && !copied.isExternal)
+        #expect(try mapped.rawBytes() == copied.rawBytes())
+        #expect(try mapped.floats() == values)
+        // The small weight stays inline either way.
+        let w = try #require(loaded.value(named: "w"))
+        #expect(loaded.constant(w)?.isExternal == false)
+    }
+
     /// `write` (large initializers as separate merged `graph` fields, bytes not copied) gives a
     /// file that parses to the same model as `serialize`, whatever the threshold.
     @Test(arguments: [0, 64, 1 << 20]) func chunkedWriteParsesToTheSameModel(_ setAsideAbove: Int) throws {
