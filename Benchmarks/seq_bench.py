@@ -18,7 +18,7 @@ sweep); only the timestamp column's DELTA_BINARY_PACKED variants are swept (the 
 Decode. Both sides produce the whole decoded table in memory as int64 columns and are checked:
  * ours: `seq-encode --bench K --bench-stdin` encodes once, then per line on stdin runs one decode
    and prints its in-process seconds: allocate four full-length int64 arrays, decode every
-   block (checksum verified) into a reused block buffer and copy it into place. The output is
+   block (checksum verified) straight into its rows of those arrays. The output is
    compared with the input after the clock stops; its column sums are checked against numpy's.
  * Parquet: the file sits in a pyarrow buffer; each run is one of pq.read_table(use_threads=
    False), ParquetFile(...).read(use_threads=False) or .read_row_groups(all, use_threads=False),

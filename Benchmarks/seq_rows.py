@@ -49,7 +49,7 @@ def decode_row(res, label, which, reproduce, fastest_overall=False):
         "ratio": p["median"] / o["median"],
         "includes": ("both in-process, single thread, no file I/O or process start-up, interleaved rounds. Ours: "
                      "`seq-encode --bench-stdin` times allocating four full-length int64 arrays, decoding every block "
-                     "(checksums verified) and copying it into place; glibc malloc keeps freed memory "
+                     "(checksums verified) straight into its rows; glibc malloc keeps freed memory "
                      "(GLIBC_TUNABLES), as pyarrow's mimalloc pool does. Peer: "
                      f"`{cmp['decode']['reader']}(use_threads=False)` on the file in a pyarrow buffer: footer parse + "
                      "decode into a fresh int64 table. Outputs checked against the input (ours every run, column "

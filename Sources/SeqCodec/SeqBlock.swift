@@ -119,6 +119,29 @@ public enum SeqBlock {
         return Summary(eventCount: n, userCount: u, extraColumnCount: c)
     }
 
+    /// Sets `a`'s count in place, so arrays reused across blocks keep their capacity.
+    static func resize(_ a: inout [Int64], _ count: Int) {
+        if a.count > count { a.removeLast(a.count - count) } else if a.count < count {
+            a.append(contentsOf: repeatElement(0, count: count - a.count))
+        }
+    }
+
+    /// The destination of an empty column (never written: a zero-count column decodes nothing).
+    private static let emptyColumn = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+
+    /// Where a block's columns are decoded to: one destination per column (user, time, item,
+    /// action, then each extra column), each with room for `capacity` events.
+    public struct Destination {
+        public var user, time, item, action: UnsafeMutablePointer<Int64>
+        public var extras: [UnsafeMutablePointer<Int64>]
+        public var capacity: Int
+
+        public init(user: UnsafeMutablePointer<Int64>, time: UnsafeMutablePointer<Int64>, item: UnsafeMutablePointer<Int64>,
+                    action: UnsafeMutablePointer<Int64>, extras: [UnsafeMutablePointer<Int64>], capacity: Int) {
+            (self.user, self.time, self.item, self.action, self.extras, self.capacity) = (user, time, item, action, extras, capacity)
+        }
+    }
+
     /// Decodes a whole block, replacing the contents of `out` (its capacity is reused).
     public static func decode(_ bytes: UnsafeRawBufferPointer, into out: inout EventColumns,
                               scratch: ColumnCodec.Scratch, limits: Limits = Limits()) throws {
@@ -126,49 +149,81 @@ public enum SeqBlock {
         let s = try readHeader(&reader, limits: limits)
         let n = s.eventCount
         if out.extras.count != s.extraColumnCount { out.extras = Array(repeating: [], count: s.extraColumnCount) }
-        func resize(_ a: inout [Int64], _ count: Int) {
-            if a.count > count { a.removeLast(a.count - count) } else if a.count < count {
-                a.append(contentsOf: repeatElement(0, count: count - a.count))
-            }
+        resize(&out.user, n); resize(&out.time, n); resize(&out.item, n); resize(&out.action, n)
+        // Each column decodes straight into its array.
+        try out.user.withUnsafeMutableBufferPointer { user in try out.time.withUnsafeMutableBufferPointer { time in
+            try out.item.withUnsafeMutableBufferPointer { item in try out.action.withUnsafeMutableBufferPointer { action in
+                func base(_ b: UnsafeMutableBufferPointer<Int64>) -> UnsafeMutablePointer<Int64> { b.baseAddress ?? emptyColumn }
+                var destination = Destination(user: base(user), time: base(time), item: base(item), action: base(action),
+                                              extras: [], capacity: n)
+                try decodeColumns(bytes, &reader, s, into: &destination, extras: &out.extras, scratch: scratch)
+            } }
+        } }
+    }
+
+    /// Decodes a whole block into `destination` (e.g. straight into the right rows of
+    /// full-length output columns, with no copy); returns its event count. Throws when the
+    /// block holds more events than `destination.capacity` or another number of extra columns.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, into destination: Destination,
+                              scratch: ColumnCodec.Scratch, limits: Limits = Limits()) throws -> Int {
+        var reader = try openReader(bytes)
+        let s = try readHeader(&reader, limits: limits)
+        guard s.eventCount <= destination.capacity else {
+            throw SeqCodecError(.malformed, "block: \(s.eventCount) events, room for \(destination.capacity)")
         }
-        func column(_ a: inout [Int64], _ count: Int, _ name: String) throws {
+        guard s.extraColumnCount == destination.extras.count else {
+            throw SeqCodecError(.malformed, "block: \(s.extraColumnCount) extra columns, expected \(destination.extras.count)")
+        }
+        var d = destination
+        var none: [[Int64]] = []
+        try decodeColumns(bytes, &reader, s, into: &d, extras: &none, scratch: scratch)
+        return s.eventCount
+    }
+
+    /// The columns after the header. Extra columns go to `destination.extras` when it has them,
+    /// else into the arrays of `extras` (already sized).
+    static func decodeColumns(_ bytes: UnsafeRawBufferPointer, _ reader: inout ByteReader, _ s: Summary,
+                              into destination: inout Destination, extras: inout [[Int64]], scratch: ColumnCodec.Scratch) throws {
+        let n = s.eventCount
+        func column(_ count: Int, _ name: String, into dst: UnsafeMutablePointer<Int64>) throws {
             let length = try reader.count("\(name) column length", maximum: reader.remaining)
             let start = try reader.skip(length, "\(name) column")
             var sub = ByteReader(bytes, offset: start, limit: start + length)
-            resize(&a, count)
-            try a.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                try ColumnCodec.decode(&sub, count: count, into: base, scratch: scratch)
-            }
+            try ColumnCodec.decode(&sub, count: count, into: dst, scratch: scratch)
             guard sub.remaining == 0 else {
                 throw SeqCodecError(.malformed, "\(name) column: \(sub.remaining) bytes left over")
             }
         }
-        // Users: decode the run table into scratch, then expand it into the user column.
-        try column(&scratch.users, s.userCount, "users")
-        try column(&scratch.runs, s.userCount, "runs")
-        resize(&out.user, n)
-        let ids = scratch.users, runs = scratch.runs
-        try out.user.withUnsafeMutableBufferPointer { users in
-            var filled = 0
-            for r in 0..<s.userCount {
-                let length = runs[r]
-                guard length >= 1, length <= Int64(n - filled) else {
-                    throw SeqCodecError(.malformed, "runs column: run \(r) of \(length) events overflows \(n)")
-                }
-                if r > 0 && ids[r] <= ids[r - 1] {
-                    throw SeqCodecError(.malformed, "users column: user ids not ascending at run \(r)")
-                }
-                let id = ids[r]
-                for i in filled..<(filled + Int(length)) { users[i] = id }
-                filled += Int(length)
-            }
-            guard filled == n else { throw SeqCodecError(.malformed, "runs column: runs cover \(filled) of \(n) events") }
+        func array(_ a: inout [Int64], _ count: Int, _ name: String) throws {
+            resize(&a, count)
+            try a.withUnsafeMutableBufferPointer { buffer in try column(count, name, into: buffer.baseAddress ?? emptyColumn) }
         }
-        try column(&out.time, n, "time")
-        try column(&out.item, n, "item")
-        try column(&out.action, n, "action")
-        for c in 0..<s.extraColumnCount { try column(&out.extras[c], n, "extra column \(c)") }
+        // Users: decode the run table into scratch, then expand it into the user column.
+        try array(&scratch.users, s.userCount, "users")
+        try array(&scratch.runs, s.userCount, "runs")
+        let ids = scratch.users, runs = scratch.runs
+        let users = destination.user
+        var filled = 0
+        for r in 0..<s.userCount {
+            let length = runs[r]
+            guard length >= 1, length <= Int64(n - filled) else {
+                throw SeqCodecError(.malformed, "runs column: run \(r) of \(length) events overflows \(n)")
+            }
+            if r > 0 && ids[r] <= ids[r - 1] {
+                throw SeqCodecError(.malformed, "users column: user ids not ascending at run \(r)")
+            }
+            let id = ids[r]
+            for i in filled..<(filled + Int(length)) { users[i] = id }
+            filled += Int(length)
+        }
+        guard filled == n else { throw SeqCodecError(.malformed, "runs column: runs cover \(filled) of \(n) events") }
+        try column(n, "time", into: destination.time)
+        try column(n, "item", into: destination.item)
+        try column(n, "action", into: destination.action)
+        for c in 0..<s.extraColumnCount {
+            if c < destination.extras.count { try column(n, "extra column \(c)", into: destination.extras[c]) }
+            else { try array(&extras[c], n, "extra column \(c)") }
+        }
         guard reader.remaining == 0 else {
             throw SeqCodecError(.malformed, "block: \(reader.remaining) bytes after the last column")
         }

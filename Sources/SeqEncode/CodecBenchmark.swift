@@ -12,8 +12,8 @@ import Darwin
 ///
 /// A decode run produces the whole decoded table, as `pyarrow.parquet.read_table` does on the
 /// peer side: it allocates one full-length Int64 array per column (fresh every run, like
-/// pyarrow's output buffers), decodes each block into a reused block-sized buffer and copies it
-/// into place. Every run's output is compared with the input outside the timed part, and its
+/// pyarrow's output buffers) and decodes each block straight into its rows
+/// (`SeqBlock.decode(_:into: Destination)`). Every run's output is compared with the input outside the timed part, and its
 /// per-column wrapping sums are reported so the script can check them against pyarrow's.
 public struct CodecBenchmark {
     public struct Result: Sendable {
@@ -101,33 +101,29 @@ public struct CodecBenchmark {
     }
 
     /// One timed decode of every block into fresh full-length columns; returns its seconds
-    /// (allocation + decode + copy into place) and the columns' wrapping sums. The output is
-    /// compared with the input after the clock stops.
+    /// (allocation + decode of each block into its rows) and the columns' wrapping sums. The
+    /// output is compared with the input after the clock stops.
     public func decodeOnce(_ encoded: Encoded) throws -> (Double, [Int64]) {
         let n = encoded.events.count
         let extraCount = encoded.events.extraColumnCount
-        var block = EventColumns(extraColumnCount: extraCount)
         let scratch = ColumnCodec.Scratch()
         let start = Self.now()
-        func fresh() -> [Int64] { [Int64](unsafeUninitializedCapacity: n) { _, count in count = n } }
-        var full = EventColumns(user: fresh(), time: fresh(), item: fresh(), action: fresh(),
-                                extras: (0..<extraCount).map { _ in fresh() })
+        // Fresh full-length columns, as pyarrow allocates its output; each block decodes straight
+        // into its rows (no block buffer, no copy).
+        let columns = (0..<(4 + extraCount)).map { _ in UnsafeMutablePointer<Int64>.allocate(capacity: max(n, 1)) }
+        defer { columns.forEach { $0.deallocate() } }
         var filled = 0
         for bytes in encoded.blocks {
-            try bytes.withUnsafeBytes { try SeqBlock.decode($0, into: &block, scratch: scratch) }
-            let m = block.count
-            guard filled + m <= n else { throw EventTextError("benchmark: blocks decode to more events than encoded") }
-            func place(_ dst: inout [Int64], _ src: [Int64]) {
-                dst.withUnsafeMutableBufferPointer { d in
-                    src.withUnsafeBufferPointer { s in (d.baseAddress! + filled).update(from: s.baseAddress!, count: m) }
-                }
-            }
-            place(&full.user, block.user); place(&full.time, block.time)
-            place(&full.item, block.item); place(&full.action, block.action)
-            for c in 0..<extraCount { place(&full.extras[c], block.extras[c]) }
-            filled += m
+            let destination = SeqBlock.Destination(user: columns[0] + filled, time: columns[1] + filled, item: columns[2] + filled,
+                                                   action: columns[3] + filled, extras: columns[4...].map { $0 + filled },
+                                                   capacity: n - filled)
+            filled += try bytes.withUnsafeBytes { try SeqBlock.decode($0, into: destination, scratch: scratch) }
         }
         let seconds = Self.now() - start
+        // Checked after the clock stops.
+        let column = { (c: Int) in Array(UnsafeBufferPointer(start: columns[c], count: filled)) }
+        let full = EventColumns(user: column(0), time: column(1), item: column(2), action: column(3),
+                                extras: (0..<extraCount).map { column(4 + $0) })
         guard filled == n, full == encoded.events else {
             throw EventTextError("benchmark: decoded events differ from the input")
         }
