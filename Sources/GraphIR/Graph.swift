@@ -146,13 +146,13 @@ public struct Graph: Sendable {
     /// takes over the output position and, when it is an intermediate, the name, so the
     /// graph's interface is unchanged. Returns false (and changes nothing) when that is
     /// impossible: `new` is already an interface value or a constant, or a subgraph reads
-    /// `old` by name (a node's `captures`).
+    /// by name (a node's `captures`) `old`, or `new` when it would take the output's name.
     @discardableResult
     public mutating func replaceUses(of old: ValueID, with new: ValueID) -> Bool {
         if old == new { return true }
         if isCaptured(old) { return false }
         if outputs.contains(old) {
-            if inputs.contains(new) || outputs.contains(new) || values[new].constant != nil { return false }
+            if inputs.contains(new) || outputs.contains(new) || values[new].constant != nil || isCaptured(new) { return false }
             let outName = values[old].name
             names[values[new].name] = nil
             names[outName] = new
