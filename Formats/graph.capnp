@@ -92,10 +92,13 @@ struct NodeBatch {
 struct Node {
   name @0 :Text;
   op @1 :Text;
-  domain @2 :Text;               # "" standard ONNX; "sluice" graph-opt's fused ops
+  domain @2 :Text;               # "" standard ONNX; "sluice" graph-opt's fused ops; any other
+                                 # domain (and an unknown op) is an opaque node, kept as is
   inputs @3 :List(Int32);        # value ids; -1 marks an omitted optional input
   outputs @4 :List(Int32);
   attributes @5 :List(Attribute);
+  captures @6 :List(Int32);      # values a subgraph attribute reads by name (If/Loop/Scan
+                                 # bodies): read like inputs, never renamed
 }
 
 struct Attribute {
@@ -108,5 +111,7 @@ struct Attribute {
     floats @5 :List(Float32);
     strings @6 :List(Text);
     tensor @7 :Constant;
+    onnx @8 :Data;               # an ONNX AttributeProto graph-opt does not model (a
+                                 # subgraph, sparse tensor, type proto), serialized
   }
 }

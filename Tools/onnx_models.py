@@ -6,7 +6,11 @@ Shape/Gather/Concat. Weights are seeded random.
 
 Usage: onnx_models.py KIND OUT.onnx [--layers N]
   small-cnn        Conv/BatchNorm/Relu/MaxPool/Gemm, symbolic batch (fixtures, examples)
-  unknown-op       small-cnn with an operator graph-opt does not know
+  unknown-op       small-cnn with an operator graph-opt does not know (kept as an opaque node)
+  custom-domain    small-cnn with an operator of a made-up domain after Conv+BatchNorm, carrying
+                   an attribute of every kind (one a subgraph) and a value_info for its output
+  if-capture       an If whose branches read outer values by name (one through a nested If),
+                   among nodes graph-opt rewrites (a duplicate Mul, an Identity, a foldable Add)
   cycle            two nodes that feed each other
   external         small-cnn with its weights in OUT.onnx.data (external data)
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
@@ -259,6 +263,47 @@ def huge_external(out: str) -> int:
     return 0
 
 
+def custom_domain(b: Builder):
+    """small-cnn with Relu replaced by example.custom.Frobnicate (every attribute kind)."""
+    inputs, outputs = small_cnn(b)
+    relu = next(n for n in b.nodes if n.op_type == "Relu")
+    body = helper.make_graph([helper.make_node("Neg", ["a"], ["b"])], "body",
+                             [helper.make_tensor_value_info("a", TensorProto.FLOAT, [1])],
+                             [helper.make_tensor_value_info("b", TensorProto.FLOAT, [1])])
+    custom = helper.make_node("Frobnicate", list(relu.input), list(relu.output), name="mystery", domain="example.custom",
+                              gain=2.5, steps=3, mode="fast", sizes=[1, 2], weights=[0.5, 0.25], tags=["a", "b"],
+                              table=numpy_helper.from_array(np.arange(4, dtype=np.float32), "table"), body=body)
+    b.nodes[b.nodes.index(relu)] = custom
+    b.value_info = [helper.make_tensor_value_info(relu.output[0], TensorProto.FLOAT, ["batch", 8, 16, 16])]
+    return inputs, outputs
+
+
+def if_capture(b: Builder):
+    """y = Relu(If(sum(x) > 0, then: m2 + k, else: If(true, then: i - x, else: m2)))."""
+    x = "x"
+    w = b.weight([2, 3], 0.5)
+    m = b.op("Mul", [x, w])
+    m2 = b.op("Mul", [x, w])  # CSE merges it with m unless a branch reads it by name
+    i = b.op("Identity", [b.op("Add", [m, m2])])  # read by name: the Identity must stay
+    k = b.op("Add", [b.const([1.0, 2.0, 3.0]), b.const([0.5, 0.5, 0.5])])  # folded to a constant
+    cond = b.op("Greater", [b.op("ReduceSum", [x], keepdims=0), b.const(0.0)])
+    then_b = helper.make_graph([helper.make_node("Add", [m2, k], ["t_out"])], "then", [],
+                               [helper.make_tensor_value_info("t_out", TensorProto.FLOAT, [2, 3])])
+    inner_then = helper.make_graph([helper.make_node("Sub", [i, x], ["it_out"])], "inner_then", [],
+                                   [helper.make_tensor_value_info("it_out", TensorProto.FLOAT, [2, 3])])
+    inner_else = helper.make_graph([helper.make_node("Neg", [m2], ["neg"]), helper.make_node("Identity", ["neg"], ["ie_out"])],
+                                   "inner_else", [], [helper.make_tensor_value_info("ie_out", TensorProto.FLOAT, [2, 3])])
+    yes = helper.make_tensor("yes", TensorProto.BOOL, [], [True])
+    else_b = helper.make_graph([helper.make_node("Constant", [], ["c_true"], value=yes),
+                                helper.make_node("If", ["c_true"], ["e_out"], then_branch=inner_then, else_branch=inner_else)],
+                               "else", [], [helper.make_tensor_value_info("e_out", TensorProto.FLOAT, [2, 3])])
+    b.nodes.append(helper.make_node("If", [cond], ["branch"], name="choose", then_branch=then_b, else_branch=else_b))
+    b.nodes.append(helper.make_node("Relu", ["branch"], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])]
+    return inputs, outputs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("kind")
@@ -275,6 +320,10 @@ def main() -> int:
             relu = next(n for n in b.nodes if n.op_type == "Relu")
             pool = next(n for n in b.nodes if n.op_type == "MaxPool")
             relu.input[0] = pool.output[0]  # Relu reads MaxPool, which reads Relu
+    elif a.kind == "custom-domain":
+        inputs, outputs = custom_domain(b)
+    elif a.kind == "if-capture":
+        inputs, outputs = if_capture(b)
     elif a.kind in ("gpt2", "llama", "vit"):
         inputs, outputs = transformer(b, a.kind, a.layers)
     elif a.kind == "bev":
@@ -286,8 +335,9 @@ def main() -> int:
     else:
         print(__doc__, file=sys.stderr)
         return 2
-    graph = helper.make_graph(b.nodes, a.kind, inputs, outputs, b.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="sluice-onnx-models")
+    graph = helper.make_graph(b.nodes, a.kind, inputs, outputs, b.inits, value_info=getattr(b, "value_info", []))
+    opsets = [helper.make_opsetid("", OPSET)] + ([helper.make_opsetid("example.custom", 3)] if a.kind == "custom-domain" else [])
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="sluice-onnx-models")
     model.ir_version = 8
     if a.kind == "external":
         onnx.save(model, a.out, save_as_external_data=True, all_tensors_to_one_file=True,

@@ -65,12 +65,14 @@ public struct GraphStreamDecoder {
                     case .floats(let v): attrs[name] = .floats(Array(v))
                     case .strings(let v): attrs[name] = .strings(try (0..<v.count).map { try v.get($0).string })
                     case .tensor(let t): attrs[name] = .tensor(try constant(t, dtype: nil))
+                    case .onnx(let bytes): attrs[name] = .opaque(Array(bytes))
                     default: throw GraphError.malformed("graph stream: unknown attribute kind")
                     }
                 }
                 let ids = { (l: PrimitiveList<Int32>) -> [Int] in l.map { Int($0) } }
                 graph.nodes.append(GraphIR.Node(name: try n.name.string, op: try n.op.string, domain: try n.domain.string,
-                                                inputs: ids(try n.inputs), outputs: ids(try n.outputs), attributes: attrs))
+                                                inputs: ids(try n.inputs), outputs: ids(try n.outputs), attributes: attrs,
+                                                captures: ids(try n.captures)))
             }
         default:
             throw GraphError.malformed("graph stream: unexpected frame")

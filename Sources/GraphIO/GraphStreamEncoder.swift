@@ -98,8 +98,10 @@ public struct GraphStreamEncoder {
                         case .floats(let v): ab.setFloats(v)
                         case .strings(let v): ab.setStrings(v)
                         case .tensor(let t): try encodeConstant(t, into: ab.initTensor())
+                        case .opaque(let bytes): ab.setOnnx(bytes)
                         }
                     }
+                    if !n.captures.isEmpty { b.setCaptures(n.captures.map { Int32($0) }) }
                 }
             }
         }

@@ -64,7 +64,7 @@ public enum OnnxExporter {
         var usesMicrosoft = false
         var opset = graph.opset
 
-        let read = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs)
+        let read = Set(graph.nodes.flatMap(\.reads)).union(graph.outputs)
         for (id, v) in graph.values.enumerated() where read.contains(id) {
             guard let c = v.constant else { continue }
             if case .splat(let one) = c.storage, c.elementCount > splatLimit {
@@ -143,11 +143,14 @@ public enum OnnxExporter {
         def.domain = ""
         def.version = Int64(opset)
         model.opsetImport = [def]
-        for (domain, version) in graph.opsets.sorted(by: { $0.key < $1.key }) where !domain.isEmpty && domain != "com.microsoft" {
+        // com.microsoft is written when a node uses it: an opaque node keeps the model's version.
+        let keepMicrosoft = graph.nodes.contains { $0.domain == "com.microsoft" }
+        for (domain, version) in graph.opsets.sorted(by: { $0.key < $1.key })
+        where !domain.isEmpty && (domain != "com.microsoft" || keepMicrosoft) {
             var o = Onnx_OperatorSetIdProto(); o.domain = domain; o.version = Int64(version)
             model.opsetImport.append(o)
         }
-        if usesMicrosoft {
+        if usesMicrosoft && !keepMicrosoft {
             var ms = Onnx_OperatorSetIdProto(); ms.domain = "com.microsoft"; ms.version = 1
             model.opsetImport.append(ms)
         }
@@ -284,6 +287,9 @@ public enum OnnxExporter {
         case .floats(let v): p.type = .floats; p.floats = v
         case .strings(let v): p.type = .strings; p.strings = v.map { Data($0.utf8) }
         case .tensor(let t): p.type = .tensor; p.t = try tensorProto(t, name: "")
+        case .opaque(let bytes):
+            p = try Onnx_AttributeProto(serializedBytes: bytes)
+            p.name = name
         }
         return p
     }

@@ -196,15 +196,25 @@ public enum OnnxImporter {
                 if name.isEmpty { return Graph.absent }
                 return graph.value(named: name) ?? graph.addValue(name)
             }
+            var captured: [(node: Int, names: Set<String>)] = []
             for (k, n) in g.node.enumerated() {
                 let nodeName = n.name.isEmpty ? "\(n.opType)_\(k)" : n.name
-                var attrs: [String: Attribute] = [:]
+                var node = Node(name: nodeName, op: n.opType, domain: n.domain == "ai.onnx" ? "" : n.domain,
+                                inputs: n.input.map(id), outputs: n.output.map(id))
+                // No pass reads an opaque node's attributes: each keeps its exact bytes.
+                let opaque = node.isOpaque
+                var free = Set<String>()
                 for a in n.attribute {
-                    attrs[a.name] = try attribute(a, node: nodeName)
+                    node.attributes[a.name] = opaque ? try self.opaque(a, node: nodeName) : try attribute(a, node: nodeName)
+                    free.formUnion(OnnxImporter.freeNames(a))
                 }
-                let node = Node(name: nodeName, op: n.opType, domain: n.domain == "ai.onnx" ? "" : n.domain,
-                                inputs: n.input.map(id), outputs: n.output.map(id), attributes: attrs)
+                if !free.isEmpty { captured.append((graph.nodes.count, free)) }
                 graph.nodes.append(node)
+            }
+            // Outer values a subgraph reads by name (resolved once every node has written its
+            // outputs); a name no scope here defines is left to the runtime to judge.
+            for (k, names) in captured {
+                graph.nodes[k].captures = names.sorted().compactMap { graph.value(named: $0) }
             }
             for vi in g.valueInfo {
                 if let v = graph.value(named: vi.name), let t = try? OnnxImporter.type(vi.type, of: vi.name) {
@@ -219,6 +229,12 @@ public enum OnnxImporter {
             return graph
         }
 
+        /// The attribute kept as its serialized bytes: written back unchanged, read by no pass.
+        func opaque(_ a: Onnx_AttributeProto, node: String) throws -> Attribute {
+            do { return .opaque([UInt8](try a.serializedData())) }
+            catch { throw GraphError.malformed("node '\(node)': attribute '\(a.name)' (\(error))") }
+        }
+
         mutating func attribute(_ a: Onnx_AttributeProto, node: String) throws -> Attribute {
             if a.hasRefAttrName { throw GraphError.unsupported("node '\(node)': attribute '\(a.name)' refers to a function attribute") }
             switch a.type {
@@ -228,9 +244,10 @@ public enum OnnxImporter {
             case .floats: return .floats(a.floats)
             case .ints: return .ints(a.ints)
             case .strings: return .strings(a.strings.map { String(decoding: $0, as: UTF8.self) })
+            case .tensor where a.t.dataType == DType.string.rawValue, .graph, .graphs, .tensors, .sparseTensor, .sparseTensors,
+                 .typeProto, .typeProtos:
+                return try opaque(a, node: node)
             case .tensor: return .tensor(try OnnxImporter.tensor(a.t, base: base, sources: &sources))
-            case .graph, .graphs:
-                throw GraphError.unsupported("node '\(node)': subgraph attribute '\(a.name)' (control flow)")
             default:
                 // IR 1 files may omit `type`; infer it from the field that is set.
                 if a.hasF { return .float(a.f) }
@@ -246,6 +263,27 @@ public enum OnnxImporter {
 }
 
 extension OnnxImporter {
+    /// The names a subgraph attribute reads from enclosing scopes: what its nodes (through
+    /// nested subgraphs too) and outputs read, minus what the body defines itself (inputs,
+    /// initializers, node outputs), which shadows outer names.
+    static func freeNames(_ a: Onnx_AttributeProto) -> Set<String> {
+        var names = a.hasG ? freeNames(a.g) : []
+        for g in a.graphs { names.formUnion(freeNames(g)) }
+        return names
+    }
+
+    static func freeNames(_ g: Onnx_GraphProto) -> Set<String> {
+        var defined = Set(g.input.map(\.name)).union(g.initializer.map(\.name))
+        var used = Set(g.output.map(\.name))
+        for n in g.node {
+            defined.formUnion(n.output)
+            used.formUnion(n.input)
+            for a in n.attribute { used.formUnion(freeNames(a)) }
+        }
+        used.remove("")
+        return used.subtracting(defined)
+    }
+
     /// Reads a serialized TensorProto file (the ONNX test data `*_output_0.pb` layout).
     public static func loadTensor(path: String) throws -> ConstantTensor {
         let data: Data

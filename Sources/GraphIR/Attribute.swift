@@ -1,5 +1,6 @@
-/// A typed operator attribute, as ONNX defines them (subgraph attributes are rejected
-/// at import: control flow is out of scope for a dataflow compiler).
+/// A typed operator attribute, as ONNX defines them. Kinds graph-opt does not model
+/// (subgraphs of If/Loop/Scan, sparse tensors, type protos, string tensors) are kept as the
+/// serialized ONNX AttributeProto (`opaque`) and written back byte for byte.
 public enum Attribute: Sendable {
     case int(Int64)
     case float(Float)
@@ -8,6 +9,8 @@ public enum Attribute: Sendable {
     case floats([Float])
     case strings([String])
     case tensor(ConstantTensor)
+    /// A whole serialized ONNX AttributeProto, passed through unread.
+    case opaque([UInt8])
 
     public var int: Int64? { if case .int(let v) = self { return v }; return nil }
     public var float: Float? {
@@ -32,6 +35,7 @@ public enum Attribute: Sendable {
         case .floats(let v): return "F\(v.map(\.bitPattern))"
         case .strings(let v): return "S\(v)"
         case .tensor(let t): return "T\(ObjectIdentifier(t).hashValue)"
+        case .opaque(let b): return "O\(b.count):\(b.hashValue)"
         }
     }
 }

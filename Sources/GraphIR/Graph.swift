@@ -27,16 +27,24 @@ public struct Node: Sendable {
     public var inputs: [ValueID]
     public var outputs: [ValueID]
     public var attributes: [String: Attribute]
+    /// Values of the enclosing graph the node's subgraph attributes (If/Loop/Scan bodies)
+    /// read by name without listing them as inputs. They count as reads (use counts, DCE,
+    /// topological order), and `replaceUses` refuses to rename them.
+    public var captures: [ValueID] = []
 
     public init(name: String, op: String, domain: String = "", inputs: [ValueID], outputs: [ValueID],
-                attributes: [String: Attribute] = [:]) {
+                attributes: [String: Attribute] = [:], captures: [ValueID] = []) {
         self.name = name
         self.op = op
         self.domain = domain
         self.inputs = inputs
         self.outputs = outputs
         self.attributes = attributes
+        self.captures = captures
     }
+
+    /// Every value the node reads: its inputs, then its captures.
+    public var reads: [ValueID] { captures.isEmpty ? inputs : inputs + captures }
 
     /// `op` qualified by a non-default domain, the key op counts and `--stats` use.
     public var qualifiedOp: String { domain.isEmpty || domain == "ai.onnx" ? op : "\(domain).\(op)" }
@@ -122,7 +130,7 @@ public struct Graph: Sendable {
     /// For each value, how many node inputs and graph outputs read it.
     public func useCounts() -> [Int] {
         var c = [Int](repeating: 0, count: values.count)
-        for n in nodes { for i in n.inputs where i >= 0 { c[i] += 1 } }
+        for n in nodes { for i in n.reads where i >= 0 { c[i] += 1 } }
         for o in outputs { c[o] += 1 }
         return c
     }
@@ -130,25 +138,29 @@ public struct Graph: Sendable {
     /// For each value, the indices of the nodes that read it.
     public func consumers() -> [[Int]] {
         var c = [[Int]](repeating: [], count: values.count)
-        for (i, n) in nodes.enumerated() { for v in n.inputs where v >= 0 { c[v].append(i) } }
+        for (i, n) in nodes.enumerated() { for v in n.reads where v >= 0 { c[v].append(i) } }
         return c
     }
 
     /// Makes every reader of `old` read `new` instead. If `old` is a graph output, `new`
     /// takes over the output position and, when it is an intermediate, the name, so the
     /// graph's interface is unchanged. Returns false (and changes nothing) when that is
-    /// impossible: `new` is already an interface value or a constant.
+    /// impossible: `new` is already an interface value or a constant, or a subgraph reads
+    /// by name (a node's `captures`) `old`, or `new` when it would take the output's name.
     @discardableResult
     public mutating func replaceUses(of old: ValueID, with new: ValueID) -> Bool {
         if old == new { return true }
+        if isCaptured(old) { return false }
         if outputs.contains(old) {
-            if inputs.contains(new) || outputs.contains(new) || values[new].constant != nil { return false }
+            if inputs.contains(new) || outputs.contains(new) || values[new].constant != nil || isCaptured(new) { return false }
             let outName = values[old].name
             names[values[new].name] = nil
             names[outName] = new
             values[old].name = outName + "__replaced"
             names[values[old].name] = old
             values[new].name = outName
+            // Downstream of an opaque node `new` may be untyped where the output was declared.
+            if values[new].type == nil { values[new].type = values[old].type }
             for k in outputs.indices where outputs[k] == old { outputs[k] = new }
         }
         for n in nodes.indices {
@@ -156,6 +168,9 @@ public struct Graph: Sendable {
         }
         return true
     }
+
+    /// True when some node's subgraph reads `v` by name.
+    public func isCaptured(_ v: ValueID) -> Bool { nodes.contains { !$0.captures.isEmpty && $0.captures.contains(v) } }
 
     /// Op counts by qualified op type.
     public func opCounts() -> [String: Int] {
@@ -170,11 +185,11 @@ public struct Graph: Sendable {
         let prod = producers()
         // Passes mostly leave the order valid: check that in one scan before sorting (the
         // sort below would return the same order; a self-loop falls through to it).
-        if nodes.indices.allSatisfy({ i in nodes[i].inputs.allSatisfy { $0 < 0 || prod[$0] < i } }) { return }
+        if nodes.indices.allSatisfy({ i in nodes[i].reads.allSatisfy { $0 < 0 || prod[$0] < i } }) { return }
         var indegree = [Int](repeating: 0, count: nodes.count)
         var readers = [[Int]](repeating: [], count: nodes.count)
         for (i, n) in nodes.enumerated() {
-            for v in Set(n.inputs) where v >= 0 && prod[v] >= 0 {
+            for v in Set(n.reads) where v >= 0 && prod[v] >= 0 {
                 indegree[i] += 1
                 readers[prod[v]].append(i)
             }

@@ -1,18 +1,13 @@
 /// Structural checks and shape inference over a whole graph.
 public enum Validation {
-    /// Checks that every edge is defined once, every op is known and an order exists;
-    /// puts the nodes in topological order. Throws the first problem found.
+    /// Checks that every edge is defined once and an order exists; puts the nodes in
+    /// topological order. Throws the first problem found. Operators without a shape rule
+    /// are kept as opaque nodes (`Node.isOpaque`), not refused.
     public static func check(_ graph: inout Graph) throws {
         var defined = [Bool](repeating: false, count: graph.values.count)
         for i in graph.inputs { defined[i] = true }
         for (i, v) in graph.values.enumerated() where v.constant != nil { defined[i] = true }
         for n in graph.nodes {
-            let known = n.domain == Node.sluiceDomain ? ShapeRules.sluiceOps.contains(n.op)
-                : (n.domain.isEmpty || n.domain == "ai.onnx") && ShapeRules.rules[n.op] != nil && !ShapeRules.sluiceOps.contains(n.op)
-            if !known {
-                throw GraphError.unsupportedOp(op: n.op, domain: n.domain, node: n.name,
-                                               opset: graph.opsets[n.domain] ?? graph.opset)
-            }
             for o in n.outputs where o >= 0 {
                 guard o < defined.count else { throw GraphError.malformed("node '\(n.name)' writes an unknown value") }
                 if defined[o] { throw GraphError.duplicateOutput(graph.values[o].name) }
@@ -20,7 +15,7 @@ public enum Validation {
             }
         }
         for n in graph.nodes {
-            for i in n.inputs where i >= 0 {
+            for i in n.reads where i >= 0 {
                 guard i < defined.count else { throw GraphError.malformed("node '\(n.name)' reads an unknown value") }
                 if !defined[i] { throw GraphError.danglingInput(node: n.name, value: graph.values[i].name) }
             }
@@ -45,8 +40,18 @@ public enum Validation {
     public static func inferShapes(_ graph: inout Graph, memo: inout InferenceMemo?) throws {
         let old = memo
         var changed = [Bool](repeating: false, count: graph.values.count)
+        // Values downstream of an opaque node whose type nothing declares: a rule would
+        // guess (a missing dtype reads as float32), so their readers are not inferred either.
+        var untyped: [Bool] = []
         for n in graph.nodes {
-            guard let rule = ShapeRules.rules[n.op] else { continue }
+            guard !n.isOpaque, let rule = ShapeRules.rules[n.op] else {
+                if n.isOpaque { markUntyped(n, graph, &untyped) }
+                continue
+            }
+            if !untyped.isEmpty, n.inputs.contains(where: { $0 >= 0 && untyped[$0] }) {
+                markUntyped(n, graph, &untyped)
+                continue
+            }
             if let old, old.unchanged(n, graph, changed) { continue }
             let types = try rule(InferenceContext(node: n, graph: graph))
             for (k, o) in n.outputs.enumerated() where o >= 0 {
@@ -56,6 +61,13 @@ public enum Validation {
             }
         }
         memo = InferenceMemo(graph)
+    }
+
+    static func markUntyped(_ n: Node, _ graph: Graph, _ untyped: inout [Bool]) {
+        for o in n.outputs where o >= 0 && graph.values[o].type == nil {
+            if untyped.isEmpty { untyped = [Bool](repeating: false, count: graph.values.count) }
+            untyped[o] = true
+        }
     }
 
     /// Prefers inferred facts, but keeps a declared symbolic or known dim where inference
@@ -119,5 +131,15 @@ extension Node {
             }
         }
         return true
+    }
+}
+
+extension Node {
+    /// True for an operator graph-opt has no shape rule for (an unknown standard op, another
+    /// domain's op, If/Loop/Scan): it is kept as it is, its output types come from the
+    /// model's value_info, passes never look through it and the interpreter refuses it.
+    public var isOpaque: Bool {
+        if domain == Node.sluiceDomain { return !ShapeRules.sluiceOps.contains(op) }
+        return !(domain.isEmpty || domain == "ai.onnx") || ShapeRules.rules[op] == nil || ShapeRules.sluiceOps.contains(op)
     }
 }

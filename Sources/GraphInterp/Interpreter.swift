@@ -21,6 +21,7 @@ public struct Interpreter {
         // Free each intermediate after its last reader so big models fit.
         var remaining = graph.useCounts()
         for n in graph.nodes {
+            if n.isOpaque { throw InterpreterError.opaque(op: n.qualifiedOp, node: n.name) }
             let ins: [Tensor?] = try n.inputs.map { v in
                 guard v >= 0 else { return nil }
                 if let t = env[v] { return t }

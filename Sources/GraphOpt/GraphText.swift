@@ -31,9 +31,11 @@ enum GraphText {
                 case .floats(let x): return "\(k)=\(x)"
                 case .strings(let x): return "\(k)=\(x)"
                 case .tensor(let t): return "\(k)=\(t.type)"
+                case .opaque(let b): return "\(k)=<\(b.count) bytes>"
                 }
             }.joined(separator: " ")
             if !attrs.isEmpty { attrs = " {" + attrs + "}" }
+            if !n.captures.isEmpty { attrs += " captures(" + n.captures.map(v).joined(separator: ", ") + ")" }
             out += "  \(n.name): \(n.qualifiedOp)(\(n.inputs.map(v).joined(separator: ", ")))\(attrs) -> \(n.outputs.map(v).joined(separator: ", "))\n"
         }
         return out

@@ -35,7 +35,8 @@ public struct CommonSubexpressionElimination: GraphPass {
         var seen: [NodeKey: Int] = [:]
         var removed = Set<Int>()
         var outputAlias: [ValueID: ValueID] = [:]
-        let graphOutputs = Set(graph.outputs)
+        // Values a subgraph reads by name go through replaceUses too, which refuses them.
+        let graphOutputs = Set(graph.outputs).union(graph.nodes.flatMap(\.captures))
         for i in graph.nodes.indices {
             if !outputAlias.isEmpty {
                 for k in graph.nodes[i].inputs.indices {
@@ -43,8 +44,9 @@ public struct CommonSubexpressionElimination: GraphPass {
                 }
             }
             let n = graph.nodes[i]
-            // Random ops must not merge; Dropout in inference is deterministic.
-            if n.op.hasPrefix("Random") || n.op == "Multinomial" { continue }
+            // Random ops must not merge; Dropout in inference is deterministic. Opaque
+            // nodes may be random or stateful: they never merge either.
+            if n.op.hasPrefix("Random") || n.op == "Multinomial" || n.isOpaque { continue }
             let key = NodeKey(n)
             guard let j = seen[key] else { seen[key] = i; continue }
             let first = graph.nodes[j]
@@ -85,7 +87,7 @@ struct NodeKey: Hashable {
 /// without formatting it as text (`Attribute.key` printed arrays and cost most of CSE).
 enum AttributeIdentity: Hashable {
     case int(Int64), float(UInt32), string(String), ints([Int64]), floats([UInt32]), strings([String])
-    case tensor(ObjectIdentifier)
+    case tensor(ObjectIdentifier), opaque([UInt8])
 
     init(_ a: Attribute) {
         switch a {
@@ -96,6 +98,7 @@ enum AttributeIdentity: Hashable {
         case .floats(let v): self = .floats(v.map(\.bitPattern))
         case .strings(let v): self = .strings(v)
         case .tensor(let t): self = .tensor(ObjectIdentifier(t))
+        case .opaque(let b): self = .opaque(b)
         }
     }
 }

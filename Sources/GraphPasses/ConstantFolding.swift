@@ -31,7 +31,7 @@ public struct ConstantFolding: GraphPass {
         let interp = Interpreter(opset: graph.opset)
         var removed = Set<Int>()
         for (i, node) in graph.nodes.enumerated() {
-            guard node.domain.isEmpty, node.outputs.allSatisfy({ !graph.outputs.contains($0) }) else { continue }
+            guard node.domain.isEmpty, !node.isOpaque, node.outputs.allSatisfy({ !graph.outputs.contains($0) }) else { continue }
             if let results = try fold(node, graph: graph, interp: interp, options: options) {
                 for (k, o) in node.outputs.enumerated() where o >= 0 {
                     graph.values[o].constant = results[k]

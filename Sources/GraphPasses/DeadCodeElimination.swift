@@ -15,7 +15,7 @@ public struct DeadCodeElimination: GraphPass {
             let n = graph.nodes[i]
             guard n.outputs.contains(where: { $0 >= 0 && live[$0] }) else { continue }
             keep[i] = true
-            for v in n.inputs where v >= 0 { live[v] = true }
+            for v in n.reads where v >= 0 { live[v] = true }
         }
         let dead = Set(keep.indices.filter { !keep[$0] })
         graph.removeNodes(dead)

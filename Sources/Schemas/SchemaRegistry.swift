@@ -46,7 +46,7 @@ public enum SchemaRegistry {
         "GraphFrame": UnionLayout(discriminantByteOffset: 0, tags: ["header": 0, "info": 1, "values": 2, "nodes": 3, "trailer": 4]),
         "Dim": UnionLayout(discriminantByteOffset: 8, tags: ["known": 0, "symbol": 1, "unknown": 2]),
         "Constant": UnionLayout(discriminantByteOffset: 0, tags: ["inline": 0, "splat": 1, "file": 2]),
-        "Attribute": UnionLayout(discriminantByteOffset: 8, tags: ["int": 0, "float": 1, "string": 2, "ints": 3, "floats": 4, "strings": 5, "tensor": 6]),
+        "Attribute": UnionLayout(discriminantByteOffset: 8, tags: ["int": 0, "float": 1, "string": 2, "ints": 3, "floats": 4, "strings": 5, "tensor": 6, "onnx": 7]),
         "SampleFrame": UnionLayout(discriminantByteOffset: 0, tags: ["header": 0, "row": 1, "trailer": 2]),
         "SeqFrame": UnionLayout(discriminantByteOffset: 0, tags: ["header": 0, "layout": 1, "block": 2, "trailer": 3]),
     ]

@@ -890,7 +890,7 @@ public enum Node {
     /// Data section size in 8-byte words.
     public static let dataWordCount = 0
     /// Number of pointers.
-    public static let pointerCount = 6
+    public static let pointerCount = 7
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -905,7 +905,8 @@ public enum Node {
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasOp: Bool { !raw.isNull(pointer: 1) }
 
-        /// "" standard ONNX; "sluice" graph-opt's fused ops
+        /// "" standard ONNX; "sluice" graph-opt's fused ops; any other
+        /// domain (and an unknown op) is an opaque node, kept as is
         @inlinable public var domain: Text { get throws { try raw.textField(2) } }
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasDomain: Bool { !raw.isNull(pointer: 2) }
@@ -923,6 +924,12 @@ public enum Node {
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasAttributes: Bool { !raw.isNull(pointer: 5) }
 
+        /// values a subgraph attribute reads by name (If/Loop/Scan
+        /// bodies): read like inputs, never renamed
+        @inlinable public var captures: PrimitiveList<Int32> { get throws { PrimitiveList<Int32>(try raw.listField(6)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasCaptures: Bool { !raw.isNull(pointer: 6) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -932,6 +939,7 @@ public enum Node {
             if !raw.isNull(pointer: 3) { r.field("inputs"); try self.inputs.render(into: &r) }
             if !raw.isNull(pointer: 4) { r.field("outputs"); try self.outputs.render(into: &r) }
             if !raw.isNull(pointer: 5) { r.field("attributes"); try self.attributes.render(into: &r) }
+            if !raw.isNull(pointer: 6) { r.field("captures"); try self.captures.render(into: &r) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -963,7 +971,8 @@ public enum Node {
             raw.setText(1, value)
         }
 
-        /// "" standard ONNX; "sluice" graph-opt's fused ops
+        /// "" standard ONNX; "sluice" graph-opt's fused ops; any other
+        /// domain (and an unknown op) is an opaque node, kept as is
         @inlinable public func setDomain(_ value: String) {
             raw.setText(2, value)
         }
@@ -1015,6 +1024,25 @@ public enum Node {
         @inlinable public func setAttributes(_ value: StructList<Attribute.Reader>) throws {
             try raw.setList(5, copying: value.raw)
         }
+
+        /// values a subgraph attribute reads by name (If/Loop/Scan
+        /// bodies): read like inputs, never renamed
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initCaptures(count: Int) -> ListBuilder {
+            return raw.initList(6, elementSize: .fourBytes, count: count)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setCaptures(_ value: PrimitiveList<Int32>) throws {
+            try raw.setList(6, copying: value.raw)
+        }
+        /// Allocates the list and fills it from `values`.
+        @inlinable public func setCaptures(_ values: [Int32]) {
+            let list = initCaptures(count: values.count)
+            let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
+        }
     }
 }
 
@@ -1057,6 +1085,12 @@ public enum Attribute {
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasTensor: Bool { !raw.isNull(pointer: 1) }
 
+        /// an ONNX AttributeProto graph-opt does not model (a
+        /// subgraph, sparse tensor, type proto), serialized
+        @inlinable public var onnx: DataView { get throws { try raw.dataField(1) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasOnnx: Bool { !raw.isNull(pointer: 1) }
+
         /// The union's active member; `unknown` carries a discriminant this schema does not know.
         public enum Which {
             case int(Int64)
@@ -1066,6 +1100,9 @@ public enum Attribute {
             case floats(PrimitiveList<Float>)
             case strings(TextList)
             case tensor(Constant.Reader)
+            /// an ONNX AttributeProto graph-opt does not model (a
+            /// subgraph, sparse tensor, type proto), serialized
+            case onnx(DataView)
             case unknown(UInt16)
         }
         /// The raw union discriminant.
@@ -1081,6 +1118,7 @@ public enum Attribute {
             case 4: return .floats(try self.floats)
             case 5: return .strings(try self.strings)
             case 6: return .tensor(try self.tensor)
+            case 7: return .onnx(try self.onnx)
             default: return .unknown(d)
             }
         }
@@ -1097,6 +1135,7 @@ public enum Attribute {
             if active == 4 { r.field("floats"); try self.floats.render(into: &r) }
             if active == 5 { r.field("strings"); try self.strings.render(into: &r) }
             if active == 6 { r.field("tensor"); try self.tensor.render(into: &r) }
+            if active == 7 { r.field("onnx"); r.data(try self.onnx) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -1212,6 +1251,18 @@ public enum Attribute {
         @inlinable public func setTensor(_ value: Constant.Reader) throws {
             raw.setScalar(UInt16(6), at: 8)
             try raw.setStruct(1, copying: value.raw)
+        }
+
+        /// an ONNX AttributeProto graph-opt does not model (a
+        /// subgraph, sparse tensor, type proto), serialized
+        @inlinable public func setOnnx(_ value: [UInt8]) {
+            raw.setScalar(UInt16(7), at: 8)
+            raw.setData(1, value)
+        }
+        /// Copies data read from another message.
+        @inlinable public func setOnnx(_ value: DataView) {
+            raw.setScalar(UInt16(7), at: 8)
+            raw.setData(1, value.bytes)
         }
     }
 }

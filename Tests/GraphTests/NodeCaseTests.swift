@@ -20,6 +20,8 @@ struct NodeCaseTests {
             default: return .fail("import: \(e.description)")
             }
         } catch { return .fail("import: \(error)") }
+        // An operator graph-opt does not support is imported as an opaque node: not run.
+        if let n = g.nodes.first(where: \.isOpaque) { return .skip("opaque operator \(n.qualifiedOp)") }
         var feeds: [String: Tensor] = [:]
         for (i, id) in g.inputs.enumerated() {
             guard let t = try? Tensor(OnnxImporter.loadTensor(path: "\(dir)/input_\(i).pb")) else { return .skip("input \(i) type") }

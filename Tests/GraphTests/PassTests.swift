@@ -59,6 +59,25 @@ import TestSupport
         #expect(after.nodes.map(\.op) == ["Relu"])
     }
 
+    /// A value a subgraph reads by name keeps its producer and its name through every -O3
+    /// pass: not dead, not merged by CSE, not renamed as a graph output's Identity source.
+    @Test func capturedValuesAreNeverRenamedOrRemoved() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [4])
+        let r1 = b.op("Relu", [x])
+        let r2 = b.op("Relu", [x])  // a CSE duplicate of r1
+        let y = b.op("Identity", [r2])
+        let f = b.op("Frobnicate", [x])
+        var g = b.graph
+        g.nodes[g.nodes.firstIndex { $0.op == "Frobnicate" }!].captures = [r1, r2]
+        g.outputs = [y, f]
+        try Validation.check(&g)
+        let names = [r1, r2].map { g.values[$0].name }
+        _ = try PassManager(passes: try PassRegistry.passes(named: PassRegistry.names(level: 3))).run(&g)
+        #expect(g.nodes.filter { $0.op == "Relu" }.map { g.values[$0.outputs[0]].name } == names)
+        #expect(g.nodes.contains { $0.op == "Identity" })
+    }
+
     @Test func cseMergesDuplicates() throws {
         var b = GraphBuilder()
         let x = b.input("x", [4])

@@ -24,6 +24,22 @@ import TestSupport
         return try decoder.finish()
     }
 
+    @Test func opaqueNodesSurviveTheStream() throws {
+        var b = GraphBuilder()
+        let x = b.input("x", [.known(2)])
+        let r = b.op("Relu", [x])
+        let y = b.op("Frobnicate", [x], ["body": .opaque([8, 5, 0x3a, 1, 0x61]), "k": .int(3)])
+        var g = try b.finish([y])
+        let k = g.nodes.firstIndex { $0.op == "Frobnicate" }!
+        g.nodes[k].domain = "example.custom"
+        g.nodes[k].captures = [r]
+        let back = try roundTrip(g)
+        let n = try #require(back.nodes.first { $0.op == "Frobnicate" })
+        #expect(n.domain == "example.custom" && n.captures == [r])
+        guard case .opaque(let bytes)? = n.attributes["body"] else { Issue.record("attribute lost"); return }
+        #expect(bytes == [8, 5, 0x3a, 1, 0x61])
+    }
+
     @Test func optimizedGraphSurvivesTheStream() throws {
         var b = GraphBuilder()
         let x = b.input("x", [.symbol("batch"), .known(3), .known(6), .known(6)])
