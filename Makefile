@@ -8,6 +8,11 @@ PYTHON       ?= python3
 PREFIX       ?= /usr/local
 CACHE        ?= .cache
 RELEASE_BIN   = .build/release
+# Release binaries link the Swift runtime and Foundation statically: a tool starts in ~7 ms
+# instead of ~15 ms (graph-opt --version; the dynamic loader's relocations of Foundation and ICU),
+# which is most of the time of a small job in a pipe. Every release build uses these flags so
+# the build plan never flips between two configurations.
+SWIFT_RELEASE = $(SWIFT) build -c release --static-swift-stdlib
 DEBUG_BIN     = .build/debug
 # Every program a recipe or test script calls comes from here or from a bare Debian + Swift image
 # (`make test-deps` checks the list against the scripts).
@@ -33,7 +38,7 @@ all: build
 include $(sort $(wildcard mk/*.mk))
 
 build: apt-deps
-	$(SWIFT) build -c release
+	$(SWIFT_RELEASE)
 
 debug: apt-deps
 	$(SLUICE_DEBUG_BUILD)

@@ -110,6 +110,12 @@ def shell_code(text: str, run_helper: bool = False) -> str:
             out.append('""' + "".join(kept))
             i = j + 1
             continue
+        if text.startswith("${", i):  # parameter expansion: a word, whatever its default text says
+            j = text.find("}", i)
+            j = n if j < 0 else j
+            out.append("X")
+            i = j + 1
+            continue
         if text.startswith("((", i) or text.startswith("=(", i):
             j = text.find(")", i)
             j = n if j < 0 else j

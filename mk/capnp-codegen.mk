@@ -92,7 +92,7 @@ CODEGEN_BENCH_BIN   = $(CODEGEN_SCRATCH)/capnp-render-bench
 CODEGEN_BENCH_DATA  = $(CACHE)/codegen-bench.bin
 
 bench-capnp-codegen:
-	$(SWIFT) build -c release --scratch-path $(CODEGEN_SCRATCH) --target Capnp
+	$(SWIFT_RELEASE) --scratch-path $(CODEGEN_SCRATCH) --target Capnp
 	swiftc -O -swift-version 5 -module-name CapnpRenderBench Benchmarks/capnp-render/main.swift \
 	  $(CODEGEN_GENERATED)/*.swift -I $(CODEGEN_SCRATCH)/release/Modules $(CODEGEN_SCRATCH)/release/Capnp.build/*.o \
 	  -o $(CODEGEN_BENCH_BIN)

@@ -18,6 +18,6 @@ fuzz-capnp-asan:
 
 ## bench-capnp: build, read, frame through a pipe, pack/unpack: Swift runtime vs libcapnp.
 bench-capnp:
-	CAPNP_BENCH_DIR=$(CAPNP_BENCH_DIR) SWIFT="$(SWIFT)" bash Benchmarks/capnp/run.sh
+	CAPNP_BENCH_DIR=$(CAPNP_BENCH_DIR) SWIFT_RELEASE="$(SWIFT_RELEASE)" bash Benchmarks/capnp/run.sh
 
 BENCH_STEPS += bench-capnp

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR=${CAPNP_BENCH_DIR:-.cache/capnp-bench}
-SWIFT=${SWIFT:-swift}
+# The release build command (the Makefile's SWIFT_RELEASE, so the build plan matches `make build`).
+SWIFT_RELEASE=${SWIFT_RELEASE:-swift build -c release --static-swift-stdlib}
 SCRATCH=${CAPNP_BENCH_SCRATCH:-.build}
 mkdir -p "$DIR"
 
@@ -20,7 +21,7 @@ if [[ ! -x $DIR/bench-cpp || Benchmarks/capnp/bench.cpp -nt $DIR/bench-cpp || Be
 fi
 
 # Swift side: release build of the benchmark executable.
-$SWIFT build -c release --scratch-path "$SCRATCH" --product capnp-bench >/dev/null
+$SWIFT_RELEASE --scratch-path "$SCRATCH" --product capnp-bench >/dev/null
 
 args=(--swift "$SCRATCH/release/capnp-bench" --cpp "$DIR/bench-cpp")
 [[ $# -ge 1 ]] && args+=(--records "$1")
