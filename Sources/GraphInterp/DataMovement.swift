@@ -1,4 +1,5 @@
 import GraphIR
+import Kernels
 
 /// Shape-changing and indexing kernels. Most build a list of source indices and let
 /// `select` copy either storage, so each op is written once for floats and integers.
@@ -36,21 +37,9 @@ enum DataMovement {
         let outShape = perm.map { x.shape[$0] }
         let inStrides = Tensor.strides(x.shape)
         let permStrides = perm.map { inStrides[$0] }
-        var idx = [Int](repeating: 0, count: x.count)
-        var counter = [Int](repeating: 0, count: rank)
-        var pos = 0
-        for k in 0..<x.count {
-            idx[k] = pos
-            var d = rank - 1
-            while d >= 0 {
-                counter[d] += 1
-                pos += permStrides[d]
-                if counter[d] < outShape[d] { break }
-                pos -= permStrides[d] * counter[d]
-                counter[d] = 0
-                d -= 1
-            }
-        }
+        var idx: [Int] = []
+        idx.reserveCapacity(x.count)
+        Kernels.Tensor.forEachOffset(shape: outShape, strides: permStrides) { idx.append($0) }
         return select(x, idx, shape: outShape)
     }
 

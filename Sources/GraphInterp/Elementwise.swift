@@ -1,5 +1,6 @@
 import Foundation
 import GraphIR
+import Kernels
 
 /// Unary and broadcasting binary element-wise kernels.
 enum Elementwise {
@@ -83,21 +84,9 @@ enum Elementwise {
         if s == out { return Array(0..<n) }
         let padded = [Int](repeating: 1, count: out.count - s.count) + s
         let inStrides = Tensor.strides(padded).enumerated().map { padded[$0.offset] == 1 ? 0 : $0.element }
-        var idx = [Int](repeating: 0, count: n)
-        var counter = [Int](repeating: 0, count: out.count)
-        var pos = 0
-        for k in 0..<n {
-            idx[k] = pos
-            var d = out.count - 1
-            while d >= 0 {
-                counter[d] += 1
-                pos += inStrides[d]
-                if counter[d] < out[d] { break }
-                pos -= inStrides[d] * counter[d]
-                counter[d] = 0
-                d -= 1
-            }
-        }
+        var idx: [Int] = []
+        idx.reserveCapacity(n)
+        Kernels.Tensor.forEachOffset(shape: out, strides: inStrides) { idx.append($0) }
         return idx
     }
 

@@ -126,8 +126,15 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
     /// Calls `body` with the storage offset of every logical element, row-major order.
     public func forEachOffset(_ body: (Int) -> Void) {
-        let n = count
-        if n == 0 { return }
+        Self.forEachOffset(shape: shape, strides: strides, offset: offset, body)
+    }
+
+    /// The offsets of every element of a strided view (`shape`, `strides`, first element at
+    /// `offset`), row-major order: the one odometer every strided walk uses (views here,
+    /// the interpreter's transpose and broadcast gathers).
+    public static func forEachOffset(shape: [Int], strides: [Int], offset: Int = 0, _ body: (Int) -> Void) {
+        let rank = shape.count
+        if shape.contains(0) { return }
         if rank == 0 { body(offset); return }
         var index = [Int](repeating: 0, count: rank)
         var position = offset
