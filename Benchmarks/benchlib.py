@@ -34,6 +34,7 @@ import json
 import os
 import statistics
 import subprocess
+import threading
 import time
 from typing import Callable, Sequence, Union
 
@@ -66,20 +67,25 @@ def _time_command(cmd: Sequence[str], stdin_path: str | None, timeout: float) ->
     try:
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdin=stdin, stdout=subprocess.DEVNULL)
+        # wait4 gives the child's CPU time but no timeout: a timer kills a hung command.
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:
             proc.kill()
             raise
+        finally:
+            watchdog.cancel()
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
     finally:
         if stdin_path:
             stdin.close()
+    if wall >= timeout:
+        raise RuntimeError(f"benchmark command killed after {timeout:.0f} s: {' '.join(cmd)}")
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}")
-    if wall > timeout:
-        raise RuntimeError(f"benchmark command exceeded {timeout:.0f} s: {' '.join(cmd)}")
     return wall, usage.ru_utime + usage.ru_stime
 
 

@@ -27,7 +27,7 @@ SHELL_WORDS = {
     "set", "unset", "shift", "source", ".", "eval", "exec", "trap", "wait", "cd", "pwd", "echo",
     "printf", "read", "test", "[", "[[", "]]", "]", "true", "false", ":", "command", "type", "let",
     "kill", "builtin", "shopt", "umask", "ulimit", "mapfile", "getopts", "hash", "{", "}", "!",
-    "time", "sleep_builtin", "alias", "jobs", "disown", "pushd", "popd", "select", "then{",
+    "time", "alias", "jobs", "disown", "pushd", "popd", "select",
 }
 # Functions defined by our own shell libraries (Tests/Pipeline/lib.sh, Tools/*.sh).
 FUNCTION_DEF = re.compile(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\)\s*\{", re.M)

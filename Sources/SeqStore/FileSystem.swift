@@ -23,11 +23,6 @@ enum FileSystem {
         }
     }
 
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     static func makeDirectory(_ path: String) throws {
