@@ -98,9 +98,13 @@ let package = Package(
         .target(name: "SeqStore", dependencies: ["SeqCodec", "AtomicFiles", "Diagnostics"]),
         // The events and seq-blocks streams' record codecs (layout, batches), for any tool.
         .target(name: "EventRecords", dependencies: ["SeqCodec", "Pipes", "Schemas", "Capnp"]),
-        .target(name: "SeqEncode", dependencies: ["EventRecords", "SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
+        .target(name: "SeqEncode", dependencies: ["EventRecords", "Columns", "SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
+        // Columns: typed column batches and the delimited-text parser (no I/O); TableRecords:
+        // the table stream's record codecs and the lossless events ↔ table conversions.
+        .target(name: "Columns", swiftSettings: hotPath),
+        .target(name: "TableRecords", dependencies: ["Columns", "EventRecords", "SeqCodec", "Pipes", "Schemas", "Capnp"], swiftSettings: hotPath),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
@@ -115,6 +119,7 @@ let package = Package(
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
+        .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
     ],
     swiftLanguageModes: [.v5]

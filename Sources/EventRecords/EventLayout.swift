@@ -79,3 +79,14 @@ public struct EventTextError: Error, Equatable, CustomStringConvertible, Sendabl
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// How a null (a blank field, or a `--null` token) in an extra column travels through event
+/// streams and blocks, which have no validity bitmap: as a value no table can hold otherwise,
+/// so it decodes back to a blank field and converts to a table null.
+public enum EventNull {
+    /// A null integer extra. Input text naming this value is refused (it is reserved).
+    public static let int: Int64 = .min
+    /// A null float extra: a quiet NaN with payload 0x4E554C ("NUL"), kept as its bits.
+    /// Text never parses to it (`nan` reads as the default NaN), so the mapping stays one-to-one.
+    public static let floatBits: Int64 = 0x7FF8_0000_004E_554C
+}

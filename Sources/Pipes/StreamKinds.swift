@@ -20,4 +20,7 @@ extension StreamKind {
     /// Formats/bench.capnp (`BenchFrame`: header, result…, trailer): what op-bench writes.
     public static let bench = StreamKind(name: BenchSchema.kind, frameType: "BenchFrame",
                                          schemaVersion: BenchSchema.schemaVersion, frame: BenchFrame.Builder.self)
+    /// Formats/table.capnp (`TableFrame`: header, rowSchema, batch…, trailer): the data tools' table.
+    public static let table = StreamKind(name: Schemas.TableSchema.kind, frameType: "TableFrame",
+                                         schemaVersion: Schemas.TableSchema.schemaVersion, frame: TableFrame.Builder.self)
 }

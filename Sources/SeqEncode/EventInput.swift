@@ -33,6 +33,8 @@ struct EventInput {
     let format: InputFormat
     let mapping: EventLayout.Mapping
     let batchEvents: Int
+    /// Field texts read as null in extra columns, besides the empty field.
+    var nullTokens: [String] = []
 
     /// Collects rows from all inputs into batches; one object so the readers below can share it.
     final class Batcher {
@@ -83,7 +85,7 @@ struct EventInput {
 
     private func readText(_ path: String, _ b: Batcher) throws {
         let input = try tool.openInput(path)
-        var parser = EventTextParser(mapping: mapping)
+        var parser = EventTextParser(mapping: mapping, nullTokens: nullTokens)
         var chunk = EventColumns()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { buffer.deallocate() }

@@ -2,7 +2,8 @@ import EventRecords
 import SeqCodec
 
 /// Writes events as a table in the layout's column order and header, the inverse of
-/// `EventTextParser`: integers in decimal, float extras in their shortest round-trip form.
+/// `EventTextParser`: integers in decimal, float extras in their shortest round-trip form, null extras
+/// (`EventNull`) as empty fields.
 public struct EventTextWriter {
     public let layout: EventLayout
     public let delimiter: UInt8
@@ -27,9 +28,12 @@ public struct EventTextWriter {
                 case .time: decimal(events.time[r], &out)
                 case .item: decimal(events.item[r], &out)
                 case .action: decimal(events.action[r], &out)
-                case .extraInt(let c): decimal(events.extras[c][r], &out)
+                case .extraInt(let c):
+                    let v = events.extras[c][r]
+                    if v != EventNull.int { decimal(v, &out) }                  // null: an empty field
                 case .extraFloat(let c):
-                    out.append(contentsOf: "\(Double(bitPattern: UInt64(bitPattern: events.extras[c][r])))".utf8)
+                    let bits = events.extras[c][r]
+                    if bits != EventNull.floatBits { out.append(contentsOf: "\(Double(bitPattern: UInt64(bitPattern: bits)))".utf8) }
                 }
             }
             out.append(10)

@@ -35,6 +35,9 @@ public struct SeqEncodeCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Table column holding the action, e.g. rating; without one every action is 0.", valueName: "name"))
     var actionColumn = "action"
 
+    @Option(name: .customLong("null"), help: ArgumentHelp("Also read <token> as null in extra columns (repeatable, e.g. NA); an empty field always is.", valueName: "token"))
+    var nullTokens: [String] = []
+
     @Option(help: ArgumentHelp("Target events per encoded block, cut at user boundaries.", valueName: "n"))
     var blockEvents = 32_768
     @Flag(help: "Bit-pack every column (no entropy code): about a quarter larger, decodes about twice as fast.")
@@ -96,7 +99,7 @@ public struct SeqEncodeCommand: SluiceCommand {
     }
 
     func input(_ tool: ToolContext, batch: Int? = nil) -> EventInput {
-        EventInput(tool: tool, format: inputFormat, mapping: mapping, batchEvents: batch ?? batchEvents)
+        EventInput(tool: tool, format: inputFormat, mapping: mapping, batchEvents: batch ?? batchEvents, nullTokens: nullTokens)
     }
 
     public func run(_ tool: ToolContext) throws {
