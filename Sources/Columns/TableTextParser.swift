@@ -33,7 +33,7 @@ public struct TableTextParser {
     private var builders: [ColumnBuilder] = []
     private var nullTokens: [[UInt8]]
     private var sample: [UInt8] = []       // raw sample lines, replayed once types are known
-    private var sampleRows = 0
+    private var sampleLines: [Int] = []    // the input line number of each sample row
     private var inference: [TypeInference] = []
     private var suffixes: [String] = []
 
@@ -88,11 +88,11 @@ public struct TableTextParser {
                 try appendEscaped(record[c], line: record.line)
             }
             sample.append(10)
-            sampleRows += 1
-            if sampleRows >= options.inferenceRows { try settle(body) }
+            sampleLines.append(record.line)
+            if sampleLines.count >= options.inferenceRows { try settle(body) }
             return
         }
-        try parseRow(record)
+        try parseRow(record, line: record.line)
         if builders[0].rows >= options.batchRows { try body(schema!, takeBatch()) }
     }
 
@@ -144,10 +144,11 @@ public struct TableTextParser {
         var failure: Error? = nil
         try lines.withUnsafeBytes { bytes in
             try replay.feed(bytes) { record in
-                do { try self.parseRow(record) } catch { failure = failure ?? error }
+                do { try self.parseRow(record, line: self.sampleLines[record.line - 1]) } catch { failure = failure ?? error }
                 if self.builders[0].rows >= self.options.batchRows { try body(self.schema!, self.takeBatch()) }
             }
         }
+        sampleLines = []
         if let f = failure { throw f }
     }
 
@@ -163,14 +164,15 @@ public struct TableTextParser {
         return nullTokens.contains { $0.count == text.count && $0.withUnsafeBytes { $0.elementsEqual(text) } }
     }
 
-    private mutating func parseRow(_ record: DelimitedRecord) throws {
+    private mutating func parseRow(_ record: DelimitedRecord, line: Int) throws {
         for c in 0..<builders.count {
             let text = record[c]
-            if isNull(text) {
+            // An empty field of a list that cannot be null is the empty list.
+            if isNull(text) && !(text.isEmpty && builders[c].field.isList && !builders[c].field.nullable) {
                 guard builders[c].field.nullable else {
                     let hint = schema?.version == 0 && inference.isEmpty == false
                         ? " (no null in the first \(options.inferenceRows) rows, so it was inferred not nullable; give a schema)" : ""
-                    throw ColumnsError("line \(record.line): \(builders[c].field.name) is null but not nullable\(hint)")
+                    throw ColumnsError("line \(line): \(builders[c].field.name) is null but not nullable\(hint)")
                 }
                 builders[c].appendNull()
                 continue
@@ -181,11 +183,11 @@ public struct TableTextParser {
                 while start <= text.count {
                     var end = start
                     while end < text.count && text[end] != sep { end += 1 }
-                    if end > start { try appendElement(c, UnsafeRawBufferPointer(rebasing: text[start..<end]), line: record.line) }
+                    if end > start { try appendElement(c, UnsafeRawBufferPointer(rebasing: text[start..<end]), line: line) }
                     start = end + 1
                 }
             } else {
-                try appendElement(c, text, line: record.line)
+                try appendElement(c, text, line: line)
             }
             builders[c].endRow()
         }

@@ -15,7 +15,7 @@ public enum EventTable {
     /// The table schema of an event layout. A table whose events never had an action column
     /// still gets one (events streams always carry it, as zeros): dropping it would lose a
     /// column a later tool may expect.
-    public static func schema(of layout: EventLayout, timeUnit: TimeUnit = .none) -> TableSchema {
+    public static func schema(of layout: EventLayout, timeUnit: TimeUnit = .none) -> Columns.TableSchema {
         var fields: [Field] = []
         for (i, column) in layout.columns.enumerated() {
             let id = UInt32(i + 1)
@@ -28,7 +28,7 @@ public enum EventTable {
             case .extraFloat: fields.append(Field(id: id, name: column.name, type: .float64, nullable: true))
             }
         }
-        return TableSchema(fields: fields)
+        return Columns.TableSchema(fields: fields)
     }
 
     /// The events of one batch as table columns in the layout's column order.
@@ -60,7 +60,7 @@ public enum EventTable {
     /// The event layout a table maps onto: its user, time and item fields by role (an action
     /// field is optional), every other field an extra column. Only non-null, non-list int64
     /// and float64 fields fit an events stream.
-    public static func layout(of schema: TableSchema) throws -> EventLayout {
+    public static func layout(of schema: Columns.TableSchema) throws -> EventLayout {
         var columns: [EventLayout.Column] = []
         var extras = 0
         for f in schema.fields {

@@ -42,7 +42,7 @@ public enum TableBatchRecord {
 
     /// Reads a `TableBatch` record and checks it against the schema: column types, counts,
     /// offsets and validity (a reader never trusts a stream's lengths).
-    public static func read(_ record: TableBatch.Reader, schema: TableSchema) throws -> ColumnBatch {
+    public static func read(_ record: TableBatch.Reader, schema: Columns.TableSchema) throws -> ColumnBatch {
         let rows = Int(record.rows)
         let list = try record.columns
         guard list.count == schema.fields.count else {

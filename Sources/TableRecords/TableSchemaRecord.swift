@@ -2,11 +2,7 @@ import Capnp
 import Columns
 import Schemas
 
-// Schemas' generated `TableSchema` (table.capnp's constants) would shadow the Columns type of
-// the same name in this module; the table is what this module means by it.
-public typealias TableSchema = Columns.TableSchema
-
-/// `TableSchema` to and from the `RowSchema` record of a table stream.
+/// `Columns.TableSchema` to and from the `RowSchema` record of a table stream.
 public enum TableSchemaRecord {
     static let types: [(ValueType, RowSchema.ValueType)] = [
         (.int32, .int32), (.int64, .int64), (.float32, .float32), (.float64, .float64), (.bool, .bool), (.utf8, .utf8), (.bytes, .bytes),
@@ -15,7 +11,7 @@ public enum TableSchemaRecord {
     static let units: [(TimeUnit, RowSchema.TimeUnit)] = [(.none, .none), (.s, .s), (.ms, .ms), (.us, .us), (.ns, .ns)]
 
     /// Fills a `RowSchema` record.
-    public static func write(_ schema: TableSchema, into record: RowSchema.Builder) {
+    public static func write(_ schema: Columns.TableSchema, into record: RowSchema.Builder) {
         record.setSubject(schema.subject)
         record.version = schema.version
         record.fingerprint = schema.fingerprint
@@ -34,7 +30,7 @@ public enum TableSchemaRecord {
 
     /// Reads and checks a `RowSchema` record; an enum value this build does not know, or a
     /// schema that names a field twice, throws.
-    public static func read(_ record: RowSchema.Reader) throws -> TableSchema {
+    public static func read(_ record: RowSchema.Reader) throws -> Columns.TableSchema {
         var fields: [Field] = []
         for f in try record.fields {
             let name = try f.name.string
@@ -49,7 +45,7 @@ public enum TableSchemaRecord {
             }
             fields.append(Field(id: f.id, name: name, type: type, isList: f.isList, nullable: f.nullable, role: role, timeUnit: unit))
         }
-        let schema = TableSchema(subject: try record.subject.string, version: record.version, fingerprint: record.fingerprint, fields: fields)
+        let schema = Columns.TableSchema(subject: try record.subject.string, version: record.version, fingerprint: record.fingerprint, fields: fields)
         try schema.validate()
         return schema
     }

@@ -25,6 +25,22 @@ import SeqCodec
         #expect(again == events)
     }
 
+    @Test func blankAndTokenExtrasAreNullsThatRoundTripAsBlanks() throws {
+        let text = "user_id,timestamp,item_id,price:float,qty,note\n1,10,7,,3,\"a,b\"\n2,11,8,NA,,\"say \"\"hi\"\"\"\n"
+        do {
+            _ = try EventTextParser.parse(text)
+            Issue.record("note is text, not an integer: expected an error")
+        } catch let e as EventTextError { #expect(e.message.contains("line 2: note 'a,b' is not an integer")) }
+        let numeric = "user_id,timestamp,item_id,price:float,qty\n1,10,7,,3\n2,11,8,NA,\n3,12,9,1.5,4\n"
+        let (layout, events) = try EventTextParser.parse(numeric, nullTokens: ["NA"])
+        #expect(events.extras[0] == [EventNull.floatBits, EventNull.floatBits, Int64(bitPattern: 1.5.bitPattern)])
+        #expect(events.extras[1] == [3, EventNull.int, 4])
+        var out = EventTextWriter(layout: layout, delimiter: 44).header()
+        EventTextWriter(layout: layout, delimiter: 44).rows(events, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "user_id,timestamp,item_id,price:float,qty\n1,10,7,,3\n2,11,8,,\n3,12,9,1.5,4\n")
+        #expect(throws: EventTextError.self) { _ = try EventTextParser.parse(numeric) }   // NA is not a number unless named
+    }
+
     @Test func chunksOfAnySizeParseTheSame() throws {
         let text = "user_id\titem_id\taction\ttimestamp\r\n" + (0..<50).map { "\($0 % 7)\t\($0 * 31)\t\($0 % 3)\t\(1000 - $0)\r\n" }.joined()
         let (_, whole) = try EventTextParser.parse(text)
@@ -47,7 +63,10 @@ import SeqCodec
         ("", "input: empty"),
         ("user_id\titem_id\n", "no column 'timestamp'"),
         ("user_id\titem_id\ttimestamp\n1\t2\n", "line 2: 2 fields"),
-        ("user_id\titem_id\ttimestamp\n1\t2\t3\t4\n", "line 2: more than 3 fields"),
+        ("user_id\titem_id\ttimestamp\n1\t2\t3\t4\n", "line 2: 4 fields, the header has 3"),
+        ("user_id\titem_id\ttimestamp\n1\t\t3\n", "line 2: item_id '' is null; every event needs"),
+        ("user_id\titem_id\ttimestamp\tqty\n1\t2\t3\t-9223372036854775808\n", "reserved for null"),
+        ("user_id,item_id,timestamp\n1,\"2,3\n", "does not end on its line"),
         ("user_id\titem_id\ttimestamp\n1\tx\t3\n", "line 2: item_id 'x' is not an integer"),
         ("user_id\titem_id\ttimestamp\n1\t2\t3.5\n", "line 2: timestamp '3.5' is not an integer"),
         ("user_id\titem_id\ttimestamp\n99999999999999999999\t2\t3\n", "out of the 64-bit range"),
