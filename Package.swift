@@ -104,6 +104,8 @@ let package = Package(
         // Columns: typed column batches and the delimited-text parser (no I/O); TableRecords:
         // the table stream's record codecs and the lossless events ↔ table conversions.
         .target(name: "Columns", swiftSettings: hotPath),
+        // Migration: a schema version's rows rewritten to another's (steps, casts, expressions).
+        .target(name: "Migration", dependencies: ["Columns"]),
         .target(name: "TableRecords", dependencies: ["Columns", "EventRecords", "SeqCodec", "Pipes", "Schemas", "Capnp"], swiftSettings: hotPath),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
@@ -119,7 +121,7 @@ let package = Package(
                                                   "GraphOpt", "ToolKit", "Pipes", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
-        .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
+        .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "Migration", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
     ],
     swiftLanguageModes: [.v5]

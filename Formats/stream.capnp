@@ -32,4 +32,11 @@ struct Producer {
 
 struct Trailer {
   recordCount @0 :UInt64;   # number of record frames between header and trailer
+  counts @1 :List(Count);   # what the producer wants on record about the run, e.g. the lossy
+                            # conversions of a schema-migrate apply; empty for most tools
+}
+
+struct Count {
+  name @0 :Text;            # e.g. "cast rating to int64: inexact (policy clamp)"
+  value @1 :UInt64;
 }

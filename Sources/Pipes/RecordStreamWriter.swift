@@ -74,13 +74,16 @@ public final class RecordStreamWriter {
         recordCount += 1
     }
 
+    /// Named counts the trailer carries (set before `finish()`), e.g. lossy conversions.
+    public var trailerCounts: [(name: String, value: UInt64)] = []
+
     /// Writes the header if no frame was written yet, then the trailer, and flushes.
     public func finish() throws {
         guard !isFinished else { return }
         try writeHeaderIfNeeded()
         builder.reset()
         let root = builder.initRoot(dataWords: kind.frameDataWords, pointerCount: kind.framePointers)
-        StreamTrailer.write(recordCount: UInt64(recordCount), tag: kind.trailerTag, into: root)
+        StreamTrailer.write(recordCount: UInt64(recordCount), counts: trailerCounts, tag: kind.trailerTag, into: root)
         try emit(root.asReader())
         try frames.flush()
         isFinished = true

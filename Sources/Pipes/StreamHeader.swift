@@ -88,10 +88,24 @@ public enum StreamTrailer {
         Trailer.Reader(try root.structField(0)).recordCount
     }
 
-    /// Writes a trailer payload with `recordCount` into a frame root tagged `tag`.
-    public static func write(recordCount: UInt64, tag: UInt16, into root: StructBuilder) {
+    /// Writes a trailer payload with `recordCount` (and any named `counts`) into a frame root tagged `tag`.
+    public static func write(recordCount: UInt64, counts: [(name: String, value: UInt64)] = [], tag: UInt16, into root: StructBuilder) {
         root.setScalar(tag, at: 0)
         let t = Trailer.Builder(root.initStruct(0, dataWords: Trailer.dataWordCount, pointerCount: Trailer.pointerCount))
         t.recordCount = recordCount
+        guard !counts.isEmpty else { return }
+        let list = t.initCounts(count: counts.count)
+        for (i, c) in counts.enumerated() {
+            let w = Count.Builder(list.structElement(at: i))
+            w.setName(c.name)
+            w.value = c.value
+        }
+    }
+
+    /// The named counts of a trailer frame (empty for producers that keep none).
+    public static func counts(frameRoot root: StructReader) throws -> [(name: String, value: UInt64)] {
+        let t = Trailer.Reader(try root.structField(0))
+        guard t.hasCounts else { return [] }
+        return try t.counts.map { (try $0.name.string, $0.value) }
     }
 }

@@ -29,6 +29,7 @@ public enum SchemaRegistry {
         "Header": { try Header.Reader($0).render(into: &$1) },
         "Producer": { try Producer.Reader($0).render(into: &$1) },
         "Trailer": { try Trailer.Reader($0).render(into: &$1) },
+        "Count": { try Count.Reader($0).render(into: &$1) },
         "TableFrame": { try TableFrame.Reader($0).render(into: &$1) },
         "RowSchema": { try RowSchema.Reader($0).render(into: &$1) },
         "TableBatch": { try TableBatch.Reader($0).render(into: &$1) },

@@ -199,7 +199,7 @@ public enum Trailer {
     /// Data section size in 8-byte words.
     public static let dataWordCount = 1
     /// Number of pointers.
-    public static let pointerCount = 0
+    public static let pointerCount = 1
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -209,10 +209,17 @@ public enum Trailer {
         /// number of record frames between header and trailer
         @inlinable public var recordCount: UInt64 { raw.scalar(at: 0) }
 
+        /// what the producer wants on record about the run, e.g. the lossy
+        /// conversions of a schema-migrate apply; empty for most tools
+        @inlinable public var counts: StructList<Count.Reader> { get throws { StructList<Count.Reader>(try raw.listField(0)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasCounts: Bool { !raw.isNull(pointer: 0) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
             r.field("recordCount"); r.int(self.recordCount)
+            if !raw.isNull(pointer: 0) { r.field("counts"); try self.counts.render(into: &r) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -230,6 +237,73 @@ public enum Trailer {
 
         /// number of record frames between header and trailer
         @inlinable public var recordCount: UInt64 {
+            get { raw.scalar(at: 0) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 0)
+            }
+        }
+
+        /// what the producer wants on record about the run, e.g. the lossy
+        /// conversions of a schema-migrate apply; empty for most tools
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initCounts(count: Int) -> ListBuilder {
+            return raw.initStructList(0, count: count, dataWords: Count.dataWordCount, pointerCount: Count.pointerCount)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setCounts(_ value: StructList<Count.Reader>) throws {
+            try raw.setList(0, copying: value.raw)
+        }
+    }
+}
+
+public enum Count {
+    /// Data section size in 8-byte words.
+    public static let dataWordCount = 1
+    /// Number of pointers.
+    public static let pointerCount = 1
+
+    /// A read-only view; valid while the message memory is alive.
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
+        public let raw: StructReader
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
+
+        /// e.g. "cast rating to int64: inexact (policy clamp)"
+        @inlinable public var name: Text { get throws { try raw.textField(0) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
+
+        @inlinable public var value: UInt64 { raw.scalar(at: 0) }
+
+        /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
+        public func render(into r: inout TextRenderer) throws {
+            r.beginStruct()
+            if !raw.isNull(pointer: 0) { r.field("name"); r.text(try self.name) }
+            r.field("value"); r.int(self.value)
+            r.endStruct()
+        }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
+    }
+
+    /// A view for filling in a message under construction.
+    public struct Builder: StructBuilderView {
+        @inlinable public static var dataWordCount: Int { Count.dataWordCount }
+        @inlinable public static var pointerCount: Int { Count.pointerCount }
+        public let raw: StructBuilder
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
+        /// A Reader over what has been built so far.
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+
+        /// e.g. "cast rating to int64: inexact (policy clamp)"
+        @inlinable public func setName(_ value: String) {
+            raw.setText(0, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setName(_ value: Text) {
+            raw.setText(0, value)
+        }
+
+        @inlinable public var value: UInt64 {
             get { raw.scalar(at: 0) }
             nonmutating set {
                 raw.setScalar(newValue, at: 0)
