@@ -109,80 +109,24 @@ struct EventInput {
     }
 
     private func readEvents(_ path: String, _ b: Batcher) throws {
-        let stream = try tool.openStream(path, expecting: .events)
-        var layout: EventLayout? = nil
-        while let root = try stream.next() {
-            let record = stream.recordCount - 1
-            switch try EventsFrame.Reader(root).which() {
-            case .layout(let s):
-                layout = try readLayoutRecord(s, after: layout, stream: stream, record: record)
-                try b.adopt(layout!, stream.source)
-            case .batch(let batch):
-                guard let l = layout else { throw ToolError(stream.source, "record \(record): a batch before the layout") }
-                try EventBatchRecord.read(batch, layout: l, into: &b.batch, source: stream.source, record: record)
-                try b.flushIfFull()
-            default:
-                throw ToolError(stream.source, "record \(record): not a layout or batch")
-            }
+        let reader = EventStreamReader(try tool.openStream(path, expecting: .events))
+        var rows = EventColumns()
+        while try reader.next(into: &rows) {
+            try b.adopt(reader.layout!, reader.stream.source)
+            b.batch.append(rows)
+            try b.flushIfFull()
         }
-        if layout == nil { throw ToolError(stream.source, "no layout record") }
+        try b.adopt(reader.layout!, reader.stream.source)
     }
 
     private func readBlocks(_ path: String, _ b: Batcher) throws {
-        var reader = try BlockInput(tool: tool, path: path)
+        let reader = EventStreamReader(try tool.openStream(path, expecting: .seqBlocks))
         var block = EventColumns()
-        while let layout = try reader.next(into: &block) {
-            try b.adopt(layout, reader.stream.source)
+        while try reader.next(into: &block) {
+            try b.adopt(reader.layout!, reader.stream.source)
             b.batch.append(block)
             try b.flushIfFull()
         }
-        if let l = reader.layout { try b.adopt(l, reader.stream.source) }
+        try b.adopt(reader.layout!, reader.stream.source)
     }
-}
-
-/// Reads a seq-blocks stream block by block, decoding each straight from the frame's Data
-/// (zero-copy) and checking it against the record's summary fields.
-struct BlockInput {
-    let stream: RecordStreamReader
-    private(set) var layout: EventLayout? = nil
-    private let scratch = ColumnCodec.Scratch()
-
-    init(tool: ToolContext, path: String) throws {
-        stream = try tool.openStream(path, expecting: .seqBlocks)
-    }
-
-    /// Decodes the next block into `out` (replacing it); nil at the end of the stream.
-    mutating func next(into out: inout EventColumns) throws -> EventLayout? {
-        while let root = try stream.next() {
-            let record = stream.recordCount - 1
-            switch try SeqFrame.Reader(root).which() {
-            case .layout(let s):
-                layout = try readLayoutRecord(s, after: layout, stream: stream, record: record)
-            case .block(let b):
-                guard let l = layout else { throw ToolError(stream.source, "record \(record): a block before the layout") }
-                do {
-                    try SeqCodec.SeqBlock.decode(try b.data.bytes, into: &out, scratch: scratch)
-                } catch let e as SeqCodecError {
-                    throw ToolError(stream.source, "record \(record): \(e.message)")
-                }
-                guard out.count == Int(b.events), out.extraColumnCount == l.extraColumnCount,
-                      out.count == 0 || (out.user.first == b.firstUser && out.user.last == b.lastUser) else {
-                    throw ToolError(stream.source, "record \(record): the block's summary does not match its data")
-                }
-                return l
-            default:
-                throw ToolError(stream.source, "record \(record): not a layout or block")
-            }
-        }
-        if layout == nil { throw ToolError(stream.source, "no layout record") }
-        return nil
-    }
-}
-
-/// The layout record of an events or seq-blocks stream, which has exactly one (`earlier`: the
-/// layout already read from this stream, if any).
-private func readLayoutRecord(_ s: EventSchema.Reader, after earlier: EventLayout?, stream: RecordStreamReader,
-                              record: Int) throws -> EventLayout {
-    guard earlier == nil else { throw ToolError(stream.source, "record \(record): a second layout") }
-    do { return try EventLayout.read(s, source: stream.source) } catch let e as EventTextError { throw ToolError(stream.source, e.message) }
 }

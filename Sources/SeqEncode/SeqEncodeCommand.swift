@@ -147,8 +147,9 @@ public struct SeqEncodeCommand: SluiceCommand {
         var first: EventLayout? = nil
         var block = EventColumns()
         for path in inputs.paths {
-            var reader = try BlockInput(tool: tool, path: path)
-            while let layout = try reader.next(into: &block) {
+            let reader = EventStreamReader(try tool.openStream(path, expecting: .seqBlocks))
+            while try reader.next(into: &block) {
+                let layout = reader.layout!
                 if out == nil { first = layout; out = try output(tool, layout: layout) }
                 guard layout == first else { throw ToolError(reader.stream.source, "its columns differ from the first input's") }
                 try out!.write(block)
