@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "op-bench", targets: ["op-bench"]),
         .executable(name: "seq-encode", targets: ["seq-encode"]),
         .executable(name: "graph-opt", targets: ["graph-opt"]),
+        .executable(name: "schema-migrate", targets: ["schema-migrate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -101,6 +102,14 @@ let package = Package(
         .target(name: "SeqEncode", dependencies: ["EventRecords", "SeqCodec", "SeqStore", "Schemas", "Capnp", "Pipes", "ToolKit",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "seq-encode", dependencies: ["SeqEncode"]),
+        // Schemas and migration
+        // AvroSchemas: Avro schema JSON, canonical form, fingerprints, compatibility; pure.
+        // SchemaRegistry: the registry's plain files (versions, config) on disk.
+        .target(name: "AvroSchemas", dependencies: ["Diagnostics"]),
+        .target(name: "SchemaRegistry", dependencies: ["AvroSchemas", "AtomicFiles", "Diagnostics"]),
+        .target(name: "SchemaMigrate", dependencies: ["AvroSchemas", "SchemaRegistry", "ToolKit",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
@@ -116,6 +125,7 @@ let package = Package(
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
+        .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
     ],
     swiftLanguageModes: [.v5]
 )
