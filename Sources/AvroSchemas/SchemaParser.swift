@@ -51,9 +51,9 @@ struct SchemaParser {
         if let primitive = AvroPrimitive(rawValue: name) {
             return add(AvroNode(kind: .primitive(primitive), logicalType: nil, properties: [:]))
         }
-        let full = AvroName.resolve(name, in: namespace).fullName
-        // A simple name not found in the enclosing namespace may name a type in the null one.
-        if let id = named[full] ?? (name.contains(".") ? nil : named[name]) { return id }
+        // No fallback to the null namespace: like fastavro and Java, a simple name means the
+        // enclosing namespace only, so every peer reads the reference the same way.
+        if let id = named[AvroName.resolve(name, in: namespace).fullName] { return id }
         if ["record", "error", "enum", "array", "map", "fixed"].contains(name) {
             throw fail(path, "'\(name)' needs an object: {\"type\": \"\(name)\", ...}")
         }
@@ -124,6 +124,8 @@ struct SchemaParser {
         var space = namespace
         switch object["namespace"] {
         case nil: break
+        // "" is the null namespace (the spec; Java agrees, avro's and fastavro's Python parsers
+        // take the enclosing namespace instead).
         case .string(let s)?: space = s
         case .null?: space = ""
         case let other?: throw fail(path.key("namespace"), "must be a string, not \(other.kindName)")

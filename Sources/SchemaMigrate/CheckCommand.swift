@@ -13,7 +13,7 @@ struct CheckCommand: SluiceCommand {
 
     @OptionGroup var registry: RegistryOptions
 
-    @Option(help: ArgumentHelp("The compatibility mode (default: the subject's config.json, else BACKWARD): \(CompatibilityMode.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "mode"))
+    @Option(help: ArgumentHelp("The compatibility mode (default: the subject's config.json, else BACKWARD).", valueName: "mode"))
     var mode: CompatibilityMode?
 
     @Argument(help: ArgumentHelp("The new schema (.avsc); - is standard input.", valueName: "file"))

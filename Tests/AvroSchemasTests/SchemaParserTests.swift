@@ -46,6 +46,14 @@ struct SchemaParserTests {
         #expect(Set(schema.namedTypes.keys) == ["x.A", "y.B", "y.C"])
     }
 
+    /// The spec: "The empty string may also be used as a namespace to indicate the null
+    /// namespace." (Java agrees; avro's and fastavro's Python parsers take the enclosing one.)
+    @Test func emptyNamespaceIsTheNullNamespace() throws {
+        let schema = try AvroSchema.parse(#"{"type": "record", "name": "A", "namespace": "x", "fields": [{"name": "b", "type": {"type": "record", "name": "B", "namespace": "", "fields": [{"name": "self", "type": ["null", "B"], "default": null}]}}]}"#, source: "t")
+        #expect(Set(schema.namedTypes.keys) == ["x.A", "B"])
+        #expect(schema.canonicalForm == #"{"name":"x.A","type":"record","fields":[{"name":"b","type":{"name":"B","type":"record","fields":[{"name":"self","type":["null","B"]}]}}]}"#)
+    }
+
     @Test func malformedSchemasGetOneErrorWithAPath() {
         #expect(error(#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int"}, {"name": "c", "type": "strng"}]}"#)
                 == "s.avsc: fields[2].type: unknown type 'strng'")
