@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "op-bench", targets: ["op-bench"]),
         .executable(name: "seq-encode", targets: ["seq-encode"]),
         .executable(name: "graph-opt", targets: ["graph-opt"]),
+        .executable(name: "schema-migrate", targets: ["schema-migrate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -104,9 +105,18 @@ let package = Package(
         // Columns: typed column batches and the delimited-text parser (no I/O); TableRecords:
         // the table stream's record codecs and the lossless events ↔ table conversions.
         .target(name: "Columns", swiftSettings: hotPath),
-        // Migration: a schema version's rows rewritten to another's (steps, casts, expressions).
-        .target(name: "Migration", dependencies: ["Columns"]),
         .target(name: "TableRecords", dependencies: ["Columns", "EventRecords", "SeqCodec", "Pipes", "Schemas", "Capnp"], swiftSettings: hotPath),
+        // Schemas and migration
+        // AvroSchemas: Avro schema JSON, canonical form, fingerprints, compatibility; pure.
+        // SchemaRegistry: the registry's plain files (versions, config) on disk.
+        // Migration: a schema version's rows rewritten to another's (steps, casts, expressions).
+        .target(name: "AvroSchemas", dependencies: ["Diagnostics"]),
+        .target(name: "SchemaRegistry", dependencies: ["AvroSchemas", "AtomicFiles", "Diagnostics"]),
+        .target(name: "Migration", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
+        .target(name: "SchemaMigrate", dependencies: ["AvroSchemas", "SchemaRegistry", "Migration", "Columns", "TableRecords", "EventRecords",
+                                                     "ToolKit", "Pipes", "Schemas",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
@@ -123,6 +133,7 @@ let package = Package(
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
         .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "Migration", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
+        .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
     ],
     swiftLanguageModes: [.v5]
 )

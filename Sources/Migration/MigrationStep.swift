@@ -1,3 +1,4 @@
+import AvroSchemas
 import Columns
 import Foundation
 
@@ -53,8 +54,8 @@ public enum MigrationSpec {
     public static func parse(_ data: Data, source: String) throws -> [MigrationStep] {
         func bad(_ at: String, _ what: String) -> ColumnsError { ColumnsError("\(source): \(at): \(what)") }
         let root: JSONValue
-        do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw ColumnsError("\(source): not valid JSON (\(JSONValue.reason(error)))")
+        do { root = try JSONValue.parse(Array(data), source: source) } catch let e as SchemaError {
+            throw ColumnsError("\(source): \(e.reason)")
         }
         guard case .object(let object) = root else { throw bad("top level", "expected an object with \"steps\"") }
         for key in object.keys.sorted() where key != "steps" && key != "doc" { throw bad(key, "unknown key (known: steps, doc)") }
@@ -105,7 +106,7 @@ public enum MigrationSpec {
                 try only(["default", "type", "value"])
                 let t = try type("type")
                 guard let v = step["value"] else { throw bad(at, "missing \"value\" (null for none)") }
-                guard let value = defaultValue(v, type: t) else { throw bad("\(at).value", "\(v) is not a \(t.rawValue)") }
+                guard let value = defaultValue(v, type: t) else { throw bad("\(at).value", "\(v.kindName) is not a \(t.rawValue)") }
                 return .addDefault(field: try string("default"), type: t, value: value)
             case "nullable": try only(["nullable"]); return .makeNullable(field: try string("nullable"))
             default: try only(["drop"]); return .drop(field: try string("drop"))
@@ -132,10 +133,10 @@ public enum MigrationSpec {
         switch (v, type) {
         case (.null, _): return .null
         case (.bool(let b), .bool): return .bool(b)
-        case (.int(let i), .int64): return .int(i)
-        case (.int(let i), .int32): return Int32(exactly: i) == nil ? nil : .int(i)
-        case (.int(let i), .float32), (.int(let i), .float64): return .float(Double(i))
-        case (.double(let d), .float32), (.double(let d), .float64): return .float(d)
+        case (.integer(let i), .int64): return .int(i)
+        case (.integer(let i), .int32): return Int32(exactly: i) == nil ? nil : .int(i)
+        case (.integer(let i), .float32), (.integer(let i), .float64): return .float(Double(i))
+        case (.number(let d), .float32), (.number(let d), .float64): return .float(d)
         case (.string(let s), .utf8), (.string(let s), .bytes): return .string(s)
         default: return nil
         }

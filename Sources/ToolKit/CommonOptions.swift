@@ -17,6 +17,13 @@ public struct CommonOptions: ParsableArguments {
     public var numaNode: Int?
 
     public init() {}
+
+    /// The defaults, parsed from no arguments: for a command that reads and writes no streams
+    /// (a report-only subcommand) and so offers none of these options. An unparsed
+    /// `CommonOptions()` cannot be read (argument-parser traps on unparsed properties).
+    public static var defaults: CommonOptions {
+        do { return try parse([]) } catch { preconditionFailure("CommonOptions has a default for every option: \(error)") }
+    }
 }
 
 /// Positional input files; none, or `-`, means stdin. Add with `@OptionGroup var inputs: InputFiles`.

@@ -34,8 +34,11 @@ public enum Sluice {
 /// Upper.main()
 /// ```
 /// The runner (`main()`) ignores SIGPIPE, parses, maps errors to one stderr line and an exit
-/// status (0 ok, 1 runtime/data error, 2 usage error; EPIPE on output = quiet 0), commits `-o`
-/// output only on success.
+/// status (0 ok, 1 runtime/data error, 2 usage error, 3 a check that failed (`ToolError.checkFailed`);
+/// EPIPE on output = quiet 0), commits `-o` output only on success.
+///
+/// A tool with subcommands makes its root and each subcommand a `SluiceCommand` and lists the
+/// subcommands in the root's `CommandConfiguration`; errors are reported under the root's name.
 public protocol SluiceCommand: ParsableCommand {
     /// The shared options (`-o`, `--packed`, `--numa-node`).
     var common: CommonOptions { get }
@@ -62,10 +65,11 @@ public enum ToolRunner {
         // A closed reader must surface as EPIPE from write(2) (ended quietly below), not kill us.
         signal(SIGPIPE, SIG_IGN)
         let name = C.configuration.commandName ?? "tool"
-        let command: C
+        let command: any SluiceCommand
         do {
             let parsed = try C.parseAsRoot(arguments)
-            guard let tool = parsed as? C else {
+            // A tool with subcommands (schema-migrate compat ...) gets the subcommand here.
+            guard let tool = parsed as? any SluiceCommand else {
                 // argument-parser's built-in `help` command (e.g. `tool help`): let it print.
                 var builtin = parsed
                 try builtin.run()

@@ -7,12 +7,15 @@ public struct ToolError: Error, CustomStringConvertible {
     public static let runtimeStatus: Int32 = 1
     /// Exit status 2: a usage error (bad option values, conflicting flags).
     public static let usageStatus: Int32 = 2
+    /// Exit status 3: the check ran and the data or schema failed it (schema-migrate's
+    /// compatibility checks and gates, dq-check), so CI can tell "bad data" from "could not run".
+    public static let checkFailedStatus: Int32 = 3
 
     /// Where: an input name ("stdin", a path), an option ("--head"), a record ("record 3").
     public var location: String
     /// What went wrong.
     public var message: String
-    /// The exit status (1 or 2).
+    /// The exit status (1, 2 or 3).
     public var status: Int32
 
     /// A failure at `location` (exit status 1 unless `status` says otherwise).
@@ -25,6 +28,12 @@ public struct ToolError: Error, CustomStringConvertible {
     /// A usage error (exit 2), e.g. `ToolError.usage("--head", "must be at least 0")`.
     public static func usage(_ location: String, _ message: String) -> ToolError {
         ToolError(location, message, status: usageStatus)
+    }
+
+    /// A check that ran and failed (exit 3), e.g.
+    /// `ToolError.checkFailed("new.avsc", "incompatible with v3 under BACKWARD")`.
+    public static func checkFailed(_ location: String, _ message: String) -> ToolError {
+        ToolError(location, message, status: checkFailedStatus)
     }
 
     /// `location: message`.

@@ -125,7 +125,7 @@ import Testing
             (#"{"steps": [{"cast": "r", "to": "lng"}]}"#, "s.json: steps[0].to: unknown type 'lng'"),
             (#"{"steps": [{"rename": "a"}]}"#, "s.json: steps[0]: missing \"to\""),
             (#"{"steps": [{"drop": "a", "extra": 1}]}"#, "s.json: steps[0].extra: unknown key for this step (known: drop)"),
-            (#"{"steps": [{"default": "a", "type": "bool", "value": 1}]}"#, "s.json: steps[0].value: 1 is not a bool"),
+            (#"{"steps": [{"default": "a", "type": "bool", "value": 1}]}"#, "s.json: steps[0].value: an integer is not a bool"),
             (#"{"steps": [{"derive": "a", "expr": "1 +"}]}"#, "s.json: steps[0].expr: expression: at 4: expected a value, found the end"),
             (#"{"step": []}"#, "s.json: step: unknown key (known: steps, doc)"),
             ("{", "s.json: not valid JSON"),
