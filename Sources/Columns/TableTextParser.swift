@@ -132,7 +132,7 @@ public struct TableTextParser {
         for (c, name) in header!.enumerated() {
             let role = options.roleNames[name] ?? .none
             fields.append(Field(id: UInt32(c + 1), name: name, type: inference[c].type, isList: inference[c].isList,
-                                nullable: inference[c].sawNull, role: role, timeUnit: role == .time ? .s : .none))
+                                nullable: inference[c].sawNull, role: role))
         }
         let inferred = TableSchema(fields: fields)
         try inferred.validate()

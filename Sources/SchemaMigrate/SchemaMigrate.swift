@@ -8,7 +8,7 @@ public struct SchemaMigrate: SluiceCommand {
     /// Name, help text, version and the subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "schema-migrate",
-        abstract: "Check, register and fingerprint versioned Avro schemas.",
+        abstract: "Check, register and fingerprint versioned Avro schemas; import, migrate and gate table streams.",
         discussion: "Exit status 3 means a check ran and the schema failed it. See schema-migrate(1).",
         version: Sluice.version,
         subcommands: subcommands)
@@ -20,7 +20,10 @@ public struct SchemaMigrate: SluiceCommand {
         CheckCommand.self,
         RegisterCommand.self,
         FingerprintCommand.self,
-        // apply, gate, infer: the table-stream subcommands go here.
+        ImportCommand.self,
+        InferCommand.self,
+        ApplyCommand.self,
+        GateCommand.self,
     ]
 
     /// The root streams nothing.
