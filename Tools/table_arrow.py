@@ -135,7 +135,8 @@ def read_stream(path):
         for (name, vt, is_list, nullable), col in zip(fields, b.columns):
             columns[name].append(to_arrow(col, b.rows, vt, is_list))
     arrays = [pa.chunked_array(columns[n], type=pa.list_(ARROW_OF[vt]) if l else ARROW_OF[vt]) for n, vt, l, _ in fields]
-    meta = {"subject": schema.subject, "version": str(schema.version), "fingerprint": f"{schema.fingerprint:016x}"}
+    # The fingerprint as Avro tools print it: the CRC-64-AVRO value's little-endian bytes in hex.
+    meta = {"subject": schema.subject, "version": str(schema.version), "fingerprint": schema.fingerprint.to_bytes(8, "little").hex()}
     return pa.table(arrays, names=[n for n, *_ in fields]).replace_schema_metadata(meta)
 
 

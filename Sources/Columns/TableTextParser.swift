@@ -215,7 +215,7 @@ public struct TableTextParser {
             guard let b = Self.bool(text) else { throw bad("is not a boolean (true/false/1/0)") }
             builders[c].appendElement(bool: b)
         case .utf8:
-            guard String(validating: text, as: UTF8.self) != nil else { throw bad("is not valid UTF-8") }
+            guard UTF8Check.isValid(text) else { throw bad("is not valid UTF-8") }
             builders[c].appendElement(bytes: text)
         case .bytes:
             builders[c].appendElement(bytes: text)

@@ -194,19 +194,32 @@ public struct MigrationPlan: Sendable {
         return ColumnBatch(rows: batch.rows, columns: out)
     }
 
-    /// `rows` copies of one value (all null for `.null`).
+    /// `rows` copies of one value (all null for `.null`), filled in bulk.
     static func constant(_ value: DefaultValue, type: ValueType, rows: Int) -> Column {
-        var b = ColumnBuilder(field: Field(name: "", type: type, nullable: true), capacity: rows)
-        for _ in 0..<rows {
-            switch value {
-            case .null: b.appendNull(); continue
-            case .int(let v): type.isFloat ? b.appendElement(double: Double(v)) : b.appendElement(int: v)
-            case .float(let v): b.appendElement(double: v)
-            case .bool(let v): b.appendElement(bool: v)
-            case .string(let s): b.appendElement(string: s)
-            }
-            b.endRow()
+        if value == .null {
+            var b = ColumnBuilder(field: Field(name: "", type: type, nullable: true), capacity: rows)
+            for _ in 0..<rows { b.appendNull() }
+            return b.take()
         }
-        return b.take()
+        let values: ColumnValues
+        switch (value, type) {
+        case (.int(let v), .int32): values = .int32([Int32](repeating: Int32(truncatingIfNeeded: v), count: rows))
+        case (.int(let v), .int64): values = .int64([Int64](repeating: v, count: rows))
+        case (.int(let v), .float32): values = .float32([Float](repeating: Float(v), count: rows))
+        case (.int(let v), .float64): values = .float64([Double](repeating: Double(v), count: rows))
+        case (.float(let v), .float32): values = .float32([Float](repeating: Float(v), count: rows))
+        case (.float(let v), _): values = .float64([Double](repeating: v, count: rows))
+        case (.bool(let v), _): values = .bool(BitVector(repeating: v, count: rows))
+        case (.string(let s), _):
+            let bytes = Array(s.utf8)
+            var data = [UInt8]()
+            data.reserveCapacity(bytes.count * rows)
+            for _ in 0..<rows { data.append(contentsOf: bytes) }
+            let offsets = (0...rows).map { Int32($0 * bytes.count) }
+            let v = try! VarBinary(offsets: offsets, data: data)         // offsets built monotone from 0
+            values = type == .bytes ? .bytes(v) : .utf8(v)
+        default: preconditionFailure("MigrationPlan.constant: \(value) for \(type)")
+        }
+        return Column(values: values)
     }
 }

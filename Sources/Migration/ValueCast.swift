@@ -154,7 +154,7 @@ public enum ValueCast {
             case .float(let x): return .exact(.bytes(Array("\(x)".utf8)))
             case .bool(let x): return .exact(.bytes(Array("\(x)".utf8)))
             case .bytes(let t):
-                if type == .utf8 && String(validating: t, as: UTF8.self) == nil {
+                if type == .utf8 && !UTF8Check.isValid(t) {
                     return .inexact(clamped: .bytes(Array(String(decoding: t, as: UTF8.self).utf8)), shown: "bytes that are not UTF-8")
                 }
                 return .exact(v)

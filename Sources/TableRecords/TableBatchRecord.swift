@@ -84,7 +84,7 @@ public enum TableBatchRecord {
         let column = Column(values: values, validity: validity, listOffsets: offsets)
         try column.validate(against: field, rows: rows)
         if case .utf8(let v) = values {
-            guard String(validating: v.data, as: UTF8.self) != nil else { throw bad("text that is not valid UTF-8") }
+            guard UTF8Check.isValid(v.data) else { throw bad("text that is not valid UTF-8") }
         }
         guard column.nullCount == Int(r.nullCount) else { throw bad("nullCount \(r.nullCount), the validity has \(column.nullCount) nulls") }
         return column
