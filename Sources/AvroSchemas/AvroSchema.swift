@@ -116,3 +116,22 @@ public struct AvroFixed: Sendable {
     public var aliases: [String]
     public var size: Int
 }
+
+extension AvroSchema {
+    /// The root as a record, when it is one (Sluice's table schemas always are).
+    public var rootRecord: AvroRecord? {
+        if case .record(let r) = self[root].kind { return r }
+        return nil
+    }
+
+    /// Sees through the usual encoding of an optional value, a union of `null` and one other
+    /// type (in either order): returns that type and true; any other node comes back as itself
+    /// and false.
+    public func nonNull(_ id: NodeID) -> (type: NodeID, isNullable: Bool) {
+        guard case .union(let branches) = self[id].kind, branches.count == 2 else { return (id, false) }
+        let isNull = branches.map { if case .primitive(.null) = self[$0].kind { return true } else { return false } }
+        if isNull[0] && !isNull[1] { return (branches[1], true) }
+        if isNull[1] && !isNull[0] { return (branches[0], true) }
+        return (id, false)
+    }
+}

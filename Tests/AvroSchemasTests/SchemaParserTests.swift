@@ -103,3 +103,15 @@ struct SchemaParserTests {
         """#, source: "t")
     }
 }
+
+/// The conveniences the table tools use to map fields to columns.
+struct SchemaNavigationTests {
+    @Test func rootRecordAndNullableFields() throws {
+        let schema = try AvroSchema.parse(#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["null", "long"], "default": null}, {"name": "b", "type": ["string", "null"]}, {"name": "c", "type": "int"}, {"name": "d", "type": ["int", "string"]}]}"#, source: "t")
+        let fields = try #require(schema.rootRecord).fields
+        let seen = fields.map { schema.nonNull($0.type) }
+        #expect(seen.map(\.isNullable) == [true, true, false, false])
+        #expect(seen.map { schema[$0.type].kind.typeName } == ["long", "string", "int", "union"])
+        #expect(try AvroSchema.parse(#""int""#, source: "t").rootRecord == nil)
+    }
+}
