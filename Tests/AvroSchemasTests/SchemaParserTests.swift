@@ -115,3 +115,14 @@ struct SchemaNavigationTests {
         #expect(try AvroSchema.parse(#""int""#, source: "t").rootRecord == nil)
     }
 }
+
+/// A chain of records defined side by side, each holding the one before: shallow JSON, deep
+/// graph. Refused at parse time, so canonical form and the checker never recurse that deep.
+struct DeepReferenceTests {
+    @Test func longReferenceChainsAreRefused() {
+        var branches = [#"{"type": "record", "name": "R0", "fields": []}"#]
+        for i in 1..<5_000 { branches.append(#"{"type": "record", "name": "R\#(i)", "fields": [{"name": "f", "type": "R\#(i - 1)"}]}"#) }
+        #expect(throws: SchemaError.self) { try AvroSchema.parse("[" + branches.joined(separator: ",") + "]", source: "chain") }
+        #expect(throws: Never.self) { try AvroSchema.parse("[" + branches.prefix(150).joined(separator: ",") + "]", source: "chain") }
+    }
+}
