@@ -59,7 +59,7 @@ public struct CompatibilityChecker {
         return result
     }
 
-    /// `check` with every result moved under `step`.
+    /// `check` with every result's path put under `prefix`.
     private mutating func check(_ r: AvroSchema.NodeID, _ w: AvroSchema.NodeID, under prefix: SchemaPath) -> [Incompatibility] {
         check(r, w).map { Incompatibility($0.kind, at: prefix.appending($0.path), $0.message) }
     }
