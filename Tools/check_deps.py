@@ -40,7 +40,14 @@ BASE_COMMANDS = {
     "git": "base image (the repository is a clone)", "make": "base image (.ci/run installs it)",
     "bash": "Debian essential", "sh": "Debian essential",
 }
-OUR_TOOLS = {"rec-cat", "op-bench", "seq-encode", "graph-opt", "capnpc-swift", "capnp-bench"}
+def package_executables() -> set:
+    """Our own programs: every executableTarget in Package.swift (built, not installed by apt)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "Package.swift")) as f:
+        return set(re.findall(r'\.executableTarget\(name:\s*"([^"]+)"', f.read()))
+
+
+OUR_TOOLS = package_executables()
 
 SOURCES = {
     "make": ["Makefile", "mk/*.mk"],

@@ -34,10 +34,14 @@ for page in "${pages[@]}"; do
   rendered=$(mandoc -Tascii "$page" 2>/dev/null | sed -e 's/.\x08//g')
   name=$(basename "$page"); tool=${name%.*}; section=${name##*.}
 
-  # 3. Every flag in --help is in the page.
+  # 3. Every flag in --help (and in each subcommand's --help) is in the page.
   if [[ $section == 1 ]]; then
     if [[ -x $BIN_DIR/$tool ]]; then
       help=$("$BIN_DIR/$tool" --help 2>&1)
+      # A tool with subcommands: each subcommand's --help too (listed under SUBCOMMANDS:).
+      for sub in $(awk '/^SUBCOMMANDS:/ { on = 1; next } on && /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }' <<<"$help"); do
+        help+=$'\n'$("$BIN_DIR/$tool" "$sub" --help 2>&1)
+      done
       for flag in $(grep -oE '(^|[ ,[(])--?[a-zA-Z][a-zA-Z0-9-]*' <<<"$help" | grep -oE -- '--?[a-zA-Z][a-zA-Z0-9-]*' | sort -u); do
         grep -qE -- "(^|[^a-zA-Z0-9-])$flag([^a-zA-Z0-9-]|$)" <<<"$rendered" || problem "$page: flag $flag from '$tool --help' is not in the page"
       done

@@ -1,9 +1,11 @@
 /// A record (or an `error`, its twin for protocols): named, with ordered fields.
 public struct AvroRecord: Sendable {
+    /// The full name.
     public var name: AvroName
     /// Former names of this type, as written (a reader matches a renamed writer through them).
     public var aliases: [String]
     public var doc: String?
+    /// The fields in order (the order values are encoded in).
     public var fields: [AvroField]
     /// Declared as `"type": "error"`.
     public var isError: Bool
@@ -15,6 +17,7 @@ public struct AvroRecord: Sendable {
 /// One field of a record.
 public struct AvroField: Sendable {
     public var name: String
+    /// The field's type, a node of the same schema.
     public var type: AvroSchema.NodeID
     /// The default as written; nil when the field has none (`"default": null` is `.null`).
     public var defaultValue: JSONValue?
@@ -42,25 +45,4 @@ public struct AvroField: Sendable {
 /// A field's sort order (`order`), default ascending.
 public enum AvroFieldOrder: String, Sendable {
     case ascending, descending, ignore
-}
-
-/// The extension keys Sluice adds to Avro fields. Avro tools ignore unknown attributes, so a
-/// Sluice `.avsc` stays a valid schema for every other Avro implementation.
-public enum SluiceKeys {
-    /// Stable field id (integer).
-    public static let id = "sluice.id"
-    /// Field role: one of `SluiceRole`.
-    public static let role = "sluice.role"
-    /// Time unit: one of `SluiceTimeUnit`.
-    public static let unit = "sluice.unit"
-}
-
-/// What a field means to the recommendation tools (`sluice.role`).
-public enum SluiceRole: String, Sendable, CaseIterable {
-    case user, time, item, action, none
-}
-
-/// The unit of a time value (`sluice.unit`).
-public enum SluiceTimeUnit: String, Sendable, CaseIterable {
-    case s, ms, us, ns
 }

@@ -56,19 +56,5 @@ extension AvroSchema {
         }
     }
 
-    /// A JSON string literal with only the escapes JSON requires. Names and symbols are
-    /// `[A-Za-z0-9_.]`, so in practice nothing is escaped; the rule is here for completeness.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ s: String) -> String { JSONValue.quoted(s) }
 }

@@ -37,16 +37,29 @@ public struct CompatibilityChecker {
         incompatibilities(reader: reader, writer: writer).isEmpty
     }
 
+    /// How many type pairs deep the walk is now.
+    private var depth = 0
+    /// Parsing bounds each schema's depth (`SchemaLimits.maxNesting`), but two recursive types
+    /// with cycles of different lengths can pair up for the product of the lengths before a
+    /// pair repeats; past this depth the pair is reported rather than followed, so a hostile
+    /// pair of schemas fails the check instead of the stack.
+    static let maxPairDepth = 1_000
+
     private mutating func check(_ r: AvroSchema.NodeID, _ w: AvroSchema.NodeID) -> [Incompatibility] {
         let pair = Pair(reader: r, writer: w)
         if let known = memo[pair] { return known ?? [] }
+        guard depth < Self.maxPairDepth else {
+            return [Incompatibility(.typeMismatch, at: SchemaPath(), "types nested more than \(Self.maxPairDepth) levels deep; not checked")]
+        }
         memo[pair] = .some(nil)
+        depth += 1
         let result = calculate(r, w)
+        depth -= 1
         memo[pair] = .some(result)
         return result
     }
 
-    /// `check` with every result moved under `step`.
+    /// `check` with every result's path put under `prefix`.
     private mutating func check(_ r: AvroSchema.NodeID, _ w: AvroSchema.NodeID, under prefix: SchemaPath) -> [Incompatibility] {
         check(r, w).map { Incompatibility($0.kind, at: prefix.appending($0.path), $0.message) }
     }

@@ -43,12 +43,12 @@ public enum CompatibilityMode: String, CaseIterable, Sendable {
 
 /// A mode check that failed against one existing version in one direction.
 public struct CompatibilityFailure: Sendable, Equatable {
-    /// Which way the data would flow.
+    /// Which way the data would flow; the raw value is the mode family's word for it.
     public enum Direction: String, Sendable {
         /// The new schema reading data written with the old one (backward).
-        case newReadsOld = "new schema cannot read data written with"
+        case newReadsOld = "backward"
         /// The old schema reading data written with the new one (forward).
-        case oldReadsNew = "data written with the new schema cannot be read by"
+        case oldReadsNew = "forward"
     }
 
     /// The existing version compared with.
@@ -59,7 +59,6 @@ public struct CompatibilityFailure: Sendable, Equatable {
 
     /// One line per incompatibility: `v3 (backward): fields[1]: reader field 'x' ...`.
     public var lines: [String] {
-        let tag = direction == .newReadsOld ? "backward" : "forward"
-        return incompatibilities.map { "v\(version) (\(tag)): \($0)" }
+        incompatibilities.map { "v\(version) (\(direction.rawValue)): \($0)" }
     }
 }

@@ -29,7 +29,8 @@ public enum AvroFingerprint {
     /// Parses the 16-hex-digit form back; nil when it is not one.
     public static func parseHex(_ text: String) -> UInt64? {
         let digits = Array(text.utf8)
-        guard digits.count == 16 else { return nil }
+        // UInt8(_:radix:) would also take a sign, so check the digits first.
+        guard digits.count == 16, text.allSatisfy(\.isHexDigit) else { return nil }
         var value: UInt64 = 0
         for i in 0..<8 {
             guard let byte = UInt8(String(decoding: digits[2 * i ..< 2 * i + 2], as: UTF8.self), radix: 16) else { return nil }

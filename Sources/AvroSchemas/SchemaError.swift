@@ -21,10 +21,3 @@ public struct SchemaError: LocatedError, Equatable, Sendable {
     /// `path: detail`, or just the detail for the whole document.
     public var reason: String { path.isRoot ? detail : "\(path): \(detail)" }
 }
-
-/// Limits that keep a hostile schema from exhausting the stack or memory.
-enum SchemaLimits {
-    /// Deeper JSON or schema nesting is refused: the parser and checker recurse once per level,
-    /// and real schemas stay far below this (nested records rarely pass 10 levels).
-    static let maxNesting = 200
-}

@@ -7,6 +7,8 @@ struct SchemaParser {
     let source: String
     private var nodes: [AvroNode] = []
     private var named: [String: AvroSchema.NodeID] = [:]
+    /// `measure`'s result for each node.
+    private var heights: [Int] = []
     /// Field defaults, checked when the whole graph exists: a default may hold a value of an
     /// enclosing record whose node is not finished while its fields are parsed.
     private var pendingDefaults: [(value: JSONValue, type: AvroSchema.NodeID, path: SchemaPath)] = []
@@ -25,9 +27,30 @@ struct SchemaParser {
         SchemaError(source: source, path: path, reason: reason)
     }
 
-    private mutating func add(_ node: AvroNode) -> AvroSchema.NodeID {
+    private mutating func add(_ node: AvroNode, at path: SchemaPath) throws -> AvroSchema.NodeID {
         nodes.append(node)
+        heights.append(0)
+        try measure(nodes.count - 1, at: path)
         return nodes.count - 1
+    }
+
+    /// Sets a node's height (the longest chain of nodes below it, a reference to a record
+    /// still being parsed counting as 0) and refuses one over the limit. JSON nesting alone
+    /// does not bound it: records defined side by side can refer to each other in a chain as
+    /// long as the file, and canonical form and the checker recurse along such chains.
+    private mutating func measure(_ id: AvroSchema.NodeID, at path: SchemaPath) throws {
+        let children: [AvroSchema.NodeID]
+        switch nodes[id].kind {
+        case .primitive, .enumeration, .fixed: children = []
+        case .array(let items): children = [items]
+        case .map(let values): children = [values]
+        case .union(let branches): children = branches
+        case .record(let r): children = r.fields.map(\.type)
+        }
+        heights[id] = 1 + (children.map { heights[$0] }.max() ?? 0)
+        if heights[id] > SchemaLimits.maxNesting {
+            throw fail(path, "schema nested deeper than \(SchemaLimits.maxNesting) levels (counting named references)")
+        }
     }
 
     // MARK: Types
@@ -49,7 +72,7 @@ struct SchemaParser {
     /// A type named by a string: a primitive, or a named type defined earlier.
     private mutating func reference(_ name: String, path: SchemaPath, namespace: String) throws -> AvroSchema.NodeID {
         if let primitive = AvroPrimitive(rawValue: name) {
-            return add(AvroNode(kind: .primitive(primitive), logicalType: nil, properties: [:]))
+            return try add(AvroNode(kind: .primitive(primitive), logicalType: nil, properties: [:]), at: path)
         }
         // No fallback to the null namespace: like fastavro and Java, a simple name means the
         // enclosing namespace only, so every peer reads the reference the same way.
@@ -72,7 +95,7 @@ struct SchemaParser {
             seen[key] = i
             ids.append(id)
         }
-        return add(AvroNode(kind: .union(ids), logicalType: nil, properties: [:]))
+        return try add(AvroNode(kind: .union(ids), logicalType: nil, properties: [:]), at: path)
     }
 
     private mutating func parseObject(_ object: [String: JSONValue], path: SchemaPath, namespace: String, depth: Int) throws -> AvroSchema.NodeID {
@@ -96,14 +119,14 @@ struct SchemaParser {
         case "array":
             guard let items = object["items"] else { throw fail(path, "array without 'items'") }
             let id = try parseType(items, path: path.key("items"), namespace: namespace, depth: depth + 1)
-            return add(AvroNode(kind: .array(items: id), logicalType: logicalType, properties: extras(object, ["items"])))
+            return try add(AvroNode(kind: .array(items: id), logicalType: logicalType, properties: extras(object, ["items"])), at: path)
         case "map":
             guard let values = object["values"] else { throw fail(path, "map without 'values'") }
             let id = try parseType(values, path: path.key("values"), namespace: namespace, depth: depth + 1)
-            return add(AvroNode(kind: .map(values: id), logicalType: logicalType, properties: extras(object, ["values"])))
+            return try add(AvroNode(kind: .map(values: id), logicalType: logicalType, properties: extras(object, ["values"])), at: path)
         default:
             if let primitive = AvroPrimitive(rawValue: type) {
-                return add(AvroNode(kind: .primitive(primitive), logicalType: logicalType, properties: extras(object, [])))
+                return try add(AvroNode(kind: .primitive(primitive), logicalType: logicalType, properties: extras(object, [])), at: path)
             }
             // {"type": "Address"}: a reference in object form.
             return try reference(type, path: path.key("type"), namespace: namespace)
@@ -169,7 +192,7 @@ struct SchemaParser {
         // Claim the name before the fields so a field may refer to the record itself; until
         // the fields are in, the node is the record without them.
         let shell = AvroRecord(name: name, aliases: recordAliases, doc: recordDoc, fields: [], isError: isError)
-        let id = add(AvroNode(kind: .record(shell), logicalType: nil, properties: [:]))
+        let id = try add(AvroNode(kind: .record(shell), logicalType: nil, properties: [:]), at: path)
         named[name.fullName] = id
         guard let fieldsJSON = object["fields"] else { throw fail(path, "record without 'fields'") }
         guard case .array(let fieldList) = fieldsJSON else { throw fail(path.key("fields"), "must be an array") }
@@ -191,6 +214,7 @@ struct SchemaParser {
         record.fields = fields
         nodes[id] = AvroNode(kind: .record(record), logicalType: logicalType,
                              properties: extras(object, ["name", "namespace", "aliases", "doc", "fields"]))
+        try measure(id, at: path)
         for (i, field) in fields.enumerated() {
             if let value = field.defaultValue {
                 pendingDefaults.append((value, field.type, path.key("fields").index(i).key("default")))
@@ -252,8 +276,8 @@ struct SchemaParser {
         }
         let e = AvroEnum(name: name, aliases: try aliases(object, path: path), doc: try doc(object, path: path),
                          symbols: symbols, defaultSymbol: defaultSymbol)
-        let id = add(AvroNode(kind: .enumeration(e), logicalType: logicalType,
-                              properties: extras(object, ["name", "namespace", "aliases", "doc", "symbols", "default"])))
+        let id = try add(AvroNode(kind: .enumeration(e), logicalType: logicalType,
+                                  properties: extras(object, ["name", "namespace", "aliases", "doc", "symbols", "default"])), at: path)
         named[name.fullName] = id
         return id
     }
@@ -264,8 +288,8 @@ struct SchemaParser {
             throw fail(path.key("size"), "fixed needs a 'size' that is a non-negative integer")
         }
         let f = AvroFixed(name: name, aliases: try aliases(object, path: path), size: Int(size))
-        let id = add(AvroNode(kind: .fixed(f), logicalType: logicalType,
-                              properties: extras(object, ["name", "namespace", "aliases", "doc", "size"])))
+        let id = try add(AvroNode(kind: .fixed(f), logicalType: logicalType,
+                                  properties: extras(object, ["name", "namespace", "aliases", "doc", "size"])), at: path)
         named[name.fullName] = id
         return id
     }

@@ -10,6 +10,15 @@ public struct RegisteredSchema: Sendable {
     public let text: [UInt8]
     /// The parsed schema.
     public let schema: AvroSchema
-    /// CRC-64-AVRO of the canonical form (`AvroFingerprint.hex` prints it).
-    public var fingerprint: UInt64 { schema.fingerprint }
+    /// CRC-64-AVRO of the canonical form (`AvroFingerprint.hex` prints it), computed once:
+    /// streams are matched to versions by it.
+    public let fingerprint: UInt64
+
+    init(version: Int, path: String, text: [UInt8], schema: AvroSchema) {
+        self.version = version
+        self.path = path
+        self.text = text
+        self.schema = schema
+        fingerprint = schema.fingerprint
+    }
 }

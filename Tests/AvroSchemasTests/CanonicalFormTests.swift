@@ -50,3 +50,31 @@ struct CanonicalFormTests {
         #expect(AvroFingerprint.parseHex("xyz") == nil)
     }
 }
+
+/// Writing a schema back: everything kept, and parsing the text gives the same schema.
+struct SchemaJSONTests {
+    @Test func roundTripKeepsEveryAttribute() throws {
+        let text = #"""
+        {"type": "record", "name": "Event", "namespace": "sluice", "doc": "d", "aliases": ["Old"], "x-owner": "recs", "fields": [
+          {"name": "user", "type": "long", "sluice.id": 1, "sluice.role": "user", "doc": "who"},
+          {"name": "ts", "type": {"type": "long", "logicalType": "timestamp-millis"}, "sluice.unit": "ms", "order": "descending"},
+          {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B"], "default": "A"}, "default": "B", "aliases": ["k"]},
+          {"name": "again", "type": ["null", "Kind", {"type": "fixed", "name": "Id", "namespace": "other", "size": 4}], "default": null},
+          {"name": "id2", "type": "other.Id"},
+          {"name": "inner", "type": {"type": "record", "name": "Inner", "namespace": "", "fields": [{"name": "self", "type": ["null", "Inner"], "default": null}]}},
+          {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2}, "default": "\u0000"}]}
+        """#
+        let schema = try AvroSchema.parse(text, source: "t")
+        let again = try AvroSchema.parse(schema.json.text(), source: "json")
+        #expect(again.json == schema.json)
+        #expect(again.canonicalForm == schema.canonicalForm)
+        #expect(try AvroSchema.parse(text, source: "t").json == (try JSONValue.parse(Array(text.utf8), source: "t")))
+    }
+
+    @Test func prettyTextBreaksOnlyLongLines() {
+        let value: JSONValue = .object(["type": "record", "name": "R", "fields": .array([.object(["name": "a", "type": "int"])])])
+        #expect(value.text() == #"{"name": "R", "type": "record", "fields": [{"name": "a", "type": "int"}]}"#)
+        #expect(value.text(pretty: false) == #"{"name":"R","type":"record","fields":[{"name":"a","type":"int"}]}"#)
+        #expect(value.text(width: 40) == "{\n  \"name\": \"R\",\n  \"type\": \"record\",\n  \"fields\": [{\"name\": \"a\", \"type\": \"int\"}]\n}")
+    }
+}

@@ -34,6 +34,9 @@ struct MutationTests {
                 // A schema's canonical form is itself a schema with the same canonical form.
                 let again = try AvroSchema.parse(schema.canonicalForm, source: "canonical")
                 #expect(again.canonicalForm == schema.canonicalForm)
+                // Written back as JSON, it parses to the same schema.
+                let written = try AvroSchema.parse(schema.json.text(), source: "written")
+                #expect(written.json == schema.json)
             } catch is SchemaError {
             }
         }

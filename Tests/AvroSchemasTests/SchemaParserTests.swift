@@ -103,3 +103,26 @@ struct SchemaParserTests {
         """#, source: "t")
     }
 }
+
+/// The conveniences the table tools use to map fields to columns.
+struct SchemaNavigationTests {
+    @Test func rootRecordAndNullableFields() throws {
+        let schema = try AvroSchema.parse(#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["null", "long"], "default": null}, {"name": "b", "type": ["string", "null"]}, {"name": "c", "type": "int"}, {"name": "d", "type": ["int", "string"]}]}"#, source: "t")
+        let fields = try #require(schema.rootRecord).fields
+        let seen = fields.map { schema.nonNull($0.type) }
+        #expect(seen.map(\.isNullable) == [true, true, false, false])
+        #expect(seen.map { schema[$0.type].kind.typeName } == ["long", "string", "int", "union"])
+        #expect(try AvroSchema.parse(#""int""#, source: "t").rootRecord == nil)
+    }
+}
+
+/// A chain of records defined side by side, each holding the one before: shallow JSON, deep
+/// graph. Refused at parse time, so canonical form and the checker never recurse that deep.
+struct DeepReferenceTests {
+    @Test func longReferenceChainsAreRefused() {
+        var branches = [#"{"type": "record", "name": "R0", "fields": []}"#]
+        for i in 1..<5_000 { branches.append(#"{"type": "record", "name": "R\#(i)", "fields": [{"name": "f", "type": "R\#(i - 1)"}]}"#) }
+        #expect(throws: SchemaError.self) { try AvroSchema.parse("[" + branches.joined(separator: ",") + "]", source: "chain") }
+        #expect(throws: Never.self) { try AvroSchema.parse("[" + branches.prefix(150).joined(separator: ",") + "]", source: "chain") }
+    }
+}
