@@ -30,10 +30,9 @@ public struct SchemaMigrate: SluiceCommand {
     public init() {}
 
     /// Without a subcommand there is nothing to do: a usage error (exit 2).
-    /// (The subcommands are not named here: `--help` lists them, and the line stays the same
-    /// as the list grows.)
     public func run(_ tool: ToolContext) throws {
-        throw ToolError.usage("usage", "give a subcommand (see 'schema-migrate --help')")
+        let names = Self.subcommands.compactMap { $0.configuration.commandName }.joined(separator: ", ")
+        throw ToolError.usage("usage", "give a subcommand: \(names) (see 'schema-migrate --help')")
     }
 }
 
