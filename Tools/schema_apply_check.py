@@ -139,7 +139,7 @@ def main():
     v1 = os.path.join(args.work, "v1.tbl")
     table_arrow.write_stream(to_arrow(data, V1), raw, batch_rows=4096)
     subprocess.run([tool, "import", "--input-format", "stream", "--registry", reg, "--subject", "events",
-                    "--version", "1", "-o", v1, raw], check=True)
+                    "--schema-version", "1", "-o", v1, raw], check=True)
     failures = 0
     for n in range(2, len(chain) + 1):
         reader = fastavro.parse_schema(chain[n - 1])

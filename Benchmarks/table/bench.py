@@ -60,7 +60,7 @@ def main():
     del data
     tool = os.path.join(args.bin, "schema-migrate")
     subprocess.run([tool, "import", "--input-format", "stream", "--registry", reg, "--subject", "events",
-                    "--version", "1", "-o", v1, raw], check=True)
+                    "--schema-version", "1", "-o", v1, raw], check=True)
     reader = fastavro.parse_schema(versions[-1])
     rows_out = []
 

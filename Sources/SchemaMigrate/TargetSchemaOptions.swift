@@ -17,13 +17,14 @@ struct TargetSchemaOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The registry subject.", valueName: "name"))
     var subject: String?
 
+    // Not `--version`: that is every tool's flag for its own version.
     @Option(help: ArgumentHelp("The registry version (default: the latest).", valueName: "n"))
-    var version: Int?
+    var schemaVersion: Int?
 
     func validate() throws {
         if schema != nil && registry != nil { throw ValidationError("--schema and --registry exclude each other") }
         if (registry == nil) != (subject == nil) { throw ValidationError("--registry and --subject go together") }
-        if version != nil && registry == nil { throw ValidationError("--version goes with --registry and --subject") }
+        if schemaVersion != nil && registry == nil { throw ValidationError("--schema-version goes with --registry and --subject") }
     }
 
     /// The table schema (and resolution facts) named by the options; nil when none is.
@@ -35,8 +36,8 @@ struct TargetSchemaOptions: ParsableArguments {
         guard let dir = registry, let name = subject else { return nil }
         let s = try SchemaRegistry(directory: dir).subject(name)
         let registered: RegisteredSchema
-        if let v = version {
-            guard let r = s.version(v) else { throw ToolError("--version", "subject \(name) has no version \(v) (it has \(s.versions.count))") }
+        if let v = schemaVersion {
+            guard let r = s.version(v) else { throw ToolError("--schema-version", "subject \(name) has no version \(v) (it has \(s.versions.count))") }
             registered = r
         } else {
             guard let r = s.latest else { throw ToolError("--subject", "subject \(name) has no versions yet") }
