@@ -23,6 +23,19 @@ public struct ExpressionProgram: Sendable {
         case int(Int64), float(Double), bool(Bool), string([UInt8]), null
     }
 
+    /// The indices (in the schema it was checked against) of the columns the expression reads.
+    public var columnIndices: Set<Int> { Self.columns(root) }
+
+    private static func columns(_ n: Node) -> Set<Int> {
+        switch n {
+        case .constant: return []
+        case .column(let i, _): return [i]
+        case .unary(_, let a): return columns(a)
+        case .binary(_, let a, let b, _): return columns(a).union(columns(b))
+        case .call(_, let args, _): return args.reduce(into: Set<Int>()) { $0.formUnion(columns($1)) }
+        }
+    }
+
     /// Checks `expression` against `schema`.
     public init(_ expression: Expression, schema: TableSchema) throws {
         var nullable = false

@@ -41,6 +41,12 @@ public struct MigrationPlan: Sendable {
     public let steps: [MigrationStep]
     private let programs: [Int: ExpressionProgram]       // derive steps by index in `steps`
     private let order: [String]                          // field names in target order, after the steps
+    /// Per target field: the source field whose values it carries unchanged (renamed, made
+    /// nullable, or text read as bytes), so a writer may copy that column's wire form, retagged
+    /// with the target type; nil when the values are computed (widened, cast, derived, defaulted).
+    public let passthrough: [Int?]
+    /// Source fields whose values the computed target fields read.
+    public let reads: Set<Int>
 
     /// Plans the hop from rows of `source` through the spec's `explicit` steps to `target`.
     public init(source: TableSchema, explicit: [MigrationStep], target: MigrationTarget) throws {
@@ -133,6 +139,42 @@ public struct MigrationPlan: Sendable {
         self.steps = steps
         self.programs = programs
         self.order = target.schema.fields.map(\.name)
+        (passthrough, reads) = Self.provenance(source: source, steps: steps, programs: programs, order: order)
+    }
+
+    /// Follows each field through the steps: which source column it still is, if any, and
+    /// which source columns computed fields read.
+    private static func provenance(source: TableSchema, steps: [MigrationStep], programs: [Int: ExpressionProgram],
+                                   order: [String]) -> ([Int?], Set<Int>) {
+        var names = source.fields.map(\.name)
+        var origin: [Int?] = source.fields.indices.map { $0 }          // source index, nil = computed
+        var reads = Set<Int>()
+        var types = source.fields.map(\.type)
+        func read(_ i: Int) { if let o = origin[i] { reads.insert(o) } }
+        for (k, step) in steps.enumerated() {
+            switch step {
+            case .rename(let from, let to): names[names.firstIndex(of: from)!] = to
+            case .makeNullable: break
+            case .widen(let name, let type):
+                let i = names.firstIndex(of: name)!
+                // Text read as bytes keeps its bytes: still a pass-through (bytes to text is not:
+                // the bytes must be checked as UTF-8).
+                if types[i] != type && !(types[i] == .utf8 && type == .bytes) { read(i); origin[i] = nil }
+                types[i] = type
+            case .cast(let name, let type, _):
+                let i = names.firstIndex(of: name)!
+                read(i); origin[i] = nil; types[i] = type
+            case .derive(let name, _, _, let type):
+                for c in programs[k]!.columnIndices { read(c) }
+                names.append(name); origin.append(nil); types.append(type ?? programs[k]!.type)
+            case .addDefault(let name, let type, _):
+                names.append(name); origin.append(nil); types.append(type)
+            case .drop(let name):
+                let i = names.firstIndex(of: name)!
+                names.remove(at: i); origin.remove(at: i); types.remove(at: i)
+            }
+        }
+        return (order.map { origin[names.firstIndex(of: $0)!] }, reads)
     }
 
     /// The batch under the target schema. Lossy casts are added to `losses`; a `fail` cast, or a

@@ -5,6 +5,8 @@ import Foundation
 import Migration
 import SchemaRegistry
 import TableRecords
+import Pipes
+import Schemas
 import ToolKit
 
 /// `schema-migrate apply --registry DIR --subject S --to V`: rewrites a table stream written
@@ -32,33 +34,108 @@ struct ApplyCommand: SluiceCommand {
         let goal = to ?? latest.version
         guard subject.version(goal) != nil else { throw ToolError("--to", "subject \(subject.name) has no version \(goal) (latest: v\(latest.version))") }
         let format = input.inputFormat ?? .stream
-        var reader = TableInput(tool: tool, options: input, format: format)
-        if format == .text, let f = from, let v = subject.version(f) {
-            reader.schema = try columns { try AvroTable.target(v.schema, subject: subject.name, version: f).schema }
-        }
-        var plans: [MigrationPlan] = []
-        var out: TableStreamWriter? = nil
         var losses = LossCounts()
+        var out: RecordStreamWriter? = nil
+        var rowsWritten = 0
         do {
-            try reader.read(inputs.paths, onSchema: { rows in
-                plans = try plan(subject, rows: rows, goal: goal)
-                out = TableStreamWriter(try tool.streamWriter(kind: .table), schema: plans.last?.target ?? rows)
-            }) { batch in
-                var b = batch
-                for p in plans { b = try p.apply(b, losses: &losses) }
-                try out!.write(b)
+            if format == .stream {
+                try migrateStreams(subject, goal: goal, tool, losses: &losses, out: &out, rows: &rowsWritten)
+            } else {
+                try migrateText(subject, goal: goal, tool, losses: &losses, out: &out, rows: &rowsWritten)
             }
         } catch let e as LossyCastError {
-            throw ToolError.checkFailed("apply", "\(e) after \(out?.rows ?? 0) rows")
+            throw ToolError.checkFailed("apply", "\(e) after \(rowsWritten) rows")
+        } catch let e as ColumnsError {
+            throw ToolError("input", e.message)
         }
         for (name, n) in losses.entries {
             ToolRunner.writeToStandardError(ToolRunner.line("schema-migrate", "apply", "\(name): \(n) row\(n == 1 ? "" : "s")"))
         }
-        try out!.finish(counts: losses.entries)
+        out!.trailerCounts = losses.entries
+        try out!.finish()
+    }
+
+    /// Table, events or seq-blocks streams, record by record through `StreamMigrator`.
+    private func migrateStreams(_ subject: RegistrySubject, goal: Int, _ tool: ToolContext, losses: inout LossCounts,
+                                out: inout RecordStreamWriter?, rows: inout Int) throws {
+        var migrator: StreamMigrator? = nil
+        for path in inputs.paths {
+            let source = path == "-" ? "stdin" : path
+            let stream = try tool.openStream(path, resolve: { try TableStreamReader.resolve($0, source: source) })
+            guard stream.kind.name == StreamKind.table.name else {
+                // Events and seq-blocks convert through column batches; no wire form to keep.
+                let reader = TableStreamReader(stream, timeUnit: input.timeUnit)
+                let rowsSchema = try reader.readSchema()
+                let plans = try start(subject, rows: rowsSchema, goal: goal, tool, out: &out, migrator: &migrator)
+                while let batch = try reader.next() {
+                    var b = batch
+                    for p in plans { b = try p.apply(b, losses: &losses) }
+                    try out!.writeRecord { root in TableBatchRecord.write(b, into: TableFrame.Builder(root).initBatch()) }
+                    rows += b.rows
+                }
+                continue
+            }
+            var schema: Columns.TableSchema? = nil
+            while let root = try stream.next() {
+                switch try TableFrame.Reader(root).which() {
+                case .rowSchema(let r):
+                    guard schema == nil else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a second schema record") }
+                    let s = try TableSchemaRecord.read(r)
+                    schema = s
+                    _ = try start(subject, rows: s, goal: goal, tool, out: &out, migrator: &migrator)
+                case .batch(let b):
+                    guard schema != nil, let m = migrator else { throw ToolError(stream.source, "record \(stream.recordCount - 1): a batch before the schema record") }
+                    do {
+                        try out!.writeRecord { root in try m.migrate(b, into: TableFrame.Builder(root).initBatch(), losses: &losses) }
+                    } catch let e as ColumnsError {
+                        throw ToolError(stream.source, "record \(stream.recordCount - 1): \(e.message)")
+                    }
+                    rows += Int(b.rows)
+                default:
+                    throw ToolError(stream.source, "record \(stream.recordCount - 1): not a schema or batch record")
+                }
+            }
+            if schema == nil { throw ToolError(stream.source, "no schema record") }
+        }
+    }
+
+    /// Delimited text read as the `--from` version (or inferred), then migrated batch by batch.
+    private func migrateText(_ subject: RegistrySubject, goal: Int, _ tool: ToolContext, losses: inout LossCounts,
+                             out: inout RecordStreamWriter?, rows: inout Int) throws {
+        var reader = TableInput(tool: tool, options: input, format: .text)
+        if let f = from, let v = subject.version(f) {
+            reader.schema = try columns { try AvroTable.target(v.schema, subject: subject.name, version: f).schema }
+        }
+        var plans: [MigrationPlan] = []
+        var migrator: StreamMigrator? = nil
+        try reader.read(inputs.paths, onSchema: { s in plans = try start(subject, rows: s, goal: goal, tool, out: &out, migrator: &migrator) }) { batch in
+            var b = batch
+            for p in plans { b = try p.apply(b, losses: &losses) }
+            try out!.writeRecord { root in TableBatchRecord.write(b, into: TableFrame.Builder(root).initBatch()) }
+            rows += b.rows
+        }
+    }
+
+    /// Plans the hops for the first input (later inputs must have the same columns), and opens
+    /// the output with the goal version's schema record.
+    private func start(_ subject: RegistrySubject, rows: Columns.TableSchema, goal: Int, _ tool: ToolContext,
+                       out: inout RecordStreamWriter?, migrator: inout StreamMigrator?) throws -> [MigrationPlan] {
+        if let m = migrator {
+            guard TableInput.sameColumns(m.source, rows) else { throw ToolError("input", "its columns differ from the first input's") }
+            return m.plans
+        }
+        let plans = try plan(subject, rows: rows, goal: goal)
+        let m = StreamMigrator(plans: plans, source: plans.first?.source ?? rows)
+        migrator = m
+        let writer = try tool.streamWriter(kind: .table)
+        let target = plans.last?.target ?? m.source
+        try writer.writeRecord { root in TableSchemaRecord.write(target, into: TableFrame.Builder(root).initRowSchema()) }
+        out = writer
+        return plans
     }
 
     /// The hops from the rows' version to `goal`, each checked against the registry's schemas.
-    func plan(_ subject: RegistrySubject, rows: TableSchema, goal: Int) throws -> [MigrationPlan] {
+    func plan(_ subject: RegistrySubject, rows: Columns.TableSchema, goal: Int) throws -> [MigrationPlan] {
         let start: RegisteredSchema
         if let f = from {
             guard let v = subject.version(f) else { throw ToolError("--from", "subject \(subject.name) has no version \(f)") }

@@ -64,6 +64,7 @@ public enum ToolRunner {
         }
         // A closed reader must surface as EPIPE from write(2) (ended quietly below), not kill us.
         signal(SIGPIPE, SIG_IGN)
+        keepFreedMemory()
         let name = C.configuration.commandName ?? "tool"
         let command: any SluiceCommand
         do {
@@ -99,6 +100,22 @@ public enum ToolRunner {
             context?.abort()
             return status(for: error, tool: name, source: context?.currentSource, report: report)
         }
+    }
+
+    /// A streaming tool frees and allocates batch buffers of the same sizes over and over. By
+    /// default glibc hands large freed blocks back to the kernel (munmap, heap trimming), and
+    /// every next batch faults its pages in afresh, zeroed: measured at about a third of
+    /// `schema-migrate apply`'s time. Keeping freed memory in the heap (blocks up to 32 MiB from
+    /// the heap, no trimming) trades a process's peak footprint staying resident for that.
+    static func keepFreedMemory() {
+        #if canImport(Glibc)
+        // mallopt is declared in <malloc.h>, which the Glibc module does not export.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3, 32 << 20)        // M_MMAP_THRESHOLD: blocks up to 32 MiB come from the heap
+        _ = mallopt(-1, Int32.max)       // M_TRIM_THRESHOLD: never give the heap's top back
+        #endif
     }
 
     /// Maps an error to the exit status and reports its one line.

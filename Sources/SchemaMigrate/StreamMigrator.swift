@@ -1,0 +1,69 @@
+import Capnp
+import Columns
+import Migration
+import Pipes
+import Schemas
+import TableRecords
+
+/// Migrates a table stream batch record by batch record. A column whose values pass through
+/// every hop unchanged (renamed or made nullable at most) is checked on the wire and copied in
+/// its wire form; only columns that a computed field reads are decoded into arrays. So the cost
+/// of a migration is close to a pass-through plus the work of its casts and derivations.
+struct StreamMigrator {
+    let plans: [MigrationPlan]
+    let source: Columns.TableSchema
+    /// Per output field: the source column it is, when every hop passes it through.
+    let origin: [Int?]
+    /// Per source column: whether a computed field reads its values.
+    let decode: [Bool]
+
+    init(plans: [MigrationPlan], source: Columns.TableSchema) {
+        self.plans = plans
+        self.source = source
+        // Where a field of hop h's source came from in the original columns (nil: computed).
+        var fromOriginal: [Int?] = source.fields.indices.map { $0 }
+        var decode = [Bool](repeating: false, count: source.fields.count)
+        for p in plans {
+            for r in p.reads { if let o = fromOriginal[r] { decode[o] = true } }
+            fromOriginal = p.passthrough.map { $0.flatMap { fromOriginal[$0] } }
+        }
+        origin = fromOriginal
+        self.decode = decode
+    }
+
+    /// The output fields' count.
+    var outputCount: Int { plans.last?.target.fields.count ?? source.fields.count }
+
+    /// Migrates one batch record into `out` (a fresh `TableBatch` builder).
+    func migrate(_ record: TableBatch.Reader, into out: TableBatch.Builder, losses: inout LossCounts) throws {
+        let rows = Int(record.rows)
+        let wire = try record.columns
+        guard wire.count == source.fields.count else {
+            throw ColumnsError("\(wire.count) columns, the schema has \(source.fields.count) fields")
+        }
+        var columns: [Column] = []
+        columns.reserveCapacity(wire.count)
+        for (i, field) in source.fields.enumerated() {
+            let w = try wire.get(i)
+            if decode[i] {
+                columns.append(try TableBatchRecord.read(w, field: field, rows: rows))
+            } else {
+                try TableBatchRecord.check(w, field: field, rows: rows)
+                columns.append(Column(for: Field(name: field.name, type: field.type)))   // moved, never read
+            }
+        }
+        var batch = ColumnBatch(rows: rows, columns: columns)
+        for p in plans { batch = try p.apply(batch, losses: &losses) }
+        out.rows = UInt32(rows)
+        let list = out.initColumns(count: outputCount)
+        for t in 0..<outputCount {
+            let target = TableColumn.Builder(list.structElement(at: t))
+            if let i = origin[t] {
+                let retag = source.fields[i].type == .utf8 && plans.last!.target.fields[t].type == .bytes
+                try TableBatchRecord.copy(try wire.get(i), into: target, asBytes: retag)
+            } else {
+                TableBatchRecord.write(batch.columns[t], into: target)
+            }
+        }
+    }
+}
