@@ -1,20 +1,38 @@
-/// Whether bytes are valid UTF-8, fast for the common all-ASCII case: eight bytes at a time
-/// until a byte ≥ 0x80 shows up, then the standard library's validator for the rest.
+/// Whether bytes are valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+/// U+10FFFF). ASCII runs go eight bytes at a time; other sequences are checked byte by byte
+/// here rather than through `String(validating:)`, which builds a String it then throws away.
 public enum UTF8Check {
     public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
+        guard let base = bytes.baseAddress else { return true }
         let n = bytes.count
-        if let base = bytes.baseAddress {
-            while i + 8 <= n {
-                if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        var i = 0
+        while i < n {
+            if i + 8 <= n && base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
+                continue
             }
+            let b0 = base.load(fromByteOffset: i, as: UInt8.self)
+            if b0 < 0x80 { i += 1; continue }
+            // The lead byte gives the length and the allowed range of the second byte.
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0                  // no overlong 3-byte forms
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F                 // no surrogates
+            case 0xF0: length = 4; low = 0x90                  // no overlong 4-byte forms
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F                 // nothing above U+10FFFF
+            default: return false
+            }
+            guard i + length <= n else { return false }
+            let b1 = base.load(fromByteOffset: i + 1, as: UInt8.self)
+            guard b1 >= low && b1 <= high else { return false }
+            for k in 2..<length where base.load(fromByteOffset: i + k, as: UInt8.self) & 0xC0 != 0x80 { return false }
+            i += length
         }
-        while i < n && bytes[i] < 0x80 { i += 1 }
-        if i == n { return true }
-        // Back up to a character boundary: a multi-byte sequence starts at or before i.
-        while i > 0 && bytes[i] & 0xC0 == 0x80 { i -= 1 }
-        return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i...]), as: UTF8.self) != nil
+        return true
     }
 
     public static func isValid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isValid($0) } }

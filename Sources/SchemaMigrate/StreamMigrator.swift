@@ -16,6 +16,8 @@ struct StreamMigrator {
     let origin: [Int?]
     /// Per source column: whether a computed field reads its values.
     let decode: [Bool]
+    /// Per source column: whether its values reach the output as text (so must be checked as UTF-8).
+    let keepsText: [Bool]
 
     init(plans: [MigrationPlan], source: Columns.TableSchema) {
         self.plans = plans
@@ -29,6 +31,12 @@ struct StreamMigrator {
         }
         origin = fromOriginal
         self.decode = decode
+        // A text column that every output carrying it writes as bytes needs no UTF-8 check;
+        // one that is decoded (read by a computed field) is checked by the reader anyway.
+        let outputTypes = plans.last?.target.fields.map(\.type) ?? source.fields.map(\.type)
+        keepsText = source.fields.indices.map { i in
+            source.fields[i].type == .utf8 && zip(fromOriginal, outputTypes).contains { $0.0 == i && $0.1 == .utf8 }
+        }
     }
 
     /// The output fields' count.
@@ -48,7 +56,7 @@ struct StreamMigrator {
             if decode[i] {
                 columns.append(try TableBatchRecord.read(w, field: field, rows: rows))
             } else {
-                try TableBatchRecord.check(w, field: field, rows: rows)
+                try TableBatchRecord.check(w, field: field, rows: rows, checkText: keepsText[i])
                 columns.append(Column(for: Field(name: field.name, type: field.type)))   // moved, never read
             }
         }

@@ -85,15 +85,19 @@ public enum TableBatchRecord {
     /// it: the value type, counts, list and value offsets (from 0, never decreasing, within the
     /// data), the validity bitmap and null count, UTF-8 for text. A column that passes may be
     /// copied as it is (`copy`) or read (`read`).
-    public static func check(_ r: TableColumn.Reader, field: Field, rows: Int) throws {
+    /// `checkText: false` skips the UTF-8 check of a text column that will be written as bytes.
+    public static func check(_ r: TableColumn.Reader, field: Field, rows: Int, checkText: Bool = true) throws {
         func bad(_ what: String) -> ColumnsError { ColumnsError("column '\(field.name)': \(what)") }
         var nulls = 0
         if r.hasValidity, case let bytes = try r.validity, !bytes.isEmpty {
             guard bytes.count >= (rows + 7) / 8 else { throw bad("validity of \(bytes.count) bytes for \(rows) rows") }
             var present = 0
             let whole = rows / 8
-            for i in 0..<whole { present += bytes[i].nonzeroBitCount }
-            if rows % 8 != 0 { present += (bytes[whole] & UInt8((1 << (rows % 8)) - 1)).nonzeroBitCount }
+            let raw = bytes.bytes.baseAddress!
+            var i = 0
+            while i + 8 <= whole { present += raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).nonzeroBitCount; i += 8 }
+            while i < whole { present += raw.load(fromByteOffset: i, as: UInt8.self).nonzeroBitCount; i += 1 }
+            if rows % 8 != 0 { present += (raw.load(fromByteOffset: whole, as: UInt8.self) & UInt8((1 << (rows % 8)) - 1)).nonzeroBitCount }
             nulls = rows - present
         }
         guard nulls == Int(r.nullCount) else { throw bad("nullCount \(r.nullCount), the validity has \(nulls) nulls") }
@@ -123,7 +127,7 @@ public enum TableBatchRecord {
             let end = try monotone(offsets, bad)
             let data = try b.data
             guard end <= data.count else { throw bad("value offsets end at \(end), past the \(data.count) data bytes") }
-            if t == .utf8 && !UTF8Check.isValid(UnsafeRawBufferPointer(rebasing: data.bytes[0..<end])) {
+            if t == .utf8 && checkText && !UTF8Check.isValid(UnsafeRawBufferPointer(rebasing: data.bytes[0..<end])) {
                 throw bad("text that is not valid UTF-8")
             }
         }

@@ -1,4 +1,5 @@
 import Columns
+import TestSupport
 import Testing
 
 @Suite struct DelimitedReaderTests {
@@ -66,5 +67,24 @@ import Testing
         #expect(float(" 1") == nil)
         #expect(float("1x") == nil)
         #expect(float("") == nil)
+    }
+}
+
+@Suite struct UTF8CheckTests {
+    @Test func agreesWithTheStandardLibraryOnRandomAndEdgeBytes() {
+        var rng = SplitMix64(seed: TestSeed.resolve("utf8-check", default: 42))
+        let edges: [[UInt8]] = [
+            [0xC0, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
+            [0xE2, 0x82], Array("naïve café 日本 🎉".utf8), [0xEF, 0xBB, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF], [0x80],
+        ]
+        for e in edges {
+            #expect(UTF8Check.isValid(e) == (String(validating: e, as: UTF8.self) != nil), "\(e)")
+        }
+        for _ in 0..<20_000 {
+            let n = Int(rng.next() % 24)
+            var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if rng.next() % 2 == 0 { bytes = bytes.map { $0 & 0x7F } + Array("é日🎉".utf8).prefix(Int(rng.next() % 10)) }
+            #expect(UTF8Check.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+        }
     }
 }
