@@ -1,4 +1,3 @@
-import Foundation
 import AvroSchemas
 import Columns
 
@@ -66,35 +65,21 @@ public enum AvroTable {
     /// An Avro record schema (JSON text) for a table schema: what `infer` prints and a first
     /// registry version starts from. Nullable fields become `["null", T]` with default null.
     public static func avroJSON(_ schema: TableSchema, name: String) -> String {
-        func quoted(_ s: String) -> String {
-            var out = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                default: out += ch.value < 0x20 ? String(format: "\\u%04x", ch.value) : String(ch)
-                }
-            }
-            return out + "\""
-        }
-        let lines = schema.fields.map { f -> String in
-            let primitive = primitives.first { $0.1 == f.type }!.0.rawValue
-            var type = quoted(primitive)
-            if f.isList { type = "{\"type\": \"array\", \"items\": \(type)}" }
-            var parts = ["\"name\": \(quoted(f.name))"]
+        let fields = schema.fields.map { f -> JSONValue in
+            var type = JSONValue.string(primitives.first { $0.1 == f.type }!.0.rawValue)
+            if f.isList { type = .object(["type": .string("array"), "items": type]) }
+            var o: [String: JSONValue] = ["name": .string(f.name)]
             if f.nullable {
-                parts.append("\"type\": [\"null\", \(type)]")
-                parts.append("\"default\": null")
+                o["type"] = .array([.string("null"), type])
+                o["default"] = .null
             } else {
-                parts.append("\"type\": \(type)")
+                o["type"] = type
             }
-            if f.id != 0 { parts.append("\"\(SluiceKeys.id)\": \(f.id)") }
-            if f.role != .none { parts.append("\"\(SluiceKeys.role)\": \(quoted(f.role.rawValue))") }
-            if f.timeUnit != .none { parts.append("\"\(SluiceKeys.unit)\": \(quoted(f.timeUnit.rawValue))") }
-            return "    {" + parts.joined(separator: ", ") + "}"
+            if f.id != 0 { o[SluiceKeys.id] = .integer(Int64(f.id)) }
+            if f.role != .none { o[SluiceKeys.role] = .string(f.role.rawValue) }
+            if f.timeUnit != .none { o[SluiceKeys.unit] = .string(f.timeUnit.rawValue) }
+            return .object(o)
         }
-        return "{\n  \"type\": \"record\",\n  \"name\": \(quoted(name)),\n  \"fields\": [\n" + lines.joined(separator: ",\n") + "\n  ]\n}\n"
+        return JSONValue.object(["type": .string("record"), "name": .string(name), "fields": .array(fields)]).text() + "\n"
     }
 }

@@ -74,8 +74,8 @@ struct EventInput {
         for path in paths {
             switch format {
             case .text: try readText(path, b)
-            case .events: try readEvents(path, b)
-            case .seqBlocks: try readBlocks(path, b)
+            case .events: try readStream(path, .events, b)
+            case .seqBlocks: try readStream(path, .seqBlocks, b)
             }
         }
         guard let l = b.layout else { throw ToolError("input", "no event table or stream found") }
@@ -108,23 +108,13 @@ struct EventInput {
         }
     }
 
-    private func readEvents(_ path: String, _ b: Batcher) throws {
-        let reader = EventStreamReader(try tool.openStream(path, expecting: .events))
+    /// An events or seq-blocks stream: each batch or decoded block joins the current batch.
+    private func readStream(_ path: String, _ kind: StreamKind, _ b: Batcher) throws {
+        let reader = EventStreamReader(try tool.openStream(path, expecting: kind))
         var rows = EventColumns()
         while try reader.next(into: &rows) {
             try b.adopt(reader.layout!, reader.stream.source)
             b.batch.append(rows)
-            try b.flushIfFull()
-        }
-        try b.adopt(reader.layout!, reader.stream.source)
-    }
-
-    private func readBlocks(_ path: String, _ b: Batcher) throws {
-        let reader = EventStreamReader(try tool.openStream(path, expecting: .seqBlocks))
-        var block = EventColumns()
-        while try reader.next(into: &block) {
-            try b.adopt(reader.layout!, reader.stream.source)
-            b.batch.append(block)
             try b.flushIfFull()
         }
         try b.adopt(reader.layout!, reader.stream.source)
