@@ -75,6 +75,13 @@ def make_all(work, bin_dir):
     run([sm, "import", "--input-format", "stream", "--batch-rows", "1000", "-o", sw_tbl, py_tbl])
     out["all-types.swift"] = sw_tbl
 
+    # The same with 40 rows in batches of 16: small enough that random mutations mostly hit
+    # pointers and framing rather than bulk values.
+    small = os.path.join(work, "all-types-small.pycapnp.tbl")
+    table_arrow.write_stream(all_types_table(rows=40, seed=3), small, batch_rows=16)
+    out["all-types-small"] = os.path.join(work, "all-types-small.swift.tbl")
+    run([sm, "import", "--input-format", "stream", "--batch-rows", "16", "-o", out["all-types-small"], small])
+
     # CSV with nulls, types inferred by the Swift tool.
     csv = os.path.join(work, "small.csv")
     with open(csv, "w") as fh:
@@ -91,6 +98,13 @@ def make_all(work, bin_dir):
             dwell = "" if i % 11 == 0 else str(int(rng.integers(-1000, 1000)))
             price = "" if i % 13 == 0 else repr(float(rng.normal()))
             fh.write(f"{rng.integers(0, 300)}\t{rng.integers(0, 10**9)}\t{1700000000 + i}\t{i % 3}\t{dwell}\t{price}\n")
+    head = os.path.join(work, "extras-small.tsv")
+    with open(tsv) as src, open(head, "w") as dst:
+        dst.writelines(line for _, line in zip(range(25), src))
+    out["extras-small.events"] = os.path.join(work, "extras-small.ev")
+    run([se, "--block-events", "8", "-o", out["extras-small.events"] + ".seq", head])
+    out["extras-small.seq"] = out["extras-small.events"] + ".seq"
+    run([se, "-d", "--events", "-o", out["extras-small.events"], out["extras-small.seq"]])
     blocks = os.path.join(work, "extras.seq")
     run([se, "--block-events", "1000", "-o", blocks, tsv])
     out["extras.seq"] = blocks
