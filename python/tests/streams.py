@@ -111,8 +111,8 @@ def make_all(work, bin_dir):
     out["extras.events"] = os.path.join(work, "extras.ev")
     run([se, "-d", "--events", "-o", out["extras.events"], blocks])
 
-    # MovieLens 100k (recbole's ml-100k.inter, fetched by make into .cache/seq) when present.
-    ml = os.path.join(REPO, ".cache", "seq", "ml-100k.inter")
+    # MovieLens 100k (recbole's ml-100k.inter, fetched by make into .cache/seq; $SLUICE_ML) when present.
+    ml = os.environ.get("SLUICE_ML") or os.path.join(REPO, ".cache", "seq", "ml-100k.inter")
     if os.path.exists(ml):
         out["ml.seq"] = os.path.join(work, "ml.seq")
         run([se, "-o", out["ml.seq"], ml])
