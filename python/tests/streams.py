@@ -111,6 +111,23 @@ def make_all(work, bin_dir):
     out["extras.events"] = os.path.join(work, "extras.ev")
     run([se, "-d", "--events", "-o", out["extras.events"], blocks])
 
+    # A two-node ONNX graph (onnx.helper) through graph-opt: a kind with no reader in the package.
+    try:
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError:
+        onnx = None
+    if onnx is not None:
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])
+        w = numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(4, 3), "w")
+        nodes = [helper.make_node("MatMul", ["x", "w"], ["h"]), helper.make_node("Relu", ["h"], ["y"])]
+        model = helper.make_model(helper.make_graph(nodes, "tiny", [x], [y], [w]),
+                                  opset_imports=[helper.make_opsetid("", 17)])
+        onnx.save(model, os.path.join(work, "tiny.onnx"))
+        out["graph"] = os.path.join(work, "tiny.graph")
+        run([os.path.join(bin_dir, "graph-opt"), "-o", out["graph"], os.path.join(work, "tiny.onnx")])
+
     # MovieLens 100k (recbole's ml-100k.inter, fetched by make into .cache/seq; $SLUICE_ML) when present.
     ml = os.environ.get("SLUICE_ML") or os.path.join(REPO, ".cache", "seq", "ml-100k.inter")
     if os.path.exists(ml):
