@@ -55,9 +55,10 @@ class EventsReader:
             b = rec.struct
             out = {name: b.array(getattr(L.EventBatch, name.upper()), "<i8") for name in CORE}
             lst = b.list(L.EventBatch.EXTRAS)
+            n = len(lst) if lst is not None else 0
+            if n != len(self.extras):  # before touching the elements: n may be huge
+                raise b.error(f"batch has {n} extra columns, the layout {len(self.extras)}")
             extras = lst.structs() if lst is not None else []
-            if len(extras) != len(self.extras):
-                raise b.error(f"batch has {len(extras)} extra columns, the layout {len(self.extras)}")
             for name, col, x in zip(self.names, self.extras, extras):
                 which = x.which(L.ExtraColumn.DISCRIMINANT)
                 want = 0 if col.role == "extraInt" else 1
@@ -66,8 +67,7 @@ class EventsReader:
                 out[name] = x.array(L.ExtraColumn.VALUES, "<i8" if want == 0 else "<f8")
             n = len(out["user"])
             for name, arr in out.items():
-                # An all-zero action column may be written as an empty list? No: the format says one
-                # entry per event for every list, so any other length is corruption.
+                # events.capnp: every list has one entry per event, so any other length is corruption.
                 if len(arr) != n:
                     raise b.error(f"column {name!r} has {len(arr)} entries, user has {n}")
             yield out

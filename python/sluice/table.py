@@ -163,10 +163,11 @@ class TableReader:
             b = rec.struct
             rows = b.uint32(L.TableBatch.ROWS)
             lst = b.list(L.TableBatch.COLUMNS)
-            cols = lst.structs() if lst is not None else []
-            if len(cols) != len(self.schema.fields):
-                raise StreamError(f"batch has {len(cols)} columns, the schema {len(self.schema.fields)}",
+            n = len(lst) if lst is not None else 0
+            if n != len(self.schema.fields):  # before touching the elements: n may be huge
+                raise StreamError(f"batch has {n} columns, the schema {len(self.schema.fields)}",
                                   rec.offset, self.stream.name)
+            cols = lst.structs() if lst is not None else []
             yield Batch(rows, {f.name: _column(c, f, rows) for f, c in zip(self.schema.fields, cols)}, rec.offset)
 
 
