@@ -137,3 +137,26 @@ def test_bench_equals_pycapnp(tmp_path):
         for key, value in row.items():
             want = getattr(r, key)
             assert value == want or (value != value and want != want), key
+
+
+def test_views_outlive_the_stream(paths):
+    """Arrays keep the mapping alive after the Stream is closed and collected."""
+    import gc
+    reader = sluice.table.TableReader(paths["all-types.swift"])
+    values = next(iter(reader))["i64"].values
+    want = values.copy()
+    reader.stream.close()
+    del reader
+    gc.collect()
+    assert np.array_equal(values, want)
+
+
+def test_stdin(paths):
+    import subprocess
+    import sys
+    code = "import sluice; s = sluice.open('-'); print(s.header.kind, len(s))"
+    pkg = os.path.dirname(os.path.dirname(sluice.__file__))
+    with open(paths["extras.events"], "rb") as fh:
+        out = subprocess.run([sys.executable, "-c", code], stdin=fh, capture_output=True, text=True,
+                             cwd=pkg, timeout=60, check=True).stdout
+    assert out.split() == ["events", str(len(sluice.open(paths["extras.events"])))]
