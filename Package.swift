@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "op-bench", targets: ["op-bench"]),
         .executable(name: "seq-encode", targets: ["seq-encode"]),
         .executable(name: "graph-opt", targets: ["graph-opt"]),
+        .executable(name: "tile-plan", targets: ["tile-plan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,7 +78,7 @@ let package = Package(
         // operators on it; it takes the window rule from GraphIR's ShapeRules.
         .target(name: "Kernels", dependencies: ["GraphIR"], swiftSettings: kernelSettings + [.unsafeFlags(["-O"])]),
         // Benchmarking: cases (suites, graph nodes), interleaved timing, roofline, bench records.
-        .target(name: "Benchmarking", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
+        .target(name: "Benchmarking", dependencies: ["Kernels", "OpCost", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
         .target(name: "OpBench", dependencies: ["Benchmarking", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
@@ -92,6 +93,17 @@ let package = Package(
         .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "graph-opt", dependencies: ["GraphOpt"]),
+        // Chip stages
+        // ChipArch: the accelerator as data (a leaf); OpCost: a node at concrete shapes as loops,
+        // FLOPs and compulsory bytes (op-bench counts with it too); ArchRecords: the arch stream
+        // and the presets' text; Tiling: the cost model and mapper (pure); TilePlan: tile-plan.
+        .target(name: "ChipArch"),
+        .target(name: "OpCost", dependencies: ["GraphIR"]),
+        .target(name: "ArchRecords", dependencies: ["ChipArch", "Schemas", "Capnp"]),
+        .target(name: "Tiling", dependencies: ["ChipArch", "OpCost", "GraphIR"], swiftSettings: hotPath),
+        .target(name: "TilePlan", dependencies: ["Tiling", "ChipArch", "ArchRecords", "OpCost", "GraphIR", "GraphIO", "ToolKit", "Pipes",
+                                                 "Schemas", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -116,6 +128,8 @@ let package = Package(
         .testTarget(name: "SeqCodecTests", dependencies: ["TestSupport", "SeqCodec"]),
         .testTarget(name: "SeqStoreTests", dependencies: ["TestSupport", "SeqStore", "SeqCodec"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
+        .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
+                                                   "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,4 +20,10 @@ extension StreamKind {
     /// Formats/bench.capnp (`BenchFrame`: header, result…, trailer): what op-bench writes.
     public static let bench = StreamKind(name: BenchSchema.kind, frameType: "BenchFrame",
                                          schemaVersion: BenchSchema.schemaVersion, frame: BenchFrame.Builder.self)
+    /// Formats/arch.capnp (`ArchFrame`: header, arch, trailer): an accelerator description.
+    public static let arch = StreamKind(name: ArchSchema.kind, frameType: "ArchFrame",
+                                        schemaVersion: ArchSchema.schemaVersion, frame: ArchFrame.Builder.self)
+    /// Formats/tiles.capnp (`TilesFrame`: header, arch, graph, group…, edge…, trailer): what tile-plan writes.
+    public static let tiles = StreamKind(name: TilesSchema.kind, frameType: "TilesFrame",
+                                         schemaVersion: TilesSchema.schemaVersion, frame: TilesFrame.Builder.self)
 }

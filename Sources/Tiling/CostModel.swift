@@ -1,0 +1,178 @@
+import ChipArch
+import OpCost
+
+/// What one mapping costs: time, energy, and the traffic of every memory level.
+public struct MappingCost: Sendable, Hashable {
+    public var cycles: Double
+    public var computeCycles: Double
+    public var stallCycles: Double
+    public var fillDrainCycles: Double
+    public var energyPj: Double
+    public var macEnergyPj: Double
+    public var levels: [LevelTraffic]
+    /// False when some level cannot hold its tiles (the mapping is invalid).
+    public var fits: Bool
+
+    /// The value the mapper minimizes.
+    public func value(_ objective: Objective) -> Double {
+        switch objective {
+        case .latency: return cycles
+        case .energy: return energyPj
+        case .edp: return cycles * energyPj
+        }
+    }
+}
+
+/// Traffic at one memory level, all instances together.
+public struct LevelTraffic: Sendable, Hashable {
+    public var readBytes = 0.0
+    public var writeBytes = 0.0
+    public var energyPj = 0.0
+    /// Port time, per instance, of transfers that overlap compute (to the PEs, into double buffers).
+    public var overlappedCycles = 0.0
+    /// Port time of refills the compute waits for.
+    public var serialCycles = 0.0
+    /// Bytes of each operand's tile held here (0 when not held), per instance.
+    public var tileBytes: [Double] = [0, 0, 0]
+}
+
+/// What the mapper minimizes.
+public enum Objective: String, Sendable, CaseIterable {
+    case latency, energy, edp
+}
+
+/// The analytical cost model (Docs/tile.md, equation by equation).
+public enum CostModel {
+    /// Costs `mapping` of `problem` on `model`. The mapping must cover the loop nest
+    /// (spatial × temporal factors = extent per dimension); `fits` says whether every tile fits.
+    public static func evaluate(_ problem: MacProblem, _ mapping: Mapping, on model: CoreModel) -> MappingCost {
+        let memories = model.core.memories
+        let L = memories.count
+        let S = model.spatialDims.count
+        let dims = LoopDim.allCases.count
+        // (1) Cumulative temporal tile per level: t[m][d] = Π_{j≤m} f_j[d].
+        var cumulative = [[Int]](repeating: [Int](repeating: 1, count: dims), count: L)
+        for m in 0..<L {
+            for d in 0..<dims { cumulative[m][d] = (m > 0 ? cumulative[m - 1][d] : 1) * mapping.temporal[m][d] }
+        }
+        // (2) Spatial factor per dimension over the array dimensions a mask selects.
+        func spatialTile(_ mask: UInt32) -> [Int] {
+            var t = [Int](repeating: 1, count: dims)
+            for s in 0..<S where mask & (1 << s) != 0 { t[mapping.spatial[s].dim.rawValue] *= mapping.spatial[s].factor }
+            return t
+        }
+        // (3) Instances of a level in use: the product of the unrolls of the dimensions it does not span.
+        func instances(_ mask: UInt32) -> Double {
+            var n = 1.0
+            for s in 0..<S where mask & (1 << s) == 0 { n *= Double(mapping.spatial[s].factor) }
+            return n
+        }
+        func tile(_ m: Int, _ mask: UInt32) -> [Int] {
+            let sp = spatialTile(mask)
+            return (0..<dims).map { (m >= 0 ? cumulative[m][$0] : 1) * sp[$0] }
+        }
+        // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
+        // the child, less the innermost run of loops that do not index the operand (reuse).
+        func fills(_ child: Int, _ o: Operand) -> (fills: Double, distinct: Double) {
+            var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = true
+            for j in (child + 1)..<L {
+                for d in mapping.orders[j] {
+                    let f = Double(mapping.temporal[j][d.rawValue])
+                    guard f > 1 else { continue }
+                    total *= f
+                    if MacProblem.relevant(o, d) { distinct *= f; inRun = false } else if inRun { reuse *= f }
+                }
+            }
+            return (total / reuse, distinct)
+        }
+        let macs = problem.loops.macs
+        var levels = [LevelTraffic](repeating: LevelTraffic(), count: L)
+        var fits = true
+        // (5) Capacity: every operand a level holds, at its tile, within the usable bytes.
+        for m in 0..<L {
+            var used = 0.0
+            for o in Operand.allCases where memories[m].holds(o) {
+                let b = problem.footprint(o, tile(m, model.served[m])) * problem.bytes(o)
+                levels[m].tileBytes[o.rawValue] = b
+                used += b
+            }
+            if used > Double(memories[m].usableBytes) { fits = false }
+        }
+        let hopPj = model.arch.noc.pjPerByteHop * model.meanHops
+        let meshBit: UInt32 = model.spatialDims.last?.name == "mesh" ? 1 << (S - 1) : 0
+        var nocPj = 0.0
+        // (6) Traffic on every edge of every operand's chain: PE ← m0 ← m1 ← … ← backing.
+        for o in Operand.allCases {
+            let chain = model.chains[o.rawValue]
+            for (i, parent) in chain.enumerated() {
+                let child = i == 0 ? -1 : chain[i - 1]
+                let childMask: UInt32 = child >= 0 ? model.served[child] : 0
+                let parentMask = model.served[parent]
+                let (f, dist) = fills(child, o)
+                let childTile = problem.footprint(o, tile(child, childMask))
+                let union = problem.footprint(o, tile(child, parentMask))
+                let pInst = instances(parentMask), cInst = instances(childMask)
+                let overlapped = child < 0 || memories[child].doubleBuffered
+                var pRead = 0.0, pWrite = 0.0, cRead = 0.0, cWrite = 0.0
+                if o == .output {
+                    let isBacking = parent == L - 1
+                    let outB = isBacking ? problem.outputBytes : problem.accumulatorBytes
+                    pWrite = (dist * outB + (f - dist) * problem.accumulatorBytes) * union * pInst
+                    pRead = (f - dist) * problem.accumulatorBytes * union * pInst
+                    if child >= 0 {
+                        cRead = f * problem.accumulatorBytes * childTile * cInst
+                        cWrite = (f - dist) * problem.accumulatorBytes * childTile * cInst
+                    }
+                } else {
+                    pRead = f * problem.bytes(o) * union * pInst
+                    if child >= 0 { cWrite = f * problem.bytes(o) * childTile * cInst }
+                }
+                let pm = memories[parent]
+                levels[parent].readBytes += pRead
+                levels[parent].writeBytes += pWrite
+                levels[parent].energyPj += pRead * pm.readPjPerByte + pWrite * pm.writePjPerByte
+                let pTime = pRead / (pm.readBytesPerCycle * pInst) + pWrite / (pm.writeBytesPerCycle * pInst)
+                if overlapped { levels[parent].overlappedCycles += pTime } else { levels[parent].serialCycles += pTime }
+                if child >= 0 {
+                    let cm = memories[child]
+                    levels[child].readBytes += cRead
+                    levels[child].writeBytes += cWrite
+                    levels[child].energyPj += cRead * cm.readPjPerByte + cWrite * cm.writePjPerByte
+                    let cTime = cRead / (cm.readBytesPerCycle * cInst) + cWrite / (cm.writeBytesPerCycle * cInst)
+                    if overlapped { levels[child].overlappedCycles += cTime } else { levels[child].serialCycles += cTime }
+                }
+                // (7) Bytes that leave a mesh-wide level for one core's cross the NoC.
+                if meshBit != 0, parentMask & meshBit != 0, childMask & meshBit == 0 {
+                    nocPj += (pRead + pWrite) * hopPj
+                }
+            }
+        }
+        // (8) Time: compute iterations, ports that cannot keep up, refills the compute waits for,
+        // systolic fill/drain per new stationary tile, and each level's first-access latency.
+        var compute = 1.0
+        for m in 0..<L { for d in 0..<dims { compute *= Double(mapping.temporal[m][d]) } }
+        let overlappedMax = levels.map(\.overlappedCycles).max() ?? 0
+        let serial = levels.reduce(0) { $0 + $1.serialCycles }
+        var fillDrain = Double(memories.reduce(0) { $0 + $1.latencyCycles })
+        if model.core.array.systolic, let stationary = stationaryOperand(model.core.array.dataflow),
+           let m0 = model.chains[stationary.rawValue].first {
+            let skew = Double(model.core.array.dims.reduce(0) { $0 + $1.size })
+            let refills = memories[m0].doubleBuffered ? 1 : fills(m0, stationary).fills
+            fillDrain += skew * refills
+        }
+        let body = max(compute, overlappedMax) + serial
+        let macPj = macs * model.core.macPj
+        let energy = macPj + levels.reduce(0) { $0 + $1.energyPj } + nocPj
+        return MappingCost(cycles: body + fillDrain, computeCycles: compute, stallCycles: body - compute,
+                           fillDrainCycles: fillDrain, energyPj: energy, macEnergyPj: macPj, levels: levels, fits: fits)
+    }
+
+    static func stationaryOperand(_ d: Dataflow) -> Operand? {
+        switch d {
+        case .weightStationary: return .weight
+        case .outputStationary: return .output
+        case .inputStationary: return .input
+        case .rowStationary: return nil
+        }
+    }
+}

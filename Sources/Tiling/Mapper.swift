@@ -1,0 +1,344 @@
+import ChipArch
+import OpCost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How long the mapper may search. Visits are deterministic (the same input always stops at
+/// the same mapping); a time limit makes the search anytime at the price of that guarantee.
+public struct SearchLimits: Sendable {
+    /// Mappings costed at most; nil: no limit.
+    public var maxVisits: Int?
+    /// Seconds of search at most; nil: no limit.
+    public var seconds: Double?
+    public init(maxVisits: Int? = 200_000, seconds: Double? = nil) {
+        self.maxVisits = maxVisits
+        self.seconds = seconds
+    }
+}
+
+/// The best mapping found, its cost, the bound and how the search went.
+public struct MapResult: Sendable {
+    public var mapping: Mapping
+    public var cost: MappingCost
+    public var bound: LowerBound
+    public var objective: Objective
+    public var visited: Int
+    public var pruned: Int
+    /// The whole space was covered (visited or pruned): the mapping is optimal in it.
+    public var complete: Bool
+
+    /// Objective over bound, less one: how far from optimal the mapping can be at most.
+    public var gap: Double {
+        let lb = bound.value(objective)
+        return lb > 0 ? cost.value(objective) / lb - 1 : 0
+    }
+}
+
+/// No mapping of a problem fits: the smallest tile does not fit the named level.
+public struct NoFitError: Error, Sendable, CustomStringConvertible {
+    public var level: String
+    public var footprintBytes: Double
+    public var capacityBytes: Int
+    public var description: String {
+        "the smallest tile needs \(Int(footprintBytes.rounded(.up))) bytes in \(level), which holds \(capacityBytes)"
+    }
+}
+
+/// Branch-and-bound search of the mapping space: spatial unrollings, then per memory level
+/// (innermost first) the temporal factors of every loop dimension, then the loop order of
+/// each level. Capacity cuts a subtree as soon as a partial tile overflows; the lower bound
+/// of the fixed part cuts it when it cannot beat the best mapping so far.
+public enum Mapper {
+    /// The loop orders tried per level: for each priority of the three operands, the loops that
+    /// do not index the first operand innermost (so its tile stays), then those that do not
+    /// index the second, then the rest, ties by dimension.
+    static let priorities: [[Operand]] = [[.weight, .input, .output], [.weight, .output, .input], [.input, .weight, .output],
+                                          [.input, .output, .weight], [.output, .weight, .input], [.output, .input, .weight]]
+
+    /// Candidate orders of the loops `present` (innermost first), without repeats.
+    static func orders(_ present: [LoopDim]) -> [[LoopDim]] {
+        guard present.count > 1 else { return [present] }
+        var seen = Set<[LoopDim]>(), out: [[LoopDim]] = []
+        for p in priorities {
+            let key = { (d: LoopDim) in p.map { MacProblem.relevant($0, d) ? 1 : 0 } }
+            let order = present.sorted { a, b in
+                let ka = key(a), kb = key(b)
+                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a < b
+            }
+            if seen.insert(order).inserted { out.append(order) }
+        }
+        return out
+    }
+
+    /// The spatial choices: per array dimension, each loop dimension it may unroll at the
+    /// largest factor that divides what is left of that dimension and fits its size.
+    static func spatialChoices(_ problem: MacProblem, _ model: CoreModel) -> [[SpatialChoice]] {
+        var out: [[SpatialChoice]] = []
+        var seen = Set<[SpatialChoice]>()
+        func visit(_ s: Int, _ left: [Int], _ acc: [SpatialChoice]) {
+            if s == model.spatialDims.count {
+                if seen.insert(acc).inserted { out.append(acc) }
+                return
+            }
+            let sd = model.spatialDims[s]
+            for d in sd.unrolls {
+                let f = largestDivisor(of: left[d.rawValue], atMost: sd.size)
+                var next = left
+                next[d.rawValue] /= f
+                visit(s + 1, next, acc + [SpatialChoice(dim: d, factor: f)])
+            }
+        }
+        visit(0, problem.loops.extents, [])
+        return out
+    }
+
+    static func largestDivisor(of n: Int, atMost cap: Int) -> Int {
+        var best = 1
+        var d = 1
+        while d * d <= n {
+            if n % d == 0 {
+                if d <= cap { best = max(best, d) }
+                if n / d <= cap { best = max(best, n / d) }
+            }
+            d += 1
+        }
+        return best
+    }
+
+    static func divisors(_ n: Int) -> [Int] {
+        var small: [Int] = [], large: [Int] = []
+        var d = 1
+        while d * d <= n {
+            if n % d == 0 {
+                small.append(d)
+                if d != n / d { large.append(n / d) }
+            }
+            d += 1
+        }
+        return (small + large.reversed()).reversed()   // descending: big tiles (more reuse) first
+    }
+
+    /// Searches the space of `problem` on `model` for the mapping minimizing `objective`.
+    /// Throws `NoFitError` when no tiling fits the memories.
+    public static func map(_ problem: MacProblem, on model: CoreModel, objective: Objective,
+                           limits: SearchLimits = SearchLimits()) throws -> MapResult {
+        var search = Search(problem: problem, model: model, objective: objective, limits: limits)
+        return try search.run()
+    }
+
+    /// Every mapping of the space, costed (tests compare the mapper with it on small problems).
+    public static func bruteForce(_ problem: MacProblem, on model: CoreModel, objective: Objective) -> (Mapping, MappingCost)? {
+        var best: (Mapping, MappingCost)?
+        let L = model.levelCount
+        for spatial in spatialChoices(problem, model) {
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] /= s.factor }
+            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+            func level(_ m: Int, _ left: [Int]) {
+                if m == L - 1 {
+                    temporal[m] = left
+                    var orders = [[LoopDim]](repeating: [], count: L)
+                    func order(_ j: Int) {
+                        if j == L {
+                            let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders)
+                            let cost = CostModel.evaluate(problem, mapping, on: model)
+                            if cost.fits, best == nil || cost.value(objective) < best!.1.value(objective) { best = (mapping, cost) }
+                            return
+                        }
+                        for o in self.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+                            orders[j] = o
+                            order(j + 1)
+                        }
+                    }
+                    order(0)
+                    return
+                }
+                func dim(_ d: Int, _ left: [Int]) {
+                    if d == 8 { level(m + 1, left); return }
+                    for f in divisors(left[d]) {
+                        temporal[m][d] = f
+                        var next = left
+                        next[d] /= f
+                        dim(d + 1, next)
+                    }
+                    temporal[m][d] = 1
+                }
+                dim(0, left)
+            }
+            level(0, left)
+        }
+        return best
+    }
+}
+
+/// One run of the branch and bound.
+struct Search {
+    let problem: MacProblem
+    let model: CoreModel
+    let objective: Objective
+    let limits: SearchLimits
+    var best: (Mapping, MappingCost)?
+    var visited = 0
+    var pruned = 0
+    var stopped = false
+    let start = Search.now()
+    /// The smallest overflow seen, for the error when nothing fits.
+    var tightest: NoFitError?
+
+    init(problem: MacProblem, model: CoreModel, objective: Objective, limits: SearchLimits) {
+        self.problem = problem
+        self.model = model
+        self.objective = objective
+        self.limits = limits
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    var bestValue: Double { best?.1.value(objective) ?? .infinity }
+
+    mutating func run() throws -> MapResult {
+        let L = model.levelCount
+        var choices = Mapper.spatialChoices(problem, model).map { spatial -> ([SpatialChoice], Double) in
+            var compute = 1.0
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] /= s.factor }
+            for v in left { compute *= Double(v) }
+            return (spatial, compute)
+        }
+        // Fewest compute iterations first: the best latency is usually there, and it sets the bound.
+        choices.sort { $0.1 < $1.1 }
+        let bound = LowerBound.of(problem, on: model, minimumCompute: choices.first?.1 ?? problem.loops.macs)
+        for (spatial, compute) in choices {
+            if stopped { break }
+            let spatialBound = LowerBound.of(problem, on: model, minimumCompute: compute)
+            if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] /= s.factor }
+            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+            level(0, left, spatial, &temporal, spatialBound)
+        }
+        guard let (mapping, cost) = best else {
+            throw tightest ?? NoFitError(level: model.core.memories[0].name, footprintBytes: 0, capacityBytes: model.core.memories[0].bytes)
+        }
+        return MapResult(mapping: mapping, cost: cost, bound: bound, objective: objective, visited: visited, pruned: pruned,
+                         complete: !stopped)
+    }
+
+    /// Bytes the tiles held at level `m` need, with `temporal` fixed up to `m`.
+    func used(_ m: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]]) -> Double {
+        var t = [Int](repeating: 1, count: 8)
+        for j in 0...m { for d in 0..<8 { t[d] *= temporal[j][d] } }
+        for s in model.spatialDims.indices where model.served[m] & (1 << s) != 0 { t[spatial[s].dim.rawValue] *= spatial[s].factor }
+        var bytes = 0.0
+        for o in Operand.allCases where model.core.memories[m].holds(o) { bytes += problem.footprint(o, t) * problem.bytes(o) }
+        return bytes
+    }
+
+    mutating func level(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]], _ bound: LowerBound) {
+        let L = model.levelCount
+        if stopped { return }
+        if m == L - 1 {
+            temporal[m] = left
+            let cap = Double(model.core.memories[m].usableBytes)
+            let need = used(m, spatial, temporal)
+            if need > cap { noteOverflow(m, need); return }
+            var orders = [[LoopDim]](repeating: [], count: L)
+            chooseOrders(0, spatial, temporal, &orders)
+            return
+        }
+        let cap = Double(model.core.memories[m].usableBytes)
+        // The smallest tile at this level (all factors 1 from here) must fit, or nothing below does.
+        let floor = used(m, spatial, temporal)
+        if floor > cap { noteOverflow(m, floor); pruned += 1; return }
+        dim(0, m, left, spatial, &temporal, bound, cap)
+    }
+
+    mutating func dim(_ d: Int, _ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]],
+                      _ bound: LowerBound, _ cap: Double) {
+        if stopped { return }
+        if d == 8 {
+            if partialBound(m, left, spatial, temporal, bound) >= bestValue { pruned += 1; return }
+            level(m + 1, left, spatial, &temporal, bound)
+            return
+        }
+        for f in Mapper.divisors(left[d]) {
+            temporal[m][d] = f
+            // Footprints only grow with a factor: an overflow here rules out this and larger factors.
+            if f > 1, used(m, spatial, temporal) > cap { pruned += 1; continue }
+            var next = left
+            next[d] /= f
+            dim(d + 1, m, next, spatial, &temporal, bound, cap)
+            if stopped { break }
+        }
+        temporal[m][d] = 1
+    }
+
+    /// The bound of the subtree where levels 0...m are fixed: the whole-problem bound, with the
+    /// energy of each operand's edges out of levels ≤ m raised from one pass to the number of
+    /// distinct tiles those levels must receive (known once their tiles are).
+    func partialBound(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: [[Int]], _ bound: LowerBound) -> Double {
+        guard objective != .latency else { return bound.value(objective) }
+        var extra = 0.0
+        for o in Operand.allCases where o != .output {
+            let chain = model.chains[o.rawValue]
+            // The first level of the chain above m receives its child's tile once per distinct tile.
+            guard let i = chain.firstIndex(where: { $0 > m }), i > 0 else { continue }
+            let child = chain[i - 1], parent = chain[i]
+            var ct = [Int](repeating: 1, count: 8)
+            for j in 0...child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
+            var distinct = 1.0
+            for d in LoopDim.allCases where MacProblem.relevant(o, d) {
+                distinct *= Double(problem.loops[d]) / Double(ct[d.rawValue])
+            }
+            // Parent reads at least distinct × (the child tile without the spatial duplication).
+            var spatialT = ct
+            for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
+                spatialT[spatial[s].dim.rawValue] *= spatial[s].factor
+            }
+            let union = problem.footprint(o, spatialT)
+            let reads = distinct * union / Self.spatialShare(o, spatial, model, parent) * problem.bytes(o)
+            let once = problem.totalElements(o) * problem.bytes(o)
+            extra += max(0, reads - once) * model.core.memories[parent].readPjPerByte
+        }
+        let energy = bound.energyPj + extra
+        return objective == .energy ? energy : energy * bound.cycles
+    }
+
+    /// How many times the spatial unrolls inside `parent`'s span repeat a distinct tile count:
+    /// distinct tiles are counted over the full extent, the union already covers the unrolled part.
+    static func spatialShare(_ o: Operand, _ spatial: [SpatialChoice], _ model: CoreModel, _ parent: Int) -> Double {
+        var share = 1.0
+        for (s, c) in spatial.enumerated() where model.served[parent] & (1 << s) != 0 && MacProblem.relevant(o, c.dim) {
+            share *= Double(c.factor)
+        }
+        return share
+    }
+
+    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
+        if stopped { return }
+        if j == model.levelCount {
+            let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders)
+            let cost = CostModel.evaluate(problem, mapping, on: model)
+            visited += 1
+            if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
+            if let v = limits.maxVisits, visited >= v { stopped = true }
+            if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
+            return
+        }
+        for o in Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+            orders[j] = o
+            chooseOrders(j + 1, spatial, temporal, &orders)
+        }
+    }
+
+    mutating func noteOverflow(_ m: Int, _ need: Double) {
+        let e = NoFitError(level: model.core.memories[m].name, footprintBytes: need, capacityBytes: model.core.memories[m].usableBytes)
+        if tightest == nil || need - Double(e.capacityBytes) < tightest!.footprintBytes - Double(tightest!.capacityBytes) { tightest = e }
+    }
+}
