@@ -100,7 +100,9 @@ let package = Package(
         .target(name: "ChipArch"),
         .target(name: "OpCost", dependencies: ["GraphIR"]),
         .target(name: "ArchRecords", dependencies: ["ChipArch", "Schemas", "Capnp"]),
-        .target(name: "Tiling", dependencies: ["ChipArch", "OpCost", "GraphIR"], swiftSettings: hotPath),
+        // Tiling is optimized even in debug builds: the mapper costs thousands of mappings per layer,
+        // which the unit tests and golden cases run at -Onone otherwise.
+        .target(name: "Tiling", dependencies: ["ChipArch", "OpCost", "GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "TilePlan", dependencies: ["Tiling", "ChipArch", "ArchRecords", "OpCost", "GraphIR", "GraphIO", "ToolKit", "Pipes",
                                                  "Schemas", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),

@@ -48,6 +48,13 @@ public struct MacLoops: Sendable, Hashable {
     /// Elements of each operand over the whole nest: weights, inputs (with the padded window), outputs.
     public var weightElements: Int { self[.g] * self[.k] * self[.c] * self[.fy] * self[.fx] }
     public var inputElements: Int { self[.g] * self[.b] * self[.c] * inputRows(self[.oy], self[.fy]) * inputCols(self[.ox], self[.fx]) }
+    /// Inputs some MAC reads: with a stride above the filter size, rows and columns between
+    /// windows are never touched, so this can be less than `inputElements`.
+    public var touchedInputElements: Int {
+        let rows = min(inputRows(self[.oy], self[.fy]), self[.oy] * self[.fy])
+        let cols = min(inputCols(self[.ox], self[.fx]), self[.ox] * self[.fx])
+        return self[.g] * self[.b] * self[.c] * rows * cols
+    }
     public var outputElements: Int { self[.g] * self[.b] * self[.k] * self[.oy] * self[.ox] }
 }
 

@@ -26,7 +26,9 @@ public struct LowerBound: Sendable, Hashable {
         var energy = problem.loops.macs * model.core.macPj
         var backingRead = 0.0, backingWrite = 0.0
         for o in Operand.allCases {
-            let n = problem.totalElements(o)
+            // Inputs: only those some MAC touches (a strided 1×1 skips rows); every tile's
+            // window covers at least its share of them.
+            let n = o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)
             let chain = model.chains[o.rawValue]
             for (i, parent) in chain.enumerated() {
                 let child = i == 0 ? -1 : chain[i - 1]

@@ -128,9 +128,10 @@ public enum Mapper {
         return try search.run()
     }
 
-    /// Every mapping of the space, costed (tests compare the mapper with it on small problems).
-    public static func bruteForce(_ problem: MacProblem, on model: CoreModel, objective: Objective) -> (Mapping, MappingCost)? {
-        var best: (Mapping, MappingCost)?
+    /// Every mapping of the space, costed: the best that fits for each objective (tests compare
+    /// the mapper with it on small problems).
+    public static func bruteForce(_ problem: MacProblem, on model: CoreModel) -> [Objective: (Mapping, MappingCost)] {
+        var best: [Objective: (Mapping, MappingCost)] = [:]
         let L = model.levelCount
         for spatial in spatialChoices(problem, model) {
             var left = problem.loops.extents
@@ -144,7 +145,10 @@ public enum Mapper {
                         if j == L {
                             let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders)
                             let cost = CostModel.evaluate(problem, mapping, on: model)
-                            if cost.fits, best == nil || cost.value(objective) < best!.1.value(objective) { best = (mapping, cost) }
+                            guard cost.fits else { return }
+                            for objective in Objective.allCases where best[objective].map({ cost.value(objective) < $0.1.value(objective) }) ?? true {
+                                best[objective] = (mapping, cost)
+                            }
                             return
                         }
                         for o in self.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
@@ -303,7 +307,7 @@ struct Search {
             }
             let union = problem.footprint(o, spatialT)
             let reads = distinct * union / Self.spatialShare(o, spatial, model, parent) * problem.bytes(o)
-            let once = problem.totalElements(o) * problem.bytes(o)
+            let once = (o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)) * problem.bytes(o)
             extra += max(0, reads - once) * model.core.memories[parent].readPjPerByte
         }
         let energy = bound.energyPj + extra
