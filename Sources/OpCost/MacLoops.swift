@@ -74,3 +74,14 @@ extension OpInstance {
         }
     }
 }
+
+extension OpInstance {
+    /// Attention as the operators it runs, in order: Q·Kᵀ and P·V on a MAC array, the softmax
+    /// between them (a causal mask skips no work here: the array computes the whole score tile).
+    public var attentionStages: [(stage: String, op: OpInstance)]? {
+        guard case let .attention(b, hq, _, sq, sk, d, _) = self else { return nil }
+        return [("qk", .matmul(batch: b * hq, m: sq, n: sk, k: d, transposedB: true)),
+                ("softmax", .softmax(rows: b * hq * sq, n: sk)),
+                ("pv", .matmul(batch: b * hq, m: sq, n: d, k: sk, transposedB: false))]
+    }
+}

@@ -69,6 +69,24 @@ extension OpInstance {
     /// Nil when a value's shape is unknown (`ValueShapes.unboundSymbols` says which --dim fixes it).
     public static func costing(_ node: Node, _ dims: ValueShapes) -> OpInstance? {
         if let exact = of(node, dims) { return exact }
+        if node.domain == Node.sluiceDomain {
+            switch node.op {
+            case "FusedConv", "FusedGemm":
+                // graph-opt's Conv/Gemm with the activation fused in: the activation rides on
+                // the output write, so the operator costs what its Conv or Gemm does.
+                var plain = node
+                plain.op = node.op == "FusedConv" ? "Conv" : "Gemm"
+                plain.domain = ""
+                if let exact = of(plain, dims) { return exact }
+            case "Attention":
+                // Q [b, hq, sq, d], K [b, hkv, sk, d], V [b, hkv, sk, d] (graph-opt's fused attention).
+                if let q = dims(node.input(0)), let k = dims(node.input(1)), q.count == 4, k.count == 4, q[0] == k[0], q[3] == k[3],
+                   k[1] > 0, q[1] % k[1] == 0 {
+                    return .attention(b: q[0], hq: q[1], hkv: k[1], sq: q[2], sk: k[2], d: q[3], causal: false)
+                }
+            default: break
+            }
+        }
         if viewNames.contains(node.op) { return .view(node.op) }
         var inputs = 0, outputs = 0
         for v in node.inputs where v != Graph.absent {

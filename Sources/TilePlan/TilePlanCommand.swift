@@ -88,6 +88,12 @@ public struct TilePlanCommand: SluiceCommand {
         options.limits = SearchLimits(maxVisits: maxVisits == 0 ? nil : maxVisits, seconds: timeLimit)
         let plan: GraphPlan
         do { plan = try Planner.plan(g, on: chip, options) } catch let e as PlanError { throw ToolError(source, e.description) }
+        var unplanned: [String: Int] = [:]
+        for group in plan.groups { if case .unplanned = group.unit { unplanned[group.ops[0], default: 0] += 1 } }
+        if !unplanned.isEmpty {
+            let list = unplanned.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+            ToolRunner.writeToStandardError("tile-plan: \(source): not planned, shape unknown after inference: \(list)\n")
+        }
         // Everything is planned before the first frame: a failure leaves no partial stream.
         let out = try tool.streamWriter(kind: .tiles)
         try out.writeRecord { ArchCodec.write(chip, into: TilesFrame.Builder($0).initArch()) }

@@ -104,6 +104,10 @@ enum TilesRecords {
             b.macEnergyPj = 0
             b.searchComplete = true
             b.setNote("vector unit: \(arch.core.vector.lanes) lanes per core")
+        case .unplanned(let why):
+            b.setUnit("unplanned")
+            b.searchComplete = false
+            b.setNote(why)
         case .view:
             b.setUnit("none")
             b.searchComplete = true

@@ -2,8 +2,8 @@
 """ResNet-18's convolutions and its classifier (He et al., CVPR 2016, Table 1, 224x224 input),
 one layer per entry, for tile-plan and the ZigZag comparison.
 
-    Tools/tile/resnet18_layers.py --onnx OUT.onnx   # one graph, every layer on its own input
-    Tools/tile/resnet18_layers.py --list            # name cin cout size kernel stride pad
+    resnet18_layers.py --onnx OUT.onnx   # one graph, every layer on its own input
+    resnet18_layers.py --list            # name cin cout size kernel stride pad
 
 The ONNX graph holds each layer as an independent Conv (or Gemm) whose input and weights are
 graph inputs with static shapes, so it carries no weight data; graph-opt reads it as is.
