@@ -73,9 +73,9 @@ public enum CostModel {
         }
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).
-        func fills(_ child: Int, _ o: Operand) -> (fills: Double, distinct: Double) {
+        func fills(_ reach: Int, _ o: Operand) -> (fills: Double, distinct: Double) {
             var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = true
-            for j in (child + 1)..<L {
+            for j in (reach + 1)..<L {
                 for d in mapping.orders[j] {
                     let f = Double(mapping.temporal[j][d.rawValue])
                     guard f > 1 else { continue }
@@ -88,16 +88,16 @@ public enum CostModel {
         let macs = problem.loops.macs
         var levels = [LevelTraffic](repeating: LevelTraffic(), count: L)
         var fits = true
-        // (5) Capacity: every operand a level holds, at its tile, within the usable bytes.
-        for m in 0..<L {
-            var used = 0.0
-            for o in Operand.allCases where memories[m].holds(o) {
-                let b = problem.footprint(o, tile(m, model.served[m])) * problem.bytes(o)
+        // (5) Capacity: every operand a level holds, at its tile (up to its reach), within the usable bytes.
+        var used = [Double](repeating: 0, count: L)
+        for o in Operand.allCases {
+            for (i, m) in model.chains[o.rawValue].enumerated() {
+                let b = problem.footprint(o, tile(mapping.reach[o.rawValue][i], model.served[m])) * problem.bytes(o)
                 levels[m].tileBytes[o.rawValue] = b
-                used += b
+                used[m] += b
             }
-            if used > Double(memories[m].usableBytes) { fits = false }
         }
+        for m in 0..<L where used[m] > Double(memories[m].usableBytes) { fits = false }
         let hopPj = model.arch.noc.pjPerByteHop * model.meanHops
         let meshBit: UInt32 = model.spatialDims.last?.name == "mesh" ? 1 << (S - 1) : 0
         var nocPj = 0.0
@@ -106,11 +106,12 @@ public enum CostModel {
             let chain = model.chains[o.rawValue]
             for (i, parent) in chain.enumerated() {
                 let child = i == 0 ? -1 : chain[i - 1]
+                let reach = i == 0 ? -1 : mapping.reach[o.rawValue][i - 1]
                 let childMask: UInt32 = child >= 0 ? model.served[child] : 0
                 let parentMask = model.served[parent]
-                let (f, dist) = fills(child, o)
-                let childTile = problem.footprint(o, tile(child, childMask))
-                let union = problem.footprint(o, tile(child, parentMask))
+                let (f, dist) = fills(reach, o)
+                let childTile = problem.footprint(o, tile(reach, childMask))
+                let union = problem.footprint(o, tile(reach, parentMask))
                 let pInst = instances(parentMask), cInst = instances(childMask)
                 let overlapped = child < 0 || memories[child].doubleBuffered
                 var pRead = 0.0, pWrite = 0.0, cRead = 0.0, cWrite = 0.0
@@ -157,7 +158,7 @@ public enum CostModel {
         if model.core.array.systolic, let stationary = stationaryOperand(model.core.array.dataflow),
            let m0 = model.chains[stationary.rawValue].first {
             let skew = Double(model.core.array.dims.reduce(0) { $0 + $1.size })
-            let refills = memories[m0].doubleBuffered ? 1 : fills(m0, stationary).fills
+            let refills = memories[m0].doubleBuffered ? 1 : fills(mapping.reach[stationary.rawValue][0], stationary).fills
             fillDrain += skew * refills
         }
         let body = max(compute, overlappedMax) + serial

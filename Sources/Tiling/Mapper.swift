@@ -143,11 +143,13 @@ public enum Mapper {
                     var orders = [[LoopDim]](repeating: [], count: L)
                     func order(_ j: Int) {
                         if j == L {
-                            let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders)
-                            let cost = CostModel.evaluate(problem, mapping, on: model)
-                            guard cost.fits else { return }
-                            for objective in Objective.allCases where best[objective].map({ cost.value(objective) < $0.1.value(objective) }) ?? true {
-                                best[objective] = (mapping, cost)
+                            for reach in model.reachChoices {
+                                let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
+                                let cost = CostModel.evaluate(problem, mapping, on: model)
+                                guard cost.fits else { continue }
+                                for objective in Objective.allCases where best[objective].map({ cost.value(objective) < $0.1.value(objective) }) ?? true {
+                                    best[objective] = (mapping, cost)
+                                }
                             }
                             return
                         }
@@ -190,12 +192,14 @@ struct Search {
     let start = Search.now()
     /// The smallest overflow seen, for the error when nothing fits.
     var tightest: NoFitError?
+    let reachChoices: [[[Int]]]
 
     init(problem: MacProblem, model: CoreModel, objective: Objective, limits: SearchLimits) {
         self.problem = problem
         self.model = model
         self.objective = objective
         self.limits = limits
+        reachChoices = model.reachChoices
     }
 
     static func now() -> Double {
@@ -292,21 +296,27 @@ struct Search {
         for o in Operand.allCases where o != .output {
             let chain = model.chains[o.rawValue]
             // The first level of the chain above m receives its child's tile once per distinct tile.
-            guard let i = chain.firstIndex(where: { $0 > m }), i > 0 else { continue }
+            // The child's tile may reach up to just below the parent: only when every level it
+            // may reach is fixed is the edge bounded here, by its cheapest reach.
+            guard let i = chain.firstIndex(where: { $0 > m }), i > 0, chain[i] == m + 1 else { continue }
             let child = chain[i - 1], parent = chain[i]
+            var reads = Double.infinity
             var ct = [Int](repeating: 1, count: 8)
-            for j in 0...child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
-            var distinct = 1.0
-            for d in LoopDim.allCases where MacProblem.relevant(o, d) {
-                distinct *= Double(problem.loops[d]) / Double(ct[d.rawValue])
+            for j in 0..<child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
+            for r in child...m {
+                for d in 0..<8 { ct[d] *= temporal[r][d] }
+                var distinct = 1.0
+                for d in LoopDim.allCases where MacProblem.relevant(o, d) {
+                    distinct *= Double(problem.loops[d]) / Double(ct[d.rawValue])
+                }
+                // Parent reads at least distinct × (the child tile without the spatial duplication).
+                var spatialT = ct
+                for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
+                    spatialT[spatial[s].dim.rawValue] *= spatial[s].factor
+                }
+                let union = problem.footprint(o, spatialT)
+                reads = min(reads, distinct * union / Self.spatialShare(o, spatial, model, parent) * problem.bytes(o))
             }
-            // Parent reads at least distinct × (the child tile without the spatial duplication).
-            var spatialT = ct
-            for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
-                spatialT[spatial[s].dim.rawValue] *= spatial[s].factor
-            }
-            let union = problem.footprint(o, spatialT)
-            let reads = distinct * union / Self.spatialShare(o, spatial, model, parent) * problem.bytes(o)
             let once = (o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)) * problem.bytes(o)
             extra += max(0, reads - once) * model.core.memories[parent].readPjPerByte
         }
@@ -327,12 +337,15 @@ struct Search {
     mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
         if stopped { return }
         if j == model.levelCount {
-            let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders)
-            let cost = CostModel.evaluate(problem, mapping, on: model)
-            visited += 1
-            if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
-            if let v = limits.maxVisits, visited >= v { stopped = true }
-            if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
+            for reach in reachChoices {
+                let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
+                let cost = CostModel.evaluate(problem, mapping, on: model)
+                visited += 1
+                if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
+                if let v = limits.maxVisits, visited >= v { stopped = true }
+                if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
+                if stopped { return }
+            }
             return
         }
         for o in Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {

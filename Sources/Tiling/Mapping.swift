@@ -7,15 +7,21 @@ import OpCost
 /// - `temporal[m][d]`: the factor of loop dimension `d` iterated at memory level `m` (innermost
 ///   level 0); per dimension the spatial and temporal factors multiply to its extent.
 /// - `orders[m]`: the loops of level `m` with a factor above 1, innermost first.
+/// - `reach[o][i]`: how far up the tile of operand `o` in the `i`-th level of its chain extends:
+///   the highest level whose loops it spans (from the level itself up to just below the next level
+///   holding `o`). A weight register under an output register may keep its weights while the
+///   output loops between them run: each operand is cut at its own place in the loop nest.
 public struct Mapping: Sendable, Hashable {
     public var spatial: [SpatialChoice]
     public var temporal: [[Int]]
     public var orders: [[LoopDim]]
+    public var reach: [[Int]]
 
-    public init(spatial: [SpatialChoice], temporal: [[Int]], orders: [[LoopDim]]) {
+    public init(spatial: [SpatialChoice], temporal: [[Int]], orders: [[LoopDim]], reach: [[Int]]) {
         self.spatial = spatial
         self.temporal = temporal
         self.orders = orders
+        self.reach = reach
     }
 }
 
@@ -69,6 +75,22 @@ public struct CoreModel: Sendable {
     }
 
     var levelCount: Int { core.memories.count }
+
+    /// Every choice of reaches: per operand and chain level, from the level itself up to just
+    /// below the next level of the chain (the backing level reaches everything).
+    var reachChoices: [[[Int]]] {
+        var out: [[[Int]]] = [[]]
+        for o in Operand.allCases {
+            let chain = chains[o.rawValue]
+            var perOperand: [[Int]] = [[]]
+            for (i, m) in chain.enumerated() {
+                let top = i + 1 < chain.count ? chain[i + 1] - 1 : m
+                perOperand = perOperand.flatMap { prefix in (m...top).map { prefix + [$0] } }
+            }
+            out = out.flatMap { prefix in perOperand.map { prefix + [$0] } }
+        }
+        return out
+    }
 
     static func meanHops(_ arch: ChipArch) -> Double {
         guard arch.coreCount > 1, !arch.dram.isEmpty else { return 0 }
