@@ -101,6 +101,7 @@ struct MemoryLevel {
   banks @8 :UInt32;
   latencyCycles @9 :UInt32;     # first-access latency, paid once per fill
   doubleBuffered @10 :Bool;     # refills overlap compute (half the bytes hold the next tile)
+  sharedPort @11 :Bool;         # reads and writes take turns on one port (else one port each)
 }
 
 struct Noc {

@@ -83,6 +83,7 @@ public enum ArchCodec {
             mb.banks = UInt32(m.banks)
             mb.latencyCycles = UInt32(m.latencyCycles)
             mb.doubleBuffered = m.doubleBuffered
+            mb.sharedPort = m.sharedPort
         }
     }
 
@@ -132,7 +133,8 @@ public enum ArchCodec {
             memories.append(ModelMemory(name: try m.name.string, bytes: clamp(m.bytes), servedDims: try m.servedDims.strings(),
                                         operands: operands, readBytesPerCycle: m.readBytesPerCycle, writeBytesPerCycle: m.writeBytesPerCycle,
                                         readPjPerByte: m.readPjPerByte, writePjPerByte: m.writePjPerByte, banks: Int(m.banks),
-                                        latencyCycles: Int(m.latencyCycles), doubleBuffered: m.doubleBuffered))
+                                        latencyCycles: Int(m.latencyCycles), doubleBuffered: m.doubleBuffered,
+                                        sharedPort: m.sharedPort))
         }
         let v = try c.vector
         return ModelCore(name: try c.name.string,

@@ -27,10 +27,12 @@ public struct MemoryLevel: Sendable, Hashable {
     public var latencyCycles: Int
     /// Refills overlap compute; half the capacity holds the next tile.
     public var doubleBuffered: Bool
+    /// Reads and writes take turns on one port; otherwise each has its own.
+    public var sharedPort: Bool
 
     public init(name: String, bytes: Int, servedDims: [String], operands: [Operand], readBytesPerCycle: Double,
                 writeBytesPerCycle: Double, readPjPerByte: Double, writePjPerByte: Double, banks: Int = 1,
-                latencyCycles: Int = 1, doubleBuffered: Bool = false) {
+                latencyCycles: Int = 1, doubleBuffered: Bool = false, sharedPort: Bool = false) {
         self.name = name
         self.bytes = bytes
         self.servedDims = servedDims
@@ -42,6 +44,13 @@ public struct MemoryLevel: Sendable, Hashable {
         self.banks = banks
         self.latencyCycles = latencyCycles
         self.doubleBuffered = doubleBuffered
+        self.sharedPort = sharedPort
+    }
+
+    /// Cycles one instance's ports need for `reads` and `writes` bytes.
+    public func portCycles(reads: Double, writes: Double) -> Double {
+        let r = reads / readBytesPerCycle, w = writes / writeBytesPerCycle
+        return sharedPort ? r + w : max(r, w)
     }
 
     /// Bytes a mapping may fill: half when double-buffered.

@@ -37,9 +37,10 @@ extension ChipArch {
                 // sram_2MB: 16,777,216 bits, ports up to 2048 bits, 416.16 / 378.4 pJ per access, inputs and outputs
                 MemoryLevel(name: "sram_2MB", bytes: 2 << 20, servedDims: ["D1", "D2"], operands: [.input, .output],
                             readBytesPerCycle: 256, writeBytesPerCycle: 256, readPjPerByte: 416.16 / 256, writePjPerByte: 378.4 / 256),
-                // dram: 64-bit read-write port, 700 / 750 pJ per access
+                // dram: one 64-bit read-write port, 700 / 750 pJ per access
                 MemoryLevel(name: "dram", bytes: 1_250_000_000, servedDims: ["D1", "D2"], operands: [.weight, .input, .output],
-                            readBytesPerCycle: 8, writeBytesPerCycle: 8, readPjPerByte: 700.0 / 8, writePjPerByte: 750.0 / 8),
+                            readBytesPerCycle: 8, writeBytesPerCycle: 8, readPjPerByte: 700.0 / 8, writePjPerByte: 750.0 / 8,
+                            sharedPort: true),
             ])],
         noc: .none,
         dram: [DramChannel(row: -1, col: 0, bytesPerCycle: 8, pjPerByte: 87.5, bytes: 1_250_000_000)])
@@ -71,14 +72,16 @@ extension ChipArch {
                             readBytesPerCycle: 3, writeBytesPerCycle: 3, readPjPerByte: 1.5 / 3, writePjPerByte: 2.0 / 3),
                 // 128-bit ports, 10 / 15 pJ per access
                 MemoryLevel(name: "sram_8KB", bytes: 8 << 10, servedDims: ["D1", "D2"], operands: [.output],
-                            readBytesPerCycle: 16, writeBytesPerCycle: 16, readPjPerByte: 10.0 / 16, writePjPerByte: 15.0 / 16),
+                            readBytesPerCycle: 16, writeBytesPerCycle: 16, readPjPerByte: 10.0 / 16, writePjPerByte: 15.0 / 16,
+                            sharedPort: true),
                 MemoryLevel(name: "sram_64KB", bytes: 64 << 10, servedDims: ["D1", "D2"], operands: [.weight],
                             readBytesPerCycle: 16, writeBytesPerCycle: 16, readPjPerByte: 20.0 / 16, writePjPerByte: 25.0 / 16),
                 // 384-bit read-write port, 100 / 130 pJ per access
                 MemoryLevel(name: "sram_1M", bytes: 1 << 20, servedDims: ["D1", "D2"], operands: [.input, .output],
-                            readBytesPerCycle: 48, writeBytesPerCycle: 48, readPjPerByte: 100.0 / 48, writePjPerByte: 130.0 / 48),
+                            readBytesPerCycle: 48, writeBytesPerCycle: 48, readPjPerByte: 100.0 / 48, writePjPerByte: 130.0 / 48,
+                            sharedPort: true),
                 MemoryLevel(name: "dram", bytes: 1_250_000_000, servedDims: ["D1", "D2"], operands: [.weight, .input, .output],
-                            readBytesPerCycle: 8, writeBytesPerCycle: 8, readPjPerByte: 125, writePjPerByte: 125),
+                            readBytesPerCycle: 8, writeBytesPerCycle: 8, readPjPerByte: 125, writePjPerByte: 125, sharedPort: true),
             ])],
         noc: .none,
         dram: [DramChannel(row: -1, col: 0, bytesPerCycle: 8, pjPerByte: 125, bytes: 1_250_000_000)])
@@ -117,7 +120,7 @@ extension ChipArch {
                 // GDDR6, 288 B/cycle over all channels at 1 GHz, about 7 pJ/bit (assumed, JEDEC-class figure)
                 MemoryLevel(name: "dram", bytes: 12 << 30, servedDims: ["lanes", "vmacs", "pes", "mesh"], operands: [.weight, .input, .output],
                             readBytesPerCycle: 288, writeBytesPerCycle: 288, readPjPerByte: 56, writePjPerByte: 56,
-                            latencyCycles: 400),
+                            latencyCycles: 400, sharedPort: true),
             ])],
         noc: Noc(topology: "torus2d", routing: "xy", linkBytesPerCycle: 32, hopCycles: 1, startupCycles: 60,
                  injectionBytesPerCycle: 32, pjPerByteHop: 0.4,   // assumed: ~0.05 pJ/bit/hop on-die wires

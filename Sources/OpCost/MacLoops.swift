@@ -22,17 +22,24 @@ public struct MacLoops: Sendable, Hashable {
     public var extents: [Int]
     public var strideY: Int
     public var strideX: Int
+    /// Rows and columns of the stored input: a window reaching into the zero padding reads
+    /// fewer (padding is generated, not stored). Unlimited when there is no padding.
+    public var inputHeight: Int
+    public var inputWidth: Int
 
-    public init(extents: [Int], strideY: Int = 1, strideX: Int = 1) {
+    public init(extents: [Int], strideY: Int = 1, strideX: Int = 1, inputHeight: Int = .max, inputWidth: Int = .max) {
         precondition(extents.count == LoopDim.allCases.count)
         self.extents = extents
         self.strideY = strideY
         self.strideX = strideX
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
     }
 
     /// Builds from named extents; dimensions not given are 1.
-    public init(_ named: [LoopDim: Int], strideY: Int = 1, strideX: Int = 1) {
-        self.init(extents: LoopDim.allCases.map { named[$0] ?? 1 }, strideY: strideY, strideX: strideX)
+    public init(_ named: [LoopDim: Int], strideY: Int = 1, strideX: Int = 1, inputHeight: Int = .max, inputWidth: Int = .max) {
+        self.init(extents: LoopDim.allCases.map { named[$0] ?? 1 }, strideY: strideY, strideX: strideX,
+                  inputHeight: inputHeight, inputWidth: inputWidth)
     }
 
     public subscript(_ d: LoopDim) -> Int { extents[d.rawValue] }
@@ -40,10 +47,10 @@ public struct MacLoops: Sendable, Hashable {
     /// Multiply-accumulates.
     public var macs: Double { extents.reduce(1.0) { $0 * Double($1) } }
 
-    /// Input rows a window of `oy` output rows and `fy` filter rows reads.
-    public func inputRows(_ oy: Int, _ fy: Int) -> Int { (oy - 1) * strideY + fy }
-    /// Input columns a window of `ox` output columns and `fx` filter columns reads.
-    public func inputCols(_ ox: Int, _ fx: Int) -> Int { (ox - 1) * strideX + fx }
+    /// Input rows a window of `oy` output rows and `fy` filter rows reads (at most the stored rows).
+    public func inputRows(_ oy: Int, _ fy: Int) -> Int { min((oy - 1) * strideY + fy, inputHeight) }
+    /// Input columns a window of `ox` output columns and `fx` filter columns reads (at most the stored columns).
+    public func inputCols(_ ox: Int, _ fx: Int) -> Int { min((ox - 1) * strideX + fx, inputWidth) }
 
     /// Elements of each operand over the whole nest: weights, inputs (with the padded window), outputs.
     public var weightElements: Int { self[.g] * self[.k] * self[.c] * self[.fy] * self[.fx] }
@@ -68,7 +75,8 @@ extension OpInstance {
             return MacLoops([.k: n, .c: k, .ox: m])
         case let .conv2d(n, cin, h, w, cout, kh, kw, s, p, g):
             let (oh, ow) = Self.convOutput(h, w, kh, kw, s, p)
-            return MacLoops([.g: g, .b: n, .k: cout / g, .c: cin / g, .oy: oh, .ox: ow, .fy: kh, .fx: kw], strideY: s, strideX: s)
+            return MacLoops([.g: g, .b: n, .k: cout / g, .c: cin / g, .oy: oh, .ox: ow, .fy: kh, .fx: kw], strideY: s, strideX: s,
+                            inputHeight: h, inputWidth: w)
         default:
             return nil
         }

@@ -840,6 +840,9 @@ public enum MemoryLevel {
         /// refills overlap compute (half the bytes hold the next tile)
         @inlinable public var doubleBuffered: Bool { raw.bool(atBit: 384) }
 
+        /// reads and writes take turns on one port (else one port each)
+        @inlinable public var sharedPort: Bool { raw.bool(atBit: 385) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -854,6 +857,7 @@ public enum MemoryLevel {
             r.field("banks"); r.int(self.banks)
             r.field("latencyCycles"); r.int(self.latencyCycles)
             r.field("doubleBuffered"); r.bool(self.doubleBuffered)
+            r.field("sharedPort"); r.bool(self.sharedPort)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -964,6 +968,14 @@ public enum MemoryLevel {
             get { raw.bool(atBit: 384) }
             nonmutating set {
                 raw.setBool(newValue, atBit: 384)
+            }
+        }
+
+        /// reads and writes take turns on one port (else one port each)
+        @inlinable public var sharedPort: Bool {
+            get { raw.bool(atBit: 385) }
+            nonmutating set {
+                raw.setBool(newValue, atBit: 385)
             }
         }
     }

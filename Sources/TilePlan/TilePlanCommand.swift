@@ -40,6 +40,9 @@ public struct TilePlanCommand: SluiceCommand {
     @Option(name: .customLong("time-limit"), help: ArgumentHelp("Search each operator for at most <seconds> and keep the best found (not deterministic).", valueName: "seconds"))
     var timeLimit: Double?
 
+    @Option(name: .customLong("evaluate-mapping"), help: ArgumentHelp("Cost the mappings in the JSON file <file> (by group name) instead of searching for them.", valueName: "file"))
+    var evaluateMapping: String?
+
     @Option(name: .customLong("dim"), help: ArgumentHelp("Give the symbolic dimension <name> the extent <n> (repeatable), e.g. batch=1.", valueName: "name=n"))
     var dims: [String] = []
 
@@ -86,6 +89,7 @@ public struct TilePlanCommand: SluiceCommand {
         options.objective = objective.value
         options.symbols = symbols!
         options.limits = SearchLimits(maxVisits: maxVisits == 0 ? nil : maxVisits, seconds: timeLimit)
+        if let evaluateMapping { options.given = try GivenMappings.load(evaluateMapping, model: CoreModel(arch: chip)) }
         let plan: GraphPlan
         do { plan = try Planner.plan(g, on: chip, options) } catch let e as PlanError { throw ToolError(source, e.description) }
         var unplanned: [String: Int] = [:]

@@ -74,7 +74,9 @@ public enum CostModel {
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).
         func fills(_ reach: Int, _ o: Operand) -> (fills: Double, distinct: Double) {
-            var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = true
+            // The PEs (reach −1) hold nothing between MACs: every MAC reads its operands from,
+            // and accumulates into, the innermost level holding them; no reuse run there.
+            var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = reach >= 0
             for j in (reach + 1)..<L {
                 for d in mapping.orders[j] {
                     let f = Double(mapping.temporal[j][d.rawValue])
@@ -132,14 +134,14 @@ public enum CostModel {
                 levels[parent].readBytes += pRead
                 levels[parent].writeBytes += pWrite
                 levels[parent].energyPj += pRead * pm.readPjPerByte + pWrite * pm.writePjPerByte
-                let pTime = pRead / (pm.readBytesPerCycle * pInst) + pWrite / (pm.writeBytesPerCycle * pInst)
+                let pTime = pm.portCycles(reads: pRead / pInst, writes: pWrite / pInst)
                 if overlapped { levels[parent].overlappedCycles += pTime } else { levels[parent].serialCycles += pTime }
                 if child >= 0 {
                     let cm = memories[child]
                     levels[child].readBytes += cRead
                     levels[child].writeBytes += cWrite
                     levels[child].energyPj += cRead * cm.readPjPerByte + cWrite * cm.writePjPerByte
-                    let cTime = cRead / (cm.readBytesPerCycle * cInst) + cWrite / (cm.writeBytesPerCycle * cInst)
+                    let cTime = cm.portCycles(reads: cRead / cInst, writes: cWrite / cInst)
                     if overlapped { levels[child].overlappedCycles += cTime } else { levels[child].serialCycles += cTime }
                 }
                 // (7) Bytes that leave a mesh-wide level for one core's cross the NoC.
@@ -166,6 +168,38 @@ public enum CostModel {
         let energy = macPj + levels.reduce(0) { $0 + $1.energyPj } + nocPj
         return MappingCost(cycles: body + fillDrain, computeCycles: compute, stallCycles: body - compute,
                            fillDrainCycles: fillDrain, energyPj: energy, macEnergyPj: macPj, levels: levels, fits: fits)
+    }
+
+    /// Energy of the traffic between the PEs and the innermost level of each operand: it depends
+    /// on the spatial unrolling and the total temporal iterations only (no reuse inside a PE), so
+    /// the lower bound of a spatial choice uses it exactly. `mapping` needs its spatial choice and
+    /// temporal factors whose product per dimension is right; levels and reach are not used.
+    static func peTrafficEnergy(_ problem: MacProblem, _ mapping: Mapping, on model: CoreModel) -> Double {
+        let memories = model.core.memories
+        let L = memories.count
+        var iterations = 1.0
+        var temporal = [Int](repeating: 1, count: 8)
+        for m in 0..<L { for d in 0..<8 { temporal[d] *= mapping.temporal[m][d]; iterations *= Double(mapping.temporal[m][d]) } }
+        var energy = 0.0
+        for o in Operand.allCases {
+            guard let m0 = model.chains[o.rawValue].first, m0 != L - 1 else { continue }
+            var union = [Int](repeating: 1, count: 8)
+            var instances = 1.0
+            for (s, c) in mapping.spatial.enumerated() {
+                if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= c.factor } else { instances *= Double(c.factor) }
+            }
+            let u = problem.footprint(o, union) * instances
+            let m = memories[m0]
+            if o == .output {
+                var distinct = 1.0
+                for d in LoopDim.allCases where MacProblem.relevant(.output, d) { distinct *= Double(temporal[d.rawValue]) }
+                let b = problem.accumulatorBytes
+                energy += iterations * b * u * m.writePjPerByte + (iterations - distinct) * b * u * m.readPjPerByte
+            } else {
+                energy += iterations * problem.bytes(o) * u * m.readPjPerByte
+            }
+        }
+        return energy
     }
 
     static func stationaryOperand(_ d: Dataflow) -> Operand? {

@@ -19,20 +19,44 @@ public struct LowerBound: Sendable, Hashable {
         }
     }
 
-    /// The bound for `problem` on `model`, given the fewest compute iterations any spatial choice allows.
-    static func of(_ problem: MacProblem, on model: CoreModel, minimumCompute: Double) -> LowerBound {
+    /// The bound for `problem` on `model` within one spatial choice: its compute iterations are
+    /// fixed, and so is the traffic between the PEs and the innermost level of each operand
+    /// (every MAC reads its operands there, eq. 4 of Docs/tile.md), which is then exact.
+    static func of(_ problem: MacProblem, on model: CoreModel, spatial: [SpatialChoice]) -> LowerBound {
+        var left = problem.loops.extents
+        for s in spatial { left[s.dim.rawValue] /= s.factor }
+        let compute = left.reduce(1.0) { $0 * Double($1) }
+        var bound = of(problem, on: model, minimumCompute: compute, skipPEs: true)
+        let mapping = Mapping(spatial: spatial, temporal: [[Int]](repeating: [Int](repeating: 1, count: 8), count: model.levelCount - 1) + [left],
+                              orders: [[LoopDim]](repeating: [], count: model.levelCount), reach: [])
+        bound.energyPj += CostModel.peTrafficEnergy(problem, mapping, on: model)
+        return bound
+    }
+
+    /// The bound over every spatial choice: the smallest of theirs, term by term.
+    static func of(_ problem: MacProblem, on model: CoreModel, choices: [[SpatialChoice]]) -> LowerBound {
+        let bounds = choices.map { of(problem, on: model, spatial: $0) }
+        return LowerBound(cycles: bounds.map(\.cycles).min() ?? 0, energyPj: bounds.map(\.energyPj).min() ?? 0)
+    }
+
+    /// The bound for `problem` on `model`, given the fewest compute iterations any spatial choice
+    /// allows; `skipPEs` leaves out the edges between the PEs and the innermost levels.
+    static func of(_ problem: MacProblem, on model: CoreModel, minimumCompute: Double, skipPEs: Bool = false) -> LowerBound {
         let memories = model.core.memories
         let L = memories.count
         var energy = problem.loops.macs * model.core.macPj
-        var backingRead = 0.0, backingWrite = 0.0
+        // Backing-level port time of each operand's compulsory traffic, split as eq. 8 splits it:
+        // serial when the level below it is single-buffered, overlapped otherwise.
+        let backing = memories[L - 1]
+        var serial = 0.0, overlapped = 0.0
         for o in Operand.allCases {
-            // Inputs: only those some MAC touches (a strided 1×1 skips rows); every tile's
-            // window covers at least its share of them.
             let n = o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)
             let chain = model.chains[o.rawValue]
+            var backingRead = 0.0, backingWrite = 0.0
             for (i, parent) in chain.enumerated() {
                 let child = i == 0 ? -1 : chain[i - 1]
                 let pm = memories[parent]
+                if child < 0 && skipPEs && parent != L - 1 { continue }
                 if o == .output {
                     let b = parent == L - 1 ? problem.outputBytes : problem.accumulatorBytes
                     energy += n * b * pm.writePjPerByte
@@ -45,9 +69,11 @@ public struct LowerBound: Sendable, Hashable {
                     if parent == L - 1 { backingRead += n * b }
                 }
             }
+            let below = chain.count >= 2 ? chain[chain.count - 2] : -1
+            let t = backing.portCycles(reads: backingRead, writes: backingWrite)
+            if below >= 0 && !memories[below].doubleBuffered { serial += t } else { overlapped += t }
         }
-        let backing = memories[L - 1]
-        let traffic = backingRead / backing.readBytesPerCycle + backingWrite / backing.writeBytesPerCycle
-        return LowerBound(cycles: max(minimumCompute, traffic), energyPj: energy)
+        let latencies = Double(memories.reduce(0) { $0 + $1.latencyCycles })
+        return LowerBound(cycles: max(minimumCompute, overlapped) + serial + latencies, energyPj: energy)
     }
 }

@@ -46,6 +46,11 @@ public struct NoFitError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A given mapping that is not a mapping of the problem on the core.
+public struct MappingError: Error, Sendable {
+    public var reason: String
+}
+
 /// Branch-and-bound search of the mapping space: spatial unrollings, then per memory level
 /// (innermost first) the temporal factors of every loop dimension, then the loop order of
 /// each level. Capacity cuts a subtree as soon as a partial tile overflows; the lower bound
@@ -126,6 +131,44 @@ public enum Mapper {
                            limits: SearchLimits = SearchLimits()) throws -> MapResult {
         var search = Search(problem: problem, model: model, objective: objective, limits: limits)
         return try search.run()
+    }
+
+    /// Costs a mapping given from outside (another mapper's choice) after checking it is one of
+    /// this space: the right array dimensions, factors that multiply to every extent, orders that
+    /// list each level's loops, reaches within each operand's chain. Nothing is searched.
+    public static func evaluate(_ mapping: Mapping, _ problem: MacProblem, on model: CoreModel,
+                                objective: Objective) throws -> MapResult {
+        let L = model.levelCount
+        guard mapping.spatial.count == model.spatialDims.count else {
+            throw MappingError(reason: "\(mapping.spatial.count) spatial unrollings for \(model.spatialDims.count) array dimensions")
+        }
+        for (s, c) in mapping.spatial.enumerated() where c.factor < 1 || c.factor > model.spatialDims[s].size {
+            throw MappingError(reason: "\(model.spatialDims[s].name) unrolls \(c.dim) by \(c.factor), outside 1...\(model.spatialDims[s].size)")
+        }
+        guard mapping.temporal.count == L, mapping.temporal.allSatisfy({ $0.count == 8 && $0.allSatisfy { $0 >= 1 } }),
+              mapping.orders.count == L else {
+            throw MappingError(reason: "needs positive factors of the 8 loop dimensions and an order at each of the \(L) levels")
+        }
+        for d in LoopDim.allCases {
+            let spatial = mapping.spatial.filter { $0.dim == d }.reduce(1) { $0 * $1.factor }
+            let temporal = mapping.temporal.reduce(1) { $0 * $1[d.rawValue] }
+            guard spatial * temporal == problem.loops[d] else {
+                throw MappingError(reason: "\(d): \(spatial) spatial × \(temporal) temporal is not the extent \(problem.loops[d])")
+            }
+        }
+        for m in 0..<L where Set(mapping.orders[m]) != Set(LoopDim.allCases.filter { mapping.temporal[m][$0.rawValue] > 1 })
+            || mapping.orders[m].count != Set(mapping.orders[m]).count {
+            throw MappingError(reason: "the order of level \(model.core.memories[m].name) must list its loops above 1 once each")
+        }
+        guard model.reachChoices.contains(mapping.reach) else {
+            throw MappingError(reason: "an operand's reach is outside its chain of memories")
+        }
+        let cost = CostModel.evaluate(problem, mapping, on: model)
+        guard cost.fits else { throw MappingError(reason: "its tiles do not fit the memories") }
+        let given = LowerBound.of(problem, on: model, spatial: mapping.spatial)
+        let searched = LowerBound.of(problem, on: model, choices: spatialChoices(problem, model))
+        let bound = LowerBound(cycles: min(given.cycles, searched.cycles), energyPj: min(given.energyPj, searched.energyPj))
+        return MapResult(mapping: mapping, cost: cost, bound: bound, objective: objective, visited: 1, pruned: 0, complete: false)
     }
 
     /// Every mapping of the space, costed: the best that fits for each objective (tests compare
@@ -221,10 +264,10 @@ struct Search {
         }
         // Fewest compute iterations first: the best latency is usually there, and it sets the bound.
         choices.sort { $0.1 < $1.1 }
-        let bound = LowerBound.of(problem, on: model, minimumCompute: choices.first?.1 ?? problem.loops.macs)
-        for (spatial, compute) in choices {
+        let bound = LowerBound.of(problem, on: model, choices: choices.map(\.0))
+        for (spatial, _) in choices {
             if stopped { break }
-            let spatialBound = LowerBound.of(problem, on: model, minimumCompute: compute)
+            let spatialBound = LowerBound.of(problem, on: model, spatial: spatial)
             if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
             var left = problem.loops.extents
             for s in spatial { left[s.dim.rawValue] /= s.factor }

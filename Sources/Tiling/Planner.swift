@@ -8,6 +8,8 @@ public struct PlanOptions: Sendable {
     public var limits = SearchLimits()
     /// Extents of symbolic dimensions ("batch", "seq").
     public var symbols: [String: Int] = [:]
+    /// Mappings to cost instead of searching, by group name (`tile-plan --evaluate-mapping`).
+    public var given: [String: Mapping] = [:]
     public init() {}
 }
 
@@ -135,7 +137,7 @@ public enum Planner {
                     edges.append(GroupEdge(from: g - 1, to: g, value: prior.name, bytes: prior.instance.outputElements * model.core.outputBits / 8))
                 }
                 groups.append(GroupPlan(index: g, nodes: [index], name: partName, ops: [node.qualifiedOp], instance: op,
-                                        unit: try unit(op, label, model, options)))
+                                        unit: try unit(op, label, model, options, given: options.given[partName])))
             }
             for v in node.outputs where v != Graph.absent { producer[v] = groups.count - 1 }
         }
@@ -166,9 +168,16 @@ public enum Planner {
         return graph
     }
 
-    static func unit(_ op: OpInstance, _ label: String, _ model: CoreModel, _ options: PlanOptions) throws -> GroupUnit {
+    static func unit(_ op: OpInstance, _ label: String, _ model: CoreModel, _ options: PlanOptions, given: Mapping?) throws -> GroupUnit {
         if let loops = op.macLoops {
             let problem = MacProblem(loops: loops, core: model.core)
+            if let given {
+                do {
+                    return .array(problem, try Mapper.evaluate(given, problem, on: model, objective: options.objective))
+                } catch let e as MappingError {
+                    throw PlanError(node: label, reason: "the given mapping: \(e.reason)")
+                }
+            }
             do {
                 return .array(problem, try Mapper.map(problem, on: model, objective: options.objective, limits: options.limits))
             } catch let e as NoFitError {

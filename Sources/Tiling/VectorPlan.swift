@@ -30,7 +30,7 @@ public struct VectorPlan: Sendable, Hashable {
         levels[L - 1].readBytes = inBytes
         levels[L - 1].writeBytes = outBytes
         levels[L - 1].energyPj = inBytes * backing.readPjPerByte + outBytes * backing.writePjPerByte
-        let backingTime = inBytes / backing.readBytesPerCycle + outBytes / backing.writeBytesPerCycle
+        let backingTime = backing.portCycles(reads: inBytes, writes: outBytes)
         levels[L - 1].overlappedCycles = backingTime
         // The staging level: the largest on-chip level that holds inputs and outputs.
         let staging = (0..<(L - 1)).filter { memories[$0].holds(.input) && memories[$0].holds(.output) }
@@ -47,7 +47,7 @@ public struct VectorPlan: Sendable, Hashable {
             levels[s].writeBytes = inBytes + outBytes
             levels[s].readBytes = inBytes + outBytes
             levels[s].energyPj = (inBytes + outBytes) * (m.readPjPerByte + m.writePjPerByte)
-            let t = (inBytes + outBytes) / (m.readBytesPerCycle * instances) + (inBytes + outBytes) / (m.writeBytesPerCycle * instances)
+            let t = m.portCycles(reads: (inBytes + outBytes) / instances, writes: (inBytes + outBytes) / instances)
             doubleBuffered = m.doubleBuffered || tileCount == 1
             if doubleBuffered { levels[s].overlappedCycles = t } else { levels[s].serialCycles = t }
             serial += levels[s].serialCycles
