@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["GraphIR"], swiftSettings: kernelSettings + [.unsafeFlags(["-O"])]),
         // Benchmarking: cases (suites, graph nodes), interleaved timing, roofline, bench records.
         .target(name: "Benchmarking", dependencies: ["Kernels", "OpCost", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
-        .target(name: "OpBench", dependencies: ["Benchmarking", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
+        .target(name: "OpBench", dependencies: ["Benchmarking", "OpCost", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),

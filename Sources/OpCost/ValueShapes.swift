@@ -39,6 +39,18 @@ public struct ValueShapes: Sendable {
         return dims
     }
 
+    /// `--dim` values (`name=n`, n in 1...2^28) as bindings; nil when one is malformed. What
+    /// op-bench and tile-plan both accept.
+    public static func bindings(_ texts: [String]) -> [String: Int]? {
+        var result: [String: Int] = [:]
+        for d in texts {
+            let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let v = Int(parts[1]), v >= 1, v <= elementLimit else { return nil }
+            result[parts[0]] = v
+        }
+        return result
+    }
+
     /// The symbolic dimensions of value `id` no binding covers (for an error that says which `--dim` to give).
     public func unboundSymbols(_ id: ValueID) -> [String] {
         guard let shape = graph.type(id)?.shape else { return [] }

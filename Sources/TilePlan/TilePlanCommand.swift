@@ -3,6 +3,7 @@ import ArgumentParser
 import ChipArch
 import GraphIO
 import GraphIR
+import OpCost
 import Pipes
 import Schemas
 import Tiling
@@ -55,15 +56,7 @@ public struct TilePlanCommand: SluiceCommand {
     }
 
     /// The --dim bindings, nil when one is malformed.
-    var symbols: [String: Int]? {
-        var result: [String: Int] = [:]
-        for d in dims {
-            let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let v = Int(parts[1]), v >= 1, v <= 1 << 28 else { return nil }
-            result[parts[0]] = v
-        }
-        return result
-    }
+    var symbols: [String: Int]? { ValueShapes.bindings(dims) }
 
     public func run(_ tool: ToolContext) throws {
         if listArchs {

@@ -34,6 +34,16 @@ public struct LevelTraffic: Sendable, Hashable {
     public var serialCycles = 0.0
     /// Bytes of each operand's tile held here (0 when not held), per instance.
     public var tileBytes: [Double] = [0, 0, 0]
+
+    /// Adds one edge's reads and writes at `memory` (all `instances` together): bytes, energy,
+    /// and port time on the overlapped or the serial side.
+    mutating func charge(_ memory: MemoryLevel, reads: Double, writes: Double, instances: Double, overlapped: Bool) {
+        readBytes += reads
+        writeBytes += writes
+        energyPj += reads * memory.readPjPerByte + writes * memory.writePjPerByte
+        let time = memory.portCycles(reads: reads / instances, writes: writes / instances)
+        if overlapped { overlappedCycles += time } else { serialCycles += time }
+    }
 }
 
 /// What the mapper minimizes.
@@ -130,19 +140,9 @@ public enum CostModel {
                     pRead = f * problem.bytes(o) * union * pInst
                     if child >= 0 { cWrite = f * problem.bytes(o) * childTile * cInst }
                 }
-                let pm = memories[parent]
-                levels[parent].readBytes += pRead
-                levels[parent].writeBytes += pWrite
-                levels[parent].energyPj += pRead * pm.readPjPerByte + pWrite * pm.writePjPerByte
-                let pTime = pm.portCycles(reads: pRead / pInst, writes: pWrite / pInst)
-                if overlapped { levels[parent].overlappedCycles += pTime } else { levels[parent].serialCycles += pTime }
+                levels[parent].charge(memories[parent], reads: pRead, writes: pWrite, instances: pInst, overlapped: overlapped)
                 if child >= 0 {
-                    let cm = memories[child]
-                    levels[child].readBytes += cRead
-                    levels[child].writeBytes += cWrite
-                    levels[child].energyPj += cRead * cm.readPjPerByte + cWrite * cm.writePjPerByte
-                    let cTime = cm.portCycles(reads: cRead / cInst, writes: cWrite / cInst)
-                    if overlapped { levels[child].overlappedCycles += cTime } else { levels[child].serialCycles += cTime }
+                    levels[child].charge(memories[child], reads: cRead, writes: cWrite, instances: cInst, overlapped: overlapped)
                 }
                 // (7) Bytes that leave a mesh-wide level for one core's cross the NoC.
                 if meshBit != 0, parentMask & meshBit != 0, childMask & meshBit == 0 {
