@@ -40,7 +40,7 @@ BASE_COMMANDS = {
     "git": "base image (the repository is a clone)", "make": "base image (.ci/run installs it)",
     "bash": "Debian essential", "sh": "Debian essential",
 }
-OUR_TOOLS = {"rec-cat", "op-bench", "seq-encode", "graph-opt", "capnpc-swift", "capnp-bench"}
+OUR_TOOLS = {"rec-cat", "op-bench", "seq-encode", "graph-opt", "tile-plan", "capnpc-swift", "capnp-bench"}
 
 SOURCES = {
     "make": ["Makefile", "mk/*.mk"],
