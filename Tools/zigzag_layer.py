@@ -50,6 +50,8 @@ def main() -> int:
         result["spatial"] = str(cme.spatial_mapping)
         result["temporal"] = str(cme.temporal_mapping)
         result["ideal_cycles"] = float(cme.ideal_cycle)
+        result["mac_energy_pj"] = float(cme.mac_energy)
+        result["memory_energy_pj"] = {str(k): [float(x) for x in v] for k, v in cme.mem_energy_breakdown.items()}
     if a.arch_json:
         try:
             result["sluice_mapping"] = convert(cme, json.load(open(a.arch_json)), a.layer)

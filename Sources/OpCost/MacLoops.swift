@@ -47,21 +47,17 @@ public struct MacLoops: Sendable, Hashable {
     /// Multiply-accumulates.
     public var macs: Double { extents.reduce(1.0) { $0 * Double($1) } }
 
-    /// Input rows a window of `oy` output rows and `fy` filter rows reads (at most the stored rows).
-    public func inputRows(_ oy: Int, _ fy: Int) -> Int { min((oy - 1) * strideY + fy, inputHeight) }
-    /// Input columns a window of `ox` output columns and `fx` filter columns reads (at most the stored columns).
-    public func inputCols(_ ox: Int, _ fx: Int) -> Int { min((ox - 1) * strideX + fx, inputWidth) }
+    /// Input rows a window of `oy` output rows and `fy` filter rows reads: the window, or with a
+    /// stride above the filter only the rows some filter tap lands on; at most the stored rows.
+    public func inputRows(_ oy: Int, _ fy: Int) -> Int { min((oy - 1) * strideY + fy, oy * fy, inputHeight) }
+    /// Input columns a window of `ox` output columns and `fx` filter columns reads (as `inputRows`).
+    public func inputCols(_ ox: Int, _ fx: Int) -> Int { min((ox - 1) * strideX + fx, ox * fx, inputWidth) }
 
     /// Elements of each operand over the whole nest: weights, inputs (with the padded window), outputs.
     public var weightElements: Int { self[.g] * self[.k] * self[.c] * self[.fy] * self[.fx] }
     public var inputElements: Int { self[.g] * self[.b] * self[.c] * inputRows(self[.oy], self[.fy]) * inputCols(self[.ox], self[.fx]) }
-    /// Inputs some MAC reads: with a stride above the filter size, rows and columns between
-    /// windows are never touched, so this can be less than `inputElements`.
-    public var touchedInputElements: Int {
-        let rows = min(inputRows(self[.oy], self[.fy]), self[.oy] * self[.fy])
-        let cols = min(inputCols(self[.ox], self[.fx]), self[.ox] * self[.fx])
-        return self[.g] * self[.b] * self[.c] * rows * cols
-    }
+    /// Inputs some MAC reads (rows and columns between strided windows excluded).
+    public var touchedInputElements: Int { inputElements }
     public var outputElements: Int { self[.g] * self[.b] * self[.k] * self[.oy] * self[.ox] }
 }
 
