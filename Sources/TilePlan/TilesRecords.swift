@@ -53,12 +53,7 @@ enum TilesRecords {
         b.lowerBound = bound.value(objective)
         b.cycles = g.cycles
         b.energyPj = g.energyPj
-        let value: Double
-        switch objective {
-        case .latency: value = g.cycles
-        case .energy: value = g.energyPj
-        case .edp: value = g.cycles * g.energyPj
-        }
+        let value = objective.value(cycles: g.cycles, energyPj: g.energyPj)
         b.objectiveValue = value
         b.gap = bound.value(objective) > 0 ? value / bound.value(objective) - 1 : 0
         b.tileCount = UInt64(g.tileCount)

@@ -14,13 +14,7 @@ public struct MappingCost: Sendable, Hashable {
     public var fits: Bool
 
     /// The value the mapper minimizes.
-    public func value(_ objective: Objective) -> Double {
-        switch objective {
-        case .latency: return cycles
-        case .energy: return energyPj
-        case .edp: return cycles * energyPj
-        }
-    }
+    public func value(_ objective: Objective) -> Double { objective.value(cycles: cycles, energyPj: energyPj) }
 }
 
 /// Traffic at one memory level, all instances together.
@@ -49,6 +43,15 @@ public struct LevelTraffic: Sendable, Hashable {
 /// What the mapper minimizes.
 public enum Objective: String, Sendable, CaseIterable {
     case latency, energy, edp
+
+    /// The objective of a plan that takes `cycles` and `energyPj`.
+    public func value(cycles: Double, energyPj: Double) -> Double {
+        switch self {
+        case .latency: return cycles
+        case .energy: return energyPj
+        case .edp: return cycles * energyPj
+        }
+    }
 }
 
 /// The analytical cost model (Docs/tile.md, equation by equation).

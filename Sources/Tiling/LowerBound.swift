@@ -11,13 +11,7 @@ public struct LowerBound: Sendable, Hashable {
     public var energyPj: Double
 
     /// The bound of `objective`.
-    public func value(_ objective: Objective) -> Double {
-        switch objective {
-        case .latency: return cycles
-        case .energy: return energyPj
-        case .edp: return cycles * energyPj
-        }
-    }
+    public func value(_ objective: Objective) -> Double { objective.value(cycles: cycles, energyPj: energyPj) }
 
     /// The bound for `problem` on `model` within one spatial choice: its compute iterations are
     /// fixed, and so is the traffic between the PEs and the innermost level of each operand
