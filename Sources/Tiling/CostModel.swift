@@ -80,9 +80,11 @@ public enum CostModel {
             for s in 0..<S where mask & (1 << s) == 0 { n *= Double(mapping.spatial[s].factor) }
             return n
         }
+        // A tile never exceeds the problem: an unrolling that pads a dimension (its last pass
+        // partly idle) reads and writes no data beyond the extent.
         func tile(_ m: Int, _ mask: UInt32) -> [Int] {
             let sp = spatialTile(mask)
-            return (0..<dims).map { (m >= 0 ? cumulative[m][$0] : 1) * sp[$0] }
+            return (0..<dims).map { min((m >= 0 ? cumulative[m][$0] : 1) * sp[$0], problem.loops.extents[$0]) }
         }
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).
@@ -191,6 +193,7 @@ public enum CostModel {
             for (s, c) in mapping.spatial.enumerated() {
                 if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= c.factor } else { instances *= Double(c.factor) }
             }
+            for d in 0..<8 { union[d] = min(union[d], problem.loops.extents[d]) }
             let u = problem.footprint(o, union) * instances
             let m = memories[m0]
             if o == .output {

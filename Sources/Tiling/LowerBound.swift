@@ -18,7 +18,7 @@ public struct LowerBound: Sendable, Hashable {
     /// (every MAC reads its operands there, eq. 4 of Docs/tile.md), which is then exact.
     static func of(_ problem: MacProblem, on model: CoreModel, spatial: [SpatialChoice]) -> LowerBound {
         var left = problem.loops.extents
-        for s in spatial { left[s.dim.rawValue] /= s.factor }
+        for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
         let compute = left.reduce(1.0) { $0 * Double($1) }
         var bound = of(problem, on: model, minimumCompute: compute, skipPEs: true)
         let mapping = Mapping(spatial: spatial, temporal: [[Int]](repeating: [Int](repeating: 1, count: 8), count: model.levelCount - 1) + [left],

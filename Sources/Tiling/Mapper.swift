@@ -89,10 +89,15 @@ public enum Mapper {
             }
             let sd = model.spatialDims[s]
             for d in sd.unrolls {
-                let f = largestDivisor(of: left[d.rawValue], atMost: sd.size)
-                var next = left
-                next[d.rawValue] /= f
-                visit(s + 1, next, acc + [SpatialChoice(dim: d, factor: f)])
+                // The largest factor that divides what is left, and (when the dimension is not a
+                // multiple of it) the whole array dimension with the last pass partly idle.
+                let exact = largestDivisor(of: left[d.rawValue], atMost: sd.size)
+                let full = min(sd.size, left[d.rawValue])
+                for f in full > exact ? [exact, full] : [exact] {
+                    var next = left
+                    next[d.rawValue] = (left[d.rawValue] + f - 1) / f
+                    visit(s + 1, next, acc + [SpatialChoice(dim: d, factor: f)])
+                }
             }
         }
         visit(0, problem.loops.extents, [])
@@ -152,8 +157,8 @@ public enum Mapper {
         for d in LoopDim.allCases {
             let spatial = mapping.spatial.filter { $0.dim == d }.reduce(1) { $0 * $1.factor }
             let temporal = mapping.temporal.reduce(1) { $0 * $1[d.rawValue] }
-            guard spatial * temporal == problem.loops[d] else {
-                throw MappingError(reason: "\(d): \(spatial) spatial × \(temporal) temporal is not the extent \(problem.loops[d])")
+            guard spatial * temporal >= problem.loops[d], spatial * (temporal - 1) < problem.loops[d] else {
+                throw MappingError(reason: "\(d): \(spatial) spatial × \(temporal) temporal does not cover the extent \(problem.loops[d]) with less than one pass of padding")
             }
         }
         for m in 0..<L where Set(mapping.orders[m]) != Set(LoopDim.allCases.filter { mapping.temporal[m][$0.rawValue] > 1 })
@@ -178,7 +183,7 @@ public enum Mapper {
         let L = model.levelCount
         for spatial in spatialChoices(problem, model) {
             var left = problem.loops.extents
-            for s in spatial { left[s.dim.rawValue] /= s.factor }
+            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
             var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
             func level(_ m: Int, _ left: [Int]) {
                 if m == L - 1 {
@@ -255,22 +260,19 @@ struct Search {
 
     mutating func run() throws -> MapResult {
         let L = model.levelCount
-        var choices = Mapper.spatialChoices(problem, model).map { spatial -> ([SpatialChoice], Double) in
-            var compute = 1.0
-            var left = problem.loops.extents
-            for s in spatial { left[s.dim.rawValue] /= s.factor }
-            for v in left { compute *= Double(v) }
-            return (spatial, compute)
-        }
-        // Fewest compute iterations first: the best latency is usually there, and it sets the bound.
-        choices.sort { $0.1 < $1.1 }
-        let bound = LowerBound.of(problem, on: model, choices: choices.map(\.0))
-        for (spatial, _) in choices {
+        // Most promising spatial choice first (lowest bound of the objective; ties in listing
+        // order): the best mapping is usually there, and it prunes the rest.
+        var choices = Mapper.spatialChoices(problem, model).map { ($0, LowerBound.of(problem, on: model, spatial: $0)) }
+        choices = choices.enumerated().sorted { a, b in
+            let (va, vb) = (a.element.1.value(objective), b.element.1.value(objective))
+            return va != vb ? va < vb : a.offset < b.offset
+        }.map(\.element)
+        let bound = LowerBound(cycles: choices.map(\.1.cycles).min() ?? 0, energyPj: choices.map(\.1.energyPj).min() ?? 0)
+        for (spatial, spatialBound) in choices {
             if stopped { break }
-            let spatialBound = LowerBound.of(problem, on: model, spatial: spatial)
             if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
             var left = problem.loops.extents
-            for s in spatial { left[s.dim.rawValue] /= s.factor }
+            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
             var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
             level(0, left, spatial, &temporal, spatialBound)
         }
@@ -286,6 +288,7 @@ struct Search {
         var t = [Int](repeating: 1, count: 8)
         for j in 0...m { for d in 0..<8 { t[d] *= temporal[j][d] } }
         for s in model.spatialDims.indices where model.served[m] & (1 << s) != 0 { t[spatial[s].dim.rawValue] *= spatial[s].factor }
+        for d in 0..<8 { t[d] = min(t[d], problem.loops.extents[d]) }   // as the cost model clips (eq. 1)
         var bytes = 0.0
         for o in Operand.allCases where model.core.memories[m].holds(o) { bytes += problem.footprint(o, t) * problem.bytes(o) }
         return bytes
@@ -344,37 +347,30 @@ struct Search {
             guard let i = chain.firstIndex(where: { $0 > m }), i > 0, chain[i] == m + 1 else { continue }
             let child = chain[i - 1], parent = chain[i]
             var reads = Double.infinity
+            // Temporal iterations per dimension over the whole nest (levels ≤ m fixed, `left` above).
+            var total = left
+            for j in 0...m { for d in 0..<8 { total[d] *= temporal[j][d] } }
+            var instances = 1.0
+            for (s, c) in spatial.enumerated() where model.served[parent] & (1 << s) == 0 { instances *= Double(c.factor) }
             var ct = [Int](repeating: 1, count: 8)
             for j in 0..<child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
             for r in child...m {
                 for d in 0..<8 { ct[d] *= temporal[r][d] }
+                // The parent sends at least one union tile per distinct tile (eq. 3–4 with F ≥ D).
                 var distinct = 1.0
-                for d in LoopDim.allCases where MacProblem.relevant(o, d) {
-                    distinct *= Double(problem.loops[d]) / Double(ct[d.rawValue])
-                }
-                // Parent reads at least distinct × (the child tile without the spatial duplication).
-                var spatialT = ct
+                for d in LoopDim.allCases where MacProblem.relevant(o, d) { distinct *= Double(total[d.rawValue] / ct[d.rawValue]) }
+                var union = ct
                 for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
-                    spatialT[spatial[s].dim.rawValue] *= spatial[s].factor
+                    union[spatial[s].dim.rawValue] *= spatial[s].factor
                 }
-                let union = problem.footprint(o, spatialT)
-                reads = min(reads, distinct * union / Self.spatialShare(o, spatial, model, parent) * problem.bytes(o))
+                for d in 0..<8 { union[d] = min(union[d], problem.loops.extents[d]) }
+                reads = min(reads, distinct * problem.footprint(o, union) * instances * problem.bytes(o))
             }
             let once = (o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)) * problem.bytes(o)
             extra += max(0, reads - once) * model.core.memories[parent].readPjPerByte
         }
         let energy = bound.energyPj + extra
         return objective == .energy ? energy : energy * bound.cycles
-    }
-
-    /// How many times the spatial unrolls inside `parent`'s span repeat a distinct tile count:
-    /// distinct tiles are counted over the full extent, the union already covers the unrolled part.
-    static func spatialShare(_ o: Operand, _ spatial: [SpatialChoice], _ model: CoreModel, _ parent: Int) -> Double {
-        var share = 1.0
-        for (s, c) in spatial.enumerated() where model.served[parent] & (1 << s) != 0 && MacProblem.relevant(o, c.dim) {
-            share *= Double(c.factor)
-        }
-        return share
     }
 
     mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
