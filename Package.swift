@@ -49,6 +49,7 @@ let package = Package(
         .executable(name: "seq-encode", targets: ["seq-encode"]),
         .executable(name: "graph-opt", targets: ["graph-opt"]),
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
+        .executable(name: "tile-plan", targets: ["tile-plan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,8 +79,8 @@ let package = Package(
         // operators on it; it takes the window rule from GraphIR's ShapeRules.
         .target(name: "Kernels", dependencies: ["GraphIR"], swiftSettings: kernelSettings + [.unsafeFlags(["-O"])]),
         // Benchmarking: cases (suites, graph nodes), interleaved timing, roofline, bench records.
-        .target(name: "Benchmarking", dependencies: ["Kernels", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
-        .target(name: "OpBench", dependencies: ["Benchmarking", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
+        .target(name: "Benchmarking", dependencies: ["Kernels", "OpCost", "Schemas", "Capnp", "GraphIR"], swiftSettings: kernelSettings),
+        .target(name: "OpBench", dependencies: ["Benchmarking", "OpCost", "Kernels", "ToolKit", "Pipes", "Schemas", "Capnp", "GraphIR", "GraphIO",
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -93,6 +94,19 @@ let package = Package(
         .target(name: "GraphOpt", dependencies: ["GraphIR", "GraphIO", "GraphPasses", "GraphInterp", "ToolKit", "Pipes", "Schemas",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "graph-opt", dependencies: ["GraphOpt"]),
+        // Chip stages
+        // ChipArch: the accelerator as data (a leaf); OpCost: a node at concrete shapes as loops,
+        // FLOPs and compulsory bytes (op-bench counts with it too); ArchRecords: the arch stream
+        // and the presets' text; Tiling: the cost model and mapper (pure); TilePlan: tile-plan.
+        .target(name: "ChipArch"),
+        .target(name: "OpCost", dependencies: ["GraphIR"]),
+        .target(name: "ArchRecords", dependencies: ["ChipArch", "Schemas", "Capnp"]),
+        // Tiling is optimized even in debug builds: the mapper costs thousands of mappings per layer,
+        // which the unit tests and golden cases run at -Onone otherwise.
+        .target(name: "Tiling", dependencies: ["ChipArch", "OpCost", "GraphIR"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "TilePlan", dependencies: ["Tiling", "ChipArch", "ArchRecords", "OpCost", "GraphIR", "GraphIO", "ToolKit", "Pipes",
+                                                 "Schemas", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -134,6 +148,8 @@ let package = Package(
         .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "Migration", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
+        .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
+                                                   "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
     ],
     swiftLanguageModes: [.v5]
 )

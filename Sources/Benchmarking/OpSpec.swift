@@ -1,4 +1,5 @@
 import Kernels
+import OpCost
 
 /// One operator at one shape: what op-bench times, and what a peer (numpy, onnxruntime) is
 /// asked to run at the same shape. Shapes use the models' own names (ONNX semantics, NCHW).
@@ -74,57 +75,31 @@ public enum OpSpec: Sendable, Hashable {
         }
     }
 
-    /// Floating-point operations per run (a multiply-add counts 2; a transcendental counts 1,
-    /// so elementwise ops are judged by bandwidth, which is their real limit).
-    public var flops: Double {
+    /// The same operator and shape as OpCost counts it.
+    public var instance: OpInstance {
         switch self {
-        case let .matmul(batch, m, n, k, _): return 2 * Double(batch * m * n * k)
+        case let .matmul(batch, m, n, k, tb): return .matmul(batch: batch, m: m, n: n, k: k, transposedB: tb)
         case let .conv2d(n, cin, h, w, cout, kh, kw, s, p, g):
-            let (oh, ow) = Self.convOutput(h, w, kh, kw, s, p)
-            return 2 * Double(n * cout * oh * ow) * Double(cin / g * kh * kw)
-        case let .softmax(rows, n): return 4 * Double(rows * n)
-        case let .layerNorm(rows, n): return 7 * Double(rows * n)
-        case let .rmsNorm(rows, n): return 4 * Double(rows * n)
-        case let .unary(_, count), let .binary(_, count): return Double(count)
-        case let .attention(b, hq, _, sq, sk, d, causal):
-            // Q·Kᵀ and P·V; causal attention computes about half the score matrix.
-            let pairs = causal ? Double(sq) * Double(sk) - Double(sq) * Double(sq - 1) / 2 : Double(sq * sk)
-            return 4 * Double(b * hq * d) * pairs
-        case let .maxPool(n, c, h, w, k, s, p):
-            let (oh, ow) = Self.convOutput(h, w, k, k, s, p)
-            return Double(n * c * oh * ow * k * k)
-        case let .globalAveragePool(n, c, h, w): return Double(n * c * h * w)
-        // Bilinear: 3 lerps (resize) or 4 products and 3 sums (grid sample) per output; nearest
-        // only copies, so both are judged by bandwidth.
-        case let .lowPrecisionMatmul(_, m, n, k): return 2 * Double(m * n * k)   // integer ops for int8
-        case let .resize(n, c, _, _, oh, ow, linear): return linear ? 6 * Double(n * c * oh * ow) : 0
-        case let .gridSample(n, c, _, _, oh, ow, linear): return linear ? 7 * Double(n * c * oh * ow) : 0
+            return .conv2d(n: n, cin: cin, h: h, w: w, cout: cout, kh: kh, kw: kw, stride: s, pad: p, groups: g)
+        case let .softmax(rows, n): return .softmax(rows: rows, n: n)
+        case let .layerNorm(rows, n): return .layerNorm(rows: rows, n: n)
+        case let .rmsNorm(rows, n): return .rmsNorm(rows: rows, n: n)
+        case let .unary(u, count): return .unary(u.onnxName, count: count)
+        case let .binary(b, count): return .binary(b.onnxName, count: count)
+        case let .attention(b, hq, hkv, sq, sk, d, causal): return .attention(b: b, hq: hq, hkv: hkv, sq: sq, sk: sk, d: d, causal: causal)
+        case let .maxPool(n, c, h, w, k, s, p): return .maxPool(n: n, c: c, h: h, w: w, kernel: k, stride: s, pad: p)
+        case let .globalAveragePool(n, c, h, w): return .globalAveragePool(n: n, c: c, h: h, w: w)
+        case let .lowPrecisionMatmul(dtype, m, n, k): return .lowPrecisionMatmul(elementBytes: dtype.bytes, m: m, n: n, k: k)
+        case let .resize(n, c, h, w, oh, ow, linear): return .resize(n: n, c: c, h: h, w: w, oh: oh, ow: ow, linear: linear)
+        case let .gridSample(n, c, h, w, oh, ow, linear): return .gridSample(n: n, c: c, h: h, w: w, oh: oh, ow: ow, linear: linear)
         }
     }
 
-    /// Compulsory memory traffic per run in bytes: every input read once, every output written once.
-    public var bytes: Double {
-        let f = 4.0
-        switch self {
-        case let .matmul(batch, m, n, k, _): return f * Double(batch * (m * k + k * n + m * n))
-        case let .conv2d(n, cin, h, w, cout, kh, kw, s, p, g):
-            let (oh, ow) = Self.convOutput(h, w, kh, kw, s, p)
-            return f * Double(n * cin * h * w + cout * (cin / g) * kh * kw + n * cout * oh * ow)
-        case let .softmax(rows, n), let .rmsNorm(rows, n), let .layerNorm(rows, n): return f * 2 * Double(rows * n)
-        case let .unary(_, count): return f * 2 * Double(count)
-        case let .binary(_, count): return f * 3 * Double(count)
-        case let .attention(b, hq, hkv, sq, sk, d, _):
-            return f * Double(b * (2 * hq * sq * d + 2 * hkv * sk * d))
-        case let .maxPool(n, c, h, w, k, s, p):
-            let (oh, ow) = Self.convOutput(h, w, k, k, s, p)
-            return f * Double(n * c * (h * w + oh * ow))
-        case let .globalAveragePool(n, c, h, w): return f * Double(n * c * (h * w + 1))
-        case let .lowPrecisionMatmul(dtype, m, n, k):
-            return Double(dtype.bytes * (m * k + k * n)) + f * Double(m * n)
-        case let .resize(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow))
-        case let .gridSample(n, c, h, w, oh, ow, _): return f * Double(n * c * (h * w + oh * ow) + n * oh * ow * 2)
-        }
-    }
+    /// Floating-point operations per run (OpCost's count: a multiply-add counts 2).
+    public var flops: Double { instance.flops }
+
+    /// Compulsory memory traffic per run in bytes (OpCost's count: inputs read and outputs written once).
+    public var bytes: Double { instance.bytes }
 
     /// Element type of the operands (the record's `dtype`).
     public var dtype: String {
@@ -133,7 +108,7 @@ public enum OpSpec: Sendable, Hashable {
     }
 
     static func convOutput(_ h: Int, _ w: Int, _ kh: Int, _ kw: Int, _ s: Int, _ p: Int) -> (Int, Int) {
-        ((h + 2 * p - kh) / s + 1, (w + 2 * p - kw) / s + 1)
+        OpInstance.convOutput(h, w, kh, kw, s, p)
     }
 }
 

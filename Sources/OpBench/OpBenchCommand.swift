@@ -4,6 +4,7 @@ import GraphIO
 import GraphIR
 import Kernels
 import Benchmarking
+import OpCost
 import Pipes
 import Schemas
 import ToolKit
@@ -72,15 +73,7 @@ public struct OpBenchCommand: SluiceCommand {
     }
 
     /// The --dim bindings, nil when one is malformed.
-    var symbols: [String: Int]? {
-        var result: [String: Int] = [:]
-        for d in dims {
-            let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let v = Int(parts[1]), v >= 1, v <= 1 << 28 else { return nil }
-            result[parts[0]] = v
-        }
-        return result
-    }
+    var symbols: [String: Int]? { ValueShapes.bindings(dims) }
 
     public func run(_ tool: ToolContext) throws {
         let cases: [BenchCase]

@@ -23,4 +23,10 @@ extension StreamKind {
     /// Formats/table.capnp (`TableFrame`: header, rowSchema, batch…, trailer): the data tools' table.
     public static let table = StreamKind(name: Schemas.TableSchema.kind, frameType: "TableFrame",
                                          schemaVersion: Schemas.TableSchema.schemaVersion, frame: TableFrame.Builder.self)
+    /// Formats/arch.capnp (`ArchFrame`: header, arch, trailer): an accelerator description.
+    public static let arch = StreamKind(name: ArchSchema.kind, frameType: "ArchFrame",
+                                        schemaVersion: ArchSchema.schemaVersion, frame: ArchFrame.Builder.self)
+    /// Formats/tiles.capnp (`TilesFrame`: header, arch, graph, group…, edge…, trailer): what tile-plan writes.
+    public static let tiles = StreamKind(name: TilesSchema.kind, frameType: "TilesFrame",
+                                         schemaVersion: TilesSchema.schemaVersion, frame: TilesFrame.Builder.self)
 }

@@ -1,0 +1,400 @@
+import ChipArch
+import OpCost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How long the mapper may search. Visits are deterministic (the same input always stops at
+/// the same mapping); a time limit makes the search anytime at the price of that guarantee.
+public struct SearchLimits: Sendable {
+    /// Mappings costed at most; nil: no limit.
+    public var maxVisits: Int?
+    /// Seconds of search at most; nil: no limit.
+    public var seconds: Double?
+    public init(maxVisits: Int? = 200_000, seconds: Double? = nil) {
+        self.maxVisits = maxVisits
+        self.seconds = seconds
+    }
+}
+
+/// The best mapping found, its cost, the bound and how the search went.
+public struct MapResult: Sendable {
+    public var mapping: Mapping
+    public var cost: MappingCost
+    public var bound: LowerBound
+    public var objective: Objective
+    public var visited: Int
+    public var pruned: Int
+    /// The whole space was covered (visited or pruned): the mapping is optimal in it.
+    public var complete: Bool
+
+    /// Objective over bound, less one: how far from optimal the mapping can be at most.
+    public var gap: Double {
+        let lb = bound.value(objective)
+        return lb > 0 ? cost.value(objective) / lb - 1 : 0
+    }
+}
+
+/// No mapping of a problem fits: the smallest tile does not fit the named level.
+public struct NoFitError: Error, Sendable, CustomStringConvertible {
+    public var level: String
+    public var footprintBytes: Double
+    public var capacityBytes: Int
+    public var description: String {
+        "the smallest tile needs \(Int(footprintBytes.rounded(.up))) bytes in \(level), which holds \(capacityBytes)"
+    }
+}
+
+/// A given mapping that is not a mapping of the problem on the core.
+public struct MappingError: Error, Sendable {
+    public var reason: String
+}
+
+/// Branch-and-bound search of the mapping space: spatial unrollings, then per memory level
+/// (innermost first) the temporal factors of every loop dimension, then the loop order of
+/// each level. Capacity cuts a subtree as soon as a partial tile overflows; the lower bound
+/// of the fixed part cuts it when it cannot beat the best mapping so far.
+public enum Mapper {
+    /// The loop orders tried per level: for each priority of the three operands, the loops that
+    /// do not index the first operand innermost (so its tile stays), then those that do not
+    /// index the second, then the rest, ties by dimension.
+    static let priorities: [[Operand]] = [[.weight, .input, .output], [.weight, .output, .input], [.input, .weight, .output],
+                                          [.input, .output, .weight], [.output, .weight, .input], [.output, .input, .weight]]
+
+    /// Candidate orders of the loops `present` (innermost first), without repeats.
+    static func orders(_ present: [LoopDim]) -> [[LoopDim]] {
+        guard present.count > 1 else { return [present] }
+        var seen = Set<[LoopDim]>(), out: [[LoopDim]] = []
+        for p in priorities {
+            let key = { (d: LoopDim) in p.map { MacProblem.relevant($0, d) ? 1 : 0 } }
+            let order = present.sorted { a, b in
+                let ka = key(a), kb = key(b)
+                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a < b
+            }
+            if seen.insert(order).inserted { out.append(order) }
+        }
+        return out
+    }
+
+    /// The spatial choices: per array dimension, each loop dimension it may unroll at the
+    /// largest factor that divides what is left of that dimension and fits its size.
+    static func spatialChoices(_ problem: MacProblem, _ model: CoreModel) -> [[SpatialChoice]] {
+        var out: [[SpatialChoice]] = []
+        var seen = Set<[SpatialChoice]>()
+        func visit(_ s: Int, _ left: [Int], _ acc: [SpatialChoice]) {
+            if s == model.spatialDims.count {
+                if seen.insert(acc).inserted { out.append(acc) }
+                return
+            }
+            let sd = model.spatialDims[s]
+            for d in sd.unrolls {
+                // The largest factor that divides what is left, and (when the dimension is not a
+                // multiple of it) the whole array dimension with the last pass partly idle.
+                let exact = largestDivisor(of: left[d.rawValue], atMost: sd.size)
+                let full = min(sd.size, left[d.rawValue])
+                for f in full > exact ? [exact, full] : [exact] {
+                    var next = left
+                    next[d.rawValue] = (left[d.rawValue] + f - 1) / f
+                    visit(s + 1, next, acc + [SpatialChoice(dim: d, factor: f)])
+                }
+            }
+        }
+        visit(0, problem.loops.extents, [])
+        return out
+    }
+
+    static func largestDivisor(of n: Int, atMost cap: Int) -> Int {
+        var best = 1
+        var d = 1
+        while d * d <= n {
+            if n % d == 0 {
+                if d <= cap { best = max(best, d) }
+                if n / d <= cap { best = max(best, n / d) }
+            }
+            d += 1
+        }
+        return best
+    }
+
+    static func divisors(_ n: Int) -> [Int] {
+        var small: [Int] = [], large: [Int] = []
+        var d = 1
+        while d * d <= n {
+            if n % d == 0 {
+                small.append(d)
+                if d != n / d { large.append(n / d) }
+            }
+            d += 1
+        }
+        return (small + large.reversed()).reversed()   // descending: big tiles (more reuse) first
+    }
+
+    /// Searches the space of `problem` on `model` for the mapping minimizing `objective`.
+    /// Throws `NoFitError` when no tiling fits the memories.
+    public static func map(_ problem: MacProblem, on model: CoreModel, objective: Objective,
+                           limits: SearchLimits = SearchLimits()) throws -> MapResult {
+        var search = Search(problem: problem, model: model, objective: objective, limits: limits)
+        return try search.run()
+    }
+
+    /// Costs a mapping given from outside (another mapper's choice) after checking it is one of
+    /// this space: the right array dimensions, factors that multiply to every extent, orders that
+    /// list each level's loops, reaches within each operand's chain. Nothing is searched.
+    public static func evaluate(_ mapping: Mapping, _ problem: MacProblem, on model: CoreModel,
+                                objective: Objective) throws -> MapResult {
+        let L = model.levelCount
+        guard mapping.spatial.count == model.spatialDims.count else {
+            throw MappingError(reason: "\(mapping.spatial.count) spatial unrollings for \(model.spatialDims.count) array dimensions")
+        }
+        for (s, c) in mapping.spatial.enumerated() where c.factor < 1 || c.factor > model.spatialDims[s].size {
+            throw MappingError(reason: "\(model.spatialDims[s].name) unrolls \(c.dim) by \(c.factor), outside 1...\(model.spatialDims[s].size)")
+        }
+        guard mapping.temporal.count == L, mapping.temporal.allSatisfy({ $0.count == 8 && $0.allSatisfy { $0 >= 1 } }),
+              mapping.orders.count == L else {
+            throw MappingError(reason: "needs positive factors of the 8 loop dimensions and an order at each of the \(L) levels")
+        }
+        for d in LoopDim.allCases {
+            let spatial = mapping.spatial.filter { $0.dim == d }.reduce(1) { $0 * $1.factor }
+            let temporal = mapping.temporal.reduce(1) { $0 * $1[d.rawValue] }
+            guard spatial * temporal >= problem.loops[d], spatial * (temporal - 1) < problem.loops[d] else {
+                throw MappingError(reason: "\(d): \(spatial) spatial × \(temporal) temporal does not cover the extent \(problem.loops[d]) with less than one pass of padding")
+            }
+        }
+        for m in 0..<L where Set(mapping.orders[m]) != Set(LoopDim.allCases.filter { mapping.temporal[m][$0.rawValue] > 1 })
+            || mapping.orders[m].count != Set(mapping.orders[m]).count {
+            throw MappingError(reason: "the order of level \(model.core.memories[m].name) must list its loops above 1 once each")
+        }
+        guard model.reachChoices.contains(mapping.reach) else {
+            throw MappingError(reason: "an operand's reach is outside its chain of memories")
+        }
+        let cost = CostModel.evaluate(problem, mapping, on: model)
+        guard cost.fits else { throw MappingError(reason: "its tiles do not fit the memories") }
+        let given = LowerBound.of(problem, on: model, spatial: mapping.spatial)
+        let searched = LowerBound.of(problem, on: model, choices: spatialChoices(problem, model))
+        let bound = LowerBound(cycles: min(given.cycles, searched.cycles), energyPj: min(given.energyPj, searched.energyPj))
+        return MapResult(mapping: mapping, cost: cost, bound: bound, objective: objective, visited: 1, pruned: 0, complete: false)
+    }
+
+    /// Every mapping of the space, costed: the best that fits for each objective (tests compare
+    /// the mapper with it on small problems).
+    public static func bruteForce(_ problem: MacProblem, on model: CoreModel) -> [Objective: (Mapping, MappingCost)] {
+        var best: [Objective: (Mapping, MappingCost)] = [:]
+        let L = model.levelCount
+        for spatial in spatialChoices(problem, model) {
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
+            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+            func level(_ m: Int, _ left: [Int]) {
+                if m == L - 1 {
+                    temporal[m] = left
+                    var orders = [[LoopDim]](repeating: [], count: L)
+                    func order(_ j: Int) {
+                        if j == L {
+                            for reach in model.reachChoices {
+                                let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
+                                let cost = CostModel.evaluate(problem, mapping, on: model)
+                                guard cost.fits else { continue }
+                                for objective in Objective.allCases where best[objective].map({ cost.value(objective) < $0.1.value(objective) }) ?? true {
+                                    best[objective] = (mapping, cost)
+                                }
+                            }
+                            return
+                        }
+                        for o in self.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+                            orders[j] = o
+                            order(j + 1)
+                        }
+                    }
+                    order(0)
+                    return
+                }
+                func dim(_ d: Int, _ left: [Int]) {
+                    if d == 8 { level(m + 1, left); return }
+                    for f in divisors(left[d]) {
+                        temporal[m][d] = f
+                        var next = left
+                        next[d] /= f
+                        dim(d + 1, next)
+                    }
+                    temporal[m][d] = 1
+                }
+                dim(0, left)
+            }
+            level(0, left)
+        }
+        return best
+    }
+}
+
+/// One run of the branch and bound.
+struct Search {
+    let problem: MacProblem
+    let model: CoreModel
+    let objective: Objective
+    let limits: SearchLimits
+    var best: (Mapping, MappingCost)?
+    var visited = 0
+    var pruned = 0
+    var stopped = false
+    let start = Search.now()
+    /// The smallest overflow seen, for the error when nothing fits.
+    var tightest: NoFitError?
+    let reachChoices: [[[Int]]]
+
+    init(problem: MacProblem, model: CoreModel, objective: Objective, limits: SearchLimits) {
+        self.problem = problem
+        self.model = model
+        self.objective = objective
+        self.limits = limits
+        reachChoices = model.reachChoices
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    var bestValue: Double { best?.1.value(objective) ?? .infinity }
+
+    mutating func run() throws -> MapResult {
+        let L = model.levelCount
+        // Most promising spatial choice first (lowest bound of the objective; ties in listing
+        // order): the best mapping is usually there, and it prunes the rest.
+        var choices = Mapper.spatialChoices(problem, model).map { ($0, LowerBound.of(problem, on: model, spatial: $0)) }
+        choices = choices.enumerated().sorted { a, b in
+            let (va, vb) = (a.element.1.value(objective), b.element.1.value(objective))
+            return va != vb ? va < vb : a.offset < b.offset
+        }.map(\.element)
+        let bound = LowerBound(cycles: choices.map(\.1.cycles).min() ?? 0, energyPj: choices.map(\.1.energyPj).min() ?? 0)
+        for (spatial, spatialBound) in choices {
+            if stopped { break }
+            if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
+            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+            level(0, left, spatial, &temporal, spatialBound)
+        }
+        guard let (mapping, cost) = best else {
+            throw tightest ?? NoFitError(level: model.core.memories[0].name, footprintBytes: 0, capacityBytes: model.core.memories[0].bytes)
+        }
+        return MapResult(mapping: mapping, cost: cost, bound: bound, objective: objective, visited: visited, pruned: pruned,
+                         complete: !stopped)
+    }
+
+    /// Bytes the tiles held at level `m` need, with `temporal` fixed up to `m`.
+    func used(_ m: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]]) -> Double {
+        var t = [Int](repeating: 1, count: 8)
+        for j in 0...m { for d in 0..<8 { t[d] *= temporal[j][d] } }
+        for s in model.spatialDims.indices where model.served[m] & (1 << s) != 0 { t[spatial[s].dim.rawValue] *= spatial[s].factor }
+        for d in 0..<8 { t[d] = min(t[d], problem.loops.extents[d]) }   // as the cost model clips (eq. 1)
+        var bytes = 0.0
+        for o in Operand.allCases where model.core.memories[m].holds(o) { bytes += problem.footprint(o, t) * problem.bytes(o) }
+        return bytes
+    }
+
+    mutating func level(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]], _ bound: LowerBound) {
+        let L = model.levelCount
+        if stopped { return }
+        if m == L - 1 {
+            temporal[m] = left
+            let cap = Double(model.core.memories[m].usableBytes)
+            let need = used(m, spatial, temporal)
+            if need > cap { noteOverflow(m, need); return }
+            var orders = [[LoopDim]](repeating: [], count: L)
+            chooseOrders(0, spatial, temporal, &orders)
+            return
+        }
+        let cap = Double(model.core.memories[m].usableBytes)
+        // The smallest tile at this level (all factors 1 from here) must fit, or nothing below does.
+        let floor = used(m, spatial, temporal)
+        if floor > cap { noteOverflow(m, floor); pruned += 1; return }
+        dim(0, m, left, spatial, &temporal, bound, cap)
+    }
+
+    mutating func dim(_ d: Int, _ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]],
+                      _ bound: LowerBound, _ cap: Double) {
+        if stopped { return }
+        if d == 8 {
+            if partialBound(m, left, spatial, temporal, bound) >= bestValue { pruned += 1; return }
+            level(m + 1, left, spatial, &temporal, bound)
+            return
+        }
+        for f in Mapper.divisors(left[d]) {
+            temporal[m][d] = f
+            // Footprints only grow with a factor: an overflow here rules out this and larger factors.
+            if f > 1, used(m, spatial, temporal) > cap { pruned += 1; continue }
+            var next = left
+            next[d] /= f
+            dim(d + 1, m, next, spatial, &temporal, bound, cap)
+            if stopped { break }
+        }
+        temporal[m][d] = 1
+    }
+
+    /// The bound of the subtree where levels 0...m are fixed: the whole-problem bound, with the
+    /// energy of each operand's edges out of levels ≤ m raised from one pass to the number of
+    /// distinct tiles those levels must receive (known once their tiles are).
+    func partialBound(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: [[Int]], _ bound: LowerBound) -> Double {
+        guard objective != .latency else { return bound.value(objective) }
+        var extra = 0.0
+        for o in Operand.allCases where o != .output {
+            let chain = model.chains[o.rawValue]
+            // The first level of the chain above m receives its child's tile once per distinct tile.
+            // The child's tile may reach up to just below the parent: only when every level it
+            // may reach is fixed is the edge bounded here, by its cheapest reach.
+            guard let i = chain.firstIndex(where: { $0 > m }), i > 0, chain[i] == m + 1 else { continue }
+            let child = chain[i - 1], parent = chain[i]
+            var reads = Double.infinity
+            // Temporal iterations per dimension over the whole nest (levels ≤ m fixed, `left` above).
+            var total = left
+            for j in 0...m { for d in 0..<8 { total[d] *= temporal[j][d] } }
+            var instances = 1.0
+            for (s, c) in spatial.enumerated() where model.served[parent] & (1 << s) == 0 { instances *= Double(c.factor) }
+            var ct = [Int](repeating: 1, count: 8)
+            for j in 0..<child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
+            for r in child...m {
+                for d in 0..<8 { ct[d] *= temporal[r][d] }
+                // The parent sends at least one union tile per distinct tile (eq. 3–4 with F ≥ D).
+                var distinct = 1.0
+                for d in LoopDim.allCases where MacProblem.relevant(o, d) { distinct *= Double(total[d.rawValue] / ct[d.rawValue]) }
+                var union = ct
+                for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
+                    union[spatial[s].dim.rawValue] *= spatial[s].factor
+                }
+                for d in 0..<8 { union[d] = min(union[d], problem.loops.extents[d]) }
+                reads = min(reads, distinct * problem.footprint(o, union) * instances * problem.bytes(o))
+            }
+            let once = (o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)) * problem.bytes(o)
+            extra += max(0, reads - once) * model.core.memories[parent].readPjPerByte
+        }
+        let energy = bound.energyPj + extra
+        return objective == .energy ? energy : energy * bound.cycles
+    }
+
+    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
+        if stopped { return }
+        if j == model.levelCount {
+            for reach in reachChoices {
+                let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
+                let cost = CostModel.evaluate(problem, mapping, on: model)
+                visited += 1
+                if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
+                if let v = limits.maxVisits, visited >= v { stopped = true }
+                if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
+                if stopped { return }
+            }
+            return
+        }
+        for o in Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+            orders[j] = o
+            chooseOrders(j + 1, spatial, temporal, &orders)
+        }
+    }
+
+    mutating func noteOverflow(_ m: Int, _ need: Double) {
+        let e = NoFitError(level: model.core.memories[m].name, footprintBytes: need, capacityBytes: model.core.memories[m].usableBytes)
+        if tightest == nil || need - Double(e.capacityBytes) < tightest!.footprintBytes - Double(tightest!.capacityBytes) { tightest = e }
+    }
+}

@@ -1,0 +1,3 @@
+import TilePlan
+
+TilePlanCommand.main()

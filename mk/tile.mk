@@ -1,0 +1,50 @@
+# tile-plan: the chip model (ChipArch), operator costing (OpCost), the mapper (Tiling).
+#
+#   make test-tile-models   the light zoo and the generated transformers through
+#                           graph-opt | tile-plan | rec-cat --check on every preset
+#   make zigzag-venv        ZigZag (zigzag-dse 3.9.1, and six, which it imports without declaring
+#                           it) in its own venv, $(ZIGZAG_VENV), pinned by Tools/zigzag-requirements.txt
+#   make bench-tile         tile-plan vs ZigZag on every ResNet-18 layer, tpu_like and eyeriss_like:
+#                           time per layer, energy and latency of each side's chosen mapping
+#   make demo-tile          ResNet-50 and a Llama block through graph-opt | tile-plan
+#
+# TILE_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
+
+TILE_SCRATCH  ?= .build
+ZIGZAG_VENV    = $(CACHE)/venv-zigzag
+TILE_DIR       = $(CACHE)/tile
+# Debug builds in test steps: a smaller search budget keeps the whole zoo to about a minute.
+TILE_TEST_VISITS ?= 2000
+
+TEST_STEPS   += test-tile-models
+BENCH_STEPS  += bench-tile
+DEMO_STEPS   += demo-tile
+
+.PHONY: test-tile-models zigzag-venv bench-tile demo-tile
+
+## test-tile-models: every light-zoo model and generated transformer, on every preset.
+test-tile-models: graph-models
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(TILE_SCRATCH) --build-tests
+	@set -e; mkdir -p $(TILE_DIR); for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n).onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
+	  for a in tpu-like eyeriss-like mesh-8x8; do \
+	    timeout 300 $(TILE_SCRATCH)/debug/graph-opt -O3 $$m | timeout 300 $(TILE_SCRATCH)/debug/tile-plan --arch $$a --dim batch=1 \
+	      --max-visits $(TILE_TEST_VISITS) | $(TILE_SCRATCH)/debug/rec-cat --check; \
+	  done; \
+	done
+
+$(ZIGZAG_VENV)/.done: Tools/zigzag-requirements.txt
+	rm -rf $(ZIGZAG_VENV) && $(PYTHON) -m venv $(ZIGZAG_VENV)
+	$(ZIGZAG_VENV)/bin/pip install -q --no-deps -r Tools/zigzag-requirements.txt
+	touch $@
+
+zigzag-venv: $(ZIGZAG_VENV)/.done
+
+## bench-tile: Benchmarks/tile/bench.py (release binaries); quick mode: two layers.
+bench-tile: build zigzag-venv
+	timeout 3600 $(PYTHON) Benchmarks/tile/bench.py --bin $(RELEASE_BIN) --zigzag-python $(ZIGZAG_VENV)/bin/python \
+	  --markdown $(TILE_DIR)/bench.md
+
+## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
+demo-tile: graph-models
+	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --count
+	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --head 4
