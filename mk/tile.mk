@@ -46,5 +46,5 @@ bench-tile: build zigzag-venv
 
 ## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
 demo-tile: graph-models
-	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --count
-	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --head 4
+	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --check
+	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --json | head -5
