@@ -41,6 +41,16 @@ def build_reader(path: str) -> None:
     subprocess.run(["g++", "-O3", "-DNDEBUG", "-std=c++17", src, *flags, "-o", path], check=True, timeout=300)
 
 
+
+def schema_tag() -> str:
+    """A short hash of the schema files the sample stream is written with."""
+    import hashlib
+    h = hashlib.sha256()
+    for name in ("stream.capnp", "sample.capnp"):
+        with open(os.path.join("Formats", name), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:10]
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", default=".build/release")
@@ -73,7 +83,9 @@ def main() -> int:
     for workload, rows_per_batch, label in (("large", 87381, "~1 MiB records"), ("small", 100, "~1.2 KiB records")):
         frame = rows_per_batch * 12 + 64
         batches = a.mb * 1048576 // frame
-        data = os.path.join(work, f"{workload}-{a.mb}.bin")
+        # The cached input is named after the schemas it was written with: a stream written
+        # under an older stream.capnp (a smaller trailer) is not what rec-cat writes back today.
+        data = os.path.join(work, f"{workload}-{a.mb}-{schema_tag()}.bin")
         if not os.path.exists(data) or os.path.getsize(data) == 0:
             with open(data + ".tmp", "wb") as f:
                 subprocess.run([sys.executable, "Tools/sample_stream.py", "--repeat", "--batches", str(batches),
