@@ -39,15 +39,6 @@ public struct BitVector: Equatable, Sendable {
         count += 1
     }
 
-    public mutating func append(contentsOf other: BitVector) {
-        if count & 7 == 0 {
-            bytes.append(contentsOf: other.bytes)
-            count += other.count
-        } else {
-            for i in 0..<other.count { append(other[i]) }
-        }
-    }
-
     /// Bits set.
     public var nonzeroCount: Int { bytes.reduce(0) { $0 + $1.nonzeroBitCount } }
 

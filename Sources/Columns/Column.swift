@@ -44,20 +44,6 @@ public enum ColumnValues: Equatable, Sendable {
         }
     }
 
-    /// Appends `other`'s values; both must have the same type.
-    public mutating func append(contentsOf other: ColumnValues) {
-        switch (self, other) {
-        case (.int32(var a), .int32(let b)): a.append(contentsOf: b); self = .int32(a)
-        case (.int64(var a), .int64(let b)): a.append(contentsOf: b); self = .int64(a)
-        case (.float32(var a), .float32(let b)): a.append(contentsOf: b); self = .float32(a)
-        case (.float64(var a), .float64(let b)): a.append(contentsOf: b); self = .float64(a)
-        case (.bool(var a), .bool(let b)): a.append(contentsOf: b); self = .bool(a)
-        case (.utf8(var a), .utf8(let b)): a.append(contentsOf: b); self = .utf8(a)
-        case (.bytes(var a), .bytes(let b)): a.append(contentsOf: b); self = .bytes(a)
-        default: preconditionFailure("ColumnValues: appending \(other.type) values to \(type)")
-        }
-    }
-
     /// Values `range` as a new column.
     public func slice(_ range: Range<Int>) -> ColumnValues {
         switch self {

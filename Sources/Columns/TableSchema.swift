@@ -2,15 +2,6 @@
 public enum ValueType: String, CaseIterable, Sendable {
     case int32, int64, float32, float64, bool, utf8, bytes
 
-    /// Bytes per value of a fixed-width type; nil for bool (bits) and the variable-width types.
-    public var fixedWidth: Int? {
-        switch self {
-        case .int32, .float32: return 4
-        case .int64, .float64: return 8
-        case .bool, .utf8, .bytes: return nil
-        }
-    }
-
     public var isInteger: Bool { self == .int32 || self == .int64 }
     public var isFloat: Bool { self == .float32 || self == .float64 }
     public var isNumeric: Bool { isInteger || isFloat }
@@ -25,17 +16,6 @@ public enum FieldRole: String, CaseIterable, Sendable {
 /// The unit of a `time` field's integers.
 public enum TimeUnit: String, CaseIterable, Sendable {
     case none, s, ms, us, ns
-
-    /// Units in one second (nil for `none`).
-    public var perSecond: Int64? {
-        switch self {
-        case .none: return nil
-        case .s: return 1
-        case .ms: return 1_000
-        case .us: return 1_000_000
-        case .ns: return 1_000_000_000
-        }
-    }
 }
 
 /// One column of a table.

@@ -25,9 +25,6 @@ public struct VarBinary: Equatable, Sendable {
     /// The bytes of value `i`.
     public subscript(i: Int) -> ArraySlice<UInt8> { data[Int(offsets[i])..<Int(offsets[i + 1])] }
 
-    /// Value `i` as a string (invalid UTF-8 repaired; utf8 columns are checked on the way in).
-    public func string(at i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
-
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         data.append(contentsOf: bytes)
         offsets.append(Int32(data.count))
@@ -37,12 +34,6 @@ public struct VarBinary: Equatable, Sendable {
 
     /// An empty value (the slot of a null).
     public mutating func appendEmpty() { offsets.append(Int32(data.count)) }
-
-    public mutating func append(contentsOf other: VarBinary) {
-        let base = Int32(data.count)
-        data.append(contentsOf: other.data)
-        offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
-    }
 
     public mutating func removeAll(keepingCapacity keep: Bool = false) {
         offsets.removeAll(keepingCapacity: keep)

@@ -48,17 +48,6 @@ public indirect enum Expression: Equatable, Sendable {
         }
     }
 
-    /// The columns the expression reads.
-    public var columns: Set<String> {
-        switch self {
-        case .column(let n): return [n]
-        case .unary(_, let e): return e.columns
-        case .binary(_, let a, let b): return a.columns.union(b.columns)
-        case .call(_, let args): return args.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
-        default: return []
-        }
-    }
-
     /// Parses `text`; errors name the character offset.
     public static func parse(_ text: String) throws -> Expression {
         var p = ExpressionParser(text)

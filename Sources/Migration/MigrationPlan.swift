@@ -25,8 +25,6 @@ public struct LossCounts: Sendable {
         guard n > 0 else { return }
         if let i = entries.firstIndex(where: { $0.name == name }) { entries[i].value += UInt64(n) } else { entries.append((name, UInt64(n))) }
     }
-
-    public var total: UInt64 { entries.reduce(0) { $0 + $1.value } }
 }
 
 /// One hop of a migration, checked against the schemas before any row moves: the explicit

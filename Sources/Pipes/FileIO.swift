@@ -21,6 +21,19 @@ public enum FileIO {
         }
     }
 
+    /// Reads `fd` to its end in `chunkBytes` reads into one reused buffer, handing each chunk
+    /// (valid only during the call) to `body`: for parsers that take text in pieces.
+    public static func forEachChunk(_ fd: Int32, source: String, chunkBytes: Int = 1 << 20,
+                                    _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try read(fd, into: buffer, source: source)
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
     /// Writes every byte of every iovec with `writev(2)`, resuming after partial writes and
     /// EINTR. The iovec array is consumed (advanced in place).
     public static func writeAll(_ fd: Int32, _ iov: inout [iovec], source: String) throws {

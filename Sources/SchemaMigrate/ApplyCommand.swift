@@ -67,12 +67,7 @@ struct ApplyCommand: SluiceCommand {
                 let reader = TableStreamReader(stream, timeUnit: input.timeUnit)
                 let rowsSchema = try reader.readSchema()
                 let plans = try start(subject, rows: rowsSchema, goal: goal, tool, out: &out, migrator: &migrator)
-                while let batch = try reader.next() {
-                    var b = batch
-                    for p in plans { b = try p.apply(b, losses: &losses) }
-                    try out!.writeRecord { root in TableBatchRecord.write(b, into: TableFrame.Builder(root).initBatch()) }
-                    rows += b.rows
-                }
+                while let batch = try reader.next() { rows += try Self.write(batch, through: plans, to: out!, losses: &losses) }
                 continue
             }
             var schema: Columns.TableSchema? = nil
@@ -109,11 +104,17 @@ struct ApplyCommand: SluiceCommand {
         var plans: [MigrationPlan] = []
         var migrator: StreamMigrator? = nil
         try reader.read(inputs.paths, onSchema: { s in plans = try start(subject, rows: s, goal: goal, tool, out: &out, migrator: &migrator) }) { batch in
-            var b = batch
-            for p in plans { b = try p.apply(b, losses: &losses) }
-            try out!.writeRecord { root in TableBatchRecord.write(b, into: TableFrame.Builder(root).initBatch()) }
-            rows += b.rows
+            rows += try Self.write(batch, through: plans, to: out!, losses: &losses)
         }
+    }
+
+    /// A decoded batch through every hop, written as one batch record; returns its rows.
+    private static func write(_ batch: ColumnBatch, through plans: [MigrationPlan], to out: RecordStreamWriter,
+                              losses: inout LossCounts) throws -> Int {
+        var b = batch
+        for p in plans { b = try p.apply(b, losses: &losses) }
+        try out.writeRecord { root in TableBatchRecord.write(b, into: TableFrame.Builder(root).initBatch()) }
+        return b.rows
     }
 
     /// Plans the hops for the first input (later inputs must have the same columns), and opens
@@ -124,7 +125,7 @@ struct ApplyCommand: SluiceCommand {
             guard TableInput.sameColumns(m.source, rows) else { throw ToolError("input", "its columns differ from the first input's") }
             return m.plans
         }
-        let plans = try plan(subject, rows: rows, goal: goal)
+        let plans = try plan(subject, rows: rows, goal: goal, tool)
         let m = StreamMigrator(plans: plans, source: plans.first?.source ?? rows)
         migrator = m
         let writer = try tool.streamWriter(kind: .table)
@@ -135,7 +136,7 @@ struct ApplyCommand: SluiceCommand {
     }
 
     /// The hops from the rows' version to `goal`, each checked against the registry's schemas.
-    func plan(_ subject: RegistrySubject, rows: Columns.TableSchema, goal: Int) throws -> [MigrationPlan] {
+    func plan(_ subject: RegistrySubject, rows: Columns.TableSchema, goal: Int, _ tool: ToolContext) throws -> [MigrationPlan] {
         let start: RegisteredSchema
         if let f = from {
             guard let v = subject.version(f) else { throw ToolError("--from", "subject \(subject.name) has no version \(f)") }
@@ -163,8 +164,8 @@ struct ApplyCommand: SluiceCommand {
             let specPath = (subject.migrationsDirectory as NSString).appendingPathComponent("v\(hop)-to-v\(hop + 1).json")
             var steps: [MigrationStep] = []
             if FileManager.default.fileExists(atPath: specPath) {
-                let input = try readSpec(specPath)
-                steps = try columns { try MigrationSpec.parse(Data(input), source: specPath) }
+                let spec = try SchemaFile.read(specPath, tool)
+                steps = try columns { try MigrationSpec.parse(Data(spec.bytes), source: specPath) }
             }
             let p: MigrationPlan
             do { p = try MigrationPlan(source: current, explicit: steps, target: target) } catch let e as ColumnsError {
@@ -175,6 +176,4 @@ struct ApplyCommand: SluiceCommand {
         }
         return plans
     }
-
-    private func readSpec(_ path: String) throws -> [UInt8] { try InputFile(path: path).readAll() }
 }

@@ -18,6 +18,8 @@ struct StreamMigrator {
     let decode: [Bool]
     /// Per source column: whether its values reach the output as text (so must be checked as UTF-8).
     let keepsText: [Bool]
+    /// Per output field: a pass-through text column written as bytes (its union tag changes).
+    let retag: [Bool]
 
     init(plans: [MigrationPlan], source: Columns.TableSchema) {
         self.plans = plans
@@ -37,6 +39,7 @@ struct StreamMigrator {
         keepsText = source.fields.indices.map { i in
             source.fields[i].type == .utf8 && zip(fromOriginal, outputTypes).contains { $0.0 == i && $0.1 == .utf8 }
         }
+        retag = zip(fromOriginal, outputTypes).map { o, t in o.map { source.fields[$0].type == .utf8 && t == .bytes } ?? false }
     }
 
     /// The output fields' count.
@@ -67,8 +70,7 @@ struct StreamMigrator {
         for t in 0..<outputCount {
             let target = TableColumn.Builder(list.structElement(at: t))
             if let i = origin[t] {
-                let retag = source.fields[i].type == .utf8 && plans.last!.target.fields[t].type == .bytes
-                try TableBatchRecord.copy(try wire.get(i), into: target, asBytes: retag)
+                try TableBatchRecord.copy(try wire.get(i), into: target, asBytes: retag[t])
             } else {
                 TableBatchRecord.write(batch.columns[t], into: target)
             }

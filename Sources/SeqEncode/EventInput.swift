@@ -87,18 +87,14 @@ struct EventInput {
         let input = try tool.openInput(path)
         var parser = EventTextParser(mapping: mapping, nullTokens: nullTokens)
         var chunk = EventColumns()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { buffer.deallocate() }
         func move() throws {
             guard let l = parser.layout else { return }
             try b.adopt(l, input.name)
             if chunk.count > 0 { b.batch.append(chunk); chunk.removeAll(); try b.flushIfFull() }
         }
         do {
-            while true {
-                let n = try FileIO.read(input.fd, into: buffer, source: input.name)
-                if n == 0 { break }
-                try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), into: &chunk)
+            try FileIO.forEachChunk(input.fd, source: input.name) { bytes in
+                try parser.feed(bytes, into: &chunk)
                 try move()
             }
             try parser.finish(into: &chunk)

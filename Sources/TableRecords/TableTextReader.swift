@@ -8,14 +8,8 @@ public enum TableTextReader {
     /// Parse errors come back as `PipesError`s naming `source`.
     public static func read(fd: Int32, source: String, parser: inout TableTextParser,
                             _ body: (Columns.TableSchema, ColumnBatch) throws -> Void) throws {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { buffer.deallocate() }
         do {
-            while true {
-                let n = try FileIO.read(fd, into: buffer, source: source)
-                if n == 0 { break }
-                try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), body)
-            }
+            try FileIO.forEachChunk(fd, source: source) { try parser.feed($0, body) }
             try parser.finish(body)
         } catch let e as ColumnsError {
             throw PipesError(.invalidMessage, source: source, e.message)
