@@ -45,13 +45,15 @@ struct ProfileOutputOptions: ParsableArguments {
 enum ProfileSummary {
     /// The quantiles every summary reports.
     static let quantiles: [Double] = [0.01, 0.25, 0.5, 0.75, 0.99]
+    /// The quantiles of the JSON summary (keys p1 … p99).
+    static let jsonQuantiles: [Double] = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]
     static let topItems = 5
 
     static func number(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return String(format: "%.6g", x)
+        return String(format: "%.10g", x)
     }
 
     static func top(_ c: ColumnProfile) -> [(String, UInt64)] {
@@ -90,7 +92,7 @@ enum ProfileSummary {
             var out: [String: Any] = ["n": k.n]
             if k.n > 0 {
                 out["min"] = finite(k.min); out["max"] = finite(k.max)
-                out["quantiles"] = Dictionary(uniqueKeysWithValues: zip(quantiles.map { "p\(Int($0 * 100))" }, k.quantiles(quantiles).map(finite)))
+                out["quantiles"] = Dictionary(uniqueKeysWithValues: zip(jsonQuantiles.map { "p\(Int(($0 * 100).rounded()))" }, k.quantiles(jsonQuantiles).map(finite)))
             }
             return out
         }
