@@ -116,7 +116,7 @@ public enum ProfileRecord {
             }
             guard counts.updateValue(item.count, forKey: key) == nil else { throw bad("a frequent item listed twice") }
         }
-        let frequent = try FrequentItems(capacity: Int(f.capacity), errorBound: f.errorBound, counts: counts)
+        let frequent = try FrequentItems(capacity: Int(f.capacity), errorBound: f.errorBound, counts: counts, seed: hr.hashSeed)
         return try Profiling.ColumnProfile(column: name, segment: try r.segment.string, type: type, measure: measure, rows: r.rows,
                                            nulls: r.nulls, moments: moments, histogram: histogram, quantiles: kll, distinct: hll,
                                            frequent: frequent, hashSeed: hr.hashSeed)

@@ -81,73 +81,73 @@ public struct ColumnProfile: Equatable, Sendable {
     /// Whether `distinctCount` is exact.
     public var distinctIsExact: Bool { frequent.isExact }
 
-    /// Adds the measure of one non-null row and its key.
-    mutating func add(measure x: Double, key: ProfileKey, hash: UInt64) {
-        moments.add(x)
-        histogram.add(x)
-        quantiles.add(x)
-        distinct.add(hash: hash)
-        frequent.add(key)
-    }
+    /// Values are measured into a buffer of this many, then added to the moments, histogram
+    /// and quantiles as a run (see `MomentStats.add(contentsOf:)`).
+    static let run = 4096
 
     /// Adds rows of `column` (which must be this profile's field): all rows, or the rows `rows` lists.
     public mutating func add(_ c: Column, rows selection: [Int]? = nil) {
-        let all = c.rows
-        let count = selection?.count ?? all
+        let count = selection?.count ?? c.rows
         rows += UInt64(count)
-        @inline(__always) func row(_ j: Int) -> Int { selection.map { $0[j] } ?? j }
-        let validity = c.validity
+        var buffer: [Double] = []
+        buffer.reserveCapacity(Swift.min(count, Self.run))
+        let seed = hashSeed
         if let offsets = c.listOffsets {
-            for j in 0..<count {
-                let i = row(j)
-                if let v = validity, !v[i] { nulls += 1; continue }
+            scan(count, selection, c.validity, &buffer) { i in
                 let len = UInt64(offsets[i + 1] - offsets[i])
-                add(measure: Double(len), key: .number(len), hash: Hash64.hash(len, seed: hashSeed))
+                return (Double(len), len)
             }
-            return
-        }
-        switch c.values {
-        case .int64(let v): addIntegers(v, validity, count, row)
-        case .int32(let v): addIntegers(v, validity, count, row)
-        case .float64(let v): addFloats(v, validity, count, row)
-        case .float32(let v): addFloats(v, validity, count, row)
-        case .bool(let v):
-            for j in 0..<count {
-                let i = row(j)
-                if let m = validity, !m[i] { nulls += 1; continue }
-                let b: UInt64 = v[i] ? 1 : 0
-                add(measure: Double(b), key: .number(b), hash: Hash64.hash(b, seed: hashSeed))
-            }
-        case .utf8(let v), .bytes(let v):
-            v.data.withUnsafeBytes { data in
-                for j in 0..<count {
-                    let i = row(j)
-                    if let m = validity, !m[i] { nulls += 1; continue }
-                    let lo = Int(v.offsets[i]), hi = Int(v.offsets[i + 1])
-                    let bytes = UnsafeRawBufferPointer(rebasing: data[lo..<hi])
-                    add(measure: Double(hi - lo), key: .bytes(Array(bytes)), hash: Hash64.hash(bytes, seed: hashSeed))
+        } else {
+            switch c.values {
+            case .int64(let v): v.withUnsafeBufferPointer { p in scan(count, selection, c.validity, &buffer) { (Double(p[$0]), UInt64(bitPattern: p[$0])) } }
+            case .int32(let v): v.withUnsafeBufferPointer { p in scan(count, selection, c.validity, &buffer) { (Double(p[$0]), UInt64(bitPattern: Int64(p[$0]))) } }
+            case .float64(let v): v.withUnsafeBufferPointer { p in scan(count, selection, c.validity, &buffer) { (p[$0], Hash64.canonicalBits(p[$0])) } }
+            case .float32(let v):
+                v.withUnsafeBufferPointer { p in scan(count, selection, c.validity, &buffer) { let x = Double(p[$0]); return (x, Hash64.canonicalBits(x)) } }
+            case .bool(let v): scan(count, selection, c.validity, &buffer) { v[$0] ? (1, 1) : (0, 0) }
+            case .utf8(let v), .bytes(let v):
+                v.data.withUnsafeBytes { data in
+                    for j in 0..<count {
+                        let i = selection?[j] ?? j
+                        if let m = c.validity, !m[i] { nulls += 1; continue }
+                        let lo = Int(v.offsets[i]), hi = Int(v.offsets[i + 1])
+                        let bytes = UnsafeRawBufferPointer(rebasing: data[lo..<hi])
+                        let h = Hash64.hash(bytes, seed: seed)
+                        distinct.add(hash: h)
+                        frequent.add(bytes: bytes, hash: h)
+                        buffer.append(Double(hi - lo))
+                        if buffer.count == Self.run { addMeasures(&buffer) }
+                    }
                 }
             }
         }
+        addMeasures(&buffer)
     }
 
-    private mutating func addIntegers<T: FixedWidthInteger>(_ v: [T], _ validity: BitVector?, _ count: Int, _ row: (Int) -> Int) {
+    /// Rows `0..<count` (or the selection's), skipping nulls: `value(i)` gives the measure and the
+    /// key bits of row i; the key is hashed for the distinct count and the frequent items.
+    private mutating func scan(_ count: Int, _ selection: [Int]?, _ validity: BitVector?, _ buffer: inout [Double],
+                               _ value: (Int) -> (Double, UInt64)) {
+        let seed = hashSeed
         for j in 0..<count {
-            let i = row(j)
+            let i = selection?[j] ?? j
             if let m = validity, !m[i] { nulls += 1; continue }
-            let bits = UInt64(bitPattern: Int64(v[i]))
-            add(measure: Double(v[i]), key: .number(bits), hash: Hash64.hash(bits, seed: hashSeed))
+            let (x, bits) = value(i)
+            let h = Hash64.hash(bits, seed: seed)
+            distinct.add(hash: h)
+            frequent.add(number: bits, hash: h)
+            buffer.append(x)
+            if buffer.count == Self.run { addMeasures(&buffer) }
         }
     }
 
-    private mutating func addFloats<T: BinaryFloatingPoint>(_ v: [T], _ validity: BitVector?, _ count: Int, _ row: (Int) -> Int) {
-        for j in 0..<count {
-            let i = row(j)
-            if let m = validity, !m[i] { nulls += 1; continue }
-            let x = Double(v[i])
-            let bits = Hash64.canonicalBits(x)
-            add(measure: x, key: .number(bits), hash: Hash64.hash(bits, seed: hashSeed))
+    private mutating func addMeasures(_ buffer: inout [Double]) {
+        buffer.withUnsafeBufferPointer { b in
+            moments.add(contentsOf: b)
+            quantiles.add(contentsOf: b)
+            for x in b { histogram.add(x) }
         }
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// The profile of both row sets; both must profile the same column and segment with the same parameters.

@@ -30,6 +30,8 @@ public struct KLLSketch: Equatable, Sendable {
     /// tests one integer.
     public private(set) var retained = 0
     var totalCapacity = 0
+    /// capacity(h) for the current number of levels (recomputed when a level is added).
+    private var capacities: [Int] = []
 
     /// The smallest level capacity.
     public static let minCapacity = 8
@@ -47,7 +49,7 @@ public struct KLLSketch: Equatable, Sendable {
         max = -.infinity
         rngState = seed
         levels[0].reserveCapacity(k)
-        totalCapacity = Self.totalCapacity(k: k, levels: 1)
+        resize()
     }
 
     /// A sketch from stored parts (a profile record), checked: item counts, weights and n agree.
@@ -70,7 +72,7 @@ public struct KLLSketch: Equatable, Sendable {
         self.rngState = rngState
         self.levels = levels
         retained = levels.reduce(0) { $0 + $1.count }
-        totalCapacity = Self.totalCapacity(k: k, levels: levels.count)
+        resize()
     }
 
     /// Capacity of level `h` when there are `top + 1` levels.
@@ -80,8 +82,35 @@ public struct KLLSketch: Equatable, Sendable {
         return Swift.max(minCapacity, Int((Double(k) * pow(2.0 / 3.0, Double(Swift.min(depth, 60)))).rounded(.up)))
     }
 
-    static func totalCapacity(k: Int, levels: Int) -> Int {
-        (0..<levels).reduce(0) { $0 + capacity(k: k, level: $1, levels: levels) }
+    /// Level capacities and their sum for the current number of levels.
+    private mutating func resize() {
+        capacities = (0..<levels.count).map { Self.capacity(k: k, level: $0, levels: levels.count) }
+        totalCapacity = capacities.reduce(0, +)
+    }
+
+    /// Adds a run of values; the same sketch as adding them one by one (compaction happens at
+    /// the same points), with bulk appends in between.
+    public mutating func add(contentsOf xs: UnsafeBufferPointer<Double>) {
+        var i = 0
+        while i < xs.count {
+            let room = Swift.max(1, totalCapacity - retained)
+            let end = Swift.min(xs.count, i + room)
+            var level0 = levels[0]
+            levels[0] = []
+            var lo = min, hi = max, added = 0
+            for x in xs[i..<end] where !x.isNaN {
+                lo = Swift.min(lo, x)
+                hi = Swift.max(hi, x)
+                added += 1
+                level0.append(x)
+            }
+            levels[0] = level0
+            min = lo; max = hi
+            n += UInt64(added)
+            retained += added
+            i = end
+            if retained >= totalCapacity { compressIfFull() }
+        }
     }
 
     /// Adds one value (NaN is ignored: the moments count it).
@@ -98,7 +127,9 @@ public struct KLLSketch: Equatable, Sendable {
     mutating func compressIfFull() {
         while retained >= totalCapacity {
             let count = levels.count
-            guard let h = (0..<count).first(where: { levels[$0].count >= Self.capacity(k: k, level: $0, levels: count) }) else { return }
+            var h = 0
+            while h < count && levels[h].count < capacities[h] { h += 1 }
+            guard h < count else { return }
             compact(h)
         }
     }
@@ -108,21 +139,29 @@ public struct KLLSketch: Equatable, Sendable {
         return Hash64.mix(rngState) & 1 == 1
     }
 
-    /// Halves level h into level h + 1 (one odd item stays behind, the largest).
+    /// Halves level h into level h + 1 (one odd item stays behind, the largest). In place:
+    /// the level's buffer is sorted and reused, so steady-state compaction allocates nothing.
     private mutating func compact(_ h: Int) {
-        if h + 1 == levels.count { levels.append([]); totalCapacity = Self.totalCapacity(k: k, levels: levels.count) }
-        var items = levels[h]
-        items.sort()
-        var keep: [Double] = []
-        if items.count % 2 == 1 { keep.append(items.removeLast()) }
+        if h + 1 == levels.count { levels.append([]); resize() }
         let offset = nextBit() ? 1 : 0
-        var up: [Double] = []
-        up.reserveCapacity(items.count / 2)
-        var i = offset
-        while i < items.count { up.append(items[i]); i += 2 }
-        retained -= levels[h].count - keep.count - up.count
-        levels[h] = keep
-        levels[h + 1].append(contentsOf: up)
+        var items = levels[h]
+        levels[h] = []
+        items.sort()
+        let odd = items.count % 2 == 1 ? items.last : nil
+        let even = items.count - (odd == nil ? 0 : 1)
+        let before = items.count
+        var upper = levels[h + 1]
+        levels[h + 1] = []
+        upper.reserveCapacity(upper.count + even / 2)
+        items.withUnsafeBufferPointer { b in
+            var i = offset
+            while i < even { upper.append(b[i]); i += 2 }
+        }
+        levels[h + 1] = upper
+        items.removeAll(keepingCapacity: true)
+        if let o = odd { items.append(o) }
+        retained -= before - items.count - even / 2
+        levels[h] = items
     }
 
     /// The sketch of both streams. Both must have the same k.
@@ -130,7 +169,7 @@ public struct KLLSketch: Equatable, Sendable {
         guard other.k == k else { throw ProfilingError("KLL sketches with k \(k) and \(other.k) do not merge") }
         guard other.n > 0 else { return }
         while levels.count < other.levels.count { levels.append([]) }
-        totalCapacity = Self.totalCapacity(k: k, levels: levels.count)
+        resize()
         for (h, items) in other.levels.enumerated() { levels[h].append(contentsOf: items) }
         retained += other.retained
         n += other.n

@@ -31,6 +31,29 @@ public struct MomentStats: Equatable, Sendable {
         if x > max { max = x }
     }
 
+    /// Adds a run of values: two passes over the run (sum and extremes, then squared
+    /// deviations from the run's own mean), merged in with Chan et al.'s formula. As exact as
+    /// Welford's update and without a division per value; a run holding NaN goes value by value.
+    public mutating func add(contentsOf xs: UnsafeBufferPointer<Double>) {
+        guard !xs.isEmpty else { return }
+        var sum = 0.0, lo = Double.infinity, hi = -Double.infinity
+        var nan = false
+        for x in xs {
+            sum += x
+            lo = Swift.min(lo, x)
+            hi = Swift.max(hi, x)
+            nan = nan || x.isNaN
+        }
+        if nan || !sum.isFinite {
+            for x in xs { add(x) }
+            return
+        }
+        let mean = sum / Double(xs.count)
+        var m2 = 0.0
+        for x in xs { let d = x - mean; m2 += d * d }
+        merge(MomentStats(count: UInt64(xs.count), mean: mean, m2: m2, min: lo, max: hi, nanCount: 0))
+    }
+
     /// The statistics of both streams (Chan et al.).
     public mutating func merge(_ other: MomentStats) {
         nanCount += other.nanCount
