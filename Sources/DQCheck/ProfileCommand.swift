@@ -36,7 +36,11 @@ struct ProfileCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Distinct values counted exactly (then Misra-Gries heavy hitters with as many counters).", valueName: "n"))
     var frequentCapacity: Int = FrequentItems.defaultCapacity
 
+    @Option(help: ArgumentHelp("Threads that profile columns side by side (the profile is the same for any number).", valueName: "n"))
+    var threads: Int = 1
+
     func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads wants 1 to 256, not \(threads)") }
         guard (8...65_535).contains(kllK) else { throw ValidationError("--kll-k wants 8 to 65535, not \(kllK)") }
         guard (4...18).contains(hllPrecision) else { throw ValidationError("--hll-precision wants 4 to 18, not \(hllPrecision)") }
         guard (1...1 << 20).contains(frequentCapacity) else { throw ValidationError("--frequent-capacity wants 1 to 1048576, not \(frequentCapacity)") }
@@ -63,6 +67,7 @@ struct ProfileCommand: SluiceCommand {
         do {
             try RowInput(tool: tool, timeUnit: timeUnit).read(inputs.paths, onSchema: { schema in
                 profiler = try Profiler(schema: schema, segmentBy: segmentBy, sequence: sequenceOptions, parameters: parameters)
+                profiler!.threads = threads
             }) { batch in profiler!.add(batch) }
         } catch let e as ProfilingError {
             // "--segment-by: no column 'x'": the option is where, the rest what (exit 1: the data lacks it).

@@ -1,4 +1,5 @@
 import Columns
+import Dispatch
 
 /// Profiles the batches of one table: all rows, and per segment when segmented, plus user
 /// sequences when asked. Feed batches in order with `add`, then `finish`.
@@ -13,6 +14,9 @@ public struct Profiler {
     private var nullSegment: Int? = nil
     private var sequence: SequenceBuilder?
     private var rows: UInt64 = 0
+    /// Threads that profile a batch's columns side by side (each column's profile belongs to one
+    /// thread per batch, so the result is the same as with one thread).
+    public var threads = 1
 
     /// Sequence options: the user and time columns, an optional item column and `now`.
     public struct SequenceOptions: Sendable {
@@ -46,7 +50,7 @@ public struct Profiler {
     /// Adds a batch (checked against the schema by its reader).
     public mutating func add(_ batch: ColumnBatch) {
         rows += UInt64(batch.rows)
-        for (i, c) in batch.columns.enumerated() { all[i].add(c) }
+        Self.addColumns(&all, batch.columns, threads: threads)
         if let s = segmentIndex { addSegmented(batch, by: batch.columns[s]) }
         sequence?.add(batch)
     }
@@ -76,7 +80,24 @@ public struct Profiler {
             rowsOf[s].append(i)
         }
         for (s, selection) in rowsOf.enumerated() where !selection.isEmpty {
-            for (j, col) in batch.columns.enumerated() { segments[s][j].add(col, rows: selection) }
+            Self.addColumns(&segments[s], batch.columns, rows: selection, threads: threads)
+        }
+    }
+
+    /// Adds column i to profile i, on up to `threads` threads (columns dealt round-robin).
+    private static func addColumns(_ profiles: inout [ColumnProfile], _ columns: [Column], rows: [Int]? = nil, threads: Int) {
+        let n = columns.count
+        guard threads > 1, n > 1 else {
+            for i in 0..<n { profiles[i].add(columns[i], rows: rows) }
+            return
+        }
+        let workers = Swift.min(threads, n)
+        profiles.withUnsafeMutableBufferPointer { buffer in
+            let shared = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { t in
+                var i = t
+                while i < n { shared[i].add(columns[i], rows: rows); i += workers }
+            }
         }
     }
 

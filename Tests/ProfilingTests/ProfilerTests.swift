@@ -108,6 +108,19 @@ enum Rows {
         }
     }
 
+    @Test func threadsGiveTheSameProfile() throws {
+        let rows = Rows.batch(8_000, seed: 9)
+        var results: [ProfileSet] = []
+        for threads in [1, 2, 3] {
+            var p = try Profiler(schema: Rows.schema, segmentBy: "country")
+            p.threads = threads
+            p.add(TableStreamWriter.slice(rows, 0..<5_000))
+            p.add(TableStreamWriter.slice(rows, 5_000..<8_000))
+            results.append(p.finish())
+        }
+        #expect(results[0] == results[1] && results[0] == results[2])
+    }
+
     @Test func sequencesCountOrderDuplicatesAndFuture() throws {
         let schema = TableSchema(fields: [Field(name: "u", type: .utf8), Field(name: "t", type: .int32), Field(name: "i", type: .int64)])
         func strings(_ xs: [String]) -> VarBinary { var v = VarBinary(); for x in xs { v.append(x) }; return v }
