@@ -15,23 +15,27 @@ import Foundation
 /// `normalizedRankError(k:allRanks:)` (the fit datasketches publishes for its KLL sketch, which
 /// follows the same capacity schedule). Merging adds the other sketch's levels and compacts; the
 /// merged sketch has the error bound of a sketch of the combined stream.
-public struct KLLSketch: Equatable, Sendable {
+///
+/// Layout (as datasketches keeps it): one buffer of `totalCapacity` items, free space first,
+/// then level 0 (unsorted, filled downwards), then levels 1, 2, … each kept sorted, so a
+/// compaction sorts at most level 0 and merges the chosen half into the sorted level above,
+/// with no allocation in steady state.
+public struct KLLSketch: Sendable {
     /// The accuracy parameter (the top level's capacity).
     public let k: Int
-    /// Items at each level, level 0 first (weight 2^level).
-    public private(set) var levels: [[Double]]
     /// Values added (NaN excluded).
     public private(set) var n: UInt64
     public private(set) var min: Double
     public private(set) var max: Double
     /// The coin-flip generator's state (SplitMix64).
     public private(set) var rngState: UInt64
-    /// Items held (all levels) and the sum of the level capacities, kept up to date so `add`
-    /// tests one integer.
-    public private(set) var retained = 0
-    var totalCapacity = 0
-    /// capacity(h) for the current number of levels (recomputed when a level is added).
+    /// The buffer: free space, then the levels (see the type's note).
+    private var items: [Double]
+    /// Level h is items[starts[h] ..< starts[h + 1]]; starts[0] is also the free space's size.
+    private var starts: [Int]
+    /// capacity(h) for the current number of levels.
     private var capacities: [Int] = []
+    private var scratch: [Double] = []
 
     /// The smallest level capacity.
     public static let minCapacity = 8
@@ -43,16 +47,18 @@ public struct KLLSketch: Equatable, Sendable {
     public init(k: Int = KLLSketch.defaultK, seed: UInt64 = KLLSketch.defaultSeed) {
         precondition(k >= KLLSketch.minCapacity && k <= 65_535, "KLL k must be in 8...65535")
         self.k = k
-        levels = [[]]
         n = 0
         min = .infinity
         max = -.infinity
         rngState = seed
-        levels[0].reserveCapacity(k)
-        resize()
+        let total = Self.capacity(k: k, level: 0, levels: 1)
+        items = [Double](repeating: 0, count: total)
+        starts = [total, total]
+        capacities = [total]
     }
 
     /// A sketch from stored parts (a profile record), checked: item counts, weights and n agree.
+    /// Levels above 0 are sorted here (a sketch keeps them sorted).
     public init(k: Int, n: UInt64, min: Double, max: Double, rngState: UInt64, levels: [[Double]]) throws {
         guard k >= KLLSketch.minCapacity && k <= 65_535 else { throw ProfilingError("KLL k \(k) is outside 8...65535") }
         guard !levels.isEmpty, levels.count <= 60 else { throw ProfilingError("KLL sketch with \(levels.count) levels") }
@@ -61,57 +67,52 @@ public struct KLLSketch: Equatable, Sendable {
             guard l.allSatisfy({ !$0.isNaN }) else { throw ProfilingError("KLL level \(h) holds NaN") }
             let (w, o) = UInt64(l.count).multipliedReportingOverflow(by: 1 << UInt64(h))
             guard !o else { throw ProfilingError("KLL level \(h) weight overflows") }
-            weight &+= w
+            let (sum, o2) = weight.addingReportingOverflow(w)
+            guard !o2 else { throw ProfilingError("KLL weights overflow") }
+            weight = sum
         }
         guard weight == n else { throw ProfilingError("KLL levels weigh \(weight), the sketch says n = \(n)") }
         guard n == 0 || min <= max else { throw ProfilingError("KLL min \(min) above max \(max)") }
-        self.k = k
+        self.init(k: k, seed: rngState)
         self.n = n
         self.min = min
         self.max = max
-        self.rngState = rngState
-        self.levels = levels
-        retained = levels.reduce(0) { $0 + $1.count }
-        resize()
+        layOut(levels)
+        compressIfFull()
     }
 
-    /// Capacity of level `h` when there are `top + 1` levels.
+    /// Items at each level, level 0 first (weight 2^level).
+    public var levels: [[Double]] { (0..<starts.count - 1).map { Array(items[starts[$0]..<starts[$0 + 1]]) } }
+
+    /// Items held (all levels).
+    public var retained: Int { items.count - starts[0] }
+
+    /// Capacity of level `h` when there are `levels` levels.
     static func capacity(k: Int, level h: Int, levels: Int) -> Int {
         let depth = levels - 1 - h
         // (2/3)^depth; beyond depth 60 every level is at the minimum anyway.
         return Swift.max(minCapacity, Int((Double(k) * pow(2.0 / 3.0, Double(Swift.min(depth, 60)))).rounded(.up)))
     }
 
-    /// Level capacities and their sum for the current number of levels.
-    private mutating func resize() {
+    /// Rebuilds the buffer for `levels` (levels above 0 sorted), with room for at least their items.
+    private mutating func layOut(_ levels: [[Double]]) {
         capacities = (0..<levels.count).map { Self.capacity(k: k, level: $0, levels: levels.count) }
-        totalCapacity = capacities.reduce(0, +)
-    }
-
-    /// Adds a run of values; the same sketch as adding them one by one (compaction happens at
-    /// the same points), with bulk appends in between.
-    public mutating func add(contentsOf xs: UnsafeBufferPointer<Double>) {
-        var i = 0
-        while i < xs.count {
-            let room = Swift.max(1, totalCapacity - retained)
-            let end = Swift.min(xs.count, i + room)
-            var level0 = levels[0]
-            levels[0] = []
-            var lo = min, hi = max, added = 0
-            for x in xs[i..<end] where !x.isNaN {
-                lo = Swift.min(lo, x)
-                hi = Swift.max(hi, x)
-                added += 1
-                level0.append(x)
-            }
-            levels[0] = level0
-            min = lo; max = hi
-            n += UInt64(added)
-            retained += added
-            i = end
-            if retained >= totalCapacity { compressIfFull() }
+        let held = levels.reduce(0) { $0 + $1.count }
+        let total = Swift.max(capacities.reduce(0, +), held)
+        items = [Double](repeating: 0, count: total)
+        starts = [Int](repeating: 0, count: levels.count + 1)
+        var end = total
+        starts[levels.count] = total
+        for h in stride(from: levels.count - 1, through: 0, by: -1) {
+            let level = h == 0 ? levels[h] : levels[h].sorted()
+            let begin = end - level.count
+            for (j, x) in level.enumerated() { items[begin + j] = x }
+            starts[h] = begin
+            end = begin
         }
     }
+
+    private var totalCapacity: Int { items.count }
 
     /// Adds one value (NaN is ignored: the moments count it).
     public mutating func add(_ x: Double) {
@@ -119,17 +120,45 @@ public struct KLLSketch: Equatable, Sendable {
         if x < min { min = x }
         if x > max { max = x }
         n += 1
-        levels[0].append(x)
-        retained += 1
-        if retained >= totalCapacity { compressIfFull() }
+        if starts[0] == 0 { compressIfFull() }
+        starts[0] -= 1
+        items[starts[0]] = x
+        if starts[0] == 0 { compressIfFull() }
+    }
+
+    /// Adds a run of values; the same sketch as adding them one by one (compaction happens at
+    /// the same points), with bulk copies in between.
+    public mutating func add(contentsOf xs: UnsafeBufferPointer<Double>) {
+        var i = 0
+        var lo = min, hi = max, added = 0
+        while i < xs.count {
+            if starts[0] == 0 { compressIfFull() }
+            var free = starts[0]
+            items.withUnsafeMutableBufferPointer { b in
+                while free > 0 && i < xs.count {
+                    let x = xs[i]
+                    i += 1
+                    if x.isNaN { continue }
+                    lo = Swift.min(lo, x)
+                    hi = Swift.max(hi, x)
+                    free -= 1
+                    b[free] = x
+                    added += 1
+                }
+            }
+            starts[0] = free
+            if free == 0 { compressIfFull() }
+        }
+        min = lo; max = hi
+        n += UInt64(added)
     }
 
     mutating func compressIfFull() {
-        while retained >= totalCapacity {
-            let count = levels.count
+        while starts[0] == 0 {
+            let count = starts.count - 1
             var h = 0
-            while h < count && levels[h].count < capacities[h] { h += 1 }
-            guard h < count else { return }
+            while h < count && starts[h + 1] - starts[h] < capacities[h] { h += 1 }
+            if h == count { h = count - 1 }   // only after a merge over capacity: compact the top
             compact(h)
         }
     }
@@ -139,44 +168,73 @@ public struct KLLSketch: Equatable, Sendable {
         return Hash64.mix(rngState) & 1 == 1
     }
 
-    /// Halves level h into level h + 1 (one odd item stays behind, the largest). In place:
-    /// the level's buffer is sorted and reused, so steady-state compaction allocates nothing.
-    private mutating func compact(_ h: Int) {
-        if h + 1 == levels.count { levels.append([]); resize() }
-        let offset = nextBit() ? 1 : 0
-        var items = levels[h]
-        levels[h] = []
-        items.sort()
-        let odd = items.count % 2 == 1 ? items.last : nil
-        let even = items.count - (odd == nil ? 0 : 1)
-        let before = items.count
-        var upper = levels[h + 1]
-        levels[h + 1] = []
-        upper.reserveCapacity(upper.count + even / 2)
-        items.withUnsafeBufferPointer { b in
-            var i = offset
-            while i < even { upper.append(b[i]); i += 2 }
+    /// Adds an empty level on top: the capacities grow, and the buffer grows at the front.
+    private mutating func addLevel() {
+        let levels = starts.count     // after adding
+        capacities = (0..<levels).map { Self.capacity(k: k, level: $0, levels: levels) }
+        let grow = Swift.max(0, capacities.reduce(0, +) - items.count)
+        if grow > 0 {
+            items.insert(contentsOf: repeatElement(0, count: grow), at: 0)
+            for j in starts.indices { starts[j] += grow }
         }
-        levels[h + 1] = upper
-        items.removeAll(keepingCapacity: true)
-        if let o = odd { items.append(o) }
-        retained -= before - items.count - even / 2
-        levels[h] = items
+        starts.append(starts[starts.count - 1])
+    }
+
+    /// Halves level h into level h + 1 (one odd item stays behind, the largest).
+    private mutating func compact(_ h: Int) {
+        if h + 2 == starts.count { addLevel() }
+        let offset = nextBit() ? 1 : 0
+        let a = starts[h], b = starts[h + 1], e = starts[h + 2]
+        var scratch = self.scratch
+        self.scratch = []
+        var starts = self.starts
+        items.withUnsafeMutableBufferPointer { buf in
+            if h == 0 { var level = UnsafeMutableBufferPointer(rebasing: buf[a..<b]); level.sort() }
+            let odd = (b - a) % 2
+            let evenEnd = b - odd
+            let half = (evenEnd - a) / 2
+            // Merge the chosen half (sorted) with level h + 1 (sorted) into scratch.
+            scratch.removeAll(keepingCapacity: true)
+            scratch.reserveCapacity(half + (e - b))
+            var i = a + offset, j = b
+            while i < evenEnd && j < e {
+                if buf[i] <= buf[j] { scratch.append(buf[i]); i += 2 } else { scratch.append(buf[j]); j += 1 }
+            }
+            while i < evenEnd { scratch.append(buf[i]); i += 2 }
+            while j < e { scratch.append(buf[j]); j += 1 }
+            let oddItem = odd == 1 ? buf[b - 1] : 0
+            let newUpper = e - scratch.count
+            for (t, x) in scratch.enumerated() { buf[newUpper + t] = x }
+            let newStart = newUpper - odd
+            if odd == 1 { buf[newStart] = oddItem }
+            // Levels below h move up by the space freed.
+            let shift = newStart - a
+            if shift > 0 {
+                var t = a - 1
+                while t >= starts[0] { buf[t + shift] = buf[t]; t -= 1 }
+            }
+            for l in 0..<h { starts[l] += shift }
+            starts[h] = newStart
+            starts[h + 1] = newUpper
+        }
+        self.starts = starts
+        self.scratch = scratch
     }
 
     /// The sketch of both streams. Both must have the same k.
     public mutating func merge(_ other: KLLSketch) throws {
         guard other.k == k else { throw ProfilingError("KLL sketches with k \(k) and \(other.k) do not merge") }
         guard other.n > 0 else { return }
-        while levels.count < other.levels.count { levels.append([]) }
-        resize()
-        for (h, items) in other.levels.enumerated() { levels[h].append(contentsOf: items) }
-        retained += other.retained
+        var combined = levels
+        let theirs = other.levels
+        while combined.count < theirs.count { combined.append([]) }
+        for (h, l) in theirs.enumerated() { combined[h].append(contentsOf: l) }
         n += other.n
         min = Swift.min(min, other.min)
         max = Swift.max(max, other.max)
         // Both coin streams continue: mixing them keeps merge deterministic.
         rngState = Hash64.mix(rngState ^ other.rngState)
+        layOut(combined)
         compressIfFull()
     }
 
@@ -184,7 +242,7 @@ public struct KLLSketch: Equatable, Sendable {
     public var weightedItems: [(value: Double, weight: UInt64)] {
         var out: [(Double, UInt64)] = []
         out.reserveCapacity(retained)
-        for (h, items) in levels.enumerated() { for x in items { out.append((x, 1 << UInt64(h))) } }
+        for h in 0..<starts.count - 1 { for x in items[starts[h]..<starts[h + 1]] { out.append((x, 1 << UInt64(h))) } }
         out.sort { $0.0 < $1.0 }
         return out
     }
@@ -193,9 +251,9 @@ public struct KLLSketch: Equatable, Sendable {
     public func rank(_ x: Double) -> Double {
         guard n > 0 else { return 0 }
         var below: UInt64 = 0
-        for (h, items) in levels.enumerated() {
+        for h in 0..<starts.count - 1 {
             var c: UInt64 = 0
-            for v in items where v <= x { c += 1 }
+            for v in items[starts[h]..<starts[h + 1]] where v <= x { c += 1 }
             below += c << UInt64(h)
         }
         return Double(below) / Double(n)
@@ -233,5 +291,13 @@ public struct KLLSketch: Equatable, Sendable {
     /// The empirical fit datasketches publishes for KLL (2.296/k^0.9723 and 2.446/k^0.9433).
     public static func normalizedRankError(k: Int, allRanks: Bool) -> Double {
         allRanks ? 2.446 / pow(Double(k), 0.9433) : 2.296 / pow(Double(k), 0.9723)
+    }
+}
+
+extension KLLSketch: Equatable {
+    /// Same parameters, counts, extremes, coin state and items level by level.
+    public static func == (a: KLLSketch, b: KLLSketch) -> Bool {
+        a.k == b.k && a.n == b.n && a.min.bitPattern == b.min.bitPattern && a.max.bitPattern == b.max.bitPattern
+            && a.rngState == b.rngState && a.levels == b.levels
     }
 }
