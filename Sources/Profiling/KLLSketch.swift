@@ -188,23 +188,28 @@ public struct KLLSketch: Sendable {
         var scratch = self.scratch
         self.scratch = []
         var starts = self.starts
+        let upperCount = e - b
+        if scratch.count < (b - a) / 2 + upperCount { scratch = [Double](repeating: 0, count: 2 * ((b - a) / 2 + upperCount)) }
         items.withUnsafeMutableBufferPointer { buf in
-            if h == 0 { var level = UnsafeMutableBufferPointer(rebasing: buf[a..<b]); level.sort() }
+            if h == 0 { Self.sort(UnsafeMutableBufferPointer(rebasing: buf[a..<b])) }
             let odd = (b - a) % 2
             let evenEnd = b - odd
-            let half = (evenEnd - a) / 2
             // Merge the chosen half (sorted) with level h + 1 (sorted) into scratch.
-            scratch.removeAll(keepingCapacity: true)
-            scratch.reserveCapacity(half + (e - b))
-            var i = a + offset, j = b
-            while i < evenEnd && j < e {
-                if buf[i] <= buf[j] { scratch.append(buf[i]); i += 2 } else { scratch.append(buf[j]); j += 1 }
+            let merged = scratch.withUnsafeMutableBufferPointer { out -> Int in
+                var i = a + offset, j = b, t = 0
+                while i < evenEnd && j < e {
+                    if buf[i] <= buf[j] { out[t] = buf[i]; i += 2 } else { out[t] = buf[j]; j += 1 }
+                    t += 1
+                }
+                while i < evenEnd { out[t] = buf[i]; i += 2; t += 1 }
+                while j < e { out[t] = buf[j]; j += 1; t += 1 }
+                return t
             }
-            while i < evenEnd { scratch.append(buf[i]); i += 2 }
-            while j < e { scratch.append(buf[j]); j += 1 }
             let oddItem = odd == 1 ? buf[b - 1] : 0
-            let newUpper = e - scratch.count
-            for (t, x) in scratch.enumerated() { buf[newUpper + t] = x }
+            let newUpper = e - merged
+            scratch.withUnsafeBufferPointer { src in
+                for t in 0..<merged { buf[newUpper + t] = src[t] }
+            }
             let newStart = newUpper - odd
             if odd == 1 { buf[newStart] = oddItem }
             // Levels below h move up by the space freed.
@@ -219,6 +224,41 @@ public struct KLLSketch: Sendable {
         }
         self.starts = starts
         self.scratch = scratch
+    }
+
+    /// Sorts doubles in place (no NaN here): quicksort on the median of three, insertion sort
+    /// below 24 items; a compaction sorts level 0 often, and Swift's stable sort allocates.
+    static func sort(_ a: UnsafeMutableBufferPointer<Double>) {
+        var lo = 0, hi = a.count - 1
+        while hi - lo >= 24 {
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            // Recurse into the smaller side, loop on the larger: stack depth stays logarithmic.
+            if j - lo < hi - i {
+                if lo < j { sort(UnsafeMutableBufferPointer(rebasing: a[lo...j])) }
+                lo = i
+            } else {
+                if i < hi { sort(UnsafeMutableBufferPointer(rebasing: a[i...hi])) }
+                hi = j
+            }
+        }
+        if hi > lo {
+            for i in (lo + 1)...hi {
+                let x = a[i]
+                var j = i - 1
+                while j >= lo && a[j] > x { a[j + 1] = a[j]; j -= 1 }
+                a[j + 1] = x
+            }
+        }
     }
 
     /// The sketch of both streams. Both must have the same k.

@@ -1,5 +1,5 @@
 import Foundation
-import Profiling
+@testable import Profiling
 import TestSupport
 import Testing
 
@@ -105,6 +105,17 @@ import Testing
         if n < 200 { #expect(err == 0) }   // below the capacity k nothing was compacted yet
         #expect(s.retained < 3 * 200 + 100)
         #expect(s.quantile(0) == xs.first && s.quantile(1) == xs.last)
+    }
+
+    @Test func compactionSortMatchesTheStandardSort() {
+        var g = TestSeed.generator("kllSort", default: 19)
+        for n in [0, 1, 2, 23, 24, 25, 100, 1_000, 5_000] {
+            // Few distinct values too: quicksort's equal-key path.
+            var xs = (0..<n).map { _ in g.below(2) == 0 ? Double(g.below(5)) : Double(g.uniform(-1e6, 1e6)) }
+            let expected = xs.sorted()
+            xs.withUnsafeMutableBufferPointer { KLLSketch.sort($0) }
+            #expect(xs == expected, "n \(n)")
+        }
     }
 
     @Test func sameInputSameSketch() {
