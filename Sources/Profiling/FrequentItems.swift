@@ -49,7 +49,7 @@ public struct FrequentItems: Sendable {
 
     /// A summary from stored counts (a profile record), checked; `seed` is the hash seed of the values.
     public init(capacity: Int, errorBound: UInt64, counts: [ProfileKey: UInt64], seed: UInt64 = Hash64.defaultSeed) throws {
-        guard capacity >= 1 && capacity <= 1 << 24 else { throw ProfilingError("frequent items capacity \(capacity)") }
+        guard capacity >= 1 && capacity <= 1 << 20 else { throw ProfilingError("frequent items capacity \(capacity)") }
         guard counts.count <= capacity else { throw ProfilingError("\(counts.count) frequent items over the capacity \(capacity)") }
         guard counts.values.allSatisfy({ $0 > 0 }) else { throw ProfilingError("a frequent item with count 0") }
         self.init(capacity: capacity)

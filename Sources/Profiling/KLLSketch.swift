@@ -17,9 +17,9 @@ import Foundation
 /// merged sketch has the error bound of a sketch of the combined stream.
 ///
 /// Layout (as datasketches keeps it): one buffer of `totalCapacity` items, free space first,
-/// then level 0 (unsorted, filled downwards), then levels 1, 2, … each kept sorted, so a
-/// compaction sorts at most level 0 and merges the chosen half into the sorted level above,
-/// with no allocation in steady state.
+/// then level 0 (filled downwards), then levels 1, 2, …; a compaction sorts its level in place
+/// and writes the chosen half into the slots it frees, which become the bottom of the level
+/// above, so nothing is allocated or copied beyond the levels below.
 public struct KLLSketch: Sendable {
     /// The accuracy parameter (the top level's capacity).
     public let k: Int
@@ -35,7 +35,6 @@ public struct KLLSketch: Sendable {
     private var starts: [Int]
     /// capacity(h) for the current number of levels.
     private var capacities: [Int] = []
-    private var scratch: [Double] = []
 
     /// The smallest level capacity.
     public static let minCapacity = 8
@@ -58,7 +57,6 @@ public struct KLLSketch: Sendable {
     }
 
     /// A sketch from stored parts (a profile record), checked: item counts, weights and n agree.
-    /// Levels above 0 are sorted here (a sketch keeps them sorted).
     public init(k: Int, n: UInt64, min: Double, max: Double, rngState: UInt64, levels: [[Double]]) throws {
         guard k >= KLLSketch.minCapacity && k <= 65_535 else { throw ProfilingError("KLL k \(k) is outside 8...65535") }
         guard !levels.isEmpty, levels.count <= 60 else { throw ProfilingError("KLL sketch with \(levels.count) levels") }
@@ -104,7 +102,7 @@ public struct KLLSketch: Sendable {
         var end = total
         starts[levels.count] = total
         for h in stride(from: levels.count - 1, through: 0, by: -1) {
-            let level = h == 0 ? levels[h] : levels[h].sorted()
+            let level = levels[h]
             let begin = end - level.count
             for (j, x) in level.enumerated() { items[begin + j] = x }
             starts[h] = begin
@@ -180,50 +178,35 @@ public struct KLLSketch: Sendable {
         starts.append(starts[starts.count - 1])
     }
 
-    /// Halves level h into level h + 1 (one odd item stays behind, the largest).
+    /// Halves level h into level h + 1 (one odd item stays behind, the largest): the level is
+    /// sorted, every second item from the coin's offset moves to the bottom of level h + 1 (the
+    /// slots the level frees, so nothing above moves), and the levels below shift up.
     private mutating func compact(_ h: Int) {
         if h + 2 == starts.count { addLevel() }
         let offset = nextBit() ? 1 : 0
-        let a = starts[h], b = starts[h + 1], e = starts[h + 2]
-        var scratch = self.scratch
-        self.scratch = []
         var starts = self.starts
-        let upperCount = e - b
-        if scratch.count < (b - a) / 2 + upperCount { scratch = [Double](repeating: 0, count: 2 * ((b - a) / 2 + upperCount)) }
+        let a = starts[h], b = starts[h + 1]
         items.withUnsafeMutableBufferPointer { buf in
-            if h == 0 { Self.sort(UnsafeMutableBufferPointer(rebasing: buf[a..<b])) }
+            Self.sort(UnsafeMutableBufferPointer(rebasing: buf[a..<b]))
             let odd = (b - a) % 2
-            let evenEnd = b - odd
-            // Merge the chosen half (sorted) with level h + 1 (sorted) into scratch.
-            let merged = scratch.withUnsafeMutableBufferPointer { out -> Int in
-                var i = a + offset, j = b, t = 0
-                while i < evenEnd && j < e {
-                    if buf[i] <= buf[j] { out[t] = buf[i]; i += 2 } else { out[t] = buf[j]; j += 1 }
-                    t += 1
-                }
-                while i < evenEnd { out[t] = buf[i]; i += 2; t += 1 }
-                while j < e { out[t] = buf[j]; j += 1; t += 1 }
-                return t
-            }
-            let oddItem = odd == 1 ? buf[b - 1] : 0
-            let newUpper = e - merged
-            scratch.withUnsafeBufferPointer { src in
-                for t in 0..<merged { buf[newUpper + t] = src[t] }
-            }
-            let newStart = newUpper - odd
+            let half = (b - a - odd) / 2
+            let oddItem = buf[b - 1]
+            // Item a + offset + 2t lands at b − half + t, never below where it is read from;
+            // copying from the last one down reads every item before it is overwritten.
+            var t = half - 1
+            while t >= 0 { buf[b - half + t] = buf[a + offset + 2 * t]; t -= 1 }
+            let newStart = b - half - odd
             if odd == 1 { buf[newStart] = oddItem }
-            // Levels below h move up by the space freed.
             let shift = newStart - a
             if shift > 0 {
-                var t = a - 1
-                while t >= starts[0] { buf[t + shift] = buf[t]; t -= 1 }
+                var i = a - 1
+                while i >= starts[0] { buf[i + shift] = buf[i]; i -= 1 }
             }
             for l in 0..<h { starts[l] += shift }
             starts[h] = newStart
-            starts[h + 1] = newUpper
+            starts[h + 1] = b - half
         }
         self.starts = starts
-        self.scratch = scratch
     }
 
     /// Sorts doubles in place (no NaN here): quicksort on the median of three, insertion sort
