@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "graph-opt", targets: ["graph-opt"]),
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
         .executable(name: "tile-plan", targets: ["tile-plan"]),
+        .executable(name: "dq-check", targets: ["dq-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -132,6 +133,15 @@ let package = Package(
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
 
+        // Data quality
+        // Profiling: per (column, segment) moments, histogram, KLL, HyperLogLog, frequent items,
+        // sequence profiles; pure. ProfileRecords: the profile stream's record codecs.
+        .target(name: "Profiling", dependencies: ["Columns"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "ProfileRecords", dependencies: ["Profiling", "Columns", "Pipes", "Schemas", "Capnp"]),
+        .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
+
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -148,6 +158,8 @@ let package = Package(
         .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "Migration", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["TestSupport", "Profiling", "ProfileRecords", "DQCheck", "Columns", "TableRecords",
+                                                     "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
     ],
