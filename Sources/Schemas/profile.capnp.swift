@@ -548,7 +548,7 @@ public enum ProfileHistogram {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setCounts(_ values: [UInt64]) {
-            let list = initCounts(count: values.count)
+            let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -658,7 +658,7 @@ public enum KllSketch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setLevelSizes(_ values: [UInt32]) {
-            let list = initLevelSizes(count: values.count)
+            let list = raw.initList(0, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -675,7 +675,7 @@ public enum KllSketch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setItems(_ values: [Double]) {
-            let list = initItems(count: values.count)
+            let list = raw.initList(1, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
