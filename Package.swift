@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "graph-opt", targets: ["graph-opt"]),
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
         .executable(name: "tile-plan", targets: ["tile-plan"]),
+        .executable(name: "feat-etl", targets: ["feat-etl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -132,6 +133,13 @@ let package = Package(
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
 
+        // Features: spec, fit, hashes (xxh64, murmur3_32), transforms into tensors; pure.
+        // FeatEtl: feat-etl's subcommands and the tensors stream writer.
+        .target(name: "Features", dependencies: ["Columns", "AvroSchemas", "Diagnostics"], swiftSettings: hotPath),
+        .target(name: "FeatEtl", dependencies: ["Features", "Columns", "TableRecords", "AvroSchemas", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "feat-etl", dependencies: ["FeatEtl"]),
+
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -150,6 +158,7 @@ let package = Package(
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
     ],
     swiftLanguageModes: [.v5]
 )

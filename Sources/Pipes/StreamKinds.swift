@@ -29,4 +29,7 @@ extension StreamKind {
     /// Formats/tiles.capnp (`TilesFrame`: header, arch, graph, group…, edge…, trailer): what tile-plan writes.
     public static let tiles = StreamKind(name: TilesSchema.kind, frameType: "TilesFrame",
                                          schemaVersion: TilesSchema.schemaVersion, frame: TilesFrame.Builder.self)
+    /// Formats/tensors.capnp (`TensorsFrame`: header, dense…, jagged…, trailer): what feat-etl transform writes.
+    public static let tensors = StreamKind(name: TensorsSchema.kind, frameType: "TensorsFrame",
+                                           schemaVersion: TensorsSchema.schemaVersion, frame: TensorsFrame.Builder.self)
 }
