@@ -20,7 +20,7 @@ struct ExportCommand: SluiceCommand {
         let (fit, source) = try FeatureFiles.fit(self.fit, tool)
         let spec = try FeatureSpec.parse(fit.spec, source: source + " (its spec)")
         let t = try FeatureTransformer(spec: spec, fit: fit, schema: Self.schema(of: spec, fit: fit), specSource: source, fitSource: source)
-        try FeatureFiles.write(FeatureExport.document(t).text(pretty: true) + "\n", tool)
+        try FeatureFiles.write(FeatureExport.document(t).text(pretty: false) + "\n", tool)
     }
 
     /// The export has no input rows: a schema good enough for the spec's checks, with each
