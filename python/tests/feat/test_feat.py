@@ -377,3 +377,27 @@ def test_random_mutations_of_a_tensors_stream_raise_only_stream_error(work, movi
         except sluice.StreamError:
             failed += 1
     assert failed > 0  # the mutations do reach the checks
+
+
+# ---- scale-out without Ray ---------------------------------------------------------------------
+
+def test_scaleout_runs_in_sequence_without_ray(work, movielens):
+    """With Ray not importable (sys.modules['ray'] = None makes `import ray` raise ImportError,
+    as on a machine without it), sluice.scaleout runs the shards here; the merged fit is the
+    one-pass fit."""
+    import sys
+    from sluice import scaleout
+    saved = sys.modules.get("ray")
+    sys.modules["ray"] = None
+    try:
+        with pytest.raises(ImportError):
+            import ray  # noqa: F401
+        r = scaleout.run(ML_SPEC, [movielens["scan"]], os.path.join(work, "scaleout"), shards=3, feat_etl=FEAT)
+    finally:
+        if saved is None:
+            del sys.modules["ray"]
+        else:
+            sys.modules["ray"] = saved
+    assert not r.used_ray and len(r.outputs) == 3
+    assert open(r.fit, "rb").read() == open(movielens["fit"], "rb").read()
+    assert sum(b.rows for p in r.outputs for b in sluice.tensors.read(p)) == 100000
