@@ -41,7 +41,7 @@ public enum FeatureExport {
                 o["output"] = .string("int64 [rows]")
             case .bucketize(_, let edges):
                 o["edges"] = .array(edges.map { FeatureFit.number($0) })
-                o["rule"] = .string("id = number of edges <= x (numpy searchsorted side='right'); NaN gets len(edges)")
+                o["rule"] = .string("id = number of edges <= x (numpy searchsorted side='right'); a null or NaN x is taken as fill")
                 o["fill"] = FeatureFit.number(f.fill)
                 o["output"] = .string("int64 [rows]")
             case .affine(_, let shift, let scale):

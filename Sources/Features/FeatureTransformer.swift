@@ -101,8 +101,11 @@ public final class FeatureTransformer {
             let col = batch.columns[c]
             var out = [Int64](repeating: 0, count: rows)
             switch col.values {
-            case .int64(let v): for i in 0..<rows { out[i] = h.id(int64: v[i]) }
-            case .int32(let v): for i in 0..<rows { out[i] = h.id(int64: Int64(v[i])) }
+            case .int64(let v):
+                v.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { h.ids(int64s: src, into: $0) } }
+            case .int32(let v):
+                let wide = v.map(Int64.init)
+                wide.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { h.ids(int64s: src, into: $0) } }
             case .utf8(let b), .bytes(let b):
                 b.data.withUnsafeBytes { data in
                     for i in 0..<rows {
@@ -137,7 +140,11 @@ public final class FeatureTransformer {
             let x = filled(batch.columns[c], f.fill)
             var out = [Int64](repeating: 0, count: rows)
             edges.withUnsafeBufferPointer { e in
-                for i in 0..<rows { out[i] = Int64(Self.countAtMost(e, x[i])) }
+                x.withUnsafeBufferPointer { xs in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<rows { o[i] = Int64(Self.countAtMost(e, xs[i])) }
+                    }
+                }
             }
             return .int64(out)
         case .affine(let c, let shift, let scale):
@@ -152,21 +159,29 @@ public final class FeatureTransformer {
         }
     }
 
-    /// numpy's searchsorted(edges, x, side='right'): edges <= x (NaN sorts after everything).
+    /// numpy's searchsorted(edges, x, side='right'): the number of edges <= x, for strictly
+    /// increasing edges (x is never NaN here: `filled` replaced it). Branch-free: the loop runs
+    /// log2(count) times whatever x is, and each step is a conditional move, so random values
+    /// cost no mispredicted branches.
     @inline(__always) static func countAtMost(_ e: UnsafeBufferPointer<Double>, _ x: Double) -> Int {
-        if x.isNaN { return e.count }
-        var lo = 0, hi = e.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if e[mid] <= x { lo = mid + 1 } else { hi = mid }
+        var base = 0, n = e.count
+        while n > 1 {
+            let half = n >> 1
+            base = e[base + half] <= x ? base + half : base
+            n -= half
         }
-        return lo
+        return base + (e[base] <= x ? 1 : 0)
     }
 
     /// Numeric rows with nulls (and NaN) replaced by `fill`.
     static func filled(_ c: Column, _ fill: Double) -> [Double] {
         var x = ColumnAccess.doubles(c)!
-        for i in 0..<x.count where x[i].isNaN || c.isNull(i) { x[i] = fill }
+        if let v = c.validity, c.nullCount > 0 {
+            for i in 0..<x.count where !v[i] { x[i] = fill }
+        }
+        if x.contains(where: { $0.isNaN }) {
+            for i in 0..<x.count where x[i].isNaN { x[i] = fill }
+        }
         return x
     }
 

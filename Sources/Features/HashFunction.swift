@@ -32,4 +32,31 @@ public struct HashFunction: Equatable, Sendable {
         case .murmur3: return Int64(UInt64(Murmur3.hash(bytes, seed: UInt32(truncatingIfNeeded: seed))) % buckets)
         }
     }
+
+    /// The ids of many integer values: the algorithm chosen once, not per value, and a mask
+    /// instead of a 64-bit division when `buckets` is a power of two (the division is most of
+    /// the time otherwise).
+    public func ids(int64s v: UnsafeBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Int64>) {
+        let n = v.count
+        let mask = buckets &- 1
+        let pow2 = buckets & mask == 0
+        switch algorithm {
+        case .xxh64:
+            if pow2 {
+                for i in 0..<n { out[i] = Int64(bitPattern: XXHash64.hash(int64: v[i], seed: seed) & mask) }
+            } else {
+                for i in 0..<n { out[i] = Int64(bitPattern: XXHash64.hash(int64: v[i], seed: seed) % buckets) }
+            }
+        case .murmur3:
+            let s32 = UInt32(truncatingIfNeeded: seed)
+            if pow2 {
+                for i in 0..<n { out[i] = Int64(UInt64(Murmur3.hash(int64: v[i], seed: s32)) & mask) }
+            } else if buckets <= UInt64(UInt32.max) {
+                let b32 = UInt32(buckets)   // a 32-bit division is several times cheaper
+                for i in 0..<n { out[i] = Int64(Murmur3.hash(int64: v[i], seed: s32) % b32) }
+            } else {
+                for i in 0..<n { out[i] = Int64(UInt64(Murmur3.hash(int64: v[i], seed: s32)) % buckets) }
+            }
+        }
+    }
 }

@@ -31,13 +31,16 @@ final class SequenceHistory {
     }
 
     @inline(__always) private func push(_ s: Int, _ id: Int64) {
-        let n = Int(held[s])
+        // Wrapping by a compare, not `%`: a division per event would cost more than the copy.
+        let n = Int(held[s]), h = Int(head[s])
         if n < length {
-            ring[s * length + (Int(head[s]) + n) % length] = id
+            var p = h + n
+            if p >= length { p -= length }
+            ring[s * length + p] = id
             held[s] += 1
         } else {
-            ring[s * length + Int(head[s])] = id
-            head[s] = Int32((Int(head[s]) + 1) % length)
+            ring[s * length + h] = id
+            head[s] = h + 1 == length ? 0 : Int32(h + 1)
         }
     }
 
@@ -60,8 +63,14 @@ final class SequenceHistory {
         var out = [Int64](repeating: pad, count: users.count * length)
         out.withUnsafeMutableBufferPointer { o in
             walk(users: users, ids: ids) { r, s, n in
-                let base = s * length, h = Int(head[s])
-                for k in 0..<n { o[r * length + k] = ring[base + (h + k) % length] }
+                // The ring's ids from head to its end, then from its start: two plain copies.
+                // (The pointer is taken per row: `walk` grows the ring for a new user.)
+                let base = s * length, h = Int(head[s]), first = min(n, length - h)
+                let row = o.baseAddress! + r * length
+                ring.withUnsafeBufferPointer { ring in
+                    row.update(from: ring.baseAddress! + base + h, count: first)
+                    (row + first).update(from: ring.baseAddress! + base, count: n - first)
+                }
             }
         }
         return out

@@ -138,3 +138,22 @@ import Testing
         #expect(o2.dense[1].values == .int64([i[2], i[3]]))
     }
 }
+
+/// The branch-free bucketize equals a plain count of edges <= x, at the edges and between them.
+@Suite struct BucketizeTests {
+    @Test func countAtMostEqualsCounting() throws {
+        var rng = SplitMix64(seed: TestSeed.resolve("FeaturesTests.bucketize", default: 31))
+        for count in [1, 2, 3, 7, 64, 100, 101] {
+            var edges = Set<Double>()
+            while edges.count < count { edges.insert(Double(rng.below(1000)) / 4) }
+            let sorted = edges.sorted()
+            let text = #"{"features": [{"name": "b", "transform": "bucketize", "column": "x", "edges": [\#(sorted.map { "\($0)" }.joined(separator: ", "))]}]}"#
+            let spec = try FeatureSpec.parse(Array(text.utf8), source: "spec")
+            let schema = TableSchema(fields: [Field(name: "x", type: .float64)])
+            let t = try FeatureTransformer(spec: spec, fit: nil, schema: schema, specSource: "spec", fitSource: "fit")
+            let xs = (0..<2000).map { _ in Double(rng.below(1100)) / 4 - 10 } + sorted
+            let out = t.transform(ColumnBatch(rows: xs.count, columns: [Column(values: .float64(xs))]))
+            #expect(out.dense[0].values == .int64(xs.map { x in Int64(sorted.filter { $0 <= x }.count) }), "\(count) edges")
+        }
+    }
+}

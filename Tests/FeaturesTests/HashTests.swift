@@ -44,3 +44,20 @@ import Testing
         #expect(m.id(int64: -5) == Int64(UInt64(4_028_559_457) % 7))
     }
 }
+
+/// The batch paths (one algorithm switch, a mask for powers of two, 32-bit division for
+/// murmur3) equal the per-value definition.
+@Suite struct BatchIdTests {
+    @Test func batchIdsEqualPerValueIds() {
+        var rng = SplitMix64(seed: TestSeed.resolve("FeaturesTests.batchIds", default: 23))
+        let values = (0..<5000).map { _ in Int64(bitPattern: rng.next()) }
+        for algorithm in HashFunction.Algorithm.allCases {
+            for buckets: UInt64 in [1, 2, 1 << 20, 1000, 4_294_967_295, 4_294_967_296, 1 << 40, (1 << 61) - 1] {
+                let h = HashFunction(algorithm: algorithm, seed: 7, buckets: buckets)
+                var out = [Int64](repeating: -1, count: values.count)
+                values.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { h.ids(int64s: v, into: $0) } }
+                #expect(out == values.map { h.id(int64: $0) }, "\(algorithm) mod \(buckets)")
+            }
+        }
+    }
+}
