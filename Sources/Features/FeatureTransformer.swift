@@ -139,10 +139,23 @@ public final class FeatureTransformer {
         case .bucketize(let c, let edges):
             let x = filled(batch.columns[c], f.fill)
             var out = [Int64](repeating: 0, count: rows)
-            edges.withUnsafeBufferPointer { e in
-                x.withUnsafeBufferPointer { xs in
-                    out.withUnsafeMutableBufferPointer { o in
-                        for i in 0..<rows { o[i] = Int64(Self.countAtMost(e, xs[i])) }
+            if edges.count <= 512 {
+                // Up to 512 edges: compare x with every edge, eight per vector instruction, and
+                // count; no data-dependent branch or load, which a binary search has on every step.
+                let chunks = Self.edgeChunks(edges)
+                chunks.withUnsafeBufferPointer { e in
+                    x.withUnsafeBufferPointer { xs in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<rows { o[i] = Int64(Self.countAtMost(chunks: e, xs[i])) }
+                        }
+                    }
+                }
+            } else {
+                edges.withUnsafeBufferPointer { e in
+                    x.withUnsafeBufferPointer { xs in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<rows { o[i] = Int64(Self.countAtMost(e, xs[i])) }
+                        }
                     }
                 }
             }
@@ -167,10 +180,30 @@ public final class FeatureTransformer {
         var base = 0, n = e.count
         while n > 1 {
             let half = n >> 1
-            base = e[base + half] <= x ? base + half : base
-            n -= half
+            // The comparison's bit as an integer, then arithmetic: LLVM turns a `? :` on it back
+            // into a branch, which random values mispredict half the time.
+            base &+= half & (0 &- Int(unsafeBitCast(e[base &+ half] <= x, to: UInt8.self)))
+            n &-= half
         }
-        return base + (e[base] <= x ? 1 : 0)
+        return base &+ Int(unsafeBitCast(e[base] <= x, to: UInt8.self))
+    }
+
+    /// The edges in vectors of eight, the last one padded with NaN (never <= x).
+    static func edgeChunks(_ edges: [Double]) -> [SIMD8<Double>] {
+        stride(from: 0, to: edges.count, by: 8).map { start in
+            var v = SIMD8<Double>(repeating: .nan)
+            for j in start..<min(start + 8, edges.count) { v[j - start] = edges[j] }
+            return v
+        }
+    }
+
+    /// The number of edges <= x, counted over vectors of edges.
+    @inline(__always) static func countAtMost(chunks: UnsafeBufferPointer<SIMD8<Double>>, _ x: Double) -> Int {
+        let xv = SIMD8<Double>(repeating: x)
+        var acc = SIMD8<Int64>()
+        let one = SIMD8<Int64>(repeating: 1), zero = SIMD8<Int64>()
+        for c in chunks { acc &+= zero.replacing(with: one, where: c .<= xv) }
+        return Int(acc.wrappedSum())
     }
 
     /// Numeric rows with nulls (and NaN) replaced by `fill`.

@@ -35,6 +35,18 @@ public enum XXHash64 {
         return avalanche(h)
     }
 
+    /// `hash(int64:seed:)` of eight values at once, lane for lane.
+    @inline(__always) public static func hash8(_ v: SIMD8<UInt64>, seed: UInt64) -> SIMD8<UInt64> {
+        @inline(__always) func rotl(_ x: SIMD8<UInt64>, _ r: UInt64) -> SIMD8<UInt64> { (x &<< r) | (x &>> (64 - r)) }
+        let k = rotl(v &* p2, 31) &* p1
+        var h = SIMD8<UInt64>(repeating: seed &+ p5 &+ 8) ^ k
+        h = rotl(h, 27) &* p1 &+ p4
+        h ^= h &>> 33; h = h &* p2
+        h ^= h &>> 29; h = h &* p3
+        h ^= h &>> 32
+        return h
+    }
+
     /// XXH64 of `bytes`.
     public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let n = bytes.count

@@ -143,9 +143,9 @@ import Testing
 @Suite struct BucketizeTests {
     @Test func countAtMostEqualsCounting() throws {
         var rng = SplitMix64(seed: TestSeed.resolve("FeaturesTests.bucketize", default: 31))
-        for count in [1, 2, 3, 7, 64, 100, 101] {
+        for count in [1, 2, 3, 7, 64, 100, 101, 513, 600] {
             var edges = Set<Double>()
-            while edges.count < count { edges.insert(Double(rng.below(1000)) / 4) }
+            while edges.count < count { edges.insert(Double(rng.below(4000)) / 4) }
             let sorted = edges.sorted()
             let text = #"{"features": [{"name": "b", "transform": "bucketize", "column": "x", "edges": [\#(sorted.map { "\($0)" }.joined(separator: ", "))]}]}"#
             let spec = try FeatureSpec.parse(Array(text.utf8), source: "spec")
