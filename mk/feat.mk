@@ -84,11 +84,13 @@ TEST_STEPS += test-feat-ray
 $(RAY_PY):
 	rm -rf $(RAY_VENV).tmp
 	$(PYTHON) -m venv --system-site-packages $(RAY_VENV).tmp
-	$(RAY_VENV).tmp/bin/python -m pip install -q --disable-pip-version-check --root-user-action=ignore ray==2.60.0 pytest==9.0.3
+	$(RAY_VENV).tmp/bin/python -m pip install -q --disable-pip-version-check --root-user-action=ignore ray==2.60.0 pytest==9.0.3 $(PY_SETUPTOOLS)
 	rm -rf $(RAY_VENV) && mv $(RAY_VENV).tmp $(RAY_VENV)
 
 ## test-feat-ray: python/tests/scaleout: sluice.scaleout under ray.init(num_cpus=2) and a two-node
 ## ray.cluster_utils.Cluster, 1/2/8 shards equal to one pass, a killed task retried.
+## Ray's workers import sluice.scaleout, so the package is installed into the venv (as python-install does).
 test-feat-ray: debug pip-deps $(RAY_PY) $(SEQ_ML)
-	cd python/tests && SLUICE_BIN=$(abspath $(DEBUG_BIN)) SLUICE_ML=$(abspath $(SEQ_ML)) RAY_USAGE_STATS_ENABLED=0 \
+	$(RAY_PY) -m pip install -q --no-deps --no-build-isolation --disable-pip-version-check --root-user-action=ignore ./python
+	cd python/tests && SLUICE_BIN=$(abspath $(DEBUG_BIN)) SLUICE_ML=$(abspath $(SEQ_ML)) RAY_USAGE_STATS_ENABLED=0 SLUICE_TEST_INSTALLED=1 \
 	  timeout 900 $(RAY_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning scaleout
