@@ -10,10 +10,10 @@
 Pure Python (numpy; pyarrow optional). Every problem with the input raises sluice.StreamError
 naming the byte offset.
 """
-from . import bench, events, seq, table, tensors
+from . import bench, events, features, seq, table, tensors
 from .errors import StreamError
 from .stream import Header, Producer, Record, Stream, Trailer, open
 
 __all__ = ["StreamError", "Stream", "Header", "Producer", "Trailer", "Record", "open",
-           "table", "events", "seq", "bench", "tensors"]
+           "table", "events", "seq", "bench", "tensors", "features"]
 __version__ = "0.1.0"

@@ -401,3 +401,39 @@ def test_scaleout_runs_in_sequence_without_ray(work, movielens):
     assert not r.used_ray and len(r.outputs) == 3
     assert open(r.fit, "rb").read() == open(movielens["fit"], "rb").read()
     assert sum(b.rows for p in r.outputs for b in sluice.tensors.read(p)) == 100000
+
+
+# ---- the Python DSL ----------------------------------------------------------------------------
+
+def test_dsl_writes_the_spec_and_runs_the_tool(work, movielens):
+    """F.* declarations of Tests/Data/feat/movielens.json give its features, and running them
+    gives the same tensors as the command line with that file."""
+    from sluice.features import F, fit_transform, spec_json
+    features = [
+        F.hash("item_id", buckets=1048576, name="item"),
+        F.hash("user_id", buckets=65536, seed=7, algorithm="murmur3_32", name="user"),
+        F.vocabulary("item_id", min_count=5, max_size=1200, oov_buckets=4, name="item_vocab"),
+        F.cross(["user_id", "item_id"], buckets=1000003, seed=42, name="user_x_item"),
+        F.bucketize("rating", edges=[2, 3, 4], name="rating_bucket"),
+        F.zscore("rating", name="rating_z"),
+        F.log1p("rating", name="rating_log"),
+        F.bucketize("timestamp", quantiles=10, name="time_decile"),
+        F.minmax("timestamp", name="time_mm"),
+        F.sequence(of="item", user="user_id", last=50, name="history"),
+        F.sequence(of="item_vocab", user="user_id", last=20, layout="jagged", name="recent_vocab"),
+    ]
+    want = json.load(open(ML_SPEC))["features"]
+    # The same features; the DSL writes the defaults out (algorithm, seed, layout ...).
+    got = spec_json(features)["features"]
+    assert [(f["name"], f["transform"]) for f in got] == [(f["name"], f["transform"]) for f in want]
+    for g, w in zip(got, want):
+        assert all(g[k] == w[k] for k in w), (g, w)
+    out = os.path.join(work, "dsl.tensors")
+    fit, _ = fit_transform(features, [movielens["scan"]], out, feat_etl=FEAT)
+    a, b = tensors(out), tensors(movielens["out"])
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        assert list(x.dense) == list(y.dense)
+        for k in x.dense:
+            assert np.array_equal(x[k], y[k]), k
+        assert np.array_equal(x.jagged.values, y.jagged.values) and np.array_equal(x.jagged.lengths, y.jagged.lengths)
