@@ -276,7 +276,7 @@ def test_movielens_sequences_and_kjt(movielens):
 def test_fits_of_random_shardings_merge_to_one_pass(work, movielens):
     whole = open(movielens["fit"], "rb").read()
     rng = random.Random(SEED)
-    for n in (2, 3, 8):
+    for n in (2, 8):
         # --shard i/N by user hash
         parts = []
         for i in range(n):
@@ -291,7 +291,7 @@ def test_fits_of_random_shardings_merge_to_one_pass(work, movielens):
     spec = write_spec(work, [f for f in json.load(open(ML_SPEC))["features"] if f["transform"] != "sequence"], "nosequence.json")
     one = os.path.join(work, "table-whole.fit")
     feat("fit", "--spec", spec, "-o", one, table_stream(work, t, "ml.tbl"))
-    for trial in range(3):
+    for trial in range(2):
         n = rng.choice([2, 5, 8])
         deal = np.array([rng.randrange(n) for _ in range(t.num_rows)])
         parts = []
