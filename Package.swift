@@ -51,6 +51,7 @@ let package = Package(
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
         .executable(name: "tile-plan", targets: ["tile-plan"]),
         .executable(name: "dq-check", targets: ["dq-check"]),
+        .executable(name: "feat-etl", targets: ["feat-etl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -141,6 +142,13 @@ let package = Package(
         .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
+        // Features: spec, fit, hashes (xxh64, murmur3_32), transforms into tensors; pure. Built for
+        // the host vector ISA like Kernels (eight xxh64 lanes per AVX-512 instruction).
+        // FeatEtl: feat-etl's subcommands and the tensors stream writer.
+        .target(name: "Features", dependencies: ["Columns", "AvroSchemas", "Diagnostics"], swiftSettings: kernelSettings),
+        .target(name: "FeatEtl", dependencies: ["Features", "Columns", "TableRecords", "AvroSchemas", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "feat-etl", dependencies: ["FeatEtl"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
@@ -162,6 +170,7 @@ let package = Package(
                                                      "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
     ],
     swiftLanguageModes: [.v5]
 )

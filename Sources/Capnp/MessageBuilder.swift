@@ -97,6 +97,18 @@ public final class MessageBuilder {
         readerTableStale = true
     }
 
+    /// Makes the first segment hold at least `words` words, for a message about to be built
+    /// after `reset()`: a writer that knows its message's size (feat-etl's tensors) gets it in
+    /// one segment, so every array of it is one contiguous range of the frame.
+    public func reserveFirstSegment(words: Int) {
+        precondition(activeCount == 1 && segments[0].used == 1, "reserveFirstSegment: call it right after reset()")
+        guard segments[0].capacity < words else { return }
+        for i in 0..<allocatedCount { segments[i].base.deallocate() }
+        segments[0] = BuilderSegment(base: MessageBuilder.allocateZeroed(words: words), capacity: words, used: 1)
+        allocatedCount = 1
+        readerTableStale = true
+    }
+
     /// Number of segments in the current message.
     public var segmentCount: Int { activeCount }
 

@@ -55,6 +55,21 @@ public final class RecordStreamWriter {
         recordCount += 1
     }
 
+    /// Builds one record in a single segment of at least `words` words: for kinds whose
+    /// readers map arrays straight out of the frame. Throws if the record outgrew `words`.
+    public func writeRecord(singleSegmentWords words: Int, _ build: (StructBuilder) throws -> Void) throws {
+        try writeHeaderIfNeeded()
+        builder.reset()
+        builder.reserveFirstSegment(words: words)
+        let root = builder.initRoot(dataWords: kind.frameDataWords, pointerCount: kind.framePointers)
+        try build(root)
+        guard builder.segmentCount == 1 else {
+            throw PipesError(.invalidMessage, source: frames.source, "internal: a record reserved \(words) words and needed \(builder.totalWords)")
+        }
+        try emit(root.asReader())
+        recordCount += 1
+    }
+
     /// Writes a copy of a record frame read from another stream of the same kind: its bytes
     /// verbatim when they are at hand (unpacked input, binary output), else a deep copy.
     public func writeRecord(copyingCurrentOf input: RecordStreamReader, root: StructReader) throws {

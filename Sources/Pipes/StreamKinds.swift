@@ -32,4 +32,7 @@ extension StreamKind {
     /// Formats/profile.capnp (`ProfileFrame`: header, source, column…, sequence?, trailer): what dq-check profile and merge write.
     public static let profile = StreamKind(name: ProfileSchema.kind, frameType: "ProfileFrame",
                                            schemaVersion: ProfileSchema.schemaVersion, frame: ProfileFrame.Builder.self)
+    /// Formats/tensors.capnp (`TensorsFrame`: header, dense…, jagged…, trailer): what feat-etl transform writes.
+    public static let tensors = StreamKind(name: TensorsSchema.kind, frameType: "TensorsFrame",
+                                           schemaVersion: TensorsSchema.schemaVersion, frame: TensorsFrame.Builder.self)
 }

@@ -23,9 +23,10 @@ VARIANTS = {
     "seq-blocks": ("header", "layout", "block", "trailer"),
     "bench": ("header", "result", "trailer"),
     "graph": ("header", "info", "values", "nodes", "trailer"),
+    "tensors": ("header", "dense", "jagged", "trailer"),
 }
 FRAME_TYPES = {"table": "TableFrame", "events": "EventsFrame", "seq-blocks": "SeqFrame",
-               "bench": "BenchFrame", "graph": "GraphFrame"}
+               "bench": "BenchFrame", "graph": "GraphFrame", "tensors": "TensorsFrame"}
 
 
 class Header:          # stream.capnp Header: 1 data word, 3 pointers
@@ -143,3 +144,26 @@ class BenchResult:     # 18 data words, 7 pointers
                "bandwidthGbPerSecond": 72, "rooflineFraction": 80, "peerMedianSeconds": 88,
                "ratio": 96, "cpuSeconds": 104, "peerCpuSeconds": 112, "peerMinSeconds": 120,
                "peerMaxSeconds": 128}
+
+
+# ---- tensors.capnp -------------------------------------------------------------------------
+
+TENSOR_DTYPES = ("int32", "int64", "float32", "float64")
+
+
+class DenseTensor:     # 1 data word, 3 pointers
+    BATCH = 0          # uint32 @ byte 0
+    NAME = 0           # ptr Text
+    DTYPE = 4          # enum @ byte 4 (slot 2)
+    SHAPE = 1          # ptr List(UInt64)
+    VALUES = 2         # ptr Data
+
+
+class KeyedJagged:     # 1 data word, 5 pointers
+    BATCH = 0          # uint32 @ byte 0
+    ROWS = 4           # uint32 @ byte 4 (slot 1)
+    KEYS = 0           # ptr List(Text)
+    VALUES = 1         # ptr Data (int64)
+    LENGTHS = 2        # ptr Data (int32)
+    OFFSETS = 3        # ptr Data (int32)
+    WEIGHTS = 4        # ptr Data (float32), empty when unweighted

@@ -11,7 +11,7 @@ import table_arrow
 
 FORMATS = table_arrow.FORMATS  # the path table_arrow.py loaded stream.capnp through (see test_events)
 MODULES = {name: capnp.load(os.path.join(FORMATS, name + ".capnp"), imports=[FORMATS])
-           for name in ("stream", "table", "events", "seq-blocks", "bench")}
+           for name in ("stream", "table", "events", "seq-blocks", "bench", "tensors")}
 BYTES = {"bool": None, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "enum": 2, "int32": 4, "uint32": 4,
          "float32": 4, "int64": 8, "uint64": 8, "float64": 8}
 
@@ -23,9 +23,11 @@ STRUCTS = [
     (L.Binary, "table", "TableColumn.Binary"), (L.EventSchema, "events", "EventSchema"),
     (L.EventColumn, "events", "EventSchema.Column"), (L.EventBatch, "events", "EventBatch"),
     (L.ExtraColumn, "events", "EventBatch.ExtraColumn"), (L.EncodedBlock, "seq-blocks", "EncodedBlock"),
+    (L.DenseTensor, "tensors", "DenseTensor"), (L.KeyedJagged, "tensors", "KeyedJagged"),
 ]
 FRAMES = {"table": ("table", "TableFrame"), "events": ("events", "EventsFrame"),
-          "seq-blocks": ("seq-blocks", "SeqFrame"), "bench": ("bench", "BenchFrame")}
+          "seq-blocks": ("seq-blocks", "SeqFrame"), "bench": ("bench", "BenchFrame"),
+          "tensors": ("tensors", "TensorsFrame")}
 
 
 def node(module, path):
@@ -64,7 +66,7 @@ def test_offsets(cls, module, path):
             continue
         if name == "DISCRIMINANT":
             assert struct.discriminantCount > 0 and value == 2 * struct.discriminantOffset
-        elif name == "VALUES":  # the pointer every union member shares
+        elif name == "VALUES" and struct.discriminantCount:  # the pointer every union member shares
             members = [f for f in struct.fields if f.discriminantValue != 65535]
             assert members and all(f.slot.offset == value for f in members)
         else:
@@ -105,3 +107,4 @@ def test_enums():
     assert L.FIELD_ROLES == ordinals(MODULES["table"].RowSchema.Role)
     assert L.TIME_UNITS == ordinals(MODULES["table"].RowSchema.TimeUnit)
     assert L.EVENT_ROLES == ordinals(MODULES["events"].EventSchema.Role)
+    assert L.TENSOR_DTYPES == ordinals(MODULES["tensors"].TensorDType)
