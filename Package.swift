@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "graph-opt", targets: ["graph-opt"]),
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
         .executable(name: "tile-plan", targets: ["tile-plan"]),
+        .executable(name: "dq-check", targets: ["dq-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -131,6 +132,13 @@ let package = Package(
                                                      "ToolKit", "Pipes", "Schemas",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
+        // Data quality: Drift (exact drift statistics and AUC, pure), QualityRules (rules files
+        // and their streaming evaluation, pure), DQCheck: dq-check's subcommands.
+        .target(name: "Drift", swiftSettings: hotPath),
+        .target(name: "QualityRules", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
+        .target(name: "DQCheck", dependencies: ["Drift", "QualityRules", "Columns", "TableRecords", "ToolKit", "Pipes",
+                                              .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
         // environment, NaN-aware error measures).
@@ -150,6 +158,7 @@ let package = Package(
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQCheck", "Columns", "ToolKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
