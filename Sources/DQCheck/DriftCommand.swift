@@ -85,7 +85,11 @@ enum DriftColumns {
                 guard LoadedTable.driftable(f) else { throw ToolError(refName, "column '\(n)' is \(f.typeDescription); drift reads scalar numbers, strings and booleans") }
             }
         } else {
-            names = a.schema.fields.filter { LoadedTable.driftable($0) && ![.user, .item, .time].contains($0.role) }.map(\.name)
+            // Without a list, ks and wasserstein take the numeric columns only.
+            let numbers: Set<ValueType> = [.int32, .int64, .float32, .float64]
+            names = a.schema.fields.filter {
+                LoadedTable.driftable($0) && ![.user, .item, .time].contains($0.role) && (stat?.needsNumbers != true || numbers.contains($0.type))
+            }.map(\.name)
         }
         for n in names {
             let f = a.schema.fields.first { $0.name == n }!
