@@ -133,10 +133,12 @@ let package = Package(
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
         // Data quality: Drift (exact drift statistics and AUC, pure), QualityRules (rules files
-        // and their streaming evaluation, pure), DQCheck: dq-check's subcommands.
+        // and their streaming evaluation, pure), DQReport (the HTML/SVG report, pure), DQCheck:
+        // dq-check's subcommands.
         .target(name: "Drift", swiftSettings: hotPath),
         .target(name: "QualityRules", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
-        .target(name: "DQCheck", dependencies: ["Drift", "QualityRules", "Columns", "TableRecords", "ToolKit", "Pipes",
+        .target(name: "DQReport"),
+        .target(name: "DQCheck", dependencies: ["Drift", "QualityRules", "DQReport", "Columns", "TableRecords", "ToolKit", "Pipes",
                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
 

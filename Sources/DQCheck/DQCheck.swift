@@ -19,6 +19,7 @@ public struct DQCheck: SluiceCommand {
         CheckCommand.self,
         DriftCommand.self,
         ExplainCommand.self,
+        ReportCommand.self,
     ]
 
     /// The root streams nothing.

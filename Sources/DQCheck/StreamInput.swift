@@ -33,11 +33,14 @@ struct LoadedTable {
     var schema: TableSchema
     var columns: [[Column]]
     var rows: Int
+    /// Whether the input was a seq-blocks stream (sorted by user and time, not arrival order).
+    var sorted = false
 
     static func read(_ path: String, _ tool: ToolContext, timeUnit: TimeUnit) throws -> LoadedTable {
         let reader = try StreamInput.open(path, tool, timeUnit: timeUnit)
         let schema = try reader.readSchema()
-        var t = LoadedTable(schema: schema, columns: Array(repeating: [], count: schema.fields.count), rows: 0)
+        var t = LoadedTable(schema: schema, columns: Array(repeating: [], count: schema.fields.count), rows: 0,
+                            sorted: StreamInput.isSorted(reader))
         while let b = try reader.next() {
             for (i, c) in b.columns.enumerated() { t.columns[i].append(c) }
             t.rows += b.rows

@@ -118,3 +118,33 @@ public enum Binning {
         return p.map { $0 == 0 ? fill : $0 }
     }
 }
+
+extension Binning {
+    /// The shares `binnedShares` compares, with a label per bin for plots: the bin's left edge
+    /// for Sturges bins, the value otherwise.
+    public static func labeledShares(_ ref: DriftSample, _ cur: DriftSample) throws -> (labels: [String], ref: [Double], cur: [Double]) {
+        let (r, c) = try binnedShares(ref, cur)
+        var labels: [String] = []
+        switch (ref, cur) {
+        case (.numeric(let a, let integer), .numeric(let b, _)):
+            if distinctCount(sorted: a, cap: 21) > 20 {
+                let edges = sturgesEdges(count: a.count + b.count, min: Swift.min(a.first!, b.first!), max: Swift.max(a.last!, b.last!), integer: integer)
+                labels = edges.dropLast().map { short($0) }
+            } else {
+                var all = a + b
+                all.sort()
+                var last: Double? = nil
+                for v in all where v != last { labels.append(short(v)); last = v }
+            }
+        case (.categorical(let a), .categorical(let b)):
+            labels = Array(Set(a).union(b)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        default: break
+        }
+        return (labels, r, c)
+    }
+
+    static func short(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return String(Double(String(format: "%.4g", x)) ?? x)
+    }
+}
