@@ -44,9 +44,14 @@ demo-dq: build
 	@echo "== where the change is"
 	$(RELEASE_BIN)/dq-check explain --segment-by user --top 5 $(DQ_OUT)/demo/clean.tbl $(DQ_OUT)/demo/faulty.tbl
 
-TEST_STEPS += test-dq-detect test-dq-report
+TEST_STEPS += test-dq-detect test-dq-report test-dq-bad-input
 APT_PACKAGES += chromium librsvg2-bin
-.PHONY: test-dq-detect test-dq-report
+.PHONY: test-dq-detect test-dq-report test-dq-bad-input
+
+## test-dq-bad-input: every truncation of a stream and 100 seeded mutations of a stream and of a
+## rules file end with status 0, 1 or 3 (1 with one stderr line), no crash, no hang.
+test-dq-bad-input: debug
+	$(PYTHON) Tools/dq_mutation_check.py --bin $(DEBUG_BIN) --work $(DQ_OUT)/mutations --mutations 100
 
 ## test-dq-detect: Tools/dq_inject.py's faults (swapped times, duplicates, nulls, out-of-range values,
 ## a broken join; 2 seeds each on MovieLens and on synthetic events): every injected violation
@@ -65,3 +70,25 @@ test-dq-report: debug dq-venv $(WIDEDEEP_ML)
 	$(DEBUG_BIN)/dq-check report --segment-by cohort --columns rating,item_pop,time --rules $(DQ_OUT)/report/rules.json \
 	  -o $(DQ_OUT)/report/report.html $(DQ_OUT)/report/ref.tbl $(DQ_OUT)/report/faulty.tbl
 	$(DQ_PYTHON) Tools/dq_report_check.py $(DQ_OUT)/report/report.html $(DQ_OUT)/report/report.png
+
+# Benchmarks: each peer in its own pinned venv (Great Expectations and Evidently pin different
+# pandas/numpy versions); pycapnp and pyarrow for Tools/table_arrow.py, which writes the streams.
+DQ_GE_VENV  = $(CACHE)/dq-bench-ge
+DQ_EV_VENV  = $(CACHE)/dq-bench-ev
+DQ_GE_PINS  = great_expectations==1.24.1 polars pyarrow numpy pycapnp==2.2.4
+DQ_EV_PINS  = evidently==0.7.23 pandas==2.3.3 scipy==1.17.1 pyarrow pycapnp==2.2.4
+BENCH_STEPS += bench-dq
+.PHONY: bench-dq
+
+$(DQ_GE_VENV)/bin/python:
+	$(PYTHON) -m venv $(DQ_GE_VENV).tmp && rm -rf $(DQ_GE_VENV) && mv $(DQ_GE_VENV).tmp $(DQ_GE_VENV)
+$(DQ_EV_VENV)/bin/python:
+	$(PYTHON) -m venv $(DQ_EV_VENV).tmp && rm -rf $(DQ_EV_VENV) && mv $(DQ_EV_VENV).tmp $(DQ_EV_VENV)
+
+## bench-dq: Benchmarks/dq/bench.py — check vs Great Expectations and polars, drift vs Evidently's
+## DataDriftPreset and numpy, 1M events (100k under bench-quick).
+bench-dq: build $(DQ_GE_VENV)/bin/python $(DQ_EV_VENV)/bin/python
+	@$(DQ_GE_VENV)/bin/python Tools/pip_ensure.py $(DQ_GE_PINS)
+	@$(DQ_EV_VENV)/bin/python Tools/pip_ensure.py $(DQ_EV_PINS)
+	$(DQ_GE_VENV)/bin/python Benchmarks/dq/bench.py --side check --bin $(RELEASE_BIN) --work $(DQ_OUT)/bench
+	$(DQ_EV_VENV)/bin/python Benchmarks/dq/bench.py --side drift --bin $(RELEASE_BIN) --work $(DQ_OUT)/bench
