@@ -34,36 +34,23 @@ public enum Binning {
         return linspace(first, last, bins + 1)
     }
 
-    /// `np.histogram(sorted, edges)[0]`: bin i holds edges[i] ≤ x < edges[i+1], the last bin
-    /// also x == its right edge; values outside are not counted.
-    public static func histogram(sorted x: [Double], edges: [Double]) -> [Int] {
-        var cum = [Int](repeating: 0, count: edges.count)
-        for i in 0..<edges.count {
-            cum[i] = i == edges.count - 1 ? upperBound(x, edges[i]) : lowerBound(x, edges[i])
+    /// `np.histogram(values, edges)[0]` for equal-width edges: bin i holds edges[i] ≤ x <
+    /// edges[i+1], the last bin also x == its right edge; values outside are not counted. The
+    /// bin comes from the width, then is corrected against the edges themselves, so the counts
+    /// equal a binary search on the edges (what NumPy does for an array of edges).
+    public static func histogram(_ x: [Double], edges: [Double]) -> [Int] {
+        let bins = edges.count - 1
+        var counts = [Int](repeating: 0, count: bins)
+        let first = edges[0], last = edges[bins]
+        let scale = Double(bins) / (last - first)
+        for v in x {
+            guard v >= first && v <= last else { continue }
+            var i = min(max(Int((v - first) * scale), 0), bins - 1)
+            while i > 0 && v < edges[i] { i -= 1 }
+            while i < bins - 1 && v >= edges[i + 1] { i += 1 }
+            counts[i] += 1
         }
-        return (1..<edges.count).map { cum[$0] - cum[$0 - 1] }
-    }
-
-    /// The first index whose value is ≥ v.
-    static func lowerBound(_ a: [Double], _ v: Double) -> Int {
-        var lo = 0, hi = a.count
-        while lo < hi { let m = (lo + hi) / 2; if a[m] < v { lo = m + 1 } else { hi = m } }
-        return lo
-    }
-
-    /// The first index whose value is > v.
-    static func upperBound(_ a: [Double], _ v: Double) -> Int {
-        var lo = 0, hi = a.count
-        while lo < hi { let m = (lo + hi) / 2; if a[m] <= v { lo = m + 1 } else { hi = m } }
-        return lo
-    }
-
-    /// The number of distinct values in a sorted array, counting no further than `cap`.
-    static func distinctCount(sorted a: [Double], cap: Int) -> Int {
-        guard !a.isEmpty else { return 0 }
-        var n = 1
-        for i in 1..<a.count where a[i] != a[i - 1] { n += 1; if n >= cap { return n } }
-        return n
+        return counts
     }
 
     /// Counts per distinct value over both samples, aligned: the union of the values, and each
@@ -71,17 +58,22 @@ public enum Binning {
     /// by byte order for strings; the statistics are sums, so order only moves the last bit.
     public static func valueCounts(_ ref: DriftSample, _ cur: DriftSample) throws -> (ref: [Int], cur: [Int]) {
         switch (ref, cur) {
-        case (.numeric(let a, _), .numeric(let b, _)):
-            var r: [Int] = [], c: [Int] = []
-            var i = 0, j = 0
-            while i < a.count || j < b.count {
-                let v = j >= b.count ? a[i] : i >= a.count ? b[j] : Swift.min(a[i], b[j])
-                var ca = 0, cb = 0
-                while i < a.count && a[i] == v { ca += 1; i += 1 }
-                while j < b.count && b[j] == v { cb += 1; j += 1 }
-                r.append(ca); c.append(cb)
+        case (.numeric(let a), .numeric(let b)):
+            // Few distinct values (the usual case: ratings, actions, flags) count in a small
+            // array; many go through a dictionary.
+            var keys: [Double] = [], r: [Int] = [], c: [Int] = []
+            var index: [Double: Int]? = nil
+            func slot(_ x: Double) -> Int {
+                if let d = index { if let k = d[x] { return k } } else if let k = keys.firstIndex(of: x) { return k }
+                keys.append(x); r.append(0); c.append(0)
+                if index == nil && keys.count > 32 { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+                else if index != nil { index![x] = keys.count - 1 }
+                return keys.count - 1
             }
-            return (r, c)
+            for x in a.values { r[slot(x)] += 1 }
+            for x in b.values { c[slot(x)] += 1 }
+            let order = keys.indices.sorted { keys[$0] < keys[$1] }
+            return (order.map { r[$0] }, order.map { c[$0] })
         case (.categorical(let a), .categorical(let b)):
             var counts: [String: (Int, Int)] = [:]
             for s in a { counts[s, default: (0, 0)].0 += 1 }
@@ -99,10 +91,11 @@ public enum Binning {
     public static func binnedShares(_ ref: DriftSample, _ cur: DriftSample) throws -> (ref: [Double], cur: [Double]) {
         guard ref.count > 0, cur.count > 0 else { throw DriftError("an empty sample (no non-null values)") }
         let counts: (ref: [Int], cur: [Int])
-        if case .numeric(let a, let integer) = ref, case .numeric(let b, _) = cur, distinctCount(sorted: a, cap: 21) > 20 {
-            let edges = sturgesEdges(count: a.count + b.count, min: Swift.min(a.first!, b.first!),
-                                     max: Swift.max(a.last!, b.last!), integer: integer)
-            counts = (histogram(sorted: a, edges: edges), histogram(sorted: b, edges: edges))
+        if case .numeric(let a) = ref, case .numeric(let b) = cur, a.smallDistinct(cap: 20) == nil {
+            let (ea, eb) = (a.extremes!, b.extremes!)
+            let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
+                                     max: Swift.max(ea.max, eb.max), integer: a.integer)
+            counts = (histogram(a.values, edges: edges), histogram(b.values, edges: edges))
         } else {
             counts = try valueCounts(ref, cur)
         }
@@ -126,15 +119,14 @@ extension Binning {
         let (r, c) = try binnedShares(ref, cur)
         var labels: [String] = []
         switch (ref, cur) {
-        case (.numeric(let a, let integer), .numeric(let b, _)):
-            if distinctCount(sorted: a, cap: 21) > 20 {
-                let edges = sturgesEdges(count: a.count + b.count, min: Swift.min(a.first!, b.first!), max: Swift.max(a.last!, b.last!), integer: integer)
+        case (.numeric(let a), .numeric(let b)):
+            if a.smallDistinct(cap: 20) == nil {
+                let (ea, eb) = (a.extremes!, b.extremes!)
+                let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
+                                         max: Swift.max(ea.max, eb.max), integer: a.integer)
                 labels = edges.dropLast().map { short($0) }
             } else {
-                var all = a + b
-                all.sort()
-                var last: Double? = nil
-                for v in all where v != last { labels.append(short(v)); last = v }
+                labels = Set(a.values).union(b.values).sorted().map { short($0) }
             }
         case (.categorical(let a), .categorical(let b)):
             labels = Array(Set(a).union(b)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -46,11 +46,11 @@ public enum DriftStatistics {
             let r = try chiSquare(ref, cur)
             return DriftValue(value: r.p, statistic: r.statistic)
         case .ks, .wasserstein:
-            guard case .numeric(let a, _) = ref, case .numeric(let b, _) = cur else {
+            guard case .numeric(let a) = ref, case .numeric(let b) = cur else {
                 throw DriftError("\(stat.rawValue) needs a numeric column")
             }
-            if stat == .wasserstein { return DriftValue(value: normedWasserstein(a, b)) }
-            let r = KolmogorovSmirnov.test(a, b)
+            if stat == .wasserstein { return DriftValue(value: normedWasserstein(a.sorted, b.sorted)) }
+            let r = KolmogorovSmirnov.test(a.sorted, b.sorted)
             return DriftValue(value: r.p, statistic: r.d, method: r.exact ? "exact" : "asymp")
         }
     }
@@ -105,12 +105,12 @@ public enum DriftStatistics {
     public static func hellinger(_ ref: DriftSample, _ cur: DriftSample) throws -> Double {
         var s = 0.0
         switch (ref, cur) {
-        case (.numeric(let a, let integer), .numeric(let b, _)):
-            var keys = Array(Set(a).union(b))
+        case (.numeric(let a), .numeric(let b)):
+            var keys = Array(Set(a.values).union(b.values))
             keys.sort()
-            let edges = Binning.sturgesEdges(count: keys.count, min: keys.first!, max: keys.last!, integer: integer)
-            let h1 = density(Binning.histogram(sorted: a, edges: edges), edges)
-            let h2 = density(Binning.histogram(sorted: b, edges: edges), edges)
+            let edges = Binning.sturgesEdges(count: keys.count, min: keys.first!, max: keys.last!, integer: a.integer)
+            let h1 = density(Binning.histogram(a.values, edges: edges), edges)
+            let h2 = density(Binning.histogram(b.values, edges: edges), edges)
             let width = (edges.last! - edges.first!) / Double(edges.count - 1)
             for i in h1.indices { s += (h1[i] * h2[i]).squareRoot() * width }
         default:

@@ -18,8 +18,12 @@ import Testing
     }
 
     @Test func histogramClosesTheLastBin() {
-        #expect(Binning.histogram(sorted: [0, 0.5, 1, 1, 2], edges: [0, 1, 2]) == [2, 3])
-        #expect(Binning.histogram(sorted: [-1, 3], edges: [0, 1, 2]) == [0, 0])
+        #expect(Binning.histogram([1, 0, 0.5, 2, 1], edges: [0, 1, 2]) == [2, 3])
+        #expect(Binning.histogram([-1, 3], edges: [0, 1, 2]) == [0, 0])
+        // Edges that are not multiples of the width: the count follows the edges themselves.
+        let e = Binning.sturgesEdges(count: 7, min: 0.1, max: 0.7, integer: false)
+        let x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+        #expect(Binning.histogram(x, edges: e) == (0..<(e.count - 1)).map { i in x.filter { $0 >= e[i] && ($0 < e[i + 1] || i == e.count - 2) }.count })
     }
 
     @Test func identicalSamplesHaveNoDrift() throws {
