@@ -62,14 +62,21 @@ struct LoadedTable {
             var v: [Double] = []
             v.reserveCapacity(rows)
             for c in columns[i] {
-                for r in 0..<c.rows where !c.isNull(r) && (keep?(base + r) ?? true) {
-                    switch c.values {
-                    case .int64(let x): v.append(Double(x[r]))
-                    case .int32(let x): v.append(Double(x[r]))
-                    case .float32(let x): v.append(Double(x[r]))
-                    case .float64(let x): v.append(x[r])
-                    default: break
-                    }
+                // One switch per batch, a tight loop per type; the common case (no nulls, no
+                // segment filter) appends the converted column in one go.
+                let valid = c.validity
+                let plain = valid == nil && keep == nil
+                func take(_ r: Int) -> Bool { (valid.map { $0[r] } ?? true) && (keep.map { $0(base + r) } ?? true) }
+                switch c.values {
+                case .int64(let x):
+                    if plain { v.append(contentsOf: x.lazy.map { Double($0) }) } else { for r in x.indices where take(r) { v.append(Double(x[r])) } }
+                case .int32(let x):
+                    if plain { v.append(contentsOf: x.lazy.map { Double($0) }) } else { for r in x.indices where take(r) { v.append(Double(x[r])) } }
+                case .float32(let x):
+                    if plain { v.append(contentsOf: x.lazy.map { Double($0) }) } else { for r in x.indices where take(r) { v.append(Double(x[r])) } }
+                case .float64(let x):
+                    if plain { v.append(contentsOf: x) } else { for r in x.indices where take(r) { v.append(x[r]) } }
+                default: break
                 }
                 base += c.rows
             }

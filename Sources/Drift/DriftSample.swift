@@ -9,8 +9,10 @@ public enum DriftSample {
 
     /// A numeric sample; non-finite values are dropped. `integer` marks an integer column:
     /// NumPy's Sturges rule then never makes a bin narrower than 1.
-    public static func numbers<S: Sequence>(_ values: S, integer: Bool) -> DriftSample where S.Element == Double {
-        .numeric(NumericSample(values.filter { $0.isFinite }, integer: integer))
+    public static func numbers(_ values: [Double], integer: Bool) -> DriftSample {
+        // Integers converted to binary64 are always finite: nothing to drop.
+        if integer || values.allSatisfy({ $0.isFinite }) { return .numeric(NumericSample(values, integer: integer)) }
+        return .numeric(NumericSample(values.filter { $0.isFinite }, integer: integer))
     }
 
     /// The number of values.
