@@ -2,7 +2,11 @@
 #
 #   make test-dq-stats   dq-check drift / explain against scipy, numpy (Evidently's definitions)
 #                        and sklearn on seeded samples (Tools/dq_stats_check.py); about 30 s
-#   make demo-dq         a clean day and a faulty day of events through check and drift
+#   make test-dq-detect  seeded faults found (Tools/dq_inject.py), explain ranks the cause first
+#   make test-dq-report  the HTML report renders in headless Chromium and rsvg-convert
+#   make test-dq-bad-input  truncations and mutations of streams and rules files
+#   make bench-dq        check vs Great Expectations and polars, drift vs Evidently and numpy
+#   make demo-dq         a clean day and a faulty day: check, drift, explain and the report
 # Golden CLI cases are Tests/Golden/dq-check (test-substrate-golden); unit tests are
 # Tests/DQCheckTests. Docs/dq.md describes the statistics and the rules file.
 
@@ -42,7 +46,10 @@ demo-dq: build
 	@echo "== drift, clean → faulty (exit 3 expected)"
 	-$(RELEASE_BIN)/dq-check drift --stat psi $(DQ_OUT)/demo/clean.tbl $(DQ_OUT)/demo/faulty.tbl
 	@echo "== where the change is"
-	$(RELEASE_BIN)/dq-check explain --segment-by user --top 5 $(DQ_OUT)/demo/clean.tbl $(DQ_OUT)/demo/faulty.tbl
+	$(RELEASE_BIN)/dq-check explain --segment-by user --columns rating,genre --top 5 $(DQ_OUT)/demo/clean.tbl $(DQ_OUT)/demo/faulty.tbl
+	$(RELEASE_BIN)/dq-check report --segment-by user --columns rating,genre,item --rules Tests/Golden/dq-check/_rules.json --now 100000 \
+	  -o $(DQ_OUT)/demo/report.html $(DQ_OUT)/demo/clean.tbl $(DQ_OUT)/demo/faulty.tbl
+	@echo "== the report: $(DQ_OUT)/demo/report.html"
 
 TEST_STEPS += test-dq-detect test-dq-report test-dq-bad-input
 APT_PACKAGES += chromium librsvg2-bin
