@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """dq-check's detection test over Tools/dq_inject.py's seeded faults.
 
-For every (source, fault, seed): the clean current sample passes every rule (exit 0, no
+For every (source, fault, seed), and for all faults at once: the clean current sample passes every rule (exit 0, no
 violation); the faulty copy fails (exit 3) with exactly the expected violation count per rule
 and the injected rows as the examples (recall 100%, nothing else reported). For the shift
 fault, `dq-check explain --segment-by cohort` must rank the injected (feature, cohort) first in
@@ -87,7 +87,8 @@ def main():
 
     # Two cases at a time: each is a chain of processes (injector, imports, dq-check).
     with ThreadPoolExecutor(max_workers=2) as pool:
-        fault_jobs = [pool.submit(fault_case, s, f, seed) for s in ("movielens", "synthetic") for f in FAULTS
+        # Each fault alone, then all of them in one copy.
+        fault_jobs = [pool.submit(fault_case, s, f, seed) for s in ("movielens", "synthetic") for f in FAULTS + [",".join(FAULTS)]
                       for seed in range(1, a.seeds + 1)]
         shift_jobs = [pool.submit(shift_case, k) for k in range(a.shift_cases)]
         for j in fault_jobs:

@@ -92,10 +92,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", choices=["movielens", "synthetic"], required=True)
     ap.add_argument("--movielens", help="the MovieLens Parquet (movielens source)")
-    ap.add_argument("--fault", choices=FAULTS, required=True)
+    ap.add_argument("--fault", required=True, help="one of " + ", ".join(FAULTS) + ", or several joined by commas")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    faults = a.fault.split(",")
+    for f in faults:
+        if f not in FAULTS:
+            ap.error(f"--fault: unknown fault {f!r} (known: {', '.join(FAULTS)})")
+    # Several faults apply in this order (a duplicate insertion last, so earlier rows keep their
+    # numbers), each on rows no earlier fault touched.
+    faults.sort(key=lambda f: FAULTS.index(f) if f != "duplicate" else len(FAULTS))
     rng = np.random.default_rng(a.seed)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -133,9 +140,33 @@ def main():
     expected = {i: 0 for i in range(len(rules))}
     truth = {"fault": a.fault, "source": a.source, "seed": a.seed}
     bad = take(cur, np.arange(len(cur["user"])))
-    m = len(bad["user"])
     rows = []
-    if a.fault == "swap_time":
+    touched = set()
+
+    def pick(count):
+        free = np.setdiff1d(np.arange(len(bad["user"])), np.fromiter(touched, dtype=np.int64, count=len(touched)))
+        chosen = np.sort(rng.choice(free, count, replace=False))
+        touched.update(chosen.tolist())
+        return chosen
+
+    for fault in faults:
+        bad, rows, expected, truth = inject(fault, a, bad, rows, expected, truth, rng, rules, pick, touched, shift_feature)
+    truth["fault"] = a.fault
+    truth["expected"] = expected
+    truth["rows"] = sorted(rows)
+    write(out / "ref.tsv", ref, names)
+    if "shift" not in faults:  # the shift cases compare ref and faulty only
+        write(out / "cur.tsv", cur, names)
+    write(out / "faulty.tsv", bad, names)
+    (out / "rules.json").write_text(json.dumps({"examples": 1000, "rules": rules}, indent=1) + "\n")
+    (out / "truth.json").write_text(json.dumps(truth) + "\n")
+    return 0
+
+
+def inject(fault, a, bad, rows, expected, truth, rng, rules, pick, touched, shift_feature):
+    """Applies one fault to `bad` (the current sample's copy); returns the updated state."""
+    m = len(bad["user"])
+    if fault == "swap_time":
         # Users with two consecutive events at different times; swap those two times.
         by_user = {}
         for i, u in enumerate(bad["user"]):
@@ -148,39 +179,43 @@ def main():
             p, q = ix[k], ix[k + 1]
             bad["time"][p], bad["time"][q] = bad["time"][q], bad["time"][p]
             rows.append(int(q))
-        expected[3] = 3
-    elif a.fault == "duplicate":
-        picks = np.sort(rng.choice(m, 3, replace=False))
+            touched.update((int(p), int(q)))
+        expected[3] += 3
+    elif fault == "duplicate":
+        picks = set(pick(3).tolist())
+        shifted = []
         idx = []
         for i in range(m):
             idx.append(i)
             if i in picks:
                 idx.append(i)
-                rows.append(len(idx) - 1)
+                shifted.append(len(idx) - 1)
                 # The copy repeats the user's action: a real transition a → a, which the
                 # transitions rule reports when a → a is not allowed.
                 if a.source == "synthetic" and [int(bad["action"][i])] * 2 not in rules[6]["allowed"]:
                     expected[6] += 1
         bad = take(bad, np.array(idx))
-        expected[4] = 3
-    elif a.fault == "nulls":
-        picks = np.sort(rng.choice(m, 5, replace=False))
+        # Earlier faults' rows move down by the copies inserted before them.
+        rows = [r + sum(1 for p in picks if p < r) for r in rows] + shifted
+        expected[4] += 3
+    elif fault == "nulls":
+        picks = pick(5)
         bad["rating"] = bad["rating"].astype(object)
         bad["rating"][picks] = None
-        rows = picks.tolist()
-        expected[0] = 5
-    elif a.fault == "out_of_range":
-        picks = np.sort(rng.choice(m, 4, replace=False))
+        rows += picks.tolist()
+        expected[0] += 5
+    elif fault == "out_of_range":
+        picks = pick(4)
         bad["rating"][picks] = rng.choice([0, 6, 9, -1], 4)
-        rows = picks.tolist()
-        expected[2] = 4
-    elif a.fault == "broken_join":
+        rows += picks.tolist()
+        expected[2] += 4
+    elif fault == "broken_join":
         lo = int(rng.integers(1, bad["item"].max() - 100))
         hit = (bad["item"] >= lo) & (bad["item"] < lo + 100)
         bad["item_pop"][hit] = None
-        rows = np.flatnonzero(hit).tolist()
-        expected[1] = len(rows)
-    elif a.fault == "shift":
+        rows += np.flatnonzero(hit).tolist()
+        expected[1] += int(hit.sum())
+    elif fault == "shift":
         seg = "c%d" % rng.integers(0, 8)
         sel = bad["cohort"] == seg
         if shift_feature == "rating":
@@ -189,16 +224,7 @@ def main():
         else:
             bad["dwell"][sel] = np.round(bad["dwell"][sel] * 2.5, 3)
         truth.update(feature=shift_feature, segment=seg)
-    truth["expected"] = expected
-    truth["rows"] = rows
-    write(out / "ref.tsv", ref, names)
-    if a.fault != "shift":  # the shift cases compare ref and faulty only
-        write(out / "cur.tsv", cur, names)
-    write(out / "faulty.tsv", bad, names)
-    (out / "rules.json").write_text(json.dumps({"examples": 1000, "rules": rules}, indent=1) + "\n")
-    (out / "truth.json").write_text(json.dumps(truth) + "\n")
-    return 0
-
+    return bad, rows, expected, truth
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -59,19 +59,9 @@ public enum Binning {
     public static func valueCounts(_ ref: DriftSample, _ cur: DriftSample) throws -> (ref: [Int], cur: [Int]) {
         switch (ref, cur) {
         case (.numeric(let a), .numeric(let b)):
-            // Few distinct values (the usual case: ratings, actions, flags) count in a small
-            // array; many go through a dictionary.
             var keys: [Double] = [], r: [Int] = [], c: [Int] = []
-            var index: [Double: Int]? = nil
-            func slot(_ x: Double) -> Int {
-                if let d = index { if let k = d[x] { return k } } else if let k = keys.firstIndex(of: x) { return k }
-                keys.append(x); r.append(0); c.append(0)
-                if index == nil && keys.count > 32 { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
-                else if index != nil { index![x] = keys.count - 1 }
-                return keys.count - 1
-            }
-            for x in a.values { r[slot(x)] += 1 }
-            for x in b.values { c[slot(x)] += 1 }
+            count(a.values, keys: &keys, into: &r, other: &c)
+            count(b.values, keys: &keys, into: &c, other: &r)
             let order = keys.indices.sorted { keys[$0] < keys[$1] }
             return (order.map { r[$0] }, order.map { c[$0] })
         case (.categorical(let a), .categorical(let b)):
@@ -85,13 +75,41 @@ public enum Binning {
         }
     }
 
+    /// Counts each value of `xs` into `mine` at its key's index, adding keys (with a zero count
+    /// in `other`) as they appear. Few distinct values (ratings, actions, flags: the usual case)
+    /// are found by a scan of a small array, remembering the last one; past 32 keys a dictionary
+    /// takes over.
+    static func count(_ xs: [Double], keys: inout [Double], into mine: inout [Int], other: inout [Int]) {
+        var index: [Double: Int]? = keys.count > 32 ? Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) : nil
+        var lastValue = Double.nan, lastSlot = -1
+        for x in xs {
+            if x == lastValue { mine[lastSlot] += 1; continue }
+            var slot: Int
+            if let d = index {
+                slot = d[x] ?? -1
+            } else {
+                slot = -1
+                for k in keys.indices where keys[k] == x { slot = k; break }
+            }
+            if slot < 0 {
+                slot = keys.count
+                keys.append(x); mine.append(0); other.append(0)
+                if index != nil { index![x] = slot } else if keys.count > 32 {
+                    index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+                }
+            }
+            mine[slot] += 1
+            lastValue = x; lastSlot = slot
+        }
+    }
+
     /// Evidently's `get_binned_data`: for a numeric column whose reference has more than 20
     /// distinct values, the share of each sample in each Sturges bin over both samples;
     /// otherwise the share of each distinct value. Shares divide by the sample's size.
     public static func binnedShares(_ ref: DriftSample, _ cur: DriftSample) throws -> (ref: [Double], cur: [Double]) {
         guard ref.count > 0, cur.count > 0 else { throw DriftError("an empty sample (no non-null values)") }
         let counts: (ref: [Int], cur: [Int])
-        if case .numeric(let a) = ref, case .numeric(let b) = cur, a.smallDistinct(cap: 20) == nil {
+        if case .numeric(let a) = ref, case .numeric(let b) = cur, a.manyDistinct {
             let (ea, eb) = (a.extremes!, b.extremes!)
             let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
                                      max: Swift.max(ea.max, eb.max), integer: a.integer)
@@ -120,7 +138,7 @@ extension Binning {
         var labels: [String] = []
         switch (ref, cur) {
         case (.numeric(let a), .numeric(let b)):
-            if a.smallDistinct(cap: 20) == nil {
+            if a.manyDistinct {
                 let (ea, eb) = (a.extremes!, b.extremes!)
                 let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
                                          max: Swift.max(ea.max, eb.max), integer: a.integer)

@@ -52,6 +52,9 @@ public final class NumericSample {
         return (lo, hi)
     }()
 
+    /// More than 20 distinct values: Evidently's test for binning a numeric column.
+    public private(set) lazy var manyDistinct: Bool = smallDistinct(cap: 20) == nil
+
     /// The distinct values while there are at most `cap` of them, else nil.
     func smallDistinct(cap: Int) -> [Double]? {
         var keys: [Double] = []
