@@ -100,9 +100,10 @@ def main():
     for f in faults:
         if f not in FAULTS:
             ap.error(f"--fault: unknown fault {f!r} (known: {', '.join(FAULTS)})")
-    # Several faults apply in this order (a duplicate insertion last, so earlier rows keep their
-    # numbers), each on rows no earlier fault touched.
-    faults.sort(key=lambda f: FAULTS.index(f) if f != "duplicate" else len(FAULTS))
+    # Several faults apply in this order: the shift first (it rewrites whole values), a duplicate
+    # insertion last (earlier rows' numbers then move by a known amount); row faults each on rows
+    # no earlier fault touched.
+    faults.sort(key=lambda f: -1 if f == "shift" else len(FAULTS) if f == "duplicate" else FAULTS.index(f))
     rng = np.random.default_rng(a.seed)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
