@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
-        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQCheck", "Columns", "ToolKit"]),
+        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Columns", "ToolKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
