@@ -12,7 +12,7 @@ struct ReportCommand: SluiceCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write an HTML drift report (inline SVG, no scripts) for a reference and a current stream.",
-        discussion: "Without -o the page goes to standard output. The heat map's columns are the --segment-by values (else one column, all rows).")
+        discussion: "Without -o the page goes to standard output. The heat map's columns are the --segment-by values (each segment's current rows against its reference rows), or with --days the current stream's UTC days (each against the whole reference), else one column, all rows.")
 
     @OptionGroup var common: CommonOptions
 
@@ -24,6 +24,9 @@ struct ReportCommand: SluiceCommand {
 
     @Option(help: ArgumentHelp("The column whose values are the heat map's columns (segments or days).", valueName: "col"))
     var segmentBy: String?
+
+    @Option(help: ArgumentHelp("A time column: the heat map's columns are the current stream's days (UTC), each against the whole reference.", valueName: "col"))
+    var days: String?
 
     @Option(help: ArgumentHelp("The statistic: js, psi, hellinger, linf or wasserstein.", valueName: "stat"))
     var stat: DriftStat = .js
@@ -47,6 +50,7 @@ struct ReportCommand: SluiceCommand {
         if ref == "-" && cur == "-" { throw ValidationError("the reference and current streams cannot both be standard input") }
         if stat.isPValue { throw ValidationError("the report shows a distance: --stat js, psi, hellinger, linf or wasserstein") }
         if top < 0 { throw ValidationError("--top wants a number ≥ 0") }
+        if segmentBy != nil && days != nil { throw ValidationError("give --segment-by or --days, not both") }
     }
 
     func run(_ tool: ToolContext) throws {
@@ -62,7 +66,17 @@ struct ReportCommand: SluiceCommand {
         var names = try DriftColumns.select(columns, a, b, refName: ref, curName: cur, stat: stat)
         if columns == nil, let s = segmentBy { names.removeAll { $0 == s } }
         let segA: [String?], segB: [String?]
-        if let s = segmentBy {
+        if let d = days {
+            guard let j = b.index(of: d) else { throw ToolError(cur, "no column '\(d)' for --days") }
+            let f = b.schema.fields[j]
+            let unit = f.timeUnit != .none ? f.timeUnit : timeUnit
+            guard f.type == .int64 || f.type == .int32, let perDay = Self.ticksPerDay(unit) else {
+                throw ToolError(cur, "--days needs an integer time column with a unit; '\(d)' is \(f.typeDescription)\(unit == .none ? " without one (give --time-unit)" : "")")
+            }
+            if columns == nil { names.removeAll { $0 == d } }
+            segB = b.numbers(j).map { $0.map { Self.date(Int64(($0 / perDay).rounded(.down))) } }
+            segA = []
+        } else if let s = segmentBy {
             guard let i = a.index(of: s) else { throw ToolError(ref, "no column '\(s)' for --segment-by") }
             guard let j = b.index(of: s) else { throw ToolError(cur, "no column '\(s)' for --segment-by") }
             segA = a.texts(i); segB = b.texts(j)
@@ -76,7 +90,7 @@ struct ReportCommand: SluiceCommand {
             let i = a.index(of: n)!, j = b.index(of: n)!
             var row: [Double?] = []
             for s in segments {
-                let ra = a.sample(i, keep: { segA[$0] == s }), rb = b.sample(j, keep: { segB[$0] == s })
+                let ra = days != nil ? a.sample(i) : a.sample(i, keep: { segA[$0] == s }), rb = b.sample(j, keep: { segB[$0] == s })
                 row.append(ra.count > 0 && rb.count > 0 ? try DriftStatistics.compute(stat, ref: ra, cur: rb).value : nil)
             }
             values.append(row)
@@ -112,6 +126,33 @@ struct ReportCommand: SluiceCommand {
         let out = try tool.frameWriter()
         try out.write(text: HTMLReport.render(data))
         try out.flush()
+    }
+
+    /// Time ticks in a day for a unit (nil for none).
+    static func ticksPerDay(_ u: TimeUnit) -> Double? {
+        switch u {
+        case .s: return 86_400
+        case .ms: return 86_400e3
+        case .us: return 86_400e6
+        case .ns: return 86_400e9
+        case .none: return nil
+        }
+    }
+
+    /// The UTC calendar date of a day number since 1970-01-01 (the proleptic Gregorian
+    /// calendar, by the days-to-civil algorithm: eras of 400 years, March-based years).
+    static func date(_ days: Int64) -> String {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ x: Int64) -> String { x < 10 ? "0\(x)" : "\(x)" }
+        return "\(y)-\(two(m))-\(two(d))"
     }
 
     /// Segments in numeric order when they are all numbers (days, ids), else by text.

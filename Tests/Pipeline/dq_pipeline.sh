@@ -25,6 +25,10 @@ ls report.html.* 2>/dev/null && fail "a temporary file was left behind"
 run "dq-check report -o report.html a.tbl a.tbl"
 expect_status 0 "report"
 grep -q "<svg" report.html || fail "the report has no SVG"
+# Per day of the current stream: times in seconds (timestamps 1001..1300 are all 1970-01-01).
+run "dq-check report --days timestamp --time-unit s --columns rating a.tbl a.seq"
+expect_status 0 "report --days"
+grep -q ">1970-01-01<" out.bin || fail "report --days has no day column"
 
 # 3. | head: dq-check ends quietly when its reader goes away.
 run "dq-check explain --segment-by user_id --columns rating,item_id a.tbl a.seq | head -1"
