@@ -132,14 +132,19 @@ let package = Package(
                                                      "ToolKit", "Pipes", "Schemas",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
-        // Data quality: Drift (exact drift statistics and AUC, pure), QualityRules (rules files
-        // and their streaming evaluation, pure), DQReport (the HTML/SVG report, pure), DQCheck:
-        // dq-check's subcommands.
+        // Data quality
+        // Profiling: per (column, segment) moments, histogram, KLL, HyperLogLog, frequent items,
+        // sequence profiles; pure. ProfileRecords: the profile stream's record codecs.
+        // Drift: exact drift statistics and AUC; QualityRules: rules files and their streaming
+        // evaluation; DQReport: the HTML/SVG report (all three pure). DQCheck: dq-check's subcommands.
+        .target(name: "Profiling", dependencies: ["Columns"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "ProfileRecords", dependencies: ["Profiling", "Columns", "Pipes", "Schemas", "Capnp"]),
         .target(name: "Drift", swiftSettings: hotPath),
         .target(name: "QualityRules", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
         .target(name: "DQReport"),
-        .target(name: "DQCheck", dependencies: ["Drift", "QualityRules", "DQReport", "Columns", "TableRecords", "ToolKit", "Pipes",
-                                              .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Drift", "QualityRules", "DQReport", "Columns", "TableRecords",
+                                               "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
 
         // Tests: TestSupport is what every test target shares (seeded generator, seeds from the
@@ -158,6 +163,8 @@ let package = Package(
         .testTarget(name: "ColumnsTests", dependencies: ["TestSupport", "Columns", "Migration", "TableRecords", "EventRecords", "SeqCodec", "Schemas", "Capnp", "Pipes"]),
         .testTarget(name: "SeqEncodeTests", dependencies: ["TestSupport", "SeqEncode", "EventRecords", "SeqCodec"]),
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["TestSupport", "Profiling", "ProfileRecords", "DQCheck", "Columns", "TableRecords",
+                                                     "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Columns", "ToolKit"]),

@@ -93,25 +93,86 @@ def load_rows(rows_dir: str) -> list:
     return areas
 
 
+TABLE_HEAD = ["| area | workload | peer | ours | peer | ours vs peer | clock | goal | reproduce |",
+              "|---|---|---|---:|---:|---:|---|---|---|"]
+
+
+def row_line(row: dict) -> str:
+    peer = row["peer"] + (f" {row['peer_version']}" if row.get("peer_version") else "")
+    unit = row.get("unit", "")
+    goal = row.get("goal", "")
+    if "goal_met" in row:
+        goal = f"{goal}: {'met' if row['goal_met'] else 'not met'}"
+    clock = row.get("clock", "-")
+    if row.get("load", 0) > LOADED_AT:
+        clock += f" (loaded {row['load']:.1f})"
+    if row.get("quick"):
+        clock += " (quick)"
+    return (f"| {row['area']} | {row['workload']} | {peer} | {fmt_value(row['ours_stats'], row['metric'], unit)} | "
+            f"{fmt_value(row['peer_stats'], row['metric'], unit)} | {fmt_ratio(row)} | {clock} | {goal} | "
+            f"`{row['reproduce']}` |")
+
+
+def group_line(rows: list) -> str:
+    """One headline line for rows that share a `group` (the same measure over many layers or
+    inputs): ours and peer summed over the rows, the geometric mean of the per-row ratios with
+    their range, and how many rows met the goal. Every row is still listed in the area's section."""
+    first = rows[0]
+    metric, unit = first["metric"], first.get("unit", "")
+    ratios = [r["ratio"] for r in rows if r["ratio"] is not None and not math.isnan(r["ratio"]) and r["ratio"] > 0]
+
+    def total(side: str) -> str:
+        values = [r[side]["median"] for r in rows]
+        if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+            return "–"
+        if metric == "time":
+            return fmt_value({"median": sum(values), "n": 1}, metric, unit) + " in all"
+        return f"{float(sum(values)):.4g} {unit}".strip() + " in all"
+
+    ratio = "–"
+    if ratios:
+        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+        if metric == "time":
+            word = "faster" if geo >= 1 else "slower"
+        else:
+            word = "fewer" if geo < 1 else ("equal" if geo == 1 else "more")
+        ratio = f"{geo:.2f}× ({word}; geo-mean, {min(ratios):.2f}–{max(ratios):.2f}×)"
+    goal = first.get("goal", "")
+    judged = [r for r in rows if "goal_met" in r]
+    if judged:
+        goal = f"{goal}: met on {sum(1 for r in judged if r['goal_met'])} of {len(judged)}"
+    clock = first.get("clock", "-")
+    load = max(r.get("load", 0) for r in rows)
+    if load > LOADED_AT:
+        clock += f" (loaded {load:.1f})"
+    if any(r.get("quick") for r in rows):
+        clock += " (quick)"
+    peer = first["peer"] + (f" {first['peer_version']}" if first.get("peer_version") else "")
+    return (f"| {first['area']} | {first['group']} ({len(rows)} rows, each in the report) | {peer} | "
+            f"{total('ours_stats')} | {total('peer_stats')} | {ratio} | {clock} | {goal} | `{first['reproduce']}` |")
+
+
 def headline_table(areas: list) -> list:
-    lines = ["| area | workload | peer | ours | peer | ours vs peer | clock | goal | reproduce |",
-             "|---|---|---|---:|---:|---:|---|---|---|"]
+    """One line per row; rows with a `group` key collapse into one line per group (group_line)."""
+    lines = list(TABLE_HEAD)
     for area in areas:
+        groups: dict = {}
         for row in area["rows"]:
-            peer = row["peer"] + (f" {row['peer_version']}" if row.get("peer_version") else "")
-            unit = row.get("unit", "")
-            goal = row.get("goal", "")
-            if "goal_met" in row:
-                goal = f"{goal}: {'met' if row['goal_met'] else 'not met'}"
-            clock = row.get("clock", "-")
-            if row.get("load", 0) > LOADED_AT:
-                clock += f" (loaded {row['load']:.1f})"
-            if row.get("quick"):
-                clock += " (quick)"
-            lines.append(f"| {row['area']} | {row['workload']} | {peer} | {fmt_value(row['ours_stats'], row['metric'], unit)} | "
-                         f"{fmt_value(row['peer_stats'], row['metric'], unit)} | {fmt_ratio(row)} | {clock} | {goal} | "
-                         f"`{row['reproduce']}` |")
+            if row.get("group"):
+                if row["group"] not in groups:
+                    groups[row["group"]] = []
+                    lines.append(row["group"])   # placeholder, replaced below in first-seen order
+                groups[row["group"]].append(row)
+            else:
+                lines.append(row_line(row))
+        lines = [group_line(groups[l]) if l in groups else l for l in lines]
     return lines
+
+
+def grouped_rows_table(area: dict) -> list:
+    """Every row of an area's groups, one line each, for the area's section of the report."""
+    rows = [r for r in area["rows"] if r.get("group")]
+    return ["All rows behind the headline's grouped lines:", "", *TABLE_HEAD, *map(row_line, rows), ""] if rows else []
 
 
 def main() -> int:
@@ -159,6 +220,7 @@ def main() -> int:
             out.append("")
         if area.get("details"):
             out += [area["details"].rstrip(), ""]
+        out += grouped_rows_table(area)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".tmp"
     with open(tmp, "w") as f:

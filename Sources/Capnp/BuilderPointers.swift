@@ -64,15 +64,18 @@ extension MessageBuilder {
                            pointerCount: isPointer ? 1 : 0, sizeCode: sizeCode)
     }
 
-    /// A new zeroed list of `count` non-struct elements behind `slot`.
+    /// A new zeroed list of `count` non-struct elements behind `slot`; with `overwritten` the
+    /// caller fills every element's bytes itself, so only the padding after them is cleared.
     @inlinable
-    func initList(slot: UnsafeMutableRawPointer, segment: Int, elementSize: ElementSize, count: Int) -> ListBuilder {
+    func initList(slot: UnsafeMutableRawPointer, segment: Int, elementSize: ElementSize, count: Int,
+                  overwritten: Bool = false) -> ListBuilder {
         precondition(elementSize != .inlineComposite, "use initStructList for struct lists")
         precondition(count >= 0 && count < 1 << 29, "list too long for Cap'n Proto")
         let step = elementSize.bitsPerElement
         let words = (count &* step &+ 63) >> 6
         let (seg, object) = allocateObject(words: words, slot: slot, slotSegment: segment,
-                                           tag: WirePointer.listTag(elementSize, count: count))
+                                           tag: WirePointer.listTag(elementSize, count: count),
+                                           overwritten: overwritten && elementSize != .pointer)
         let isPointer = elementSize == .pointer
         return ListBuilder(builder: self, segment: seg, start: object, count: count, stepBits: step,
                            dataBits: isPointer ? 0 : step, pointerCount: isPointer ? 1 : 0, sizeCode: elementSize.rawValue)
@@ -99,7 +102,7 @@ extension MessageBuilder {
         let count = bytes.count &+ (text ? 1 : 0)
         precondition(count < 1 << 29, "blob too long for Cap'n Proto")
         let (_, object) = allocateObject(words: (count &+ 7) >> 3, slot: slot, slotSegment: segment,
-                                         tag: WirePointer.listTag(.byte, count: count))
+                                         tag: WirePointer.listTag(.byte, count: count), overwritten: true)
         if let b = bytes.baseAddress, bytes.count > 0 { object.copyMemory(from: b, byteCount: bytes.count) }
     }
 

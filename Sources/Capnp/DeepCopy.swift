@@ -71,7 +71,7 @@ extension MessageBuilder {
                 try copyPointer(source.anyPointerElement(at: i), slot: target.pointerSlot(i), segment: target.segment)
             }
         case let size:
-            let target = initList(slot: slot, segment: segment, elementSize: size, count: count)
+            let target = initList(slot: slot, segment: segment, elementSize: size, count: count, overwritten: true)
             let bytes = source.rawBytes
             if let b = bytes.baseAddress, bytes.count > 0 { target.start.copyMemory(from: b, byteCount: bytes.count) }
         }

@@ -14,9 +14,21 @@ struct BuilderSegment {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var capacity: Int
     @usableFromInline var used: Int
+    /// Words `used..<dirty` may still hold an earlier message's bytes; beyond `dirty` the
+    /// segment is zero. `reset()` only moves `used` back, and `allocate` zeroes the stale part of
+    /// what it hands out, so a copy that overwrites its object anyway skips zeroing it.
+    @usableFromInline var dirty: Int
+
+    @usableFromInline init(base: UnsafeMutableRawPointer, capacity: Int, used: Int) {
+        self.base = base
+        self.capacity = capacity
+        self.used = used
+        dirty = used
+    }
 }
 
-/// Builds a message in an arena of zeroed segments that grows on demand.
+/// Builds a message in an arena of segments that grows on demand; every object it hands out is
+/// zeroed (Cap'n Proto's default values are all-zero bits).
 ///
 /// Objects go in the segment of the pointer that refers to them when it has room; otherwise in the
 /// newest segment (or a new one) behind a far pointer with its landing pad. `reset()` keeps the
@@ -74,9 +86,12 @@ public final class MessageBuilder {
             segments[0] = BuilderSegment(base: MessageBuilder.allocateZeroed(words: total), capacity: total, used: 1)
             allocatedCount = 1
         } else {
-            let s = segments[0]
-            s.base.initializeMemory(as: UInt8.self, repeating: 0, count: s.used * 8)
+            // Zeroing happens when the words are handed out again (`allocate`), and not at all
+            // for objects that a copy overwrites: a writer that copies columns of bytes would
+            // otherwise clear every byte twice.
+            segments[0].dirty = max(segments[0].dirty, segments[0].used)
             segments[0].used = 1
+            segments[0].base.storeBytes(of: 0, as: UInt64.self)   // the root pointer
         }
         activeCount = 1
         readerTableStale = true
@@ -137,12 +152,21 @@ public final class MessageBuilder {
         segments[segment].base.distance(to: slot) >> 3
     }
 
-    /// Takes `words` from `segment` if it has room; returns the first word's index.
-    @inlinable func allocate(_ words: Int, in segment: Int) -> Int? {
+    /// Takes `words` from `segment` if it has room; returns the first word's index. The words are
+    /// zero, except with `overwritten`, where the caller writes every byte but those of the last
+    /// word's tail: then only the last word is cleared.
+    @inlinable func allocate(_ words: Int, in segment: Int, overwritten: Bool = false) -> Int? {
         let s = segments + segment
         let used = s.pointee.used
         if words <= s.pointee.capacity &- used {
-            s.pointee.used = used &+ words
+            let end = used &+ words
+            s.pointee.used = end
+            let dirty = s.pointee.dirty
+            if used < dirty {
+                let from = overwritten ? max(used, end &- 1) : used
+                let to = min(end, dirty)
+                if from < to { (s.pointee.base + from &* 8).initializeMemory(as: UInt8.self, repeating: 0, count: (to &- from) &* 8) }
+            }
             return used
         }
         return nil
@@ -150,15 +174,17 @@ public final class MessageBuilder {
 
     /// Allocates an object of `words` words referred to by the pointer at `slot` and writes that
     /// pointer (`tag` is the pointer word with offset 0). Returns where the object lives.
+    /// With `overwritten`, the caller writes the whole object but its last word's tail (a copy of
+    /// bytes), so stale words need no clearing first (see `allocate`).
     @inlinable
-    func allocateObject(words: Int, slot: UnsafeMutableRawPointer, slotSegment: Int, tag: UInt64)
+    func allocateObject(words: Int, slot: UnsafeMutableRawPointer, slotSegment: Int, tag: UInt64, overwritten: Bool = false)
         -> (segment: Int, object: UnsafeMutableRawPointer) {
         if words == 0 && WirePointer.kind(tag) == WirePointer.structKind {
             // A zero-sized struct points just before itself (offset -1) so it is not null.
             slot.storeBytes(of: WirePointer.emptyStruct, as: UInt64.self)
             return (slotSegment, slot)
         }
-        if let w = allocate(words, in: slotSegment) {
+        if let w = allocate(words, in: slotSegment, overwritten: overwritten) {
             let slotWord = wordIndex(of: slot, in: slotSegment)
             slot.storeBytes(of: WirePointer.withOffset(tag, w &- slotWord &- 1), as: UInt64.self)
             return (slotSegment, segments[slotSegment].base + w &* 8)
@@ -228,6 +254,8 @@ public final class MessageBuilder {
         let index = activeCount
         if index < allocatedCount {
             if segments[index].capacity >= size {
+                segments[index].dirty = max(segments[index].dirty, segments[index].used)
+                segments[index].used = 0
                 activeCount += 1
                 readerTableStale = true
                 return index

@@ -101,10 +101,12 @@ public struct StructBuilder {
         builder.getList(slot: slot(index), segment: segment)
     }
 
-    /// A new zeroed list of non-struct elements at pointer `index`.
+    /// A new zeroed list of non-struct elements at pointer `index`. With `overwritten` the caller
+    /// promises to write every element (a bulk copy), so the arena skips clearing reused words;
+    /// elements left unwritten then hold whatever an earlier message had there.
     @inlinable
-    public func initList(_ index: Int, elementSize: ElementSize, count: Int) -> ListBuilder {
-        builder.initList(slot: slot(index), segment: segment, elementSize: elementSize, count: count)
+    public func initList(_ index: Int, elementSize: ElementSize, count: Int, overwritten: Bool = false) -> ListBuilder {
+        builder.initList(slot: slot(index), segment: segment, elementSize: elementSize, count: count, overwritten: overwritten)
     }
 
     /// A new zeroed struct list at pointer `index`.

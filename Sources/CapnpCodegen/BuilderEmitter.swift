@@ -144,13 +144,16 @@ extension StructEmitter {
             }
             w.line("/// Allocates the list and fills it from `values`.")
             w.block("@inlinable public func \(plan.setName)(_ values: [\(t)])") { w in
-                w.line("let list = \(plan.initName)(count: values.count)")
                 if bulk {
+                    // Every element is copied in: the arena need not clear the words first.
+                    if let disc { w.line(disc) }
+                    w.line("let list = raw.initList(\(offset), elementSize: \(TypeMapping.elementSize(element)), count: values.count, overwritten: true)")
                     w.line("let copied: Void? = list.withUnsafeMutableScalars(as: \(t).self) { dst in")
                     w.line("    values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }")
                     w.line("}")
                     w.line("if copied == nil { for (i, v) in values.enumerated() { \(set) } }")
                 } else {
+                    w.line("let list = \(plan.initName)(count: values.count)")
                     w.line("for (i, v) in values.enumerated() { \(set) }")
                 }
             }

@@ -17,7 +17,7 @@ public struct VarBinary: Equatable, Sendable {
         }
         guard Int(previous) <= data.count else { throw ColumnsError("value offsets end at \(previous), past the \(data.count) data bytes") }
         self.offsets = offsets
-        self.data = Array(data.prefix(Int(previous)))
+        self.data = Int(previous) == data.count ? data : Array(data.prefix(Int(previous)))
     }
 
     public var count: Int { offsets.count - 1 }

@@ -7,9 +7,6 @@ import TableRecords
 import ToolKit
 
 
-/// Time units as option values (`--time-unit ms`).
-extension TimeUnit: ExpressibleByArgument {}
-
 /// Opens the inputs of check, drift and explain: table, events or seq-blocks streams.
 enum StreamInput {
     /// A reader for `path`; a `profile` stream gets its own one-line refusal.

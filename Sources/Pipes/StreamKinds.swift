@@ -29,4 +29,7 @@ extension StreamKind {
     /// Formats/tiles.capnp (`TilesFrame`: header, arch, graph, group…, edge…, trailer): what tile-plan writes.
     public static let tiles = StreamKind(name: TilesSchema.kind, frameType: "TilesFrame",
                                          schemaVersion: TilesSchema.schemaVersion, frame: TilesFrame.Builder.self)
+    /// Formats/profile.capnp (`ProfileFrame`: header, source, column…, sequence?, trailer): what dq-check profile and merge write.
+    public static let profile = StreamKind(name: ProfileSchema.kind, frameType: "ProfileFrame",
+                                           schemaVersion: ProfileSchema.schemaVersion, frame: ProfileFrame.Builder.self)
 }

@@ -344,7 +344,8 @@ public enum EventBatch {
             }
             /// Allocates the list and fills it from `values`.
             @inlinable public func setInts(_ values: [Int64]) {
-                let list = initInts(count: values.count)
+                raw.setScalar(UInt16(0), at: 0)
+                let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
                 let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                     values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
                 }
@@ -364,7 +365,8 @@ public enum EventBatch {
             }
             /// Allocates the list and fills it from `values`.
             @inlinable public func setFloats(_ values: [Double]) {
-                let list = initFloats(count: values.count)
+                raw.setScalar(UInt16(1), at: 0)
+                let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
                 let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
                     values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
                 }
@@ -433,7 +435,7 @@ public enum EventBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUser(_ values: [Int64]) {
-            let list = initUser(count: values.count)
+            let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -450,7 +452,7 @@ public enum EventBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setTime(_ values: [Int64]) {
-            let list = initTime(count: values.count)
+            let list = raw.initList(1, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -467,7 +469,7 @@ public enum EventBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setItem(_ values: [Int64]) {
-            let list = initItem(count: values.count)
+            let list = raw.initList(2, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -485,7 +487,7 @@ public enum EventBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setAction(_ values: [Int64]) {
-            let list = initAction(count: values.count)
+            let list = raw.initList(3, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

@@ -253,7 +253,7 @@ public enum GraphInfo {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInputs(_ values: [UInt32]) {
-            let list = initInputs(count: values.count)
+            let list = raw.initList(2, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -271,7 +271,7 @@ public enum GraphInfo {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setOutputs(_ values: [UInt32]) {
-            let list = initOutputs(count: values.count)
+            let list = raw.initList(3, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -725,7 +725,7 @@ public enum Constant {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setDims(_ values: [Int64]) {
-            let list = initDims(count: values.count)
+            let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -992,7 +992,7 @@ public enum Node {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInputs(_ values: [Int32]) {
-            let list = initInputs(count: values.count)
+            let list = raw.initList(3, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1009,7 +1009,7 @@ public enum Node {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setOutputs(_ values: [Int32]) {
-            let list = initOutputs(count: values.count)
+            let list = raw.initList(4, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1037,7 +1037,7 @@ public enum Node {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setCaptures(_ values: [Int32]) {
-            let list = initCaptures(count: values.count)
+            let list = raw.initList(6, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1201,7 +1201,8 @@ public enum Attribute {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInts(_ values: [Int64]) {
-            let list = initInts(count: values.count)
+            raw.setScalar(UInt16(3), at: 8)
+            let list = raw.initList(1, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1220,7 +1221,8 @@ public enum Attribute {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloats(_ values: [Float]) {
-            let list = initFloats(count: values.count)
+            raw.setScalar(UInt16(4), at: 8)
+            let list = raw.initList(1, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Float.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

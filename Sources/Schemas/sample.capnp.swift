@@ -171,7 +171,7 @@ public enum SampleBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setIds(_ values: [Int64]) {
-            let list = initIds(count: values.count)
+            let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -188,7 +188,7 @@ public enum SampleBatch {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setValues(_ values: [Float]) {
-            let list = initValues(count: values.count)
+            let list = raw.initList(1, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Float.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

@@ -496,7 +496,7 @@ public enum TableColumn {
             }
             /// Allocates the list and fills it from `values`.
             @inlinable public func setValueOffsets(_ values: [Int32]) {
-                let list = initValueOffsets(count: values.count)
+                let list = raw.initList(0, elementSize: .fourBytes, count: values.count, overwritten: true)
                 let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                     values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
                 }
@@ -650,7 +650,7 @@ public enum TableColumn {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setOffsets(_ values: [Int32]) {
-            let list = initOffsets(count: values.count)
+            let list = raw.initList(1, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -669,7 +669,8 @@ public enum TableColumn {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt32(_ values: [Int32]) {
-            let list = initInt32(count: values.count)
+            raw.setScalar(UInt16(0), at: 4)
+            let list = raw.initList(2, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -688,7 +689,8 @@ public enum TableColumn {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt64(_ values: [Int64]) {
-            let list = initInt64(count: values.count)
+            raw.setScalar(UInt16(1), at: 4)
+            let list = raw.initList(2, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -707,7 +709,8 @@ public enum TableColumn {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat32(_ values: [Float]) {
-            let list = initFloat32(count: values.count)
+            raw.setScalar(UInt16(2), at: 4)
+            let list = raw.initList(2, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Float.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -726,7 +729,8 @@ public enum TableColumn {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat64(_ values: [Double]) {
-            let list = initFloat64(count: values.count)
+            raw.setScalar(UInt16(3), at: 4)
+            let list = raw.initList(2, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

@@ -519,7 +519,7 @@ public enum LevelMapping {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setTileBytes(_ values: [UInt64]) {
-            let list = initTileBytes(count: values.count)
+            let list = raw.initList(3, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -749,7 +749,7 @@ public enum TileGroup {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setNodes(_ values: [UInt32]) {
-            let list = initNodes(count: values.count)
+            let list = raw.initList(2, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

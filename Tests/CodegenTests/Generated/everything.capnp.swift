@@ -311,7 +311,8 @@ public enum Everything {
             }
             /// Allocates the list and fills it from `values`.
             @inlinable public func setInts(_ values: [Int64]) {
-                let list = initInts(count: values.count)
+                raw.setScalar(UInt16(3), at: 94)
+                let list = raw.initList(33, elementSize: .eightBytes, count: values.count, overwritten: true)
                 let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                     values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
                 }
@@ -998,7 +999,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt8List(_ values: [Int8]) {
-            let list = initInt8List(count: values.count)
+            let list = raw.initList(8, elementSize: .byte, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int8.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1015,7 +1016,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt16List(_ values: [Int16]) {
-            let list = initInt16List(count: values.count)
+            let list = raw.initList(9, elementSize: .twoBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int16.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1032,7 +1033,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt32List(_ values: [Int32]) {
-            let list = initInt32List(count: values.count)
+            let list = raw.initList(10, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1049,7 +1050,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt64List(_ values: [Int64]) {
-            let list = initInt64List(count: values.count)
+            let list = raw.initList(11, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1066,7 +1067,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint8List(_ values: [UInt8]) {
-            let list = initUint8List(count: values.count)
+            let list = raw.initList(12, elementSize: .byte, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt8.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1083,7 +1084,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint16List(_ values: [UInt16]) {
-            let list = initUint16List(count: values.count)
+            let list = raw.initList(13, elementSize: .twoBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt16.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1100,7 +1101,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint32List(_ values: [UInt32]) {
-            let list = initUint32List(count: values.count)
+            let list = raw.initList(14, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1117,7 +1118,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setUint64List(_ values: [UInt64]) {
-            let list = initUint64List(count: values.count)
+            let list = raw.initList(15, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1134,7 +1135,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat32List(_ values: [Float]) {
-            let list = initFloat32List(count: values.count)
+            let list = raw.initList(16, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Float.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1151,7 +1152,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setFloat64List(_ values: [Double]) {
-            let list = initFloat64List(count: values.count)
+            let list = raw.initList(17, elementSize: .eightBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }
@@ -1255,7 +1256,7 @@ public enum Everything {
         }
         /// Allocates the list and fills it from `values`.
         @inlinable public func setInt32ListDefault(_ values: [Int32]) {
-            let list = initInt32ListDefault(count: values.count)
+            let list = raw.initList(26, elementSize: .fourBytes, count: values.count, overwritten: true)
             let copied: Void? = list.withUnsafeMutableScalars(as: Int32.self) { dst in
                 values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
             }

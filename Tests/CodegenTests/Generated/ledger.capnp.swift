@@ -371,7 +371,7 @@ public enum Ledger {
             }
             /// Allocates the list and fills it from `values`.
             @inlinable public func setSums(_ values: [Double]) {
-                let list = initSums(count: values.count)
+                let list = raw.initList(0, elementSize: .eightBytes, count: values.count, overwritten: true)
                 let copied: Void? = list.withUnsafeMutableScalars(as: Double.self) { dst in
                     values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
                 }
