@@ -133,13 +133,18 @@ let package = Package(
                                                      "ToolKit", "Pipes", "Schemas",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "schema-migrate", dependencies: ["SchemaMigrate"]),
-
         // Data quality
         // Profiling: per (column, segment) moments, histogram, KLL, HyperLogLog, frequent items,
         // sequence profiles; pure. ProfileRecords: the profile stream's record codecs.
+        // Drift: exact drift statistics and AUC; QualityRules: rules files and their streaming
+        // evaluation; DQReport: the HTML/SVG report (all three pure). DQCheck: dq-check's subcommands.
         .target(name: "Profiling", dependencies: ["Columns"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "ProfileRecords", dependencies: ["Profiling", "Columns", "Pipes", "Schemas", "Capnp"]),
-        .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
+        .target(name: "Drift", swiftSettings: hotPath),
+        .target(name: "QualityRules", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
+        .target(name: "DQReport"),
+        .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Drift", "QualityRules", "DQReport", "Columns", "TableRecords",
+                                               "ToolKit", "Pipes", "Schemas", "Capnp",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),
         // Features: spec, fit, hashes (xxh64, murmur3_32), transforms into tensors; pure. Built for
@@ -171,6 +176,7 @@ let package = Package(
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
+        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Columns", "ToolKit"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,13 +1,14 @@
 import ArgumentParser
 import ToolKit
 
-/// `dq-check`: data-quality profiles, checks and drift for Sluice data streams. Each
-/// subcommand is a `SluiceCommand` in its own file.
+/// `dq-check`: data-quality gates on table, events and seq-blocks streams — profiles and their
+/// merges, modality alignment, rule checks, exact drift statistics, root causes of a change,
+/// the HTML report. Each subcommand is a `SluiceCommand` in its own file.
 public struct DQCheck: SluiceCommand {
     /// Name, help text, version and the subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "dq-check",
-        abstract: "Profile, merge and align table, events and seq-blocks streams.",
+        abstract: "Profile, check, compare and explain table, events and seq-blocks streams.",
         discussion: "Exit status 3 means a check ran and the data failed it. See dq-check(1).",
         version: Sluice.version,
         subcommands: subcommands)
@@ -18,6 +19,10 @@ public struct DQCheck: SluiceCommand {
         ProfileCommand.self,
         MergeCommand.self,
         AlignCommand.self,
+        CheckCommand.self,
+        DriftCommand.self,
+        ExplainCommand.self,
+        ReportCommand.self,
     ]
 
     /// The root streams nothing.
