@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
-        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Columns", "ToolKit"]),
+        .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Columns
 import Drift
+import Pipes
+import ProfileRecords
+import Profiling
 import TableRecords
 import ToolKit
 
@@ -10,15 +13,15 @@ import ToolKit
 struct DriftCommand: SluiceCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
-        abstract: "Exact drift statistics per column between a reference and a current stream.",
+        abstract: "Drift statistics per column between a reference and a current stream (exact), or two profiles (approximate).",
         discussion: """
-        Prints one JSON object per column: {"column", "stat", "value", "threshold", "drift", "ref_rows", "cur_rows"}, plus "statistic" and "method" for ks and chi2, whose value is a p-value (drift when below the threshold); the other statistics are distances (drift when at or above it). Exits 3 when any column drifts.
+        Prints one JSON object per column: {"column", "stat", "value", "threshold", "drift", "ref_rows", "cur_rows"}, plus "statistic" and "method" for ks and chi2, whose value is a p-value (drift when below the threshold); the other statistics are distances (drift when at or above it). Exits 3 when any column drifts. Given two profile streams (dq-check profile), each column's sample is rebuilt from its sketches (KLL for numbers, exact value counts for strings and booleans) and the objects add "approximate": true and how; a string column with more distinct values than the profile counted exactly gets {"column", "stat", "skipped": reason} instead.
         """)
 
-    @Argument(help: ArgumentHelp("The reference stream (table, events or seq-blocks).", valueName: "ref"))
+    @Argument(help: ArgumentHelp("The reference stream (table, events or seq-blocks), or a profile stream (approximate drift).", valueName: "ref"))
     var ref: String
 
-    @Argument(help: ArgumentHelp("The current stream.", valueName: "cur"))
+    @Argument(help: ArgumentHelp("The current stream, of the same sort as the reference.", valueName: "cur"))
     var cur: String
 
     @Option(help: ArgumentHelp("The statistic: psi, js, ks, wasserstein, linf, chi2 or hellinger.", valueName: "stat"))
@@ -40,33 +43,79 @@ struct DriftCommand: SluiceCommand {
         if let t = threshold, !t.isFinite || t < 0 { throw ValidationError("--threshold wants a non-negative number") }
     }
 
+    /// One column's comparison: the statistic, the rows behind each side, and for profiles how
+    /// the samples were approximated.
+    struct Compared {
+        var column: String
+        var value: DriftValue
+        var refRows: UInt64
+        var curRows: UInt64
+        var approximation: String? = nil
+    }
+
     func run(_ tool: ToolContext) throws {
-        let a = try LoadedTable.read(ref, tool, timeUnit: timeUnit)
-        let b = try LoadedTable.read(cur, tool, timeUnit: timeUnit)
-        let names = try DriftColumns.select(columns, a, b, refName: ref, curName: cur, stat: stat)
+        let refStream = try StreamInput.openRowsOrProfile(ref, tool)
+        let curStream = try StreamInput.openRowsOrProfile(cur, tool)
+        let refProfiled = refStream.kind.name == StreamKind.profile.name
+        guard refProfiled == (curStream.kind.name == StreamKind.profile.name) else {
+            throw ToolError(refProfiled ? cur : ref, "compare a profile stream with a profile stream, or rows with rows (\(refStream.kind.name) and \(curStream.kind.name))")
+        }
+        var skipped: [(column: String, reason: String)] = []
+        let compared = refProfiled ? try profiles(refStream, curStream, skipped: &skipped) : try rows(refStream, curStream)
         let limit = threshold ?? stat.defaultThreshold
-        var lines: [String] = []
+        var lines = skipped.map { "{\"column\": \(JSONText.string($0.column)), \"stat\": \"\(stat.rawValue)\", \"skipped\": \(JSONText.string($0.reason))}" }
         var drifted: [String] = []
-        for name in names {
-            let i = a.index(of: name)!, j = b.index(of: name)!
-            let v: DriftValue
-            do { v = try DriftStatistics.compute(stat, ref: a.sample(i), cur: b.sample(j)) } catch let e as DriftError {
-                throw ToolError(name, e.message)
-            }
+        for c in compared {
+            let v = c.value
             let over = v.drifted(stat, threshold: limit)
-            if over { drifted.append(name) }
-            var fields = ["\"column\": \(JSONText.string(name))", "\"stat\": \"\(stat.rawValue)\"", "\"value\": \(JSONText.number(v.value))"]
+            if over { drifted.append(c.column) }
+            var fields = ["\"column\": \(JSONText.string(c.column))", "\"stat\": \"\(stat.rawValue)\"", "\"value\": \(JSONText.number(v.value))"]
             if let s = v.statistic { fields.append("\"statistic\": \(JSONText.number(s))") }
             if let m = v.method { fields.append("\"method\": \"\(m)\"") }
-            fields += ["\"threshold\": \(JSONText.number(limit))", "\"drift\": \(over)", "\"ref_rows\": \(a.rows)", "\"cur_rows\": \(b.rows)"]
+            fields += ["\"threshold\": \(JSONText.number(limit))", "\"drift\": \(over)", "\"ref_rows\": \(c.refRows)", "\"cur_rows\": \(c.curRows)"]
+            if let a = c.approximation { fields += ["\"approximate\": true", "\"approximation\": \(JSONText.string(a))"] }
             lines.append("{" + fields.joined(separator: ", ") + "}")
         }
+        let names = compared.map(\.column)
         let out = try tool.frameWriter()
         for l in lines { try out.write(text: l + "\n") }
         try out.flush()
         if !drifted.isEmpty {
             let rule = stat.isPValue ? "p < \(limit)" : "≥ \(limit)"
             throw ToolError.checkFailed("drift", "\(drifted.count) of \(names.count) columns drifted (\(stat.rawValue) \(rule)): \(drifted.joined(separator: ", "))")
+        }
+    }
+}
+
+extension DriftCommand {
+    /// Exact statistics over every value of both streams.
+    func rows(_ refStream: RecordStreamReader, _ curStream: RecordStreamReader) throws -> [Compared] {
+        let a = try LoadedTable.read(TableStreamReader(refStream, timeUnit: timeUnit))
+        let b = try LoadedTable.read(TableStreamReader(curStream, timeUnit: timeUnit))
+        return try DriftColumns.select(columns, a, b, refName: ref, curName: cur, stat: stat).map { name in
+            let i = a.index(of: name)!, j = b.index(of: name)!
+            do {
+                return Compared(column: name, value: try DriftStatistics.compute(stat, ref: a.sample(i), cur: b.sample(j)),
+                                refRows: UInt64(a.rows), curRows: UInt64(b.rows))
+            } catch let e as DriftError { throw ToolError(name, e.message) }
+        }
+    }
+
+    /// Approximate statistics over samples rebuilt from two profiles' sketches (`ProfileDrift`).
+    func profiles(_ refStream: RecordStreamReader, _ curStream: RecordStreamReader,
+                  skipped: inout [(column: String, reason: String)]) throws -> [Compared] {
+        let a = try ProfileRecord.read(refStream)
+        let b = try ProfileRecord.read(curStream)
+        let selected = try ProfileDrift.columns(columns, ref: a, cur: b, refName: ref, curName: cur, stat: stat)
+        skipped = selected.skipped
+        return try selected.names.map { name in
+            let (x, y) = (a.profile(name)!, b.profile(name)!)
+            let (refSample, how) = ProfileDrift.sample(x)
+            let (curSample, _) = ProfileDrift.sample(y)
+            do {
+                return Compared(column: name, value: try DriftStatistics.compute(stat, ref: refSample, cur: curSample),
+                                refRows: x.rows, curRows: y.rows, approximation: how)
+            } catch let e as DriftError { throw ToolError(name, e.message) }
         }
     }
 }

@@ -21,6 +21,20 @@ enum StreamInput {
         return TableStreamReader(stream, timeUnit: timeUnit)
     }
 
+    /// A stream for drift: table, events, seq-blocks, or a `profile` stream (approximate drift).
+    static func openRowsOrProfile(_ path: String, _ tool: ToolContext) throws -> RecordStreamReader {
+        let source = path == "-" ? "stdin" : path
+        return try tool.openStream(path, resolve: { header in
+            if header.kind == StreamKind.profile.name {
+                guard header.schemaVersion == StreamKind.profile.schemaVersion else {
+                    throw PipesError(.wrongKind, source: source, "profile schema version \(header.schemaVersion), this build reads \(StreamKind.profile.schemaVersion)")
+                }
+                return .profile
+            }
+            return try TableStreamReader.resolve(header, source: source)
+        })
+    }
+
     /// Whether the stream is sorted by user and time rather than in arrival order.
     static func isSorted(_ reader: TableStreamReader) -> Bool { reader.stream.kind.name == StreamKind.seqBlocks.name }
 }
@@ -34,7 +48,11 @@ struct LoadedTable {
     var sorted = false
 
     static func read(_ path: String, _ tool: ToolContext, timeUnit: TimeUnit) throws -> LoadedTable {
-        let reader = try StreamInput.open(path, tool, timeUnit: timeUnit)
+        try read(try StreamInput.open(path, tool, timeUnit: timeUnit))
+    }
+
+    /// Every batch of an open reader.
+    static func read(_ reader: TableStreamReader) throws -> LoadedTable {
         let schema = try reader.readSchema()
         var t = LoadedTable(schema: schema, columns: Array(repeating: [], count: schema.fields.count), rows: 0,
                             sorted: StreamInput.isSorted(reader))
