@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "graph-opt", targets: ["graph-opt"]),
         .executable(name: "schema-migrate", targets: ["schema-migrate"]),
         .executable(name: "tile-plan", targets: ["tile-plan"]),
+        .executable(name: "place-route", targets: ["place-route"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,6 +108,12 @@ let package = Package(
         .target(name: "TilePlan", dependencies: ["Tiling", "ChipArch", "ArchRecords", "OpCost", "GraphIR", "GraphIO", "ToolKit", "Pipes",
                                                  "Schemas", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
+        // Placement: groups onto core regions in space and time, NoC routes, SRAM budgets (pure,
+        // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
+        .target(name: "Placement", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -150,6 +157,7 @@ let package = Package(
         .testTarget(name: "AvroSchemasTests", dependencies: ["TestSupport", "AvroSchemas", "SchemaRegistry", "SchemaMigrate", "ToolKit", "AtomicFiles"]),
         .testTarget(name: "TilingTests", dependencies: ["TestSupport", "Tiling", "ChipArch", "OpCost", "ArchRecords", "TilePlan", "GraphIR",
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
     ],
     swiftLanguageModes: [.v5]
 )

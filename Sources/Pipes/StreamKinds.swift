@@ -29,4 +29,7 @@ extension StreamKind {
     /// Formats/tiles.capnp (`TilesFrame`: header, arch, graph, group…, edge…, trailer): what tile-plan writes.
     public static let tiles = StreamKind(name: TilesSchema.kind, frameType: "TilesFrame",
                                          schemaVersion: TilesSchema.schemaVersion, frame: TilesFrame.Builder.self)
+    /// Formats/placed.capnp (`PlacedFrame`: header, the tiles records, plan, placement…, route…, link…, core…, trailer): what place-route writes.
+    public static let placed = StreamKind(name: PlacedSchema.kind, frameType: "PlacedFrame",
+                                          schemaVersion: PlacedSchema.schemaVersion, frame: PlacedFrame.Builder.self)
 }
