@@ -20,8 +20,8 @@ public enum Budget {
         return max(1, pes / max(span, 1))
     }
 
-    /// Staging a core keeps per incoming NoC transfer: two packets of the size the NoC reaches
-    /// its best bandwidth at (one arriving while the other is consumed).
+    /// Staging a core keeps per incoming NoC transfer: up to two packets of the size the NoC
+    /// reaches its best bandwidth at (one arriving while the other is consumed; `2 ×` this).
     static func stagingBytes(_ arch: ChipArch) -> Double {
         Double(arch.noc.achieved.map(\.transferBytes).max() ?? 2048)
     }
@@ -30,10 +30,10 @@ public enum Budget {
                       pipelined: [Bool], staging: Double) -> [CoreBudget] {
         var buffers = [[CoreBuffer]](repeating: [], count: topo.nodeCount)
         var incoming = [Set<Int>](repeating: [], count: topo.nodeCount)   // groups receiving over the NoC, per core
-        var sources = [Int: Int]()                                        // (group << 20 | core) -> transfers in
+        var staged = [Int: Double]()                                      // (group << 20 | core) -> staging bytes
         for f in flows where f.toGroup >= 0 && f.fromGroup >= 0 {
             incoming[f.destination].insert(f.toGroup)
-            sources[f.toGroup << 20 | f.destination, default: 0] += 1
+            staged[f.toGroup << 20 | f.destination, default: 0] += min(f.bytes, 2 * staging)
         }
         for s in slots {
             let g = program.groups[s.group]
@@ -49,7 +49,7 @@ public enum Budget {
                 add("input", g.tileBytes.inputs)
                 add("output", g.tileBytes.outputs)
                 add("double-buffer", g.tileBytes.doubleBuffer)
-                if incoming[c].contains(s.group) { add("noc-staging", 2 * staging * Double(sources[s.group << 20 | c] ?? 0)) }
+                if incoming[c].contains(s.group) { add("noc-staging", staged[s.group << 20 | c] ?? 0) }
             }
         }
         var out: [CoreBudget] = []

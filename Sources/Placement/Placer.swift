@@ -45,7 +45,7 @@ public enum Placer {
         }
         var cuts: [(i: Int, j: Int, pipelined: Bool)] = []
         let m = work.count
-        let longest = max(2, min(options.maxStages, n))
+        let longest = max(1, min(options.maxStages, n))   // a pipeline needs a core per stage
         switch options.mode {
         case .layer, .split:
             cuts = (0..<m).map { ($0, $0, false) }
