@@ -36,12 +36,14 @@ def load():
     return capnp.load(os.path.join(FORMATS, "placed.capnp"), imports=[FORMATS])
 
 
-def read(schema, path):
+def read(schema, path, mutable=False):
     with open(path, "rb") as f:
         data = f.read()
     frames = schema.PlacedFrame.read_multiple_bytes(data, traversal_limit_in_words=1 << 40, nesting_limit=64)
     out = collections.defaultdict(list)
     for fr in frames:
+        if mutable:
+            fr = fr.as_builder()
         which = fr.which()
         out[which].append(getattr(fr, which))
     return out
@@ -171,8 +173,53 @@ def check(rec):
     return len(groups), len(rec["route"]), len(load), cores
 
 
+def self_test(schema, path):
+    """Each mutation of a passing stream must fail the check: the checker can fail."""
+    check(read(schema, path))
+    def drop_link(r):
+        f = next(f for f in r["route"] if len(f.links) > 1)
+        f.links = list(f.links)[1:]
+    def overload(r):
+        r["route"][0].bytes = r["route"][0].bytes * 10**9 + 10**12
+    def overfill(r):
+        c = r["core"][0]
+        bufs = c.init("buffers", 1)
+        bufs[0].owner, bufs[0].what, bufs[0].bytes = 0, "weights", c.capacityBytes + 1
+    def reorder(r):
+        e = r["edge"][0]
+        p = next(p for p in r["placement"] if p.group == getattr(e, "from"))
+        q = next(p for p in r["placement"] if p.group == e.to)
+        p.slot, q.slot = max(p.slot, q.slot) + 0, min(p.slot, q.slot)
+        p.startCycle, q.startCycle = q.startCycle + 1, p.startCycle
+    def unplace(r):
+        r["placement"].pop()
+    def truncate(r):
+        r["trailer"].clear()
+    def stranger(r):
+        f = next(f for f in r["route"] if f.fromGroup >= 0 and f.toGroup >= 0) if any(
+            f.fromGroup >= 0 and f.toGroup >= 0 for f in r["route"]) else r["route"][0]
+        f.links = []
+    mutations = [drop_link, overload, overfill, reorder, unplace, truncate, stranger]
+    for m in mutations:
+        rec = read(schema, path, mutable=True)
+        try:
+            m(rec)
+            check(rec)
+        except Failed:
+            continue
+        except (StopIteration, IndexError):
+            print(f"placed_check: self-test {m.__name__}: the stream has nothing to mutate")
+            continue
+        raise SystemExit(f"placed_check: self-test {m.__name__}: the mutated stream passed the check")
+    print(f"placed_check: self-test: {len(mutations)} mutations of {path} all caught")
+
+
 def main(paths):
     schema = load()
+    if paths and paths[0] == "--self-test":
+        for p in paths[1:]:
+            self_test(schema, p)
+        return 0
     status = 0
     for path in paths:
         try:

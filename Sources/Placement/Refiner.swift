@@ -34,7 +34,7 @@ enum Refiner {
             let s1 = rng.below(regions.count), s2 = rng.below(regions.count)
             guard s1 != s2 else { continue }
             let i1 = rng.below(regions[s1].count), i2 = rng.below(regions[s2].count)
-            let affected = Array(Set(touching[s1] + touching[s2]))
+            let affected = Array(Set(touching[s1] + touching[s2])).sorted()   // sorted: sums in a fixed order
             let before = affected.reduce(0.0) { $0 + pairCost($1) }
             regions[s1][i1] ^= regions[s2][i2]; regions[s2][i2] ^= regions[s1][i1]; regions[s1][i1] ^= regions[s2][i2]
             let after = affected.reduce(0.0) { $0 + pairCost($1) }
