@@ -14,7 +14,7 @@ enum PlaceReport {
         out.append("placement of \(groups.count) groups on \(input.arch.name) (\(topo.serpentine.count) cores), mode \(r.mode.rawValue)")
         out.append("makespan \(f(r.makespan)) cycles (compute \(f(r.computeCycles)); layer by layer \(f(r.layerByLayerCycles)); work/cores bound \(f(r.stageBound)))")
         out.append("max link load \(f(r.maxLinkBytesPerCycle)) B/cycle (cut bound \(f(r.cutBoundBytesPerCycle)), link \(f(r.linkBytesPerCycle)))")
-        out.append("router: \(r.router.iterations) passes, overused per pass \(r.router.overusedPerIteration), \(r.router.converged ? "converged" : "stopped at the cap; overused links \(r.router.overusedLinks)")")
+        out.append("router: \(r.router.iterations) passes, overused per pass \(r.router.overusedPerIteration), \(r.router.converged ? "converged" : "stopped (the cap, or 6 passes without progress); overused links \(r.router.overusedLinks)")")
         out.append("")
         out.append("segments:")
         for (i, s) in r.segments.enumerated() {

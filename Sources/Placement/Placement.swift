@@ -20,6 +20,9 @@ public struct PlaceOptions: Sendable {
     public var seed: UInt64 = 1
     /// Refinement moves per pipelined segment, per core of the mesh.
     public var refineMovesPerCore = 24
+    /// And at most this many per segment: each move re-costs the transfers of two stages, which
+    /// on a 32×32 mesh span hundreds of cores.
+    public var maxRefineMoves = 3072
     /// Most groups one pipelined segment holds.
     public var maxStages = 12
     public init() {}

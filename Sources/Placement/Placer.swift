@@ -101,7 +101,7 @@ public enum Placer {
         let edgesByPair = program.edges
         for e in regions.indices where regions[e].count > 1 {
             let r = Refiner.refine(regions[e], stageGroups[e], edgesByPair, topo,
-                                   moves: options.refineMovesPerCore * n, rng: &rng)
+                                   moves: min(options.refineMovesPerCore * n, options.maxRefineMoves), rng: &rng)
             regions[e] = r.regions; moves += r.moves; accepted += r.accepted
         }
         // Every group to its epoch and stage; groups without work join the stage before them.

@@ -4,9 +4,12 @@ import Foundation
 /// an epoch than its bandwidth moves in the epoch's budgeted length, negotiated congestion
 /// (PathFinder: McMurchie and Ebeling, FPGA 1995) re-routes the transfers crossing overused
 /// links with a present-congestion factor that grows each pass and a history cost that
-/// accumulates on links that stay overused. After `maxIterations` passes it stops, keeps the
-/// best routing seen, and reports the links still overused: it never loops on oscillation.
+/// accumulates on links that stay overused. After `maxIterations` passes (or 6 in a row without
+/// a better routing) it stops, keeps the best routing seen, and reports the links still overused: it never loops on oscillation.
 enum Router {
+    /// Passes without a better routing after which negotiation gives up early.
+    static let stagnation = 6
+
     static func route(_ flows: inout [Flow], _ flowsOf: [[Int]], _ topo: Topology, budget: [Double],
                       maxIterations: Int) -> RouterReport {
         var perIteration: [Int] = []
@@ -23,8 +26,10 @@ enum Router {
             guard !over.isEmpty else { continue }
             var history = [Double](repeating: 0, count: topo.linkCount)
             var best = (count: over.count, excess: excess(), routes: members.map { flows[$0].links })
-            var pass = 0
-            while !over.isEmpty && pass < maxIterations {
+            var pass = 0, sinceBest = 0
+            // Stop at the cap, or when `stagnation` passes in a row found nothing better: the
+            // overuse left is then what bandwidth, not routing, decides (the epoch stretches).
+            while !over.isEmpty && pass < maxIterations && sinceBest < stagnation {
                 pass += 1
                 let present = 0.5 * pow(1.6, Double(pass - 1))
                 for l in over { history[l] += (use[l] - cap[l]) / max(cap[l], 1e-9) }
@@ -43,7 +48,11 @@ enum Router {
                 over = overused()
                 record(&perIteration, pass, over.count)
                 let ex = excess()
-                if (over.count, ex) < (best.count, best.excess) { best = (over.count, ex, members.map { flows[$0].links }) }
+                if (over.count, ex) < (best.count, best.excess) {
+                    best = (over.count, ex, members.map { flows[$0].links }); sinceBest = 0
+                } else {
+                    sinceBest += 1
+                }
             }
             iterations = max(iterations, pass)
             if !over.isEmpty {
