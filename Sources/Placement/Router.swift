@@ -5,7 +5,7 @@ import Foundation
 /// (PathFinder: McMurchie and Ebeling, FPGA 1995) re-routes the transfers crossing overused
 /// links with a present-congestion factor that grows each pass and a history cost that
 /// accumulates on links that stay overused. After `maxIterations` passes (or 6 in a row without
-/// a better routing) it stops, keeps the best routing seen, and reports the links still overused: it never loops on oscillation.
+/// a better routing) it stops, keeps the best routing seen (lowest peak link load first), and reports the links still overused: it never loops on oscillation.
 enum Router {
     /// Passes without a better routing after which negotiation gives up early.
     static let stagnation = 6
@@ -21,11 +21,13 @@ enum Router {
             for i in members { for l in flows[i].links { use[l] += flows[i].bytes } }
             func overused() -> [Int] { (0..<topo.linkCount).filter { use[$0] > cap[$0] } }
             func excess() -> Double { (0..<topo.linkCount).reduce(0.0) { $0 + max(0, use[$1] - cap[$1]) } }
+            // The busiest link relative to its budget: what stretches the epoch, so what "best" minimizes first.
+            func peak() -> Double { (0..<topo.linkCount).reduce(0.0) { max($0, use[$1] / cap[$1]) } }
             var over = overused()
             record(&perIteration, 0, over.count)
             guard !over.isEmpty else { continue }
             var history = [Double](repeating: 0, count: topo.linkCount)
-            var best = (count: over.count, excess: excess(), routes: members.map { flows[$0].links })
+            var best = (peak: peak(), count: over.count, excess: excess(), routes: members.map { flows[$0].links })
             var pass = 0, sinceBest = 0
             // Stop at the cap, or when `stagnation` passes in a row found nothing better: the
             // overuse left is then what bandwidth, not routing, decides (the epoch stretches).
@@ -47,16 +49,16 @@ enum Router {
                 }
                 over = overused()
                 record(&perIteration, pass, over.count)
-                let ex = excess()
-                if (over.count, ex) < (best.count, best.excess) {
-                    best = (over.count, ex, members.map { flows[$0].links }); sinceBest = 0
+                let ex = excess(), top = peak()
+                if (top, over.count, ex) < (best.peak, best.count, best.excess) {
+                    best = (top, over.count, ex, members.map { flows[$0].links }); sinceBest = 0
                 } else {
                     sinceBest += 1
                 }
             }
             iterations = max(iterations, pass)
             if !over.isEmpty {
-                // Restore the best pass (fewest overused links, then least excess).
+                // Restore the best pass (the least loaded busiest link, then fewest overused, then least excess).
                 for (k, i) in members.enumerated() where flows[i].links != best.routes[k] {
                     flows[i].links = best.routes[k]
                     if flows[i].fromGroup < 0 { flows[i].source = -1 - topo.linkFrom[best.routes[k][0]] }
