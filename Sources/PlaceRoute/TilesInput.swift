@@ -26,7 +26,7 @@ struct TilesInput {
             switch try frame.which() {
             case .arch(let r):
                 guard arch == nil else { throw ToolError(source, "holds more than one arch record") }
-                do { arch = try ArchCodec.read(r) } catch let e as ArchError { throw ToolError(source, "arch: \(e.description)") }
+                do { arch = try ArchCodec.read(r) } catch let e as ArchError { throw ToolError(source, "arch: \(oneLine(e.description))") }
             case .graph: sawGraph = true
             case .group: groupReaders.append(copy)
             case .edge: edgeReaders.append(copy)
@@ -59,7 +59,7 @@ struct TilesInput {
         let unit = try g.unit.string
         let name = try g.name.string
         guard g.cycles.isFinite, g.cycles >= 0, g.compulsoryBytes.isFinite, g.compulsoryBytes >= 0 else {
-            throw ToolError(source, "group \(g.index) '\(name)': cycles or bytes not a finite non-negative number")
+            throw ToolError(source, "group \(g.index) '\(oneLine(name))': cycles or bytes not a finite non-negative number")
         }
         var loops: [String: Int] = [:]
         for l in try g.loops { loops[try l.dim.string] = Int(clamping: l.extent) }
@@ -98,4 +98,14 @@ struct TilesInput {
         return ProgramGroup(name: name, cycles: g.cycles, meshFactor: factor, streamUnits: units, weightBytes: weights,
                             compulsoryBytes: g.compulsoryBytes, tileBytes: tiles)
     }
+}
+
+/// Text from the stream inside an error message, on one line: control characters (a newline in
+/// a mutated name) are written as escapes, so the error stays the single line the CLI promises.
+func oneLine(_ text: String) -> String {
+    var out = ""
+    for u in text.unicodeScalars {
+        if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+    }
+    return out
 }

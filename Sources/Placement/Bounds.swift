@@ -42,25 +42,32 @@ public enum Bounds {
             guard n > 1 else { continue }
             func coord(_ v: Int) -> Int { axis == 0 ? v % topo.cols : v / topo.cols }
             if topo.torus {
+                // Every arc [s, s + len): grown one column at a time, a transfer counts while its
+                // destination is inside and its source is not (O(n × transfers), not O(n² × transfers)).
+                var bySource = [[Int]](repeating: [], count: n), byDestination = [[Int]](repeating: [], count: n)
+                for (i, f) in pairs.enumerated() { bySource[coord(f.source)].append(i); byDestination[coord(f.destination)].append(i) }
                 for s in 0..<n {
+                    var inward = 0.0
                     for len in 1..<n {
-                        var inward = 0.0
-                        for f in pairs {
-                            let a = (coord(f.source) - s + n) % n < len, b = (coord(f.destination) - s + n) % n < len
-                            if !a && b { inward += f.bytes }
-                        }
+                        let c = (s + len - 1) % n
+                        func inside(_ x: Int) -> Bool { (x - s + n) % n < len }
+                        for i in byDestination[c] where !inside(coord(pairs[i].source)) { inward += pairs[i].bytes }
+                        for i in bySource[c] where inside(coord(pairs[i].destination)) && coord(pairs[i].destination) != c { inward -= pairs[i].bytes }
                         consider(inward, 2 * across, rate * Double(2 * across))
                     }
                 }
             } else {
+                // Boundary c (between c and c + 1): difference arrays over the spans transfers cross.
+                var forward = [Double](repeating: 0, count: n + 1), backward = [Double](repeating: 0, count: n + 1)
+                for f in pairs {
+                    let a = coord(f.source), b = coord(f.destination)
+                    if a < b { forward[a] += f.bytes; forward[b] -= f.bytes } else if b < a { backward[b] += f.bytes; backward[a] -= f.bytes }
+                }
+                var fw = 0.0, bw = 0.0
                 for c in 0..<(n - 1) {
-                    var forward = 0.0, backward = 0.0
-                    for f in pairs {
-                        let a = coord(f.source), b = coord(f.destination)
-                        if a <= c && b > c { forward += f.bytes } else if a > c && b <= c { backward += f.bytes }
-                    }
-                    consider(forward, across, rate * Double(across))
-                    consider(backward, across, rate * Double(across))
+                    fw += forward[c]; bw += backward[c]
+                    consider(fw, across, rate * Double(across))
+                    consider(bw, across, rate * Double(across))
                 }
             }
         }

@@ -9,12 +9,16 @@ import Foundation
 enum Router {
     /// Passes without a better routing after which negotiation gives up early.
     static let stagnation = 6
+    /// Dijkstra vertex visits all negotiation may spend on one placement: a mesh of tens of
+    /// thousands of nodes (which an arch may describe) must not turn routing into hours.
+    static let workCap = 200_000_000
 
     static func route(_ flows: inout [Flow], _ flowsOf: [[Int]], _ topo: Topology, budget: [Double],
                       maxIterations: Int) -> RouterReport {
         var perIteration: [Int] = []
         var stillOver = Set<Int>()
         var iterations = 0
+        var work = 0
         for (e, members) in flowsOf.enumerated() where !members.isEmpty {
             let cap = topo.capacity.map { $0 * budget[e] * (1 + 1e-9) }
             var use = [Double](repeating: 0, count: topo.linkCount)
@@ -31,13 +35,14 @@ enum Router {
             var pass = 0, sinceBest = 0
             // Stop at the cap, or when `stagnation` passes in a row found nothing better: the
             // overuse left is then what bandwidth, not routing, decides (the epoch stretches).
-            while !over.isEmpty && pass < maxIterations && sinceBest < stagnation {
+            while !over.isEmpty && pass < maxIterations && sinceBest < stagnation && work < workCap {
                 pass += 1
                 let present = 0.5 * pow(1.6, Double(pass - 1))
                 for l in over { history[l] += (use[l] - cap[l]) / max(cap[l], 1e-9) }
                 let hot = Set(over)
                 for i in members where flows[i].links.contains(where: hot.contains) {
                     for l in flows[i].links { use[l] -= flows[i].bytes }
+                    work += topo.nodeCount + topo.channelCount
                     let path = shortest(flows[i], topo) { l in
                         let over = max(0, use[l] + flows[i].bytes - cap[l]) / max(cap[l], 1e-9)
                         return (1 + history[l]) * (1 + present * over)

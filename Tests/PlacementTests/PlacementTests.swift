@@ -124,6 +124,50 @@ import Testing
     }
 }
 
+/// The cut bounds' fast sweeps against brute force over every cut, on random transfers.
+@Suite struct CutBoundTests {
+    @Test func sweepsEqualBruteForce() {
+        var rng = SplitMix64(seed: 42)
+        for torus in [false, true] {
+            let topo = Topology(arch: PlacementTests.mesh(5, 6, torus: torus))
+            for _ in 0..<20 {
+                let flows = (0..<25).map { _ in
+                    Flow(edge: 0, fromGroup: 0, toGroup: 1, source: rng.below(30), destination: rng.below(30),
+                         bytes: Double(1 + rng.below(1000)), epoch: 0, links: [])
+                }
+                let fast = Bounds.cut(flows, topo).bytes
+                // Brute force: node cuts as Bounds has them, then every column/row set the sweep covers.
+                var best = Bounds.cut([], topo).bytes
+                let pairs = flows.filter { $0.source != $0.destination }
+                for axis in 0..<2 {
+                    let n = axis == 0 ? topo.cols : topo.rows, across = axis == 0 ? topo.rows : topo.cols
+                    func coord(_ v: Int) -> Int { axis == 0 ? v % topo.cols : v / topo.cols }
+                    if torus {
+                        for s0 in 0..<n { for len in 1..<n {
+                            let inArc = { (x: Int) in (x - s0 + n) % n < len }
+                            let b = pairs.filter { !inArc(coord($0.source)) && inArc(coord($0.destination)) }.reduce(0) { $0 + $1.bytes }
+                            best = max(best, b / Double(2 * across))
+                        } }
+                    } else {
+                        for c in 0..<(n - 1) {
+                            let f = pairs.filter { coord($0.source) <= c && coord($0.destination) > c }.reduce(0) { $0 + $1.bytes }
+                            let g = pairs.filter { coord($0.source) > c && coord($0.destination) <= c }.reduce(0) { $0 + $1.bytes }
+                            best = max(best, f / Double(across), g / Double(across))
+                        }
+                    }
+                }
+                var out = [Double](repeating: 0, count: 30), inn = [Double](repeating: 0, count: 30)
+                for f in pairs { out[f.source] += f.bytes; inn[f.destination] += f.bytes }
+                for v in 0..<30 {
+                    let links = (0..<4).filter { topo.exists(4 * v + $0) }.count + topo.channelNode.filter { $0 == v }.count
+                    best = max(best, out[v] / Double(links), inn[v] / Double(links))
+                }
+                #expect(abs(fast - best) <= 1e-9 * max(1, best))
+            }
+        }
+    }
+}
+
 extension PlaceOptions {
     init(mode: ExecutionMode) { self.init(); self.mode = mode }
 }
