@@ -138,8 +138,9 @@ public enum Placer {
             let reads = dram - writes
             let mine = coresOf(g)
             guard topo.channelCount > 0 else { continue }
+            let channelOf = Placer.spreadOverChannels(mine, topo)
             for c in mine {
-                let ch = topo.nearestChannel(c)!
+                let ch = channelOf[c]!
                 if reads > 0 {
                     flows.append(Flow(edge: -1, fromGroup: -1, toGroup: g, source: ch, destination: c, bytes: reads / Double(mine.count),
                                       epoch: e, links: [topo.channelIn(ch)] + topo.xyRoute(topo.channelNode[ch], c)))
@@ -237,6 +238,29 @@ public enum Placer {
                                maxLinkBytesPerCycle: maxRate, cutBoundBytesPerCycle: boundRate,
                                linkBytesPerCycle: arch.noc.linkBytesPerCycle, refineMoves: moves, refineAccepted: accepted,
                                seed: options.seed, sramPerCore: sram)
+    }
+}
+
+extension Placer {
+    /// Each core's DRAM channel for one group: its nearest, but no channel serves more than
+    /// ⌈cores / channels⌉ of them, so the group's DRAM traffic is spread evenly over the channels
+    /// (nearest-only leaves the channels by the busiest corner over-subscribed). Cores that lose
+    /// most by not getting their nearest choose first; ties go to the lower number.
+    static func spreadOverChannels(_ cores: [Int], _ topo: Topology) -> [Int: Int] {
+        let C = topo.channelCount
+        let quota = (cores.count + C - 1) / C
+        let ranked = cores.map { c in (c, (0..<C).sorted { (topo.hops(topo.channelNode[$0], c), $0) < (topo.hops(topo.channelNode[$1], c), $1) }) }
+        func regret(_ r: (Int, [Int])) -> Int {
+            r.1.count < 2 ? 0 : topo.hops(topo.channelNode[r.1[1]], r.0) - topo.hops(topo.channelNode[r.1[0]], r.0)
+        }
+        var load = [Int](repeating: 0, count: C)
+        var out: [Int: Int] = [:]
+        for r in ranked.sorted(by: { (regret($0), -$0.0) > (regret($1), -$1.0) }) {
+            let ch = r.1.first { load[$0] < quota } ?? r.1[0]
+            load[ch] += 1
+            out[r.0] = ch
+        }
+        return out
     }
 }
 
