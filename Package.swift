@@ -52,6 +52,7 @@ let package = Package(
         .executable(name: "tile-plan", targets: ["tile-plan"]),
         .executable(name: "dq-check", targets: ["dq-check"]),
         .executable(name: "feat-etl", targets: ["feat-etl"]),
+        .executable(name: "place-route", targets: ["place-route"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -109,6 +110,12 @@ let package = Package(
         .target(name: "TilePlan", dependencies: ["Tiling", "ChipArch", "ArchRecords", "OpCost", "GraphIR", "GraphIO", "ToolKit", "Pipes",
                                                  "Schemas", "Capnp", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
+        // Placement: groups onto core regions in space and time, NoC routes, SRAM budgets (pure,
+        // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
+        .target(name: "Placement", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
@@ -177,6 +184,7 @@ let package = Package(
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
+        .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -35,4 +35,7 @@ extension StreamKind {
     /// Formats/tensors.capnp (`TensorsFrame`: header, dense…, jagged…, trailer): what feat-etl transform writes.
     public static let tensors = StreamKind(name: TensorsSchema.kind, frameType: "TensorsFrame",
                                            schemaVersion: TensorsSchema.schemaVersion, frame: TensorsFrame.Builder.self)
+    /// Formats/placed.capnp (`PlacedFrame`: header, the tiles records, plan, placement…, route…, link…, core…, trailer): what place-route writes.
+    public static let placed = StreamKind(name: PlacedSchema.kind, frameType: "PlacedFrame",
+                                          schemaVersion: PlacedSchema.schemaVersion, frame: PlacedFrame.Builder.self)
 }

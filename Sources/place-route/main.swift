@@ -1,0 +1,3 @@
+import PlaceRoute
+
+PlaceRouteCommand.main()
