@@ -96,7 +96,7 @@ def main() -> int:
             sec = timing["ours"]["wall"]["median"]
             reproduce = f"graph-opt -O3 light_{m}.onnx | tile-plan --arch {'mesh-8x8' if mesh == '8x8' else 'mesh-32x32.arch'} --dim batch=1 --max-visits 20000 | place-route"
             rows.append(benchlib.size_row("place", f"{workload}: seconds to place and route", "goal (issue 13)", "5 s",
-                                          sec, GOAL_SECONDS, "s", reproduce, metric="time",
+                                          sec, GOAL_SECONDS, "s", reproduce, metric="seconds within the budget",
                                           note="whole process, wall-clock median of interleaved runs", goal="< 5 s", goal_ratio=1.0))
             rows.append(benchlib.size_row("place", f"{workload}: max link load", "cut lower bound", "same transfers",
                                           p["maxLinkBytesPerCycle"], p["cutBoundBytesPerCycle"], "B/cycle", reproduce,
