@@ -150,7 +150,7 @@ let package = Package(
         .target(name: "Drift", swiftSettings: hotPath),
         .target(name: "QualityRules", dependencies: ["Columns", "AvroSchemas"], swiftSettings: hotPath),
         .target(name: "DQReport"),
-        .target(name: "DQCheck", dependencies: ["Profiling", "ProfileRecords", "Drift", "QualityRules", "DQReport", "Columns", "TableRecords",
+        .target(name: "DQCheck", dependencies: ["SeqStore", "Profiling", "ProfileRecords", "Drift", "QualityRules", "DQReport", "Columns", "TableRecords",
                                                "ToolKit", "Pipes", "Schemas", "Capnp",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "dq-check", dependencies: ["DQCheck"]),

@@ -3,6 +3,7 @@ import Columns
 import DQReport
 import Drift
 import QualityRules
+import SeqStore
 import ToolKit
 
 /// `dq-check report REF CUR -o report.html`: a self-contained HTML page with inline SVG — a
@@ -74,7 +75,7 @@ struct ReportCommand: SluiceCommand {
                 throw ToolError(cur, "--days needs an integer time column with a unit; '\(d)' is \(f.typeDescription)\(unit == .none ? " without one (give --time-unit)" : "")")
             }
             if columns == nil { names.removeAll { $0 == d } }
-            segB = b.numbers(j).map { $0.map { Self.date(Int64(($0 / perDay).rounded(.down))) } }
+            segB = b.numbers(j).map { $0.map { CivilDate.string(fromDay: Int64(($0 / perDay).rounded(.down))) } }
             segA = []
         } else if let s = segmentBy {
             guard let i = a.index(of: s) else { throw ToolError(ref, "no column '\(s)' for --segment-by") }
@@ -137,22 +138,6 @@ struct ReportCommand: SluiceCommand {
         case .ns: return 86_400e9
         case .none: return nil
         }
-    }
-
-    /// The UTC calendar date of a day number since 1970-01-01 (the proleptic Gregorian
-    /// calendar, by the days-to-civil algorithm: eras of 400 years, March-based years).
-    static func date(_ days: Int64) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ x: Int64) -> String { x < 10 ? "0\(x)" : "\(x)" }
-        return "\(y)-\(two(m))-\(two(d))"
     }
 
     /// Segments in numeric order when they are all numbers (days, ids), else by text.
