@@ -35,6 +35,10 @@ DEMO_STEPS   :=
 
 all: build
 
+# Each area's file is read in name order, and make expands a prerequisite list when it reads it:
+# a prerequisite that names a variable of a later file (a data set another area fetches) must be
+# written $$(VAR) so that it expands after every file is read (Tools/check_make_order.py checks).
+.SECONDEXPANSION:
 include $(sort $(wildcard mk/*.mk))
 
 build: apt-deps
@@ -61,6 +65,7 @@ pip-deps:
 ## `make deps` (APT_PACKAGES) or comes with the base image (Tools/check_deps.py says how it knows).
 test-deps: apt-deps
 	$(PYTHON) Tools/check_deps.py --apt "$(APT_PACKAGES)"
+	$(PYTHON) Tools/check_make_order.py mk/*.mk
 	@! $(PYTHON) Tools/check_deps.py --apt "$(filter-out capnproto,$(APT_PACKAGES))" >/dev/null 2>&1 \
 	  || { echo "test-deps: the check passed with capnproto left out of the list; it cannot fail"; exit 1; }
 

@@ -64,14 +64,14 @@ test-dq-bad-input: debug
 ## a broken join; one seed each on MovieLens and on synthetic events): every injected violation
 ## found and nothing else, the clean samples pass; a shifted cohort ranked first by explain in at
 ## least 45 of 50 seeded cases (about 4 minutes).
-test-dq-detect: debug dq-venv $(WIDEDEEP_ML)
+test-dq-detect: debug dq-venv $$(WIDEDEEP_ML)
 	$(DQ_PYTHON) Tools/dq_detect_check.py --bin $(DEBUG_BIN) --work $(DQ_OUT)/detect --movielens $(WIDEDEEP_ML) \
 	  --seeds 1 --shift-cases 50 --need 45
 
 ## test-dq-report: the report of a MovieLens day with a shifted cohort, nulls, out-of-range ratings and
 ## duplicates, with the rules, renders in headless
 ## Chromium (screenshot) and every inline SVG converts with rsvg-convert.
-test-dq-report: debug dq-venv $(WIDEDEEP_ML)
+test-dq-report: debug dq-venv $$(WIDEDEEP_ML)
 	$(DQ_PYTHON) Tools/dq_inject.py --source movielens --movielens $(WIDEDEEP_ML) --fault shift,nulls,out_of_range,duplicate --seed 5 --out $(DQ_OUT)/report
 	$(DEBUG_BIN)/schema-migrate import -o $(DQ_OUT)/report/ref.tbl $(DQ_OUT)/report/ref.tsv
 	$(DEBUG_BIN)/schema-migrate import -o $(DQ_OUT)/report/faulty.tbl $(DQ_OUT)/report/faulty.tsv

@@ -37,6 +37,6 @@ test-profile-sketches: debug pip-deps profile-venv
 	$(PROFILE_VENV)/bin/python Tools/profile_sketch_check.py --bin $(DEBUG_BIN) --work $(PROFILE_OUT)/sketch-check --rows 300000
 
 ## bench-profile: Benchmarks/profile/bench.py in the whylogs venv (whylogs runs in-process on a prebuilt frame).
-bench-profile: build whylogs-venv $(SEQ_ML) $(SEQ_SYN_1M) $(if $(SLUICE_BENCH_QUICK),,$(SEQ_SYN_10M))
+bench-profile: build whylogs-venv $$(SEQ_ML) $$(SEQ_SYN_1M) $(if $(SLUICE_BENCH_QUICK),,$$(SEQ_SYN_10M))
 	WHYLOGS_NO_ANALYTICS=True $(WHYLOGS_VENV)/bin/python Benchmarks/profile/bench.py --bin $(RELEASE_BIN) --work $(PROFILE_OUT)/bench \
 	  --synthetic-1m $(SEQ_SYN_1M) $(if $(SLUICE_BENCH_QUICK),,--synthetic-10m $(SEQ_SYN_10M)) --movielens $(SEQ_ML)

@@ -31,6 +31,6 @@ python-install: $(PY_VENV_BIN)/python
 ## column type and nulls, events with extras, seq-blocks and MovieLens; np.shares_memory and Arrow
 ## buffer addresses inside the mapping; far pointers; limits; every truncation of small streams;
 ## 500 seeded mutations (SLUICE_TEST_SEED varies them) raise only sluice.StreamError.
-test-python: debug pip-deps python-install $(SEQ_ML)
+test-python: debug pip-deps python-install $$(SEQ_ML)
 	cd python/tests && SLUICE_BIN=$(abspath $(DEBUG_BIN)) SLUICE_ML=$(abspath $(SEQ_ML)) SLUICE_TEST_INSTALLED=1 \
 	  timeout 300 $(PY_VENV_BIN)/python -m pytest -q -p no:cacheprovider --ignore=feat --ignore=scaleout .
