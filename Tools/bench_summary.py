@@ -156,16 +156,19 @@ def headline_table(areas: list) -> list:
     """One line per row; rows with a `group` key collapse into one line per group (group_line)."""
     lines = list(TABLE_HEAD)
     for area in areas:
+        # Each entry: a single row, or the list of a group's rows, in first-seen order.
+        entries: list = []
         groups: dict = {}
         for row in area["rows"]:
-            if row.get("group"):
-                if row["group"] not in groups:
-                    groups[row["group"]] = []
-                    lines.append(row["group"])   # placeholder, replaced below in first-seen order
-                groups[row["group"]].append(row)
+            name = row.get("group")
+            if not name:
+                entries.append(row)
+            elif name in groups:
+                groups[name].append(row)
             else:
-                lines.append(row_line(row))
-        lines = [group_line(groups[l]) if l in groups else l for l in lines]
+                groups[name] = [row]
+                entries.append(groups[name])
+        lines += [group_line(e) if isinstance(e, list) else row_line(e) for e in entries]
     return lines
 
 

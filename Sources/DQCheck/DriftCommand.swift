@@ -135,9 +135,8 @@ enum DriftColumns {
             }
         } else {
             // Without a list, ks and wasserstein take the numeric columns only.
-            let numbers: Set<ValueType> = [.int32, .int64, .float32, .float64]
             names = a.schema.fields.filter {
-                LoadedTable.driftable($0) && ![.user, .item, .time].contains($0.role) && (stat?.needsNumbers != true || numbers.contains($0.type))
+                LoadedTable.driftable($0) && ![.user, .item, .time].contains($0.role) && (stat?.needsNumbers != true || $0.type.isNumeric)
             }.map(\.name)
         }
         for n in names {
@@ -145,11 +144,10 @@ enum DriftColumns {
             guard let g = b.schema.fields.first(where: { $0.name == n }) else {
                 throw ToolError(curName, "no column '\(n)', which the reference has: the schemas differ")
             }
-            let numeric: Set<ValueType> = [.int32, .int64, .float32, .float64]
-            guard g.isList == f.isList, numeric.contains(f.type) == numeric.contains(g.type), numeric.contains(f.type) || f.type == g.type else {
+            guard g.isList == f.isList, f.type.isNumeric == g.type.isNumeric, f.type.isNumeric || f.type == g.type else {
                 throw ToolError(curName, "column '\(n)' is \(g.typeDescription), \(f.typeDescription) in the reference: the schemas differ")
             }
-            if let stat, stat.needsNumbers, !numeric.contains(f.type) {
+            if let stat, stat.needsNumbers, !f.type.isNumeric {
                 throw ToolError(n, "\(stat.rawValue) needs a numeric column; '\(n)' is \(f.typeDescription) (use psi, js, linf, chi2 or hellinger)")
             }
         }

@@ -7,30 +7,22 @@ import ToolKit
 /// from its sketches and the statistics are approximate (the output says so):
 /// - numbers: the KLL sketch's retained items, each repeated by its weight — a sample of the
 ///   column's size whose empirical CDF is the sketch's, within its normalized rank error;
-/// - strings and booleans: the frequent-items counts (exact while the column had at most the
-///   summary's capacity of distinct values, Misra–Gries lower bounds after that), with the rows
-///   the summary no longer names counted as one "(other values)" category.
-/// Only whole-table profiles (segment "") are compared; strings and booleans only while both
-/// summaries hold exact counts (`notComparable`).
+/// - strings and booleans: the frequent-items counts, which `columns` only selects while both
+///   summaries hold them exactly (`notComparable`).
+/// Only whole-table profiles (segment "") are compared.
 enum ProfileDrift {
-    /// The label of the rows a Misra–Gries summary no longer attributes to a value.
-    static let otherValues = "(other values)"
-
-    /// Whether `type` is compared as numbers.
-    static func isNumeric(_ type: ValueType) -> Bool { [.int32, .int64, .float32, .float64].contains(type) }
-
     /// The column's rebuilt sample and a line saying how it was approximated.
     static func sample(_ c: Profiling.ColumnProfile) -> (sample: DriftSample, method: String) {
-        if isNumeric(c.type) {
+        if c.type.isNumeric {
             var values: [Double] = []
             values.reserveCapacity(Int(c.quantiles.n))
             for (x, w) in c.quantiles.weightedItems { values.append(contentsOf: repeatElement(x, count: Int(w))) }
             let error = KLLSketch.normalizedRankError(k: c.quantiles.k, allRanks: true)
             let method = "profile: KLL k=\(c.quantiles.k) (ranks within \(String(format: "%.2g", error * 100))%)"
-            return (.numbers(values, integer: c.type == .int32 || c.type == .int64), method)
+            return (.numbers(values, integer: c.type.isInteger), method)
         }
+        precondition(c.frequent.isExact, "ProfileDrift.sample: a Misra–Gries summary is not a sample (see notComparable)")
         var labels: [String] = []
-        var named: UInt64 = 0
         for (key, count) in c.frequent.counts.sorted(by: { FrequentItems.order($0.key, $1.key) }) {
             let label: String
             switch key {
@@ -38,15 +30,8 @@ enum ProfileDrift {
             case .number(let n): label = c.type == .bool ? (n == 0 ? "false" : "true") : String(n)
             }
             labels.append(contentsOf: repeatElement(label, count: Int(count)))
-            named += count
         }
-        let present = c.rows - c.nulls
-        if present > named { labels.append(contentsOf: repeatElement(otherValues, count: Int(present - named))) }
-        let method = c.frequent.isExact
-            ? "profile: exact value counts"
-            : "profile: Misra–Gries counts (each within \(c.frequent.errorBound)), the rest as \(otherValues)"
-        // (`columns` never selects the second case for drift; the sample is still well defined.)
-        return (.categorical(labels), method)
+        return (.categorical(labels), "profile: exact value counts")
     }
 
     /// Why a column cannot be compared from profiles, or nil: strings and booleans need exact
@@ -54,7 +39,7 @@ enum ProfileDrift {
     /// capacity) undercounts every value by a different amount on each side, so comparing two of
     /// them measures the summaries, not the data.
     static func notComparable(_ a: Profiling.ColumnProfile, _ b: Profiling.ColumnProfile) -> String? {
-        if isNumeric(a.type) || (a.frequent.isExact && b.frequent.isExact) { return nil }
+        if a.type.isNumeric || (a.frequent.isExact && b.frequent.isExact) { return nil }
         return "more distinct values than the profile's frequent-items capacity (\(a.frequent.capacity)) on one side: "
             + "compare the streams, or profile with a larger --frequent-capacity"
     }
@@ -65,7 +50,7 @@ enum ProfileDrift {
     static func columns(_ list: String?, ref: ProfileSet, cur: ProfileSet, refName: String, curName: String,
                         stat: DriftStat) throws -> (names: [String], skipped: [(column: String, reason: String)]) {
         let whole = ref.columns.filter { $0.segment == "" }
-        var names = whole.filter { stat.needsNumbers ? isNumeric($0.type) : $0.type != .bytes }.map(\.column)
+        var names = whole.filter { stat.needsNumbers ? $0.type.isNumeric : $0.type != .bytes }.map(\.column)
         if let list {
             names = list.split(separator: ",").map { String($0).trimmingSpaces }
             guard !names.isEmpty, !names.contains("") else { throw ToolError.usage("--columns", "expected comma-separated column names") }
@@ -73,10 +58,10 @@ enum ProfileDrift {
         for n in names {
             guard let a = ref.profile(n) else { throw ToolError(refName, "no profile of column '\(n)'") }
             guard let b = cur.profile(n) else { throw ToolError(curName, "no profile of column '\(n)', which the reference has: the profiles differ") }
-            guard isNumeric(a.type) == isNumeric(b.type), isNumeric(a.type) || a.type == b.type else {
+            guard a.type.isNumeric == b.type.isNumeric, a.type.isNumeric || a.type == b.type else {
                 throw ToolError(curName, "column '\(n)' is \(b.type.rawValue), \(a.type.rawValue) in the reference: the profiles differ")
             }
-            if stat.needsNumbers && !isNumeric(a.type) {
+            if stat.needsNumbers && !a.type.isNumeric {
                 throw ToolError(n, "\(stat.rawValue) needs a numeric column; '\(n)' is \(a.type.rawValue) (use psi, js, linf, chi2 or hellinger)")
             }
             guard a.quantiles.k == b.quantiles.k else {

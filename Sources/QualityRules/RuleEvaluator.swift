@@ -98,7 +98,7 @@ public final class RuleEvaluator {
             switch rule {
             case .notNull: states.append(NotNullState(index[0]))
             case .range(_, let lo, let hi):
-                guard [.int32, .int64, .float32, .float64].contains(schema.fields[index[0]].type) else {
+                guard schema.fields[index[0]].type.isNumeric else {
                     throw RulesError(at, "range: column '\(rule.columns[0])' is \(schema.fields[index[0]].type.rawValue), not a number")
                 }
                 states.append(RangeState(index[0], lo: lo, hi: hi))
