@@ -40,6 +40,10 @@ public struct GraphOptCommand: SluiceCommand {
             help: ArgumentHelp("Largest tensor (elements) constant folding may materialize.", valueName: "n"))
     var foldLimit: Int = 1 << 20
 
+    @Flag(name: .customLong("fold-qdq"),
+          help: "Fold DequantizeLinear of constant (quantized) weights into float constants; by default QDQ pairs are kept.")
+    var foldQDQ = false
+
     @Option(name: .customLong("weights"),
             help: ArgumentHelp("Write large computed weights to <file> and reference them from the stream (default with -o: FILE.weights).", valueName: "file"))
     var weights: String?
@@ -75,7 +79,7 @@ public struct GraphOptCommand: SluiceCommand {
         let original = graph
         if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }
 
-        let manager = PassManager(passes: selected, options: PassOptions(foldElementLimit: foldLimit))
+        let manager = PassManager(passes: selected, options: PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ))
         let passStats: [PassStat]
         do { passStats = try manager.run(&graph) }
         catch let e as GraphError { throw ToolError(path, "optimizing: \(e.description)") }
