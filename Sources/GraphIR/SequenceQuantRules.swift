@@ -2,6 +2,40 @@
 /// (QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, QLinearConv, QLinearMatMul,
 /// MatMulInteger, ConvInteger). `ShapeRules.rules` registers them.
 extension ShapeRules {
+    /// onnxruntime's contrib domain.
+    public static let microsoftDomain = "com.microsoft"
+
+    /// The few onnxruntime contrib operators graph-opt can infer and run: those that
+    /// quantization tools write into otherwise standard models (onnxruntime.quantization's
+    /// quantize_dynamic turns an LSTM into DynamicQuantizeLSTM). Every other contrib op stays opaque.
+    public static let microsoftRules: [String: Rule] = ["DynamicQuantizeLSTM": dynamicQuantizeLSTM]
+
+    /// The shape rule of `node`'s operator in its domain, if graph-opt has one.
+    public static func rule(for node: Node) -> Rule? {
+        if node.domain == microsoftDomain { return microsoftRules[node.op] }
+        return rules[node.op]
+    }
+
+    /// com.microsoft.DynamicQuantizeLSTM: an LSTM whose W [D, I, 4H] and R [D, H, 4H] are
+    /// quantized (transposed against LSTM's) with per-direction or per-gate-column scales.
+    static let dynamicQuantizeLSTM: Rule = { c in
+        if let w = c.shape(1), let r = c.shape(2), w.rank == 3, r.rank == 3,
+           let hw = w.dims[2].value, let hr = r.dims[2].value, hw != hr {
+            throw c.mismatch("W has \(hw) gate columns, R \(hr)")
+        }
+        var n = c.node
+        // The LSTM rule on W and R seen as [D, 4H, I] and [D, 4H, H].
+        var g = c.graph
+        for (k, i) in [(1, 1), (2, 2)] {
+            guard let s = c.shape(i), s.rank == 3 else { continue }
+            let id = g.addValue("\(c.node.name)__\(k)", type: TensorType(c.dtype(0), Shape([s.dims[0], s.dims[2], s.dims[1]])))
+            n.inputs[i] = id
+        }
+        n.op = "LSTM"
+        n.domain = ""
+        n.inputs = Array(n.inputs.prefix(8))
+        return try recurrent(InferenceContext(node: n, graph: g))
+    }
     /// Gate count per recurrent operator: LSTM i,o,f,c; GRU z,r,h; RNN one.
     public static func recurrentGates(_ op: String) -> Int {
         switch op {

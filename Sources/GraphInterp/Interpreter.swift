@@ -175,6 +175,8 @@ public struct Interpreter {
             return [try Linear.matmul(node, try x(0), try x(1))]
         case "LSTM", "GRU", "RNN":
             return try Recurrent.run(node, inputs)
+        case "DynamicQuantizeLSTM" where node.domain == ShapeRules.microsoftDomain:
+            return try Recurrent.dynamicQuantizeLSTM(node, inputs)
         case "QuantizeLinear":
             return [try Quantized.quantizeLinear(node, x: try x(0), scale: try x(1), zeroPoint: opt(2))]
         case "DequantizeLinear":

@@ -47,7 +47,7 @@ enum Recurrent {
     }
 
     /// Runs an LSTM, GRU or RNN node. `ins` are the ONNX inputs in order (nil when omitted).
-    static func run(_ node: Node, _ ins: [Tensor?]) throws -> [Tensor] {
+    static func run(_ node: Node, _ ins: [Tensor?], quantized: QuantizedWeights? = nil) throws -> [Tensor] {
         func bad(_ d: String) -> InterpreterError { .badInput(node: node.name, detail: d) }
         func opt(_ i: Int) -> Tensor? { i < ins.count ? ins[i] : nil }
         guard let x = opt(0), let w = opt(1), let r = opt(2) else { throw bad("X, W and R are required") }
@@ -108,7 +108,9 @@ enum Recurrent {
             let act = Array(acts[(d * perDir)..<((d + 1) * perDir)])
             // XW[s, b, :] = X[s, b, :] · W[d]ᵀ + Wb (+ Rb for the gates where it adds directly).
             var xw = [Float](repeating: 0, count: max(1, seq * batch * gh))
-            if seq * batch > 0 && inputSize > 0 {
+            if let quantized, seq * batch > 0 {
+                xw = try quantized.project(node, xs, rows: seq * batch, input: true, direction: d)
+            } else if seq * batch > 0 && inputSize > 0 {
                 xs.withUnsafeBufferPointer { xp in ws.withUnsafeBufferPointer { wp in xw.withUnsafeMutableBufferPointer { op in
                     Linear.gemm(m: seq * batch, n: gh, k: inputSize, a: xp.baseAddress!, lda: inputSize, aTrans: false,
                                 b: wp.baseAddress! + d * gh * inputSize, ldb: inputSize, bTrans: true, alpha: 1, beta: 0, c: op.baseAddress!)
@@ -131,8 +133,12 @@ enum Recurrent {
             var hr = [Float](repeating: 0, count: max(1, batch * gh))   // H · Rᵀ for this step
             var rh = [Float](repeating: 0, count: max(1, batch * hidden)) // GRU: r ⊙ H
             let rOffset = d * gh * hidden
-            func recurrentTerm(_ state: [Float], rows: Int, n: Int, rStart: Int, into out: inout [Float]) {
+            func recurrentTerm(_ state: [Float], rows: Int, n: Int, rStart: Int, into out: inout [Float]) throws {
                 guard batch > 0, hidden > 0 else { return }
+                if let quantized {
+                    out = try quantized.project(node, state, rows: rows, input: false, direction: d)
+                    return
+                }
                 state.withUnsafeBufferPointer { sp in rs.withUnsafeBufferPointer { rp in out.withUnsafeMutableBufferPointer { op in
                     Linear.gemm(m: rows, n: n, k: hidden, a: sp.baseAddress!, lda: hidden, aTrans: false,
                                 b: rp.baseAddress! + rOffset + rStart * hidden, ldb: hidden, bTrans: true, alpha: 1, beta: 0, c: op.baseAddress!)
@@ -143,7 +149,7 @@ enum Recurrent {
             // GRU without linear_before_reset needs r before the h gate's recurrent term, so its
             // first GEMM covers the z and r gates only (rows of stride 2H).
             for step in 0..<maxLen {
-                recurrentTerm(h, rows: batch, n: op == "GRU" && !linearBeforeReset ? 2 * hidden : gh, rStart: 0, into: &hr)
+                try recurrentTerm(h, rows: batch, n: op == "GRU" && !linearBeforeReset ? 2 * hidden : gh, rStart: 0, into: &hr)
                 var newH = h, newC = c
                 for b in 0..<batch where step < lengths[b] {
                     let t = reverse ? lengths[b] - 1 - step : step
@@ -187,7 +193,7 @@ enum Recurrent {
                 if op == "GRU" && !linearBeforeReset {
                     // h gate: (r ⊙ H) · Rhᵀ, one GEMM over the batch, then the update.
                     var hh = [Float](repeating: 0, count: max(1, batch * hidden))
-                    recurrentTerm(rh, rows: batch, n: hidden, rStart: 2 * hidden, into: &hh)
+                    try recurrentTerm(rh, rows: batch, n: hidden, rStart: 2 * hidden, into: &hh)
                     for b in 0..<batch where step < lengths[b] {
                         let t = reverse ? lengths[b] - 1 - step : step
                         let xrow = (t * batch + b) * gh
@@ -221,6 +227,74 @@ enum Recurrent {
             cT = permuted(cT, [1, 0, 2])
         }
         return op == "LSTM" ? [yT, hT, cT] : [yT, hT]
+    }
+
+    /// com.microsoft.DynamicQuantizeLSTM: W [D, I, 4H] and R [D, H, 4H] as integers with
+    /// scales and zero points per direction ([D]) or per gate column ([D, 4H]) in inputs
+    /// 8-11. Runs as the float LSTM on the dequantized weights: onnxruntime also quantizes the
+    /// activations at run time, so its results differ from these by that rounding.
+    static func dynamicQuantizeLSTM(_ node: Node, _ ins: [Tensor?]) throws -> [Tensor] {
+        func bad(_ d: String) -> InterpreterError { .badInput(node: node.name, detail: d) }
+        func opt(_ i: Int) -> Tensor? { i < ins.count ? ins[i] : nil }
+        func dequantized(_ q: Int, _ s: Int, _ z: Int) throws -> Tensor {
+            guard let t = opt(q), t.shape.count == 3, !t.isFloat, let scale = opt(s) else { throw bad("quantized weight \(q) and its scale are required") }
+            let (dirs, rows, cols) = (t.shape[0], t.shape[1], t.shape[2])
+            let sc = scale.floats, zp = opt(z)?.ints
+            guard sc.count == dirs || sc.count == dirs * cols, zp == nil || zp!.count == sc.count else {
+                throw bad("scale of \(sc.count) elements for weight \(t.shape)")
+            }
+            var out = [Float](repeating: 0, count: t.count)
+            for d in 0..<dirs {
+                for r in 0..<rows {
+                    for c in 0..<cols {
+                        let p = sc.count == dirs ? d : d * cols + c
+                        // Transposed to LSTM's [D, 4H, rows].
+                        out[(d * cols + c) * rows + r] = (Float(t.i[(d * rows + r) * cols + c]) - Float(zp?[p] ?? 0)) * sc[p]
+                    }
+                }
+            }
+            return Tensor(dtype: .float32, shape: [dirs, cols, rows], f: out)
+        }
+        var lstm = node
+        lstm.op = "LSTM"
+        lstm.domain = ""
+        var inputs: [Tensor?] = (0..<8).map { opt($0) }
+        inputs[1] = try dequantized(1, 8, 9)
+        inputs[2] = try dequantized(2, 10, 11)
+        let weights = QuantizedWeights(w: opt(1)!, wScale: opt(8)!.floats, wZero: opt(9)?.ints,
+                                       r: opt(2)!, rScale: opt(10)!.floats, rZero: opt(11)?.ints)
+        return try run(lstm, inputs, quantized: weights)
+    }
+
+    /// DynamicQuantizeLSTM's integer weights, in its layout [D, rows, 4H]. Each projection
+    /// quantizes its activations the way onnxruntime does at run time (per call, uint8, the
+    /// DynamicQuantizeLinear rule), multiplies exactly in integers and scales back by
+    /// activation scale × weight scale.
+    struct QuantizedWeights {
+        let w: Tensor, wScale: [Float], wZero: [Int64]?
+        let r: Tensor, rScale: [Float], rZero: [Int64]?
+
+        /// a [rows, k] · weight[direction] [k, 4H] → [rows, 4H] in Float.
+        func project(_ node: Node, _ a: [Float], rows: Int, input: Bool, direction d: Int) throws -> [Float] {
+            let q = input ? w : r, scale = input ? wScale : rScale, zero = input ? wZero : rZero
+            let k = q.shape[1], cols = q.shape[2], dirs = q.shape[0]
+            let perColumn = scale.count == dirs * cols
+            let aq = try Quantized.dynamicQuantizeLinear(node, x: Tensor(dtype: .float32, shape: [rows, k], f: a))
+            let aScale = aq[1].f[0], aZero = aq[2].i[0]
+            let ac = Tensor(dtype: .int64, shape: [rows, k], i: aq[0].i.map { $0 - aZero })
+            let base = d * k * cols
+            var b = [Int64](repeating: 0, count: k * cols)
+            for row in 0..<k {
+                for c in 0..<cols {
+                    b[row * cols + c] = q.i[base + row * cols + c] - (zero?[perColumn ? d * cols + c : d] ?? 0)
+                }
+            }
+            let product = try Quantized.exactProduct(node, ac, Tensor(dtype: .int64, shape: [k, cols], i: b), reduction: k) {
+                try Linear.matmul(node, $0, $1)
+            }
+            let mult = (0..<cols).map { aScale * scale[perColumn ? d * cols + $0 : d] }
+            return product.enumerated().map { Float($0.element) * mult[$0.offset % cols] }
+        }
     }
 
     /// A float tensor transposed by `perm`.
