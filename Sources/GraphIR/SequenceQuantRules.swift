@@ -60,7 +60,8 @@ extension ShapeRules {
         guard ["forward", "reverse", "bidirectional"].contains(direction) else { throw c.mismatch("direction '\(direction)'") }
         let layout = c.node.int("layout", 0)
         guard layout == 0 || layout == 1 else { throw c.mismatch("layout \(layout)") }
-        var hidden: Dim = c.node.attributes["hidden_size"]?.int.map { .known(Int($0)) } ?? .unknown
+        // node.int clamps to ±2⁴⁰, so hidden · gates · 2 cannot overflow.
+        var hidden: Dim = c.node.attributes["hidden_size"] != nil ? .known(c.node.int("hidden_size", 0)) : .unknown
         if case .known(let h) = hidden, h <= 0 { throw c.mismatch("hidden_size \(h)") }
         // Each weight's leading dims must agree with the direction count and hidden size.
         func check(_ i: Int, _ name: String, _ expected: [Dim?]) throws {

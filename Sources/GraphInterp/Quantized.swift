@@ -110,7 +110,7 @@ enum Quantized {
         let hi = max(0, xs.max() ?? 0), lo = min(0, xs.min() ?? 0)
         let scale: Float = (hi == lo ? 1 : hi - lo) / 255
         let zero = max(0, min(255, 0 - lo / scale)).rounded(.toNearestOrEven)
-        let z = Int64(zero)
+        let z = zero.isNaN ? 0 : Int64(zero)  // NaN only from infinite inputs
         let q = xs.map { saturate(Double(($0 / scale).rounded(.toNearestOrEven)), zeroPoint: z, .uint8) }
         return [Tensor(dtype: .uint8, shape: x.shape, i: q), Tensor(dtype: x.dtype, shape: [], f: [scale]),
                 Tensor(dtype: .uint8, shape: [], i: [z])]
@@ -139,6 +139,11 @@ enum Quantized {
     static func exactProduct(_ node: Node, _ a: Tensor, _ b: Tensor, reduction: Int,
                              _ op: (Tensor, Tensor) throws -> Tensor) throws -> [Int64] {
         let maxA = a.i.lazy.map { $0.magnitude }.max() ?? 0, maxB = b.i.lazy.map { $0.magnitude }.max() ?? 0
+        // 8- and 16-bit operands (less their zero points) need at most a few splits; wider
+        // ones (an int32 input the operators do not allow) would need dozens.
+        guard maxA < 1 << 17, maxB < 1 << 17 else {
+            throw InterpreterError.unsupported(op: node.op, node: node.name, detail: "integer operands wider than 16 bits")
+        }
         let (bound, over) = UInt64(max(reduction, 1)).multipliedReportingOverflow(by: maxA &* maxB)
         if !over, maxA < 1 << 20, maxB < 1 << 20, bound < 1 << 24 {
             let fa = Tensor(dtype: .float32, shape: a.shape, f: a.i.map { Float($0) })
@@ -224,12 +229,14 @@ enum Quantized {
             return t
         }
         let a = try x(0), aScale = try x(1), b = try x(3), bScale = try x(4), yScale = try x(6)
+        guard aScale.count == 1, yScale.count == 1, bScale.count >= 1 else { throw InterpreterError.badInput(node: node.name, detail: "a_scale and y_scale must be scalars") }
         let yZero = ins.count > 7 ? ins[7] : nil
         let c = try integerMatMul(node, a, b, aZero: ins[2], bZero: ins.count > 5 ? ins[5] : nil)
         let n = c.shape.last ?? 1
         let bs = bScale.floats, ys = yScale.floats[0], asc = aScale.floats[0]
         guard bs.count == 1 || bs.count == n else { throw InterpreterError.badInput(node: node.name, detail: "b_scale of \(bs.count) elements for \(n) columns") }
         let mult = bs.map { multiplier(asc, $0, ys, yScale.dtype) }
+        if let yZero { try checkInteger(node, yZero, "y_zero_point") }
         let dtype = yZero?.dtype ?? a.dtype
         let z = yZero?.i.first ?? 0
         let out = c.i.enumerated().map { k, v in saturate(Double(v) * mult[bs.count == 1 ? 0 : k % n] + Double(z), zeroPoint: 0, dtype) }
@@ -244,6 +251,7 @@ enum Quantized {
             return t
         }
         let input = try x(0), xScale = try x(1), w = try x(3), wScale = try x(4), yScale = try x(6)
+        guard xScale.count == 1, yScale.count == 1, wScale.count >= 1 else { throw InterpreterError.badInput(node: node.name, detail: "x_scale and y_scale must be scalars") }
         let yZero = ins.count > 7 ? ins[7] : nil
         let bias = ins.count > 8 ? ins[8] : nil
         let c = try integerConv(node, input, w, xZero: ins[2], wZero: ins[5])
@@ -252,6 +260,7 @@ enum Quantized {
         guard ws.count == 1 || ws.count == m else { throw InterpreterError.badInput(node: node.name, detail: "w_scale of \(ws.count) elements for \(m) channels") }
         if let bias { guard bias.count == m, !bias.isFloat else { throw InterpreterError.badInput(node: node.name, detail: "bias \(bias.shape) for \(m) channels") } }
         let mult = ws.map { multiplier(xScale.floats[0], $0, yScale.floats[0], yScale.dtype) }
+        if let yZero { try checkInteger(node, yZero, "y_zero_point") }
         let dtype = yZero?.dtype ?? input.dtype
         let z = yZero?.i.first ?? 0
         let bi = bias?.i

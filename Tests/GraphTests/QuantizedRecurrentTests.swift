@@ -111,3 +111,78 @@ import TestSupport
         }
     }
 }
+
+/// Random edits to graphs of the new operators (attributes, constant inputs of other shapes
+/// and types, dropped inputs): inference and the interpreter must throw, never trap.
+@Suite struct QuantizedRecurrentMutationTests {
+    static func base() throws -> Graph {
+        var b = GraphBuilder(opset: 19)
+        let x = b.input("x", [4, 2, 3])
+        let lstm = b.node("LSTM", [x, b.weight("W", [2, 16, 3]), b.weight("R", [2, 16, 4]), b.weight("B", [2, 32]),
+                                   b.graph.addConstant("lens", ConstantTensor(dtype: .int32, dims: [2], storage: .bytes([4, 0, 0, 0, 2, 0, 0, 0])))],
+                          outputs: 3, ["hidden_size": .int(4), "direction": .string("bidirectional")])
+        let gru = b.node("GRU", [b.op("Reshape", [lstm[0], b.ints("s", [4, 2, 8])]), b.weight("Wg", [1, 9, 8]), b.weight("Rg", [1, 9, 3])],
+                         outputs: 2, ["hidden_size": .int(3)])
+        let q = b.op("QuantizeLinear", [gru[1], b.scalar("qs", 0.05)])
+        let mi = b.op("MatMulInteger", [b.op("Reshape", [q, b.ints("s2", [2, 3])]),
+                                        b.graph.addConstant("wm", ConstantTensor(dtype: .uint8, dims: [3, 2], storage: .bytes([1, 200, 3, 4, 255, 0])))])
+        let dq = b.op("DequantizeLinear", [q, b.scalar("ds", 0.05)])
+        func u8(_ name: String, _ dims: [Int], _ seed: UInt8) -> ValueID {
+            b.graph.addConstant(name, ConstantTensor(dtype: .uint8, dims: dims, storage: .bytes((0..<dims.reduce(1, *)).map { UInt8(truncatingIfNeeded: $0 * 37) &+ seed })))
+        }
+        func i8(_ name: String, _ dims: [Int]) -> ValueID {
+            b.graph.addConstant(name, ConstantTensor(dtype: .int8, dims: dims, storage: .bytes((0..<dims.reduce(1, *)).map { UInt8(truncatingIfNeeded: $0 * 29) })))
+        }
+        let img = b.op("QuantizeLinear", [b.input("img", [1, 2, 5, 5]), b.scalar("is", 0.02), u8("iz", [], 128)])
+        let qc = b.op("QLinearConv", [img, b.scalar("is2", 0.02), u8("iz2", [], 128), i8("cw", [3, 2, 3, 3]), b.scalar("cs", 0.01),
+                                      i8("cz", []), b.scalar("os", 0.05), u8("oz", [], 100)], ["pads": .ints([1, 1, 1, 1])])
+        let qm = b.op("QLinearMatMul", [qc, b.scalar("ms", 0.05), u8("mz", [], 100), u8("mw", [5, 4], 3), b.scalar("mws", 0.01),
+                                        u8("mwz", [], 128), b.scalar("mos", 0.1), u8("moz", [], 90)])
+        let ci = b.op("ConvInteger", [img, u8("ciw", [2, 2, 2, 2], 5), u8("cizx", [], 128)])
+        let dl = b.node("DynamicQuantizeLSTM", [x, i8("dw", [1, 3, 8]), i8("dr", [1, 2, 8]), Graph.absent, Graph.absent, Graph.absent,
+                                                Graph.absent, Graph.absent, b.graph.addConstant("dws", .float32([0.01], dims: [1])), i8("dwz", [1]),
+                                                b.graph.addConstant("drs", .float32([0.02], dims: [1])), i8("drz", [1])],
+                        outputs: 3, ["hidden_size": .int(2)], domain: "com.microsoft")
+        return try b.finish([dq, mi, lstm[1], qm, ci, dl[0]])
+    }
+
+    @Test func mutationsThrowNeverTrap() throws {
+        let g0 = try Self.base()
+        _ = try Interpreter.run(g0, feeds: randomFeeds(g0))  // the unmutated graph runs
+        var rng = TestSeed.generator("QuantizedRecurrentMutationTests", default: 77)
+        let attrs: [(String, Attribute)] = [
+            ("hidden_size", .int(3)), ("hidden_size", .int(-2)), ("hidden_size", .int(1 << 50)), ("direction", .string("sideways")),
+            ("direction", .string("reverse")), ("layout", .int(1)), ("layout", .int(7)), ("axis", .int(5)), ("axis", .int(-1)),
+            ("block_size", .int(2)), ("activations", .strings(["Relu"])), ("activations", .strings(["Foo", "Tanh", "Tanh", "Sigmoid", "Tanh", "Tanh"])),
+            ("clip", .float(0.5)), ("linear_before_reset", .int(1)), ("input_forget", .int(1)), ("output_dtype", .int(3)), ("output_dtype", .int(1)),
+        ]
+        var thrown = 0, ran = 0
+        for _ in 0..<300 {
+            var g = g0
+            for _ in 0...rng.below(3) {
+                let n = rng.below(g.nodes.count)
+                switch rng.below(3) {
+                case 0:
+                    let (k, v) = attrs[rng.below(attrs.count)]
+                    g.nodes[n].attributes[k] = v
+                case 1:
+                    guard !g.nodes[n].inputs.isEmpty else { continue }
+                    let dims = (0..<rng.below(4)).map { _ in rng.below(5) }
+                    let count = dims.reduce(1, *)
+                    let dtype: DType = [.float32, .int8, .uint8, .int32, .int64][rng.below(5)]
+                    let c = ConstantTensor(dtype: dtype, dims: dims, storage: .bytes((0..<(count * dtype.byteSize)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
+                    g.nodes[n].inputs[rng.below(g.nodes[n].inputs.count)] = g.addConstant("m", c)
+                default:
+                    if g.nodes[n].inputs.count > 1 { g.nodes[n].inputs.removeLast() }
+                }
+            }
+            do {
+                try Validation.inferShapes(&g)
+                _ = try Interpreter.run(g, feeds: randomFeeds(g))
+                ran += 1
+            } catch is GraphError { thrown += 1 } catch is InterpreterError { thrown += 1 }
+        }
+        #expect(thrown + ran == 300)
+        #expect(thrown > 0 && ran > 0)
+    }
+}
