@@ -21,8 +21,9 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
                    image features onto a bird's-eye-view grid, a conv head
   act-fusion       Conv and MatMul+Add layers followed by SiLU (x*Sigmoid(x)), erf GELU and tanh
                    GELU as exporters decompose them (activation fusion into Conv/Gemm)
-  recurrent        bidirectional LSTM (peepholes, sequence_lens, initial state) -> GRU
-                   (linear_before_reset) -> reverse RNN, layout 0 (what onnxruntime runs)
+  recurrent        bidirectional LSTM (peepholes, sequence_lens, initial state, clip, other
+                   activations backwards) -> GRU (linear_before_reset, Softsign) -> reverse RNN
+                   (Affine), layout 0 (what onnxruntime runs)
   lstm-bad-weight  an LSTM whose W does not fit its hidden_size (a shape error on import)
   qlinear          QuantizeLinear -> QLinearConv (per-channel int8 weights, int32 bias) ->
                    QLinearMatMul -> DequantizeLinear, and DynamicQuantizeLinear -> MatMulInteger
@@ -318,15 +319,19 @@ def recurrent(b: Builder):
     lens = b.const([5, 3], "lens", np.int32)
     lstm_y = b.op("LSTM", ["x", b.weight([2, 4 * h, d], 0.3), b.weight([2, 4 * h, h], 0.3), b.weight([2, 8 * h], 0.1), lens,
                            b.weight([2, batch, h], 0.2), b.weight([2, batch, h], 0.2), b.weight([2, 3 * h], 0.2)],
-                  n_out=3, hidden_size=h, direction="bidirectional")[0]
+                  n_out=3, hidden_size=h, direction="bidirectional", clip=3.0,
+                  # the reverse direction runs alternative activations, with their alpha/beta
+                  activations=["Sigmoid", "Tanh", "Tanh", "HardSigmoid", "ScaledTanh", "Softplus"],
+                  activation_alpha=[0.3, 1.5], activation_beta=[0.4, 0.7])[0]
     # [seq, 2, batch, h] -> [seq, batch, 2h]
     t = b.op("Reshape", [b.op("Transpose", [lstm_y], perm=[0, 2, 1, 3]), b.const([seq, batch, 2 * h], dtype=np.int64)])
     gru_y = b.op("GRU", [t, b.weight([1, 3 * h, 2 * h], 0.3), b.weight([1, 3 * h, h], 0.3), b.weight([1, 6 * h], 0.1)],
-                 n_out=2, hidden_size=h, linear_before_reset=1)[0]
+                 n_out=2, hidden_size=h, linear_before_reset=1, activations=["Sigmoid", "Softsign"])[0]
     g = b.op("Squeeze", [gru_y, b.const([1], dtype=np.int64)])
     g2 = b.op("Identity", [g])  # removed by remove-noops
     rnn_h = b.op("RNN", [g2, b.weight([1, 4, h], 0.3), b.weight([1, 4, 4], 0.3), b.weight([1, 8], 0.1)],
-                 n_out=2, hidden_size=4, direction="reverse", activations=["Tanh"])[1]
+                 n_out=2, hidden_size=4, direction="reverse", activations=["Affine"], activation_alpha=[0.5],
+                 activation_beta=[0.1])[1]
     b.nodes.append(helper.make_node("Identity", [rnn_h], ["y"], name="out"))
     inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [seq, batch, d])]
     outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, batch, 4])]

@@ -13,35 +13,32 @@ enum Recurrent {
     struct Activation {
         let fn: (Float) -> Float
 
+        /// The activations the recurrent operators list, by lower-cased name, spelled as
+        /// the element-wise operators of the same name (whose functions they reuse).
+        static let names: [String: String] = Dictionary(uniqueKeysWithValues: [
+            "Sigmoid", "Tanh", "Relu", "Affine", "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "HardSigmoid", "Elu",
+            "Softsign", "Softplus",
+        ].map { ($0.lowercased(), $0) })
+
         /// `name` with the next values of `alphas`/`betas` for the functions that take them.
         init(_ name: String, alphas: inout ArraySlice<Float>, betas: inout ArraySlice<Float>, node: Node) throws {
             func next(_ list: inout ArraySlice<Float>, _ d: Float) -> Float { list.isEmpty ? d : list.removeFirst() }
-            switch name.lowercased() {
-            case "sigmoid": fn = { 1 / (1 + exp(-$0)) }
-            case "tanh": fn = { tanh($0) }
-            case "relu": fn = { max($0, 0) }
-            case "softsign": fn = { $0 / (1 + abs($0)) }
-            case "softplus": fn = { log1p(exp($0)) }
-            case "affine":
+            guard let canonical = Self.names[name.lowercased()] else {
+                throw InterpreterError.unsupported(op: node.op, node: node.name, detail: "activation '\(name)'")
+            }
+            switch canonical {
+            case "Affine":
                 let a = next(&alphas, 1), b = next(&betas, 0)
                 fn = { a * $0 + b }
-            case "leakyrelu":
-                let a = next(&alphas, 0.01)
-                fn = { $0 >= 0 ? $0 : a * $0 }
-            case "thresholdedrelu":
-                let a = next(&alphas, 1)
-                fn = { $0 > a ? $0 : 0 }
-            case "scaledtanh":
+            case "ScaledTanh":
                 let a = next(&alphas, 1), b = next(&betas, 1)
                 fn = { a * tanh(b * $0) }
-            case "hardsigmoid":
-                let a = next(&alphas, 0.2), b = next(&betas, 0.5)
-                fn = { max(0, min(1, a * $0 + b)) }
-            case "elu":
-                let a = next(&alphas, 1)
-                fn = { $0 >= 0 ? $0 : a * (exp($0) - 1) }
             default:
-                throw InterpreterError.unsupported(op: node.op, node: node.name, detail: "activation '\(name)'")
+                // The element-wise operator asks for each parameter it uses, alpha before beta.
+                let f = Elementwise.unary(canonical, { key, d in key == "alpha" ? next(&alphas, d) : key == "beta" ? next(&betas, d) : d },
+                                          opsetString: { _ in nil })
+                guard let f else { throw InterpreterError.unsupported(op: node.op, node: node.name, detail: "activation '\(name)'") }
+                fn = f
             }
         }
     }
