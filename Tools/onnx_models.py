@@ -11,6 +11,9 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
                    an attribute of every kind (one a subgraph) and a value_info for its output
   if-capture       an If whose branches read outer values by name (one through a nested If),
                    among nodes graph-opt rewrites (a duplicate Mul, an Identity, a foldable Add)
+  if-body          an If and a Loop whose bodies hold a foldable constant expression, a
+                   duplicate node and a dead one, reading outer values by name (one only from
+                   the dead node), with an If nested in a branch
   cycle            two nodes that feed each other
   external         small-cnn with its weights in OUT.onnx.data (external data)
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
@@ -313,6 +316,49 @@ def if_capture(b: Builder):
     return inputs, outputs
 
 
+def if_body(b: Builder):
+    """y = If(sum(x) > 0, then: x*w + (c1 + c2) (Mul twice, a dead Neg of u), else: If(...)),
+    z = Loop(3 times: acc + (k1 * k2) + x*w); outer values w and u are read by name."""
+    x = "x"
+    w = b.weight([2, 3], 0.5)
+    u = b.op("Relu", [x])  # read only by a dead node in the then branch
+    f = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, [2, 3])
+    c1 = helper.make_node("Constant", [], ["c1"], value=numpy_helper.from_array(np.array([1.0, 2.0, 3.0], np.float32)))
+    c2 = helper.make_node("Constant", [], ["c2"], value=numpy_helper.from_array(np.array([0.5, 0.5, 0.5], np.float32)))
+    then_b = helper.make_graph([c1, c2, helper.make_node("Add", ["c1", "c2"], ["c12"]),
+                                helper.make_node("Mul", [x, w], ["m1"]), helper.make_node("Mul", [x, w], ["m2"]),
+                                helper.make_node("Neg", [u], ["dead"]),
+                                helper.make_node("Add", ["m1", "c12"], ["a1"]), helper.make_node("Add", ["a1", "m2"], ["t_out"])],
+                               "then", [], [f("t_out")])
+    inner = lambda name, op: helper.make_graph([helper.make_node(op, [x], [name])], name + "_g", [], [f(name)])
+    yes = helper.make_tensor("yes", TensorProto.BOOL, [], [True])
+    half = helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])
+    else_b = helper.make_graph([helper.make_node("Constant", [], ["k"], value=half), helper.make_node("Constant", [], ["k2"], value=half),
+                                helper.make_node("Mul", ["k", "k2"], ["kk"]),  # folds to 0.25
+                                helper.make_node("Constant", [], ["c_true"], value=yes),
+                                helper.make_node("If", ["c_true"], ["e_in"], then_branch=inner("it_out", "Neg"), else_branch=inner("ie_out", "Abs")),
+                                helper.make_node("Mul", ["e_in", "kk"], ["e_out"])],
+                               "else", [], [f("e_out")])
+    cond = b.op("Greater", [b.op("ReduceSum", [x], keepdims=0), b.const(0.0)])
+    b.nodes.append(helper.make_node("If", [cond], ["y"], name="choose", then_branch=then_b, else_branch=else_b))
+    # Loop body: (iter, cond, acc) -> (cond, acc + (k1 * k2) + x*w), with x*w computed twice.
+    scalar = lambda n, t: helper.make_tensor_value_info(n, t, [])
+    k1 = helper.make_tensor("k1", TensorProto.FLOAT, [], [2.0])
+    body = helper.make_graph([helper.make_node("Constant", [], ["k1"], value=k1), helper.make_node("Constant", [], ["k2b"], value=half),
+                              helper.make_node("Mul", ["k1", "k2b"], ["kk2"]),
+                              helper.make_node("Mul", [x, w], ["p1"]), helper.make_node("Mul", [x, w], ["p2"]),
+                              helper.make_node("Add", ["acc", "kk2"], ["s1"]), helper.make_node("Add", ["s1", "p1"], ["s2"]),
+                              helper.make_node("Sub", ["s2", "p2"], ["s3"]), helper.make_node("Add", ["s3", "p1"], ["acc_out"]),
+                              helper.make_node("Identity", ["cond_in"], ["cond_out"])],
+                             "loop_body", [scalar("iter", TensorProto.INT64), scalar("cond_in", TensorProto.BOOL), f("acc")],
+                             [scalar("cond_out", TensorProto.BOOL), f("acc_out")])
+    trips = b.const(3, "trips", np.int64)
+    b.nodes.append(helper.make_node("Loop", [trips, "", x], ["z"], name="repeat", body=body))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3]), helper.make_tensor_value_info("z", TensorProto.FLOAT, [2, 3])]
+    return inputs, outputs
+
+
 def recurrent(b: Builder):
     """x [seq 5, batch 2, 6] -> bidirectional LSTM (hidden 8) -> GRU (hidden 8) -> reverse RNN (hidden 4)."""
     seq, batch, d, h = 5, 2, 6, 8
@@ -424,6 +470,8 @@ def main() -> int:
         inputs, outputs = bev(b)
     elif a.kind == "act-fusion":
         inputs, outputs = act_fusion(b)
+    elif a.kind == "if-body":
+        inputs, outputs = if_body(b)
     elif a.kind == "recurrent":
         inputs, outputs = recurrent(b)
     elif a.kind == "lstm-bad-weight":

