@@ -165,8 +165,12 @@ bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models)
 	  $(if $(SLUICE_BENCH_QUICK),,$(foreach n,$(shell $(PYTHON) Tools/graph/real_models.py --names),$(GRAPH_REAL)/$(n).onnx)) \
 	  --markdown $(GRAPH_DIR)/bench.md
 
-## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats.
+## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats; a QDQ model
+## with its quantized weights kept, then folded (--fold-qdq).
 # (GRAPH_TRANSFORMERS also holds the BEV-style perception net, generated the same way.)
 demo-graph: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 --stats -o $(GRAPH_DIR)/resnet50.graph $(GRAPH_LIGHT)/light_resnet50.onnx
 	$(RELEASE_BIN)/graph-opt -O3 --stats --emit text $(GRAPH_GEN)/gpt2.onnx | head -20
+	$(PYTHON) Tools/onnx_models.py qdq $(GRAPH_GEN)/qdq.onnx
+	$(RELEASE_BIN)/graph-opt -O2 --emit text $(GRAPH_GEN)/qdq.onnx
+	$(RELEASE_BIN)/graph-opt -O2 --fold-qdq --verify --emit text $(GRAPH_GEN)/qdq.onnx
