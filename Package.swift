@@ -53,6 +53,7 @@ let package = Package(
         .executable(name: "dq-check", targets: ["dq-check"]),
         .executable(name: "feat-etl", targets: ["feat-etl"]),
         .executable(name: "place-route", targets: ["place-route"]),
+        .executable(name: "npu-sim", targets: ["npu-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -116,6 +117,17 @@ let package = Package(
         .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
+        // Simulation: the placed program as discrete events on cores, links and DRAM channels
+        // (pure, optimized: millions of events per model); Systolic: one systolic array timed as
+        // SCALE-Sim times it (closed formulas, a leaf); TiledExecution: every tile run on its
+        // slice of the real tensors and compared with the interpreter; NpuSim: npu-sim.
+        .target(name: "Simulation", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Systolic"),
+        .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
+        .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
+                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),
