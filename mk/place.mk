@@ -7,6 +7,9 @@
 #   make bench-place   scale (8x8 and 32x32 meshes: seconds to place and route, max link load vs
 #                      the cut lower bound) and pipelined vs layer-by-layer makespan in our cost model
 #   make demo-place    ResNet-50 and a transformer on the 8x8 mesh, with the report's head
+#   make stream-venv   Stream (stream-dse 2.1.1, the peer) in its own venv, $(STREAM_VENV), pinned by
+#                      Tools/stream-requirements.txt; it needs Python 3.12 (pyenv's newest 3.12, else
+#                      a python3.12 on PATH), which bench-place uses when present
 #
 # PLACE_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
 
@@ -17,7 +20,12 @@ TEST_STEPS   += test-place
 BENCH_STEPS  += bench-place
 DEMO_STEPS   += demo-place
 
-.PHONY: test-place bench-place demo-place
+STREAM_VENV = $(CACHE)/venv-stream
+# (pyenv's own binary first: its python3.12 shim on PATH fails unless 3.12 is selected.)
+STREAM_BASE_PYTHON ?= $(firstword $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12))) \
+                      $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null))
+
+.PHONY: test-place bench-place demo-place stream-venv
 
 ## test-place: every light-zoo model and generated transformer placed on mesh-8x8 and checked.
 test-place: graph-models
@@ -32,10 +40,21 @@ test-place: graph-models
 	timeout 600 $(PYTHON) Tools/placed_check.py $(PLACE_DIR)/check/*.placed; \
 	timeout 300 $(PYTHON) Tools/placed_check.py --self-test $(PLACE_DIR)/check/light_resnet50.auto.placed
 
-## bench-place: Benchmarks/place/bench.py (release binaries); quick mode: ResNet-50 only.
-bench-place: build graph-models
+$(STREAM_VENV)/.done: Tools/stream-requirements.txt
+	test -n "$(STREAM_BASE_PYTHON)" || { echo "stream-venv: Stream needs Python 3.12: none on PATH or in pyenv"; exit 1; }
+	rm -rf $(STREAM_VENV) && $(STREAM_BASE_PYTHON) -m venv $(STREAM_VENV)
+	$(STREAM_VENV)/bin/python -m pip install -q --no-deps --disable-pip-version-check -r Tools/stream-requirements.txt
+	touch $@
+
+stream-venv: $(STREAM_VENV)/.done
+
+## bench-place: Benchmarks/place/bench.py (release binaries); quick mode: ResNet-50 only and one
+## Stream workload. Stream runs when a Python 3.12 exists for its venv.
+bench-place: build graph-models $$(ARCH_IMPORT_DIR)/.done $(if $(STREAM_BASE_PYTHON),stream-venv)
 	timeout 3600 $(PYTHON) Benchmarks/place/bench.py --bin $(RELEASE_BIN) --light $(GRAPH_LIGHT) --gen $(GRAPH_GEN) \
-	  --work $(PLACE_DIR)/bench --markdown $(PLACE_DIR)/bench.md
+	  --work $(PLACE_DIR)/bench --markdown $(PLACE_DIR)/bench.md \
+	  --stream-python "$(if $(STREAM_BASE_PYTHON),$(STREAM_VENV)/bin/python)" \
+	  --stream-hardware $(ARCH_IMPORT_DIR)/unpacked/stream/inputs/examples/hardware --zigzag-inputs $(ARCH_IMPORT_DIR)/unpacked/zigzag/inputs
 
 ## demo-place: graph-opt | tile-plan | place-route on ResNet-50 and a Llama block, 8x8 mesh.
 demo-place: graph-models
