@@ -1,6 +1,6 @@
 # place-route: placement in space and time, NoC routing and SRAM budgets (Placement, PlaceRoute).
 #
-#   make test-place    the light zoo and the generated transformers through
+#   make test-place    the light zoo, the generated transformers and real trained models through
 #                      graph-opt | tile-plan --arch mesh-8x8 | place-route, in auto and pipeline
 #                      mode; every placement replayed by Tools/placed_check.py (pycapnp), and the
 #                      checker's own self-test (mutated placements must fail it)
@@ -27,8 +27,13 @@ STREAM_BASE_PYTHON ?= $(firstword $(lastword $(sort $(wildcard $(HOME)/.pyenv/ve
 
 .PHONY: test-place bench-place demo-place stream-venv
 
-## test-place: every light-zoo model and generated transformer placed on mesh-8x8 and checked.
-test-place: graph-models
+# Real trained models (graph-real-models) at one serving size each: model@input=dims[@input=dims].
+PLACE_REAL ?= ppocr-det@x=1,3,640,640 ppocr-rec@x=1,3,48,320 ppocr-cls@x=1,3,48,192 nudenet-320n@images=1,3,320,320 \
+              magika@bytes=1,2048 minilm-l3@input_ids=1,128@attention_mask=1,128 silero-vad@input=1,512@state=2,1,128
+
+## test-place: every light-zoo model, generated transformer and real trained model placed on
+## mesh-8x8 and checked.
+test-place: graph-models $$(GRAPH_REAL)/.done
 	$(SLUICE_DEBUG_BUILD) --scratch-path $(PLACE_SCRATCH) --build-tests
 	@set -e; rm -rf $(PLACE_DIR)/check && mkdir -p $(PLACE_DIR)/check; \
 	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n).onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
@@ -36,6 +41,12 @@ test-place: graph-models
 	  timeout 300 $(PLACE_SCRATCH)/debug/graph-opt -O3 $$m | timeout 300 $(PLACE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --dim batch=1 \
 	    --max-visits $(TILE_TEST_VISITS) > $$b.tiles; \
 	  for mode in auto pipeline; do timeout 300 $(PLACE_SCRATCH)/debug/place-route --mode $$mode $$b.tiles > $$b.$$mode.placed; done; \
+	done; \
+	for spec in $(PLACE_REAL); do \
+	  m=$${spec%%@*}; shapes=$$(echo $${spec#*@} | sed 's/@/ --input-shape /g'); \
+	  timeout 300 $(PLACE_SCRATCH)/debug/graph-opt -O3 --input-shape $$shapes $(GRAPH_REAL)/$$m.onnx \
+	    | timeout 300 $(PLACE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --max-visits $(TILE_TEST_VISITS) \
+	    | timeout 300 $(PLACE_SCRATCH)/debug/place-route > $(PLACE_DIR)/check/real-$$m.auto.placed; \
 	done; \
 	timeout 600 $(PYTHON) Tools/placed_check.py $(PLACE_DIR)/check/*.placed; \
 	timeout 300 $(PYTHON) Tools/placed_check.py --self-test $(PLACE_DIR)/check/light_resnet50.auto.placed
