@@ -18,7 +18,7 @@ DEBUG_BIN     = .build/debug
 # (`make test-deps` checks the list against the scripts).
 APT_PACKAGES := capnproto libcapnp-dev libnuma-dev mandoc numactl protobuf-compiler g++ pkgconf time
 PIP_PACKAGES := pycapnp==2.2.4
-TOOLS        := rec-cat op-bench seq-encode graph-opt schema-migrate tile-plan place-route dq-check feat-etl
+TOOLS        := rec-cat op-bench seq-encode graph-opt schema-migrate tile-plan place-route dq-check feat-etl npu-sim
 MAN_PAGES     = $(wildcard Man/*.[1-9])
 
 # Debug builds inside test steps. `make test` builds everything once (unit-test) and then runs the

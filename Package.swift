@@ -53,10 +53,12 @@ let package = Package(
         .executable(name: "dq-check", targets: ["dq-check"]),
         .executable(name: "feat-etl", targets: ["feat-etl"]),
         .executable(name: "place-route", targets: ["place-route"]),
+        .executable(name: "npu-sim", targets: ["npu-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Substrate
@@ -87,7 +89,7 @@ let package = Package(
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "GraphIR"),
+        .target(name: "GraphIR", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Pipes", "Schemas", "Capnp", "AtomicFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The interpreter is optimized even in debug builds: it is the numerical oracle that
         // `make test` runs on whole models, which would take minutes at -Onone. Its heavy
@@ -112,10 +114,22 @@ let package = Package(
         .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
         // Placement: groups onto core regions in space and time, NoC routes, SRAM budgets (pure,
         // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
-        .target(name: "Placement", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Placement", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
+        // Simulation: the placed program as discrete events on cores, links and DRAM channels
+        // (pure, optimized: millions of events per model); Systolic: one systolic array timed as
+        // SCALE-Sim times it (closed formulas, a leaf); TiledExecution: every tile run on its
+        // slice of the real tensors and compared with the interpreter; NpuSim: npu-sim.
+        .target(name: "Simulation", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Systolic"),
+        .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
+        .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
+                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 
         // Recommendation data
         .target(name: "SeqCodec", swiftSettings: hotPath),

@@ -23,6 +23,10 @@ public struct GraphOptCommand: SluiceCommand {
             help: ArgumentHelp("Optimization level 0-3: 1 cleanup, 2 standard-ONNX fusions, 3 target fusions.", valueName: "level"))
     var level: Int = 2
 
+    @Option(name: .customLong("input-shape"),
+            help: ArgumentHelp("Fix graph input <name>'s shape (repeatable), e.g. images=1,3,640,640: symbolic and unknown dimensions become known, so every shape downstream is inferred and shape arithmetic folds.", valueName: "name=d0,d1,..."))
+    var inputShapes: [String] = []
+
     @Option(name: .customLong("passes"),
             help: ArgumentHelp("Run exactly these passes, comma-separated, instead of a level.", valueName: "list"))
     var passes: String?
@@ -61,6 +65,20 @@ public struct GraphOptCommand: SluiceCommand {
     public func validate() throws {
         guard (0...3).contains(level) else { throw ValidationError("-O must be 0, 1, 2 or 3") }
         guard foldLimit >= 0 else { throw ValidationError("--fold-limit must not be negative") }
+        guard fixedShapes != nil else { throw ValidationError("--input-shape must be <name>=<d0>,<d1>,... with positive integers") }
+    }
+
+    /// The --input-shape values by input name, nil when one is malformed (or named twice).
+    var fixedShapes: [String: [Int]]? {
+        var out: [String: [Int]] = [:]
+        for text in inputShapes {
+            guard let eq = text.lastIndex(of: "=") else { return nil }
+            let name = String(text[..<eq])
+            let dims = text[text.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !name.isEmpty, out[name] == nil, !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+            out[name] = dims.map { $0! }
+        }
+        return out
     }
 
     public func run(_ tool: ToolContext) throws {
@@ -75,6 +93,12 @@ public struct GraphOptCommand: SluiceCommand {
         let path = model ?? "-"
         var clock = Stopwatch()
         var graph = try importModel(path)
+        if let shapes = fixedShapes, !shapes.isEmpty {
+            do {
+                try graph.fixInputShapes(shapes)
+                try Validation.inferShapes(&graph)
+            } catch let e as GraphError { throw ToolError(path == "-" ? "stdin" : path, e.description) }
+        }
         let importSeconds = clock.lap()
         let original = graph
         if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }

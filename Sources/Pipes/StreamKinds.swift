@@ -38,4 +38,7 @@ extension StreamKind {
     /// Formats/placed.capnp (`PlacedFrame`: header, the tiles records, plan, placement…, route…, link…, core…, trailer): what place-route writes.
     public static let placed = StreamKind(name: PlacedSchema.kind, frameType: "PlacedFrame",
                                           schemaVersion: PlacedSchema.schemaVersion, frame: PlacedFrame.Builder.self)
+    /// Formats/sim.capnp (`SimFrame`: header, arch, summary, group…, core…, link…, events…, check…, trailer; or systolic layers): what npu-sim writes.
+    public static let sim = StreamKind(name: SimSchema.kind, frameType: "SimFrame",
+                                       schemaVersion: SimSchema.schemaVersion, frame: SimFrame.Builder.self)
 }

@@ -1,0 +1,3 @@
+import NpuSim
+
+NpuSimCommand.main()
