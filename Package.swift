@@ -127,7 +127,7 @@ let package = Package(
         .target(name: "Systolic"),
         .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
         .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
-                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 
@@ -199,6 +199,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
         .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],
     swiftLanguageModes: [.v5]
 )
