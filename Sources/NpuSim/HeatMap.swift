@@ -52,9 +52,10 @@ enum HeatMap {
         p("<title>npu-sim heat map: \(xml(input.graphName)) on \(xml(input.arch.name))</title>")
         p("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
         p("<text x=\"20\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(xml(input.graphName)) on \(xml(input.arch.name)): \(r.makespan) cycles (\(String(format: "%.1f", Double(r.makespan) / cyclesPerMicro)) µs), MAC utilization \(String(format: "%.1f%%", 100 * r.macUtilization))</text>")
-        p("<text x=\"20\" y=\"40\">Each panel is the \(R)x\(C) mesh in one of \(W) equal time windows. Squares: core compute busy (MAC array or vector unit). Lines: link load, the busier direction. Edge squares: DRAM channels.</text>")
+        p("<text x=\"20\" y=\"38\">Each panel is the \(R)x\(C) mesh in one of \(W) equal time windows. Squares: core compute busy (MAC array or vector unit).</text>")
+        p("<text x=\"20\" y=\"52\">Lines: link load, the busier direction (wrap-around links not drawn). Small squares at the edges: DRAM channels.</text>")
         for w in 0..<W {
-            let ox = 20 + Double(w % perRow) * meshW, oy = 56 + Double(w / perRow) * meshH
+            let ox = 20 + Double(w % perRow) * meshW, oy = 62 + Double(w / perRow) * meshH
             let t0 = Double(w) * window, t1 = Double(w + 1) * window
             p("<g data-window=\"\(w)\" data-start-cycle=\"\(Int(t0))\" data-end-cycle=\"\(Int(t1))\" transform=\"translate(\(f(ox)),\(f(oy)))\">")
             p("<text x=\"\(f(margin))\" y=\"10\">window \(w): cycles \(Int(t0))–\(Int(t1))</text>")
