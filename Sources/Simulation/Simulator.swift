@@ -8,6 +8,14 @@
 /// request-time order (ties by action number), each at the earliest cycle every resource it
 /// holds is free, and holds them all until it ends: FIFO, non-preemptive, no resource held while
 /// waiting, so nothing can deadlock and the same program gives the same trace.
+///
+/// A transfer holds every link of its route and its DRAM channel at once for
+/// `hops × hopCycles + ⌈bytes / bandwidth(bytes)⌉` (circuit-style flow control: a whole
+/// transfer, not flits, is the unit of arbitration). Its data is usable `startupCycles` later
+/// (DMA set-up and packetization, which occupy the engines at the ends, not the links), plus, for
+/// a DRAM read, the first-access latency: on a core's first chunk of a group, and on every
+/// chunk when the staging SRAM is not double-buffered (a double-buffered stream keeps its
+/// requests in flight).
 public enum Simulator {
     /// Simulates `program` on `chip`.
     public static func run(_ program: SimProgram, on chip: SimChip, _ options: SimOptions = SimOptions()) -> SimResult {
@@ -118,7 +126,7 @@ struct ActionGraph {
         if !cap.isFinite { cap = chip.achieved.last?.bytesPerCycle ?? 1 }
         let bw = chip.bandwidth(b, cap: cap)
         let move = (Double(b) / bw).rounded(.up)
-        return UInt64(chip.startupCycles) + UInt64(t.links.count * chip.hopCycles) + UInt64(max(move, 1))
+        return UInt64(t.links.count * chip.hopCycles) + UInt64(max(move, 1))
     }
 
     func transferResources(_ t: SimTransfer) -> [Int] {
@@ -144,6 +152,7 @@ struct ActionGraph {
         let writePort = chip.sramSharedPort ? 2 : 3
         let sramWrite = { (c: Int) in 4 * c + writePort }
         let dramLatency = UInt64(max(chip.dramLatencyCycles, 0))
+        let startup = UInt64(max(chip.startupCycles, 0))
         for g in 0..<G {
             let gr = groups[g]
             guard let unit = gr.unit else {
@@ -170,7 +179,8 @@ struct ActionGraph {
                         let t = program.transfers[k]
                         let b = Simulator.share(t.bytes, n, i)
                         let x = add(.transfer, group: g, tile: firstTile, bytes: b, duration: transferDuration(t, b),
-                                    delay: t.isDramRead ? dramLatency : 0, resources: transferResources(t))
+                                    delay: b == 0 ? 0 : startup + (t.isDramRead && (i == 0 || !chip.doubleBuffered) ? dramLatency : 0),
+                                    resources: transferResources(t))
                         dep(gate, x)
                         if let free { dep(free, x) }
                         if t.fromGroup >= 0 {
@@ -204,7 +214,7 @@ struct ActionGraph {
                         let t = program.transfers[k]
                         let b = Simulator.share(t.bytes, n, i)
                         let x = add(.transfer, group: g, tile: firstTile, bytes: b, duration: transferDuration(t, b),
-                                    resources: transferResources(t))
+                                    delay: b == 0 ? 0 : startup, resources: transferResources(t))
                         dep(drain, x)
                         dep(x, barrier[g])
                     }
