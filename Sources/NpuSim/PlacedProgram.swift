@@ -10,6 +10,9 @@ import ToolKit
 /// and the others: a group out of range, a route off the mesh or not connected, a core over
 /// its SRAM is one error line, never a crash or a silently wrong run.
 struct PlacedProgram {
+    /// Most actions one simulation may build (ResNet-50 on the 8×8 mesh needs a few hundred thousand).
+    static let maxActions = 20_000_000
+
     var arch: ChipArch
     var topology: Topology
     /// The placed stream's arch record (copied into the sim stream as it was).
@@ -172,6 +175,19 @@ struct PlacedProgram {
             guard r.bytes < 1 << 50 else { throw bad("\(where_) moves \(r.bytes) bytes") }
             transfers.append(SimTransfer(dependency: edge, fromGroup: from, toGroup: to, source: src, destination: dst, bytes: r.bytes,
                                          links: links, meshHops: links.filter { $0 < 4 * N }.count))
+        }
+        // A bound on the work: a mutated piece count must not make the simulation run out of memory.
+        var perCore = [Int: Int]()
+        for t in transfers {
+            if t.toGroup >= 0 { perCore[t.toGroup * N + t.destination, default: 0] += 1 }
+            if t.fromGroup >= 0 { perCore[t.fromGroup * N + t.source, default: 0] += 1 }
+        }
+        var actions = 0
+        for (g, sg) in simGroups.enumerated() where sg.unit != nil {
+            for c in sg.cores { actions += sg.chunks * (4 + (perCore[g * N + c] ?? 0)) }
+        }
+        guard actions <= maxActions else {
+            throw bad("the simulation would need \(actions) actions (at most \(maxActions)): the pipelines' piece counts are implausible")
         }
         let program = SimProgram(groups: simGroups, dependencies: edges.map { SimDependency(from: $0.from, to: $0.to) },
                                  transfers: transfers, nodeCount: N, linkCount: topo.linkCount)

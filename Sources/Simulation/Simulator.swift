@@ -17,7 +17,9 @@
 /// chunk when the staging SRAM is not double-buffered (a double-buffered stream keeps its
 /// requests in flight).
 public enum Simulator {
-    /// Simulates `program` on `chip`.
+    /// Simulates `program` on `chip`. The program must be consistent — cores below `nodeCount`,
+    /// links below `linkCount`, channels of `chip`, dependencies from lower to higher groups — as
+    /// npu-sim's reader checks every placed stream before it gets here.
     public static func run(_ program: SimProgram, on chip: SimChip, _ options: SimOptions = SimOptions()) -> SimResult {
         var graph = ActionGraph(program, chip)
         graph.build()
