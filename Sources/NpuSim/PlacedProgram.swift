@@ -136,7 +136,8 @@ struct PlacedProgram {
                                       chunks: chunks, tiles: max(tiles, 1),
                                       computeCycles: max(r.computeCycles, portCycles) * Double(slices),
                                       macs: r.macs, vectorOps: unit == .vectorUnit ? r.flops : 0, sramPj: sramPj,
-                                      analyticStart: p.startCycle, analyticEnd: p.endCycle, analyticCycles: p.cycles))
+                                      analyticStart: p.startCycle, analyticEnd: p.endCycle,
+                                      analyticCycles: max(0, p.endCycle - p.startCycle)))
             modes.append(mode)
             coresOf.append(Set(cores))
         }

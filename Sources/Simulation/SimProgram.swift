@@ -45,7 +45,8 @@ public struct SimGroup: Sendable, Hashable {
     public var vectorOps: Double
     /// Energy of the group's on-chip memory traffic (every level but the backing one), pJ.
     public var sramPj: Double
-    /// The placement's window and work for the group (its cost model), for the comparison.
+    /// The placement's window for the group and its length (its cost model), for the comparison
+    /// with the simulated window (first event start to last event end).
     public var analyticStart: Double
     public var analyticEnd: Double
     public var analyticCycles: Double
