@@ -123,7 +123,7 @@ let package = Package(
         // (pure, optimized: millions of events per model); Systolic: one systolic array timed as
         // SCALE-Sim times it (closed formulas, a leaf); TiledExecution: every tile run on its
         // slice of the real tensors and compared with the interpreter; NpuSim: npu-sim.
-        .target(name: "Simulation", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Simulation", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "Systolic"),
         .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
         .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",

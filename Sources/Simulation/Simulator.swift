@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The discrete-event simulation of a placed program (Docs/sim.md, step by step).
 ///
 /// The program becomes a graph of actions — per group, per core, per chunk: the transfers that
@@ -248,14 +250,14 @@ struct ActionGraph {
         var freeAt = [UInt64](repeating: 0, count: resourceCount)
         var waited = [UInt64](repeating: 0, count: resourceCount)
         var request = [UInt64](repeating: 0, count: A)
-        var heap = ActionHeap()
-        for a in 0..<A where remaining[a] == 0 { heap.push(0, Int32(a)) }
+        var heap = Heap<Request>()
+        for a in 0..<A where remaining[a] == 0 { heap.insert(Request(cycle: 0, action: Int32(a))) }
         var ev = SimEvents()
         var fills: [Bool] = []
         var contention: UInt64 = 0
         var granted = 0
-        while let (t, id) = heap.pop() {
-            let a = Int(id)
+        while let next = heap.popMin() {
+            let t = next.cycle, a = Int(next.action)
             granted += 1
             let r0 = Int(resFirst[a]), r1 = a + 1 < A ? Int(resFirst[a + 1]) : resList.count
             var start = t
@@ -281,7 +283,7 @@ struct ActionGraph {
                 let d = Int(dependents[k])
                 request[d] = max(request[d], release)
                 remaining[d] -= 1
-                if remaining[d] == 0 { heap.push(request[d], Int32(d)) }
+                if remaining[d] == 0 { heap.insert(Request(cycle: request[d], action: Int32(d))) }
             }
         }
         precondition(granted == A, "the action graph has a cycle")
@@ -320,41 +322,9 @@ extension Double {
     var asCycles: UInt64 { self > 0 && isFinite ? UInt64(self) : 0 }
 }
 
-/// A binary min-heap of (request cycle, action), ties by action number.
-struct ActionHeap {
-    private var keys: [UInt64] = []
-    private var ids: [Int32] = []
-
-    @inline(__always) private func less(_ i: Int, _ j: Int) -> Bool { (keys[i], ids[i]) < (keys[j], ids[j]) }
-
-    mutating func push(_ key: UInt64, _ id: Int32) {
-        keys.append(key)
-        ids.append(id)
-        var i = keys.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard less(i, p) else { break }
-            keys.swapAt(i, p); ids.swapAt(i, p)
-            i = p
-        }
-    }
-
-    mutating func pop() -> (UInt64, Int32)? {
-        guard !keys.isEmpty else { return nil }
-        let top = (keys[0], ids[0])
-        let last = keys.count - 1
-        keys.swapAt(0, last); ids.swapAt(0, last)
-        keys.removeLast(); ids.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < keys.count, less(l, m) { m = l }
-            if r < keys.count, less(r, m) { m = r }
-            guard m != i else { break }
-            keys.swapAt(i, m); ids.swapAt(i, m)
-            i = m
-        }
-        return top
-    }
+/// A request in the event loop's queue: earliest cycle first, ties by action number.
+struct Request: Comparable {
+    var cycle: UInt64
+    var action: Int32
+    static func < (a: Request, b: Request) -> Bool { (a.cycle, a.action) < (b.cycle, b.action) }
 }
