@@ -3,7 +3,7 @@ import Foundation
 /// The figures of the chip the simulation times against. The command library derives them
 /// from a `ChipArch` (which level is the staging SRAM, how many instances a core has); tests
 /// write small ones out.
-public struct SimChip: Sendable, Hashable {
+public struct SimChip: Sendable {
     /// Cycles per microsecond is `clockGhz × 1000`.
     public var clockGhz: Double
     /// PEs of one core (utilization is MACs over makespan × PEs).
@@ -55,20 +55,6 @@ public struct SimChip: Sendable, Hashable {
         self.macPj = macPj
         self.vectorPjPerOp = vectorPjPerOp
         self.pjPerByteHop = pjPerByteHop
-    }
-
-    public static func == (a: SimChip, b: SimChip) -> Bool {
-        a.clockGhz == b.clockGhz && a.pesPerCore == b.pesPerCore && a.enabledCores == b.enabledCores && a.sramReadBytesPerCycle == b.sramReadBytesPerCycle
-            && a.sramWriteBytesPerCycle == b.sramWriteBytesPerCycle && a.sramSharedPort == b.sramSharedPort
-            && a.doubleBuffered == b.doubleBuffered && a.linkBytesPerCycle == b.linkBytesPerCycle && a.hopCycles == b.hopCycles
-            && a.startupCycles == b.startupCycles && a.achieved.map(\.bytes) == b.achieved.map(\.bytes)
-            && a.achieved.map(\.bytesPerCycle) == b.achieved.map(\.bytesPerCycle) && a.channelBytesPerCycle == b.channelBytesPerCycle
-            && a.channelPjPerByte == b.channelPjPerByte && a.dramLatencyCycles == b.dramLatencyCycles && a.macPj == b.macPj
-            && a.vectorPjPerOp == b.vectorPjPerOp && a.pjPerByteHop == b.pjPerByteHop
-    }
-
-    public func hash(into h: inout Hasher) {
-        h.combine(clockGhz); h.combine(linkBytesPerCycle); h.combine(channelBytesPerCycle)
     }
 
     /// The bandwidth a transfer of `bytes` reaches: the measured curve, linear in log(size)
