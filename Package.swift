@@ -123,11 +123,11 @@ let package = Package(
         // (pure, optimized: millions of events per model); Systolic: one systolic array timed as
         // SCALE-Sim times it (closed formulas, a leaf); TiledExecution: every tile run on its
         // slice of the real tensors and compared with the interpreter; NpuSim: npu-sim.
-        .target(name: "Simulation", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Simulation", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "Systolic"),
         .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
         .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
-                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp",
+                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 
@@ -199,6 +199,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
         .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],
     swiftLanguageModes: [.v5]
 )

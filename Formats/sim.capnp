@@ -51,6 +51,8 @@ struct SimSummary {
   checked @14 :Bool;                # --check ran
   checksFailed @15 :UInt32;
   fault @16 :Text;                  # the fault --inject-fault put in, or empty
+  channelBusyCycles @17 :List(UInt64);  # per DRAM channel: the sum of its events (unit 4)
+  channelBytes @18 :List(UInt64);       # per DRAM channel: bytes it moved
 }
 
 struct GroupTiming {

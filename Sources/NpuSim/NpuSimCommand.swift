@@ -46,6 +46,10 @@ public struct NpuSimCommand: SluiceCommand {
 
     public init() {}
 
+    public func validate() throws {
+        if check && graph == nil { throw ValidationError("--check needs --graph FILE (the graph stream the program was tiled from)") }
+    }
+
     public func run(_ tool: ToolContext) throws {
         switch model {
         case .scalesim: try SystolicMode.run(systolic, tool)

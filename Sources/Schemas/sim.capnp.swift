@@ -248,7 +248,7 @@ public enum SimSummary {
     /// Data section size in 8-byte words.
     public static let dataWordCount = 13
     /// Number of pointers.
-    public static let pointerCount = 3
+    public static let pointerCount = 5
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -305,6 +305,16 @@ public enum SimSummary {
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasFault: Bool { !raw.isNull(pointer: 2) }
 
+        /// per DRAM channel: the sum of its events (unit 4)
+        @inlinable public var channelBusyCycles: PrimitiveList<UInt64> { get throws { PrimitiveList<UInt64>(try raw.listField(3)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasChannelBusyCycles: Bool { !raw.isNull(pointer: 3) }
+
+        /// per DRAM channel: bytes it moved
+        @inlinable public var channelBytes: PrimitiveList<UInt64> { get throws { PrimitiveList<UInt64>(try raw.listField(4)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasChannelBytes: Bool { !raw.isNull(pointer: 4) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -325,6 +335,8 @@ public enum SimSummary {
             r.field("checked"); r.bool(self.checked)
             r.field("checksFailed"); r.int(self.checksFailed)
             if !raw.isNull(pointer: 2) { r.field("fault"); r.text(try self.fault) }
+            if !raw.isNull(pointer: 3) { r.field("channelBusyCycles"); try self.channelBusyCycles.render(into: &r) }
+            if !raw.isNull(pointer: 4) { r.field("channelBytes"); try self.channelBytes.render(into: &r) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -470,6 +482,42 @@ public enum SimSummary {
         /// Copies text read from another message (no String round trip).
         @inlinable public func setFault(_ value: Text) {
             raw.setText(2, value)
+        }
+
+        /// per DRAM channel: the sum of its events (unit 4)
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initChannelBusyCycles(count: Int) -> ListBuilder {
+            return raw.initList(3, elementSize: .eightBytes, count: count)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setChannelBusyCycles(_ value: PrimitiveList<UInt64>) throws {
+            try raw.setList(3, copying: value.raw)
+        }
+        /// Allocates the list and fills it from `values`.
+        @inlinable public func setChannelBusyCycles(_ values: [UInt64]) {
+            let list = raw.initList(3, elementSize: .eightBytes, count: values.count, overwritten: true)
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
+        }
+
+        /// per DRAM channel: bytes it moved
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initChannelBytes(count: Int) -> ListBuilder {
+            return raw.initList(4, elementSize: .eightBytes, count: count)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setChannelBytes(_ value: PrimitiveList<UInt64>) throws {
+            try raw.setList(4, copying: value.raw)
+        }
+        /// Allocates the list and fills it from `values`.
+        @inlinable public func setChannelBytes(_ values: [UInt64]) {
+            let list = raw.initList(4, elementSize: .eightBytes, count: values.count, overwritten: true)
+            let copied: Void? = list.withUnsafeMutableScalars(as: UInt64.self) { dst in
+                values.withUnsafeBufferPointer { src in if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) } }
+            }
+            if copied == nil { for (i, v) in values.enumerated() { list.setScalar(v, at: i) } }
         }
     }
 }
