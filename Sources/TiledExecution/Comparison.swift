@@ -18,7 +18,8 @@ public struct Comparison: Sendable {
 
     public func check(value: String, group: Int, tiled: Tensor, reference: Tensor, note: String = "") -> TensorCheckResult {
         let type = reference.dtype.description
-        guard tiled.shape == reference.shape else {
+        guard tiled.shape == reference.shape, tiled.isFloat == reference.isFloat,
+              (tiled.isFloat ? tiled.f.count : tiled.i.count) == (reference.isFloat ? reference.f.count : reference.i.count) else {
             return TensorCheckResult(value: value, group: group, elementType: type, elements: reference.count, maxAbsError: .infinity,
                                      maxRelError: .infinity, absTolerance: 0, relTolerance: 0, passed: false, worstIndex: 0,
                                      note: join(note, "tiled shape \(tiled.shape), interpreter \(reference.shape)"))

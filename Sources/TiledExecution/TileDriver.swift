@@ -15,6 +15,10 @@ struct TileDriver {
     /// block's row-major layout (nil: it is all zero, e.g. a window wholly in the padding).
     func run(partial: (Block, Block, Int) throws -> [Float]?, finish: (Block, inout [Float]) throws -> Void,
              store: (Block, [Float]) -> Void) throws {
+        for (d, e) in nest.extents.sorted(by: { $0.key < $1.key }) {
+            let covered = nest.digits.filter { $0.dim == d }.reduce(1) { $0 * $1.factor }
+            if covered < e { throw TiledExecutionError.mismatch("the mapping's loops over \(d) cover \(covered) of its \(e)") }
+        }
         let blocks = nest.outputBlocks()
         var destination = Array(blocks.indices)
         if fault == .order {

@@ -61,7 +61,7 @@ public struct TiledRun {
                     throw TiledExecutionError.untileable("\(node.op) is planned as \(planned.count) stages whose intermediate values are not graph values")
                 }
                 let kind = faultHere ? fault?.kind : nil
-                outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter)
+                outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
                 if kind != nil { faultPlaced = true }
             } catch TiledExecutionError.untileable(let why) {
                 if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
@@ -86,6 +86,20 @@ public struct TiledRun {
         }
         if fault != nil, !faultPlaced { throw TiledExecutionError.fault("group '\(fault!.group)' runs no node of the graph") }
         return results
+    }
+
+    /// A tiled result stored as the interpreter stores its results: integers computed in fp32
+    /// converted back (toward zero, as `Interpreter.evaluate` does), 16-bit floats rounded.
+    static func asDeclared(_ t: Tensor) -> Tensor {
+        switch t.dtype {
+        case .float16: return Tensor(dtype: t.dtype, shape: t.shape, f: t.f.map { Float(Float16($0)) })
+        case .float32, .float64, .bfloat16: return t
+        default:
+            guard t.i.isEmpty, !t.f.isEmpty else { return t }
+            return Tensor(dtype: t.dtype, shape: t.shape, i: t.f.map { v in
+                v.isNaN ? 0 : v >= 9.2e18 ? .max : v <= -9.2e18 ? .min : Int64(v.rounded(.towardZero))
+            })
+        }
     }
 
     /// The node's outputs computed tile by tile as `group` schedules it.
