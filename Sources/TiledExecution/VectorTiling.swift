@@ -80,7 +80,20 @@ enum VectorTiling {
             guard axis >= 0, axis < rank, inputs.allSatisfy({ $0?.shape.count == rank }) else { throw TiledExecutionError.untileable("Concat axis") }
             rowStart = axis
             tileNode.attributes["axis"] = .int(-1)
-        default: break
+        default:
+            // Elementwise: the finest rows (the last axis) unless an input broadcasts along a row
+            // dimension (a per-channel [1, C, 1, 1] operand): then rows end where it stops varying.
+            func fits(_ start: Int) -> Bool {
+                inputs.allSatisfy { t in
+                    guard let t else { return true }
+                    guard t.shape.count <= rank else { return false }
+                    let padded = Array(repeating: 1, count: rank - t.shape.count) + t.shape
+                    let lead = padded[..<start], tail = padded[start...]
+                    return (lead.allSatisfy { $0 == 1 } || Array(lead) == Array(outShape[..<start]))
+                        && (Array(tail) == Array(outShape[start...]) || tail.allSatisfy { $0 == 1 } || tail.count == 1)
+                }
+            }
+            rowStart = (0...rowStart).reversed().first(where: fits) ?? rowStart
         }
         let leading = Array(outShape[..<rowStart])
         let total = leading.reduce(1, *)
@@ -94,7 +107,7 @@ enum VectorTiling {
             let padded = Array(repeating: 1, count: rank - t.shape.count) + t.shape
             let lead = Array(padded[..<rowStart]), tail = Array(padded[rowStart...])
             let tailCount = tail.reduce(1, *)
-            guard node.op == "Concat" || tail == Array(outShape[rowStart...]) || tailCount == 1 || tail.count == 1 else {
+            guard node.op == "Concat" || tail == Array(outShape[rowStart...]) || tailCount == 1 || (tail.count == 1 && rowStart == rank - 1) else {
                 throw TiledExecutionError.untileable("an input broadcast inside a row")
             }
             if lead.allSatisfy({ $0 == 1 }) {
