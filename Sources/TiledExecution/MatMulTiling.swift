@@ -30,11 +30,9 @@ enum MatMulTiling {
         let nb = batch.reduce(1, *)
         try ConvTiling.expectLoops(group, ["G": 1, "B": nb, "K": n, "C": k, "OY": 1, "OX": m, "FY": 1, "FX": 1])
         let ia = batchIndex(batchA, batch), ib = batchIndex(batchB, batch)
-        let af = a0.floats, bf = b0.floats
         // Element (i, j) of op(A) is af[base + i * aRow + j * aCol]; likewise B.
         let (aRow, aCol) = ta ? (1, ac) : (ac, 1)
         let (bRow, bCol) = tb ? (1, bc) : (bc, 1)
-        var out = [Float](repeating: 0, count: nb * m * n)
         let alpha = isGemm ? node.float("alpha", 1) : 1
         let beta = isGemm ? node.float("beta", 1) : 0
         let c = isGemm && inputs.count > 2 ? inputs[2] : nil
@@ -43,25 +41,9 @@ enum MatMulTiling {
         if let cShape { guard cShape.count == 2, cShape[0] == 1 || cShape[0] == m, cShape[1] == 1 || cShape[1] == n else {
             throw TiledExecutionError.untileable("C does not broadcast to [\(m), \(n)]")
         } }
-        let driver = TileDriver(nest: LoopNest(group), fault: fault)
-
-        func partial(_ block: TileDriver.Block, _ chunk: TileDriver.Block, _ index: Int) throws -> [Float]? {
-            let (bt, rows, cols, red) = (block["B"]!, block["OX"]!, block["K"]!, chunk["C"]!)
-            var result = [Float](repeating: 0, count: bt.count * rows.count * cols.count)
-            af.withUnsafeBufferPointer { ap in bf.withUnsafeBufferPointer { bp in result.withUnsafeMutableBufferPointer { rp in
-                for (q, bi) in bt.enumerated() {
-                    let aBase = ia[bi] * ar * ac + rows.lowerBound * aRow + red.lowerBound * aCol
-                    let bBase = ib[bi] * br * bc + red.lowerBound * bRow + cols.lowerBound * bCol
-                    Gemm.sgemm(m: rows.count, n: cols.count, k: red.count, alpha: 1,
-                               a: ap.baseAddress! + aBase, rowStrideA: aRow, colStrideA: aCol,
-                               b: bp.baseAddress! + bBase, rowStrideB: bRow, colStrideB: bCol,
-                               beta: 0, c: rp.baseAddress! + q * rows.count * cols.count, ldc: cols.count)
-                }
-            } } }
-            return result
-        }
-
-        func finish(_ block: TileDriver.Block, _ values: inout [Float]) throws {
+        let operands = Operands(a: a0.floats, b: b0.floats, aBatch: ia.map { $0 * ar * ac }, bBatch: ib.map { $0 * br * bc },
+                                aRow: aRow, aCol: aCol, bRow: bRow, bCol: bCol, m: m, n: n, k: k)
+        let out = try product(operands, group: group, fault: fault) { block, values in
             let (bt, rows, cols) = (block["B"]!, block["OX"]!, block["K"]!)
             if alpha != 1 { for i in values.indices { values[i] *= alpha } }
             if let cf, let cShape, beta != 0 {
@@ -79,7 +61,44 @@ enum MatMulTiling {
                 values = t.f
             }
         }
+        var shape = batch
+        if isGemm || a0.shape.count > 1 { shape.append(m) }
+        if isGemm || b0.shape.count > 1 { shape.append(n) }
+        return GraphInterp.Tensor(dtype: a0.dtype, shape: shape, f: out)
+    }
 
+    /// A batch of products op(A)·op(B): element (i, j) of batch q's op(A) is
+    /// `a[aBatch[q] + i·aRow + j·aCol]`, likewise B; the result is [batch, m, n].
+    struct Operands {
+        var a: [Float]
+        var b: [Float]
+        var aBatch: [Int]
+        var bBatch: [Int]
+        var aRow: Int, aCol: Int, bRow: Int, bCol: Int
+        var m: Int, n: Int, k: Int
+    }
+
+    /// The products tile by tile as `group` schedules them (B = batch, K = n, C = k, OX = m),
+    /// `epilogue` applied to each block after its last partial sum.
+    static func product(_ o: Operands, group: GroupSchedule, fault: Fault.Kind?,
+                        epilogue: (TileDriver.Block, inout [Float]) throws -> Void) throws -> [Float] {
+        let (m, n) = (o.m, o.n)
+        var out = [Float](repeating: 0, count: o.aBatch.count * m * n)
+        func partial(_ block: TileDriver.Block, _ chunk: TileDriver.Block, _ index: Int) throws -> [Float]? {
+            let (bt, rows, cols, red) = (block["B"]!, block["OX"]!, block["K"]!, chunk["C"]!)
+            var result = [Float](repeating: 0, count: bt.count * rows.count * cols.count)
+            o.a.withUnsafeBufferPointer { ap in o.b.withUnsafeBufferPointer { bp in result.withUnsafeMutableBufferPointer { rp in
+                for (q, bi) in bt.enumerated() {
+                    let aBase = o.aBatch[bi] + rows.lowerBound * o.aRow + red.lowerBound * o.aCol
+                    let bBase = o.bBatch[bi] + red.lowerBound * o.bRow + cols.lowerBound * o.bCol
+                    Gemm.sgemm(m: rows.count, n: cols.count, k: red.count, alpha: 1,
+                               a: ap.baseAddress! + aBase, rowStrideA: o.aRow, colStrideA: o.aCol,
+                               b: bp.baseAddress! + bBase, rowStrideB: o.bRow, colStrideB: o.bCol,
+                               beta: 0, c: rp.baseAddress! + q * rows.count * cols.count, ldc: cols.count)
+                }
+            } } }
+            return result
+        }
         func store(_ block: TileDriver.Block, _ values: [Float]) {
             let (bt, rows, cols) = (block["B"]!, block["OX"]!, block["K"]!)
             for (q, bi) in bt.enumerated() {
@@ -89,12 +108,8 @@ enum MatMulTiling {
                 }
             }
         }
-
-        try driver.run(partial: partial, finish: finish, store: store)
-        var shape = batch
-        if isGemm || a0.shape.count > 1 { shape.append(m) }
-        if isGemm || b0.shape.count > 1 { shape.append(n) }
-        return GraphInterp.Tensor(dtype: a0.dtype, shape: shape, f: out)
+        try TileDriver(nest: LoopNest(group), fault: fault).run(partial: partial, finish: epilogue, store: store)
+        return out
     }
 
     /// Numpy broadcasting of two batch shapes, or nil.

@@ -57,18 +57,24 @@ public struct TiledRun {
             var outs: [Tensor]
             do {
                 guard let group else { throw TiledExecutionError.untileable("the node is in no group of the plan") }
-                if planned.count > 1 {
-                    throw TiledExecutionError.untileable("\(node.op) is planned as \(planned.count) stages whose intermediate values are not graph values")
-                }
                 let kind = faultHere ? fault?.kind : nil
-                outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                if planned.count > 1 {
+                    guard node.op == "Attention", planned.allSatisfy({ $0.unit == "array" || $0.unit == "vector" }) else {
+                        throw TiledExecutionError.untileable("\(node.op) is planned as \(planned.count) groups")
+                    }
+                    let stage = faultHere ? planned.firstIndex { $0.index == faultGroup } : nil
+                    outs = [Self.asDeclared(try AttentionTiling.run(node, inputs: tiledIns, stages: planned, fault: kind, faultStage: stage))]
+                } else {
+                    outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                }
                 if kind != nil { faultPlaced = true }
             } catch TiledExecutionError.untileable(let why) {
                 if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
                 outs = try interpreter.evaluate(node, tiledIns)
                 note = "run untiled: \(why)"
             } catch TiledExecutionError.fault(let why) {
-                throw TiledExecutionError.fault("cannot put \(fault!) into group \(group!.index) '\(group!.name)': \(why)")
+                let target = planned.first { $0.index == faultGroup } ?? group!
+                throw TiledExecutionError.fault("cannot put \(fault!) into group \(target.index) '\(target.name)': \(why)")
             } catch TiledExecutionError.mismatch(let why) {
                 throw TiledExecutionError.mismatch("group \(group!.index) '\(group!.name)': \(why)")
             }

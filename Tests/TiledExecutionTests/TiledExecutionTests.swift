@@ -226,6 +226,45 @@ struct ConvCase: CustomStringConvertible {
     }
 }
 
+@Suite struct TiledAttentionTests {
+    /// Grouped-query attention with a mask, its three stages under random mappings; a dropped
+    /// partial sum in either product must fail, the softmax stage takes the order fault.
+    @Test func stagesMatchTheInterpreter() throws {
+        var rng = TestSeed.generator("TiledAttentionTests.stages", default: 0xA77)
+        for trial in 0..<12 {
+            // The first trial is large enough for every fault to show (one key would make the
+            // softmax 1 whatever the scores, and a lost Q·Kᵀ partial sum invisible).
+            let (heads, kv, sq, skv, d) = trial == 0 ? (4, 2, 5, 7, 6)
+                : (4, [1, 2, 4].randomElement(using: &rng)!, Int.random(in: 1...9, using: &rng), Int.random(in: 1...11, using: &rng), Int.random(in: 1...8, using: &rng))
+            var g = Graph(name: "attention")
+            let q = g.addValue("q", type: TensorType(.float32, Shape(known: [1, heads, sq, d])))
+            let k = g.addConstant("k", .float32(randomTensor([1, kv, skv, d], &rng), dims: [1, kv, skv, d]))
+            let v = g.addConstant("v", .float32(randomTensor([1, kv, skv, d], &rng), dims: [1, kv, skv, d]))
+            let mask = g.addConstant("mask", .float32((0..<(sq * skv)).map { $0 % 3 == 2 ? -.infinity : 0 }, dims: [sq, skv]))
+            let y = g.addValue("y", type: TensorType(.float32, Shape(known: [1, heads, sq, d])))
+            g.inputs = [q]
+            g.outputs = [y]
+            g.nodes = [Node(name: "att", op: "Attention", domain: Node.sluiceDomain, inputs: [q, k, v, mask], outputs: [y])]
+            var qk = randomSchedule(["B": heads, "K": skv, "C": d, "OX": sq], meshDim: "OX", rng: &rng)
+            var pv = randomSchedule(["B": heads, "K": d, "C": skv, "OX": sq], meshDim: "K", rng: &rng)
+            qk.index = 0; qk.name = "att/qk"
+            pv.index = 2; pv.name = "att/pv"
+            let softmax = GroupSchedule(index: 1, name: "att/softmax", ops: ["sluice.Attention"], nodes: [0], unit: "vector",
+                                        loops: [.init("ELEMENTS", heads * sq * skv)], tileShape: [.init("ELEMENTS", skv)])
+            let run = TiledRun(graph: g, groups: [qk, softmax, pv])
+            let feeds = ["q": GraphInterp.Tensor(shape: [1, heads, sq, d], floats: randomTensor([1, heads, sq, d], &rng))]
+            let r = try run.check(feeds: feeds)
+            #expect(r.count == 1 && r[0].passed && r[0].note.isEmpty && r[0].group == 2, "trial \(trial): \(r)")
+            if trial == 0 {
+                for (stage, kind) in [("0", Fault.Kind.partialSum), ("2", .partialSum), ("1", .order)] {
+                    let f = try run.check(feeds: feeds, fault: Fault(kind: kind, group: stage))
+                    #expect(!f[0].passed, "\(kind) in stage \(stage)")
+                }
+            }
+        }
+    }
+}
+
 @Suite struct TiledVectorTests {
     @Test func poolingWithHalosMatchesTheInterpreter() throws {
         var rng = TestSeed.generator("TiledVectorTests.pool", default: 0x9001)
