@@ -8,7 +8,8 @@
 #                         failing with exit status 3 on ResNet-50, GPT-2 (a MatMul and both products
 #                         of an attention), Llama and NudeNet (the
 #                         transformers' groups are one tile each at 16 tokens: no order fault there);
-#                         bad fault specs exit 2.
+#                         bad fault specs exit 2; a wrong or truncated graph exits 1; randomly
+#                         mutated schedules (Tools/sim_check_mutations.py) never crash or hang.
 #
 # SIMCHECK_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
 
@@ -56,4 +57,7 @@ test-sim-check: graph-models graph-real-models
 	expect 2 --graph $$g.graph --inject-fault halo:3 $$g.placed; \
 	expect 2 --graph $$g.graph --inject-fault order:3 $$g.placed; \
 	expect 2 $$r.placed; \
-	expect 1 --graph $$g.graph $$r.placed
+	expect 1 --graph $$g.graph $$r.placed; \
+	expect 1 --graph $$r.placed $$r.placed; \
+	head -c 3000 $$r.graph > $(SIMCHECK_DIR)/truncated.graph; expect 1 --graph $(SIMCHECK_DIR)/truncated.graph $$r.placed; \
+	timeout 900 $(PYTHON) Tools/sim_check_mutations.py $(SIMCHECK_BIN)/npu-sim $$g.placed $$g.graph 25

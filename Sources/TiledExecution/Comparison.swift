@@ -2,14 +2,14 @@ import GraphInterp
 
 /// How a tiled value is held against the interpreter's (Docs/sim-check.md derives the bound).
 ///
-/// Integer and boolean values must be equal. Floating values pass when every element obeys
-/// |tiled − reference| ≤ atol + rtol·|reference| with rtol = `relative` and atol = `relative`
-/// times the largest |reference| of the tensor: the tiled program reorders sums (partial sums
-/// per reduction chunk, per core) and the reordering error of a length-n fp32 sum is at most
-/// about n·u·Σ|a·b|, which relative to the tensor's scale stays below 1e-4 for the reduction
-/// lengths of these models even after it has propagated through a whole network; a schedule
-/// mistake (a wrong halo row, a lost partial sum, a misplaced tile) moves values by a sizeable
-/// fraction of that scale.
+/// Integer and boolean values must be equal (fp32 sums of integers are exact below 2²⁴).
+/// Floating values pass when every element obeys |tiled − reference| ≤ atol + rtol·|reference|
+/// with rtol = `relative` and atol = `relative` times the largest finite |reference| of the
+/// tensor. The tiled program reorders sums (partial sums per reduction chunk, per core); the
+/// reordering error of a length-n fp32 sum is at most 2·n·u·Σ|a·b| and in practice about
+/// √n·u·Σ|a·b|, and across every model of the pipeline test it stays below 3·10⁻³ of atol, while
+/// a schedule mistake (a wrong halo row, a lost partial sum, a misplaced tile) exceeds atol 70-
+/// to 1000-fold.
 public struct Comparison: Sendable {
     /// rtol, and atol as a fraction of the tensor's largest magnitude.
     public var relative: Double

@@ -32,7 +32,7 @@ struct LoopNest {
         var inner: [String: Int] = [:]
         for i in list.indices.reversed() {
             list[i].stride = inner[list[i].dim] ?? 1
-            inner[list[i].dim, default: 1] *= list[i].factor
+            inner[list[i].dim] = Self.product(list[i].stride, list[i].factor)
         }
         digits = list
         var e: [String: Int] = [:]
@@ -42,9 +42,18 @@ struct LoopNest {
 
     func extent(_ d: String) -> Int { extents[d] ?? 1 }
 
+    /// a·b, saturating (a corrupt record's factors must not trap).
+    static func product(_ a: Int, _ b: Int) -> Int {
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : p
+    }
+
+    /// The product of every loop's factor over `d`: at least its extent in a valid mapping.
+    func covered(_ d: String) -> Int { digits.filter { $0.dim == d }.reduce(1) { Self.product($0, $1.factor) } }
+
     /// Elements of `d` one digit of `kinds` does not cover: the extent of a block below them.
     func span(_ d: String, below kinds: Set<Kind>) -> Int {
-        digits.filter { $0.dim == d && !kinds.contains($0.kind) }.reduce(1) { $0 * $1.factor }
+        digits.filter { $0.dim == d && !kinds.contains($0.kind) }.reduce(1) { Self.product($0, $1.factor) }
     }
 
     /// Every combination of the digits `selected` picks, in nest order (the first digit slowest),

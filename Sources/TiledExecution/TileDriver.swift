@@ -16,8 +16,11 @@ struct TileDriver {
     func run(partial: (Block, Block, Int) throws -> [Float]?, finish: (Block, inout [Float]) throws -> Void,
              store: (Block, [Float]) -> Void) throws {
         for (d, e) in nest.extents.sorted(by: { $0.key < $1.key }) {
-            let covered = nest.digits.filter { $0.dim == d }.reduce(1) { $0 * $1.factor }
+            let covered = nest.covered(d)
             if covered < e { throw TiledExecutionError.mismatch("the mapping's loops over \(d) cover \(covered) of its \(e)") }
+            // Rounding up at each level overshoots a little; far more is a corrupt record (and
+            // would make the tile enumeration run for ever).
+            if covered > LoopNest.product(8, max(e, 1)) + 64 { throw TiledExecutionError.mismatch("the mapping's loops over \(d) cover \(covered) for its \(e)") }
         }
         let blocks = nest.outputBlocks()
         var destination = Array(blocks.indices)
