@@ -58,6 +58,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Substrate
@@ -88,7 +89,7 @@ let package = Package(
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "op-bench", dependencies: ["OpBench"]),
         .target(name: "OnnxProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "GraphIR"),
+        .target(name: "GraphIR", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "GraphIO", dependencies: ["GraphIR", "OnnxProto", "Pipes", "Schemas", "Capnp", "AtomicFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The interpreter is optimized even in debug builds: it is the numerical oracle that
         // `make test` runs on whole models, which would take minutes at -Onone. Its heavy
@@ -113,7 +114,8 @@ let package = Package(
         .executableTarget(name: "tile-plan", dependencies: ["TilePlan"]),
         // Placement: groups onto core regions in space and time, NoC routes, SRAM budgets (pure,
         // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
-        .target(name: "Placement", dependencies: ["ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
+        .target(name: "Placement", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),

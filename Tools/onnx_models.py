@@ -11,6 +11,9 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
                    an attribute of every kind (one a subgraph) and a value_info for its output
   if-capture       an If whose branches read outer values by name (one through a nested If),
                    among nodes graph-opt rewrites (a duplicate Mul, an Identity, a foldable Add)
+  if-body          an If and a Loop whose bodies hold a foldable constant expression, a
+                   duplicate node and a dead one, reading outer values by name (one only from
+                   the dead node), with an If nested in a branch
   cycle            two nodes that feed each other
   external         small-cnn with its weights in OUT.onnx.data (external data)
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
@@ -21,6 +24,15 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
                    image features onto a bird's-eye-view grid, a conv head
   act-fusion       Conv and MatMul+Add layers followed by SiLU (x*Sigmoid(x)), erf GELU and tanh
                    GELU as exporters decompose them (activation fusion into Conv/Gemm)
+  recurrent        bidirectional LSTM (peepholes, sequence_lens, initial state, clip, other
+                   activations backwards) -> GRU (linear_before_reset, Softsign) -> reverse RNN
+                   (Affine), layout 0 (what onnxruntime runs)
+  lstm-bad-weight  an LSTM whose W does not fit its hidden_size (a shape error on import)
+  qlinear          QuantizeLinear -> QLinearConv (per-channel int8 weights, int32 bias) ->
+                   QLinearMatMul -> DequantizeLinear, and DynamicQuantizeLinear -> MatMulInteger
+                   -> ConvInteger, the integer operators of onnxruntime's QOperator format
+  qdq              QDQ format: Conv and MatMul whose int8 weights (per channel) and activations
+                   pass through QuantizeLinear/DequantizeLinear pairs
   huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
                    file (zeros): checks that weights are mapped, never loaded
 """
@@ -304,6 +316,134 @@ def if_capture(b: Builder):
     return inputs, outputs
 
 
+def if_body(b: Builder):
+    """y = If(sum(x) > 0, then: x*w + (c1 + c2) (Mul twice, a dead Neg of u), else: If(...)),
+    z = Loop(3 times: acc + (k1 * k2) + x*w); outer values w and u are read by name."""
+    x = "x"
+    w = b.weight([2, 3], 0.5)
+    u = b.op("Relu", [x])  # read only by a dead node in the then branch
+    f = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, [2, 3])
+    c1 = helper.make_node("Constant", [], ["c1"], value=numpy_helper.from_array(np.array([1.0, 2.0, 3.0], np.float32)))
+    c2 = helper.make_node("Constant", [], ["c2"], value=numpy_helper.from_array(np.array([0.5, 0.5, 0.5], np.float32)))
+    then_b = helper.make_graph([c1, c2, helper.make_node("Add", ["c1", "c2"], ["c12"]),
+                                helper.make_node("Mul", [x, w], ["m1"]), helper.make_node("Mul", [x, w], ["m2"]),
+                                helper.make_node("Neg", [u], ["dead"]),
+                                helper.make_node("Add", ["m1", "c12"], ["a1"]), helper.make_node("Add", ["a1", "m2"], ["t_out"])],
+                               "then", [], [f("t_out")])
+    inner = lambda name, op: helper.make_graph([helper.make_node(op, [x], [name])], name + "_g", [], [f(name)])
+    yes = helper.make_tensor("yes", TensorProto.BOOL, [], [True])
+    half = helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])
+    else_b = helper.make_graph([helper.make_node("Constant", [], ["k"], value=half), helper.make_node("Constant", [], ["k2"], value=half),
+                                helper.make_node("Mul", ["k", "k2"], ["kk"]),  # folds to 0.25
+                                helper.make_node("Constant", [], ["c_true"], value=yes),
+                                helper.make_node("If", ["c_true"], ["e_in"], then_branch=inner("it_out", "Neg"), else_branch=inner("ie_out", "Abs")),
+                                helper.make_node("Mul", ["e_in", "kk"], ["e_out"])],
+                               "else", [], [f("e_out")])
+    cond = b.op("Greater", [b.op("ReduceSum", [x], keepdims=0), b.const(0.0)])
+    b.nodes.append(helper.make_node("If", [cond], ["y"], name="choose", then_branch=then_b, else_branch=else_b))
+    # Loop body: (iter, cond, acc) -> (cond, acc + (k1 * k2) + x*w), with x*w computed twice.
+    scalar = lambda n, t: helper.make_tensor_value_info(n, t, [])
+    k1 = helper.make_tensor("k1", TensorProto.FLOAT, [], [2.0])
+    body = helper.make_graph([helper.make_node("Constant", [], ["k1"], value=k1), helper.make_node("Constant", [], ["k2b"], value=half),
+                              helper.make_node("Mul", ["k1", "k2b"], ["kk2"]),
+                              helper.make_node("Mul", [x, w], ["p1"]), helper.make_node("Mul", [x, w], ["p2"]),
+                              helper.make_node("Add", ["acc", "kk2"], ["s1"]), helper.make_node("Add", ["s1", "p1"], ["s2"]),
+                              helper.make_node("Sub", ["s2", "p2"], ["s3"]), helper.make_node("Add", ["s3", "p1"], ["acc_out"]),
+                              helper.make_node("Identity", ["cond_in"], ["cond_out"])],
+                             "loop_body", [scalar("iter", TensorProto.INT64), scalar("cond_in", TensorProto.BOOL), f("acc")],
+                             [scalar("cond_out", TensorProto.BOOL), f("acc_out")])
+    trips = b.const(3, "trips", np.int64)
+    b.nodes.append(helper.make_node("Loop", [trips, "", x], ["z"], name="repeat", body=body))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3]), helper.make_tensor_value_info("z", TensorProto.FLOAT, [2, 3])]
+    return inputs, outputs
+
+
+def recurrent(b: Builder):
+    """x [seq 5, batch 2, 6] -> bidirectional LSTM (hidden 8) -> GRU (hidden 8) -> reverse RNN (hidden 4)."""
+    seq, batch, d, h = 5, 2, 6, 8
+    lens = b.const([5, 3], "lens", np.int32)
+    lstm_y = b.op("LSTM", ["x", b.weight([2, 4 * h, d], 0.3), b.weight([2, 4 * h, h], 0.3), b.weight([2, 8 * h], 0.1), lens,
+                           b.weight([2, batch, h], 0.2), b.weight([2, batch, h], 0.2), b.weight([2, 3 * h], 0.2)],
+                  n_out=3, hidden_size=h, direction="bidirectional", clip=3.0,
+                  # the reverse direction runs alternative activations, with their alpha/beta
+                  activations=["Sigmoid", "Tanh", "Tanh", "HardSigmoid", "ScaledTanh", "Softplus"],
+                  activation_alpha=[0.3, 1.5], activation_beta=[0.4, 0.7])[0]
+    # [seq, 2, batch, h] -> [seq, batch, 2h]
+    t = b.op("Reshape", [b.op("Transpose", [lstm_y], perm=[0, 2, 1, 3]), b.const([seq, batch, 2 * h], dtype=np.int64)])
+    gru_y = b.op("GRU", [t, b.weight([1, 3 * h, 2 * h], 0.3), b.weight([1, 3 * h, h], 0.3), b.weight([1, 6 * h], 0.1)],
+                 n_out=2, hidden_size=h, linear_before_reset=1, activations=["Sigmoid", "Softsign"])[0]
+    g = b.op("Squeeze", [gru_y, b.const([1], dtype=np.int64)])
+    g2 = b.op("Identity", [g])  # removed by remove-noops
+    rnn_h = b.op("RNN", [g2, b.weight([1, 4, h], 0.3), b.weight([1, 4, 4], 0.3), b.weight([1, 8], 0.1)],
+                 n_out=2, hidden_size=4, direction="reverse", activations=["Affine"], activation_alpha=[0.5],
+                 activation_beta=[0.1])[1]
+    b.nodes.append(helper.make_node("Identity", [rnn_h], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [seq, batch, d])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, batch, 4])]
+    return inputs, outputs
+
+
+def lstm_bad_weight(b: Builder):
+    """hidden_size 4 needs W [1, 16, 3]; W is [1, 12, 3]."""
+    y = b.op("LSTM", ["x", b.weight([1, 12, 3]), b.weight([1, 16, 4]), "", "", "", ""], n_out=3, hidden_size=4)[0]
+    b.nodes.append(helper.make_node("Identity", [y], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [5, 2, 3])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)]
+    return inputs, outputs
+
+
+def int8_weight(b: Builder, shape, base="wq"):
+    return b.const(b.rng.integers(-127, 128, size=shape), base, np.int8)
+
+
+def qlinear(b: Builder):
+    """QOperator-format integer ops, as onnxruntime.quantization writes them."""
+    u8 = lambda v: b.const(v, "zp", np.uint8)
+    xq = b.op("QuantizeLinear", ["x", b.const(0.02, "s"), u8(128)])
+    conv = b.op("QLinearConv", [xq, b.const(0.02, "s"), u8(128), int8_weight(b, [8, 3, 3, 3]),
+                                b.const(0.01 + 0.01 * b.rng.random(8), "ws"), b.const(np.zeros(8), "wzp", np.int8),
+                                b.const(0.05, "s"), u8(120), b.const(b.rng.integers(-500, 500, size=8), "bias", np.int32)],
+                pads=[1, 1, 1, 1])
+    flat = b.op("Reshape", [conv, b.const([1, 8, 256], dtype=np.int64)])
+    mm = b.op("QLinearMatMul", [flat, b.const(0.05, "s"), u8(120), b.const(b.rng.integers(0, 256, size=[256, 10]), "wb", np.uint8),
+                                b.const(0.004, "s"), u8(127), b.const(0.1, "s"), u8(100)])
+    y = b.op("DequantizeLinear", [mm, b.const(0.1, "s"), u8(100)])
+    # Dynamic quantization: DynamicQuantizeLinear -> MatMulInteger / ConvInteger -> rescale.
+    q, scale, zp = b.op("DynamicQuantizeLinear", [y], n_out=3)
+    mi = b.op("MatMulInteger", [q, b.const(b.rng.integers(0, 256, size=[10, 6]), "wm", np.uint8), zp, u8(128)])
+    z = b.op("Mul", [b.op("Cast", [mi], to=TensorProto.FLOAT), b.op("Mul", [scale, b.const(0.003, "s")])])
+    q2, scale2, zp2 = b.op("DynamicQuantizeLinear", ["x"], n_out=3)
+    ci = b.op("ConvInteger", [q2, b.const(b.rng.integers(0, 256, size=[4, 3, 3, 3]), "wc", np.uint8), zp2, u8(128)],
+              strides=[2, 2])
+    w = b.op("Mul", [b.op("Cast", [ci], to=TensorProto.FLOAT), b.op("Mul", [scale2, b.const(0.002, "s")])])
+    b.nodes.append(helper.make_node("Identity", [z], ["y"], name="out_y"))
+    b.nodes.append(helper.make_node("Identity", [w], ["w"], name="out_w"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 6]),
+               helper.make_tensor_value_info("w", TensorProto.FLOAT, [1, 4, 7, 7])]
+    return inputs, outputs
+
+
+def qdq(b: Builder):
+    """QDQ format: every weight an int8 initializer behind a DequantizeLinear (per output channel)."""
+    def qdq_act(v, scale):
+        zp = b.const(0, "zp", np.int8)
+        return b.op("DequantizeLinear", [b.op("QuantizeLinear", [v, b.const(scale, "s"), zp]), b.const(scale, "s"), zp])
+    x = qdq_act("x", 0.02)
+    w = b.op("DequantizeLinear", [int8_weight(b, [8, 3, 3, 3]), b.const(0.002 + 0.002 * b.rng.random(8), "ws"),
+                                  b.const(np.zeros(8), "wzp", np.int8)], axis=0)
+    c = b.op("Relu", [b.op("Conv", [x, w, b.weight([8], 0.1)], pads=[1, 1, 1, 1])])
+    f = qdq_act(b.op("Flatten", [b.op("GlobalAveragePool", [c])]), 0.01)
+    w2 = b.op("DequantizeLinear", [int8_weight(b, [8, 10]), b.const(0.003 + 0.001 * b.rng.random(10), "ws"),
+                                   b.const(np.zeros(10), "wzp", np.int8)], axis=1)
+    y = b.op("Add", [b.op("MatMul", [f, w2]), b.weight([10], 0.1)])
+    b.nodes.append(helper.make_node("Identity", [y], ["y"], name="out"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])]
+    return inputs, outputs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("kind")
@@ -330,6 +470,16 @@ def main() -> int:
         inputs, outputs = bev(b)
     elif a.kind == "act-fusion":
         inputs, outputs = act_fusion(b)
+    elif a.kind == "if-body":
+        inputs, outputs = if_body(b)
+    elif a.kind == "recurrent":
+        inputs, outputs = recurrent(b)
+    elif a.kind == "lstm-bad-weight":
+        inputs, outputs = lstm_bad_weight(b)
+    elif a.kind == "qlinear":
+        inputs, outputs = qlinear(b)
+    elif a.kind == "qdq":
+        inputs, outputs = qdq(b)
     elif a.kind == "huge-external":
         return huge_external(a.out)
     else:

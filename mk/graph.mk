@@ -8,6 +8,12 @@
 #   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
 #   make graph-real-models   fetch real trained models shipped inside PyPI wheels (detector, OCR,
 #                            classifiers, text transformer, audio) into $(GRAPH_REAL)
+#   make test-graph-seqquant recurrent and quantized models (ddddocr's LSTM and dynamically quantized
+#                            OCR nets from PyPI, generated LSTM/GRU/RNN, QLinear and QDQ graphs,
+#                            squeezenet quantized by onnxruntime.quantization): --verify, our
+#                            interpreter vs onnxruntime, onnxruntime on --emit onnx vs the original;
+#                            QDQ pairs kept by default and folded with --fold-qdq; If/Loop
+#                            bodies optimized (generated if-body, Silero VAD) against onnxruntime
 #   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize
 #                            to an ONNX file, and the node count of each written file
 #
@@ -31,11 +37,11 @@ PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
 
 PIP_PACKAGES += onnx==$(ONNX_VERSION) onnxruntime==1.31.1
-TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort
+TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant
 BENCH_STEPS  += bench-graph
 DEMO_STEPS   += demo-graph
 
-.PHONY: onnx-proto graph-models graph-real-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort bench-graph demo-graph
+.PHONY: onnx-proto graph-models graph-real-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant bench-graph demo-graph
 
 ## onnx-proto: regenerate the committed Swift for the ONNX subset (builds protoc-gen-swift once, in .cache).
 onnx-proto:
@@ -74,7 +80,9 @@ $(GRAPH_REAL)/.done: Tools/graph/real_models.py
 	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL)
 	touch $@
 
-$(GRAPH_DIR)/node/.done:
+# Re-exported when the exporter changes (a stale export would lack the cases it now keeps).
+$(GRAPH_DIR)/node/.done: Tools/graph/node_cases.py
+	rm -rf $(GRAPH_DIR)/node
 	mkdir -p $(GRAPH_DIR)/node
 	timeout 900 $(PYTHON) Tools/graph/node_cases.py $(GRAPH_DIR)/node
 	touch $@
@@ -103,6 +111,50 @@ test-graph-ort: graph-models
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
 	done
 
+# Recurrent and quantized models: real ones from the ddddocr wheel (fixed to a 160 px wide input),
+# generated ones (Tools/onnx_models.py), and squeezenet quantized three ways by onnxruntime.
+GRAPH_SQ          = $(GRAPH_DIR)/seqquant
+GRAPH_SQ_REAL     = ddddocr-lstm ddddocr-quant
+GRAPH_SQ_GEN      = recurrent qlinear qdq
+# Control flow (the generated if-body, Silero VAD): If/Loop bodies optimized; onnxruntime checks
+# them (the interpreter does not run If/Loop, so no --verify).
+GRAPH_SQ_MODELS   = $(foreach n,$(GRAPH_SQ_REAL) $(GRAPH_SQ_GEN),$(GRAPH_SQ)/$(n).onnx) \
+                    $(foreach f,qdq qop dyn,$(GRAPH_SQ)/light_squeezenet-rand-$(f).onnx)
+
+$(GRAPH_SQ)/.done: Tools/onnx_models.py Tools/graph/quantized_models.py Tools/graph/static_shape.py Tools/graph/real_models.py $(GRAPH_LIGHT)/.done
+	mkdir -p $(GRAPH_SQ)
+	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(GRAPH_SQ_REAL) silero-vad
+	for n in $(GRAPH_SQ_REAL); do \
+	  $(PYTHON) Tools/graph/static_shape.py $(GRAPH_REAL)/$$n.onnx $(GRAPH_SQ)/$$n.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n) || exit 1; done
+	for k in $(GRAPH_SQ_GEN) lstm-bad-weight if-body; do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_SQ)/$$k.onnx || exit 1; done
+	timeout 300 $(PYTHON) Tools/graph/quantized_models.py $(GRAPH_LIGHT)/light_squeezenet-rand.onnx $(GRAPH_SQ) 2>/dev/null
+	touch $@
+
+## test-graph-seqquant: recurrent and quantized models through --verify, our interpreter against
+## onnxruntime (--reference) and onnxruntime on the exported graph; QDQ pairs kept unless --fold-qdq.
+test-graph-seqquant: graph-models $(GRAPH_SQ)/.done
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	@set -e; for m in $(GRAPH_SQ_MODELS); do \
+	  b=$${m%.onnx}; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb; \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
+	done
+	@set -e; q=$(GRAPH_SQ)/light_squeezenet-rand-qdq; g=$(GRAPH_SCRATCH)/debug/graph-opt; \
+	keep=$$($$g -O3 --emit text $$q.onnx | grep -c 'DequantizeLinear(' || true); \
+	fold=$$($$g -O3 --fold-qdq --emit text $$q.onnx | grep -c 'DequantizeLinear(' || true); \
+	echo "test-graph-seqquant: squeezenet QDQ keeps $$keep DequantizeLinear at -O3, $$fold with --fold-qdq"; \
+	[ $$keep -ge 96 ] && [ $$fold -lt $$keep ]; \
+	timeout 300 $$g -O3 --fold-qdq --verify --emit onnx -o $$q.fold.onnx $$q.onnx; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$q.onnx $$q.fold.onnx 1e-3
+	@set -e; for m in $(GRAPH_SQ)/if-body.onnx $(GRAPH_REAL)/silero-vad.onnx; do \
+	  n=$$(basename $$m .onnx); \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --stats --emit onnx -o $(GRAPH_SQ)/$$n.opt.onnx $$m 2>&1 | grep 'in bodies'; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $(GRAPH_SQ)/$$n.opt.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n); \
+	done
+	@! $(GRAPH_SCRATCH)/debug/graph-opt -o /dev/null $(GRAPH_SQ)/lstm-bad-weight.onnx 2>$(GRAPH_SQ)/bad.err; \
+	  grep -q "W has shape \[1,12,3\], expected \[1,16,3\]" $(GRAPH_SQ)/bad.err && [ $$(wc -l < $(GRAPH_SQ)/bad.err) -eq 1 ]
+
 ## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize a
 ## model into an ONNX file, and the nodes of each written file. Light zoo models with dense random
 ## weights, the generated transformers, and real trained models; bench-quick runs two small ones.
@@ -113,8 +165,12 @@ bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models)
 	  $(if $(SLUICE_BENCH_QUICK),,$(foreach n,$(shell $(PYTHON) Tools/graph/real_models.py --names),$(GRAPH_REAL)/$(n).onnx)) \
 	  --markdown $(GRAPH_DIR)/bench.md
 
-## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats.
+## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats; a QDQ model
+## with its quantized weights kept, then folded (--fold-qdq).
 # (GRAPH_TRANSFORMERS also holds the BEV-style perception net, generated the same way.)
 demo-graph: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 --stats -o $(GRAPH_DIR)/resnet50.graph $(GRAPH_LIGHT)/light_resnet50.onnx
 	$(RELEASE_BIN)/graph-opt -O3 --stats --emit text $(GRAPH_GEN)/gpt2.onnx | head -20
+	$(PYTHON) Tools/onnx_models.py qdq $(GRAPH_GEN)/qdq.onnx
+	$(RELEASE_BIN)/graph-opt -O2 --emit text $(GRAPH_GEN)/qdq.onnx
+	$(RELEASE_BIN)/graph-opt -O2 --fold-qdq --verify --emit text $(GRAPH_GEN)/qdq.onnx

@@ -7,6 +7,9 @@
 #   make bench-tile         tile-plan vs ZigZag on every ResNet-18 layer, tpu_like and eyeriss_like:
 #                           time per layer, energy and latency of each side's chosen mapping
 #   make demo-tile          ResNet-50 and a Llama block through graph-opt | tile-plan
+#   make test-arch-import   Tools/arch_import.py on the peers' own hardware files (ZigZag's cores
+#                           reproduce the presets field for field; Stream's meshes plan and place;
+#                           a SCALE-Sim config; bad inputs and mutations fail with one line)
 #
 # TILE_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
 
@@ -16,11 +19,17 @@ TILE_DIR       = $(CACHE)/tile
 # Debug builds in test steps: a smaller search budget keeps the whole zoo to about a minute.
 TILE_TEST_VISITS ?= 2000
 
-TEST_STEPS   += test-tile-models
+TEST_STEPS   += test-tile-models test-arch-import
+PIP_PACKAGES += pyyaml==6.0.3
+# The peers' hardware files come from their wheels (downloaded, never installed: stream-dse
+# needs Python 3.12): zigzag-dse as pinned for the venv, stream-dse as issue 13 names it.
+ZIGZAG_VERSION = $(shell sed -n 's/^zigzag-dse==//p' Tools/zigzag-requirements.txt)
+STREAM_DSE_VERSION = 2.1.1
+ARCH_IMPORT_DIR = $(TILE_DIR)/arch-import
 BENCH_STEPS  += bench-tile
 DEMO_STEPS   += demo-tile
 
-.PHONY: test-tile-models zigzag-venv bench-tile demo-tile
+.PHONY: test-tile-models zigzag-venv bench-tile demo-tile test-arch-import
 
 ## test-tile-models: every light-zoo model and generated transformer, on every preset.
 test-tile-models: graph-models
@@ -48,3 +57,16 @@ bench-tile: build zigzag-venv
 demo-tile: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --check
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --json | head -5
+
+$(ARCH_IMPORT_DIR)/.done: mk/tile.mk Tools/zigzag-requirements.txt
+	rm -rf $(ARCH_IMPORT_DIR) && mkdir -p $(ARCH_IMPORT_DIR)/wheels
+	timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check zigzag-dse==$(ZIGZAG_VERSION) -d $(ARCH_IMPORT_DIR)/wheels
+	timeout 300 $(PYTHON) -m pip download -q --no-deps --disable-pip-version-check --python-version 3.12 --only-binary=:all: \
+	  stream-dse==$(STREAM_DSE_VERSION) -d $(ARCH_IMPORT_DIR)/wheels
+	cd $(ARCH_IMPORT_DIR) && for w in wheels/*.whl; do $(PYTHON) -m zipfile -e $$w unpacked; done
+	touch $@
+
+## test-arch-import: Tools/arch_import_check.sh (about 15 s).
+test-arch-import: debug graph-models pip-deps $(ARCH_IMPORT_DIR)/.done
+	timeout 300 bash Tools/arch_import_check.sh $(DEBUG_BIN) $(ARCH_IMPORT_DIR)/unpacked/zigzag/inputs \
+	  $(ARCH_IMPORT_DIR)/unpacked/stream/inputs/examples/hardware

@@ -15,10 +15,21 @@ Rows:
   - makespan in our cost model: auto (pipelined where it pays and fits) against layer by layer
     (ratio = ours / layer-by-layer, below 1 pipelining wins).
 
-Stream (stream-dse 2.1.1), the peer issue 13 names, is not run: this tree has no importer of
-Stream's hardware YAML into an arch stream (Tools/arch_import.py of issue 12 does not exist
-here), so the two sides could not be given the same chip, and Stream needs Python >= 3.12
-(present here only as pyenv 3.12.1, with no venv prepared). No Stream figure is claimed.
+Stream (stream-dse 2.1.1, the peer issue 13 names), on two of its own bundled accelerators
+(`tpu_like_quad_core`: four TPU-like cores on a 2x2 mesh and a DRAM bus; `simba_small`: four
+Simba chiplets on a 2x2 mesh), imported into arch streams by Tools/arch_import.py so both sides
+are given the same chip, and two Conv/Relu workloads Stream's ONNX frontend reads
+(Tools/stream_workloads.py):
+  - time: ours = the whole pipeline as processes (`graph-opt -O3 | tile-plan | place-route`:
+    parsing, mapping every layer, placement, routing); Stream = `evaluate_mapping` in-process
+    (ZigZag per core, OR-Tools allocation) with artifacts off, Python start-up and imports not
+    charged (Benchmarks/place/stream_run.py); interleaved runs, wall-clock medians;
+  - makespan: place-route's makespan (our cost model) against Stream's estimate (its cost model).
+    The two are different models of the same chip, so the row says which is which; the quad
+    chip's pooling and SIMD cores are not modelled on our side (the workloads have no pooling,
+    and graph-opt fuses each Relu into its Conv).
+Stream needs Python >= 3.12: `make stream-venv` builds its venv from a python3.12 on PATH or
+pyenv's; without one the rows are absent and the report says so.
 """
 import argparse
 import json
@@ -31,6 +42,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import benchlib  # noqa: E402
 
 MODELS = ["resnet50", "densenet121", "inception_v1"]
+STREAM_VERSION = "stream-dse 2.1.1"
+# Stream's accelerators and the arch_import.py options that import them (what their YAML lacks:
+# the unrolls of simba's four array dimensions; the quad chip's non-compute cores).
+STREAM_ARCHS = {
+    "tpu_like_quad_core": ["--mapping", "{zigzag}/mapping/tpu_like.yaml", "--skip-core", "4", "--skip-core", "5"],
+    "simba_small": ["--unroll", "D1=K", "--unroll", "D2=OX,OY", "--unroll", "D3=K", "--unroll", "D4=C"],
+}
+STREAM_WORKLOADS = ["two_conv", "chain6"]
 QUICK_MODELS = ["resnet50"]
 GOAL_SECONDS = 5.0
 
@@ -50,6 +69,57 @@ def plan_record(binp, placed):
     raise RuntimeError(f"{placed}: no plan record")
 
 
+def stream_comparison(a, b, runs):
+    """Rows and Markdown of the side-by-side with Stream (see the module doc)."""
+    if not a.stream_python:
+        return [], "Stream (stream-dse 2.1.1) not run: no Python 3.12 here for its venv (`make stream-venv`).\n"
+    work = os.path.join(a.work, "stream")
+    os.makedirs(work, exist_ok=True)
+    sh(f"{sys.executable} Tools/stream_workloads.py {work}")
+    stream_runs = 1 if benchlib.quick() else min(runs, 3)   # a Stream solve takes seconds to minutes
+    workloads = STREAM_WORKLOADS[:1] if benchlib.quick() else STREAM_WORKLOADS
+    rows = []
+    details = ["| accelerator | workload | ours s | Stream s | our makespan | Stream's cycles | Stream groups |", "|---|---|---|---|---|---|---|"]
+    for hw, options in STREAM_ARCHS.items():
+        yaml = os.path.join(a.stream_hardware, f"{hw}.yaml")
+        arch = os.path.join(work, f"{hw}.arch")
+        sh(" ".join([sys.executable, "Tools/arch_import.py", "stream", yaml, "--quiet", "-o", arch] +
+                    [o.format(zigzag=a.zigzag_inputs) for o in options]))
+        for w in workloads:
+            model = os.path.join(work, f"{w}.onnx")
+            placed = os.path.join(work, f"{hw}.{w}.placed")
+            pipeline = f"{b}/graph-opt -O3 {model} | {b}/tile-plan --arch {arch} | {b}/place-route -o {placed}"
+            ours_cmd = ["bash", "-o", "pipefail", "-c", pipeline]
+            benchlib.time_once(ours_cmd)   # warm-up, as interleave does
+            walls = {"ours": [], "stream": []}
+            cpus = {"ours": [], "stream": []}
+            cycles = groups = None
+            for r in range(stream_runs):
+                for side in (["ours", "stream"] if r % 2 == 0 else ["stream", "ours"]):
+                    if side == "ours":
+                        wall, cpu = benchlib.time_once(ours_cmd)
+                    else:
+                        out = sh(f"{a.stream_python} Benchmarks/place/stream_run.py {yaml} {model} {os.path.join(work, 'solve')}", timeout=3600)
+                        result = json.loads(out.decode().strip().splitlines()[-1])
+                        wall, cpu, cycles, groups = result["seconds"], result["cpu"], result["cycles"], result["groups"]
+                    walls[side].append(wall)
+                    cpus[side].append(cpu)
+            timing = {s_: {"wall": benchlib.stats(walls[s_]), "cpu": benchlib.stats(cpus[s_])} for s_ in walls}
+            plan = plan_record(b, placed)
+            workload = f"{w} on Stream's {hw}"
+            reproduce = f"make bench-place (Tools/arch_import.py stream {hw}.yaml; graph-opt -O3 {w}.onnx | tile-plan --arch {hw}.arch | place-route)"
+            rows.append(benchlib.time_row("place", f"{workload}: map, place and route", "Stream", STREAM_VERSION, timing, "ours", "stream",
+                                          reproduce, includes="ours: three processes from ONNX to placed stream; Stream: evaluate_mapping in-process",
+                                          note="Stream's imports and start-up not charged", goal=">= 1 (ours < 1 s)"))
+            rows.append(benchlib.size_row("place", f"{workload}: makespan", "Stream", STREAM_VERSION, plan["makespanCycles"], cycles, "cycles",
+                                          reproduce, metric="makespan",
+                                          note="each side's own cost model of the same imported chip (ours: place-route's; Stream: ZigZag + its allocation)",
+                                          goal="no worse than Stream", goal_ratio=1.0))
+            details.append(f"| {hw} | {w} | {benchlib.spread(timing['ours']['wall'])} | {benchlib.spread(timing['stream']['wall'])} | "
+                           f"{plan['makespanCycles']:.0f} | {cycles:.0f} | {groups} |")
+    return rows, "Stream (stream-dse 2.1.1) side by side, each side's own cost model:\n\n" + "\n".join(details) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", required=True)
@@ -57,6 +127,9 @@ def main() -> int:
     ap.add_argument("--gen", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--markdown")
+    ap.add_argument("--stream-python", default="", help="the Stream venv's python (empty: Stream not run)")
+    ap.add_argument("--stream-hardware", help="stream-dse's inputs/examples/hardware folder")
+    ap.add_argument("--zigzag-inputs", help="zigzag-dse's inputs folder (mapping files)")
     a = ap.parse_args()
     b = a.bin
     os.makedirs(a.work, exist_ok=True)
@@ -106,7 +179,9 @@ def main() -> int:
                                           metric="makespan", note="both in our cost model (tile-plan's costs scaled by mesh unroll)"))
             details.append(f"| {m} | {mesh} | {groups} | {tile_count} | {routes} | {benchlib.spread(timing['ours']['wall'])} | "
                            f"{p['maxLinkBytesPerCycle']:.2f} | {p['cutBoundBytesPerCycle']:.2f} | {p['makespanCycles']:.0f} | {pl['makespanCycles']:.0f} |")
-    md = "\n".join(details) + "\n\nStream (stream-dse 2.1.1) not run: no importer of its hardware YAML into an arch stream exists here, so no common chip.\n"
+    stream_rows, stream_md = stream_comparison(a, b, runs)
+    rows += stream_rows
+    md = "\n".join(details) + "\n\n" + stream_md
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(md)

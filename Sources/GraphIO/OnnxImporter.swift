@@ -10,7 +10,7 @@ import SwiftProtobuf
 /// before optimization match what other tools report for the same file.
 public enum OnnxImporter {
     /// Opsets of the default domain graph-opt accepts.
-    public static let supportedOpsets = 7...23
+    public static let supportedOpsets = 7...28
 
     /// Loads `path`; external data paths resolve against the model's directory.
     public static func load(path: String) throws -> Graph {

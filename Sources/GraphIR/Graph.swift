@@ -1,3 +1,5 @@
+import HeapModule
+
 /// Index of a value in `Graph.values`. `Graph.absent` marks an omitted optional input.
 public typealias ValueID = Int
 
@@ -195,7 +197,7 @@ public struct Graph: Sendable {
             }
         }
         // A min-heap on the original index keeps the existing order when it is valid.
-        var ready = Heap(indegree.indices.filter { indegree[$0] == 0 })
+        var ready = Heap<Int>(indegree.indices.filter { indegree[$0] == 0 })
         var order: [Int] = []
         order.reserveCapacity(nodes.count)
         while let i = ready.popMin() {
@@ -216,33 +218,5 @@ public struct Graph: Sendable {
     public mutating func freshNodeName(_ base: String) -> String {
         counter += 1
         return "\(base)__\(counter)"
-    }
-}
-
-/// A small binary min-heap of Ints (topological sort's ready list).
-struct Heap {
-    private var items: [Int] = []
-    init(_ values: [Int]) { for v in values { insert(v) } }
-    mutating func insert(_ v: Int) {
-        items.append(v)
-        var i = items.count - 1
-        while i > 0, items[(i - 1) / 2] > items[i] { items.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-    }
-    mutating func popMin() -> Int? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count, items[l] < items[m] { m = l }
-                if r < items.count, items[r] < items[m] { m = r }
-                if m == i { break }
-                items.swapAt(i, m); i = m
-            }
-        }
-        return top
     }
 }

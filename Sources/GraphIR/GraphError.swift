@@ -19,6 +19,8 @@ public enum GraphError: Error, Equatable, CustomStringConvertible {
     case missingData(tensor: String, detail: String)
     /// A graph output names no value.
     case unknownOutput(String)
+    /// A shape given for a graph input (`--input-shape`) does not fit it.
+    case inputShape(input: String, detail: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum GraphError: Error, Equatable, CustomStringConvertible {
         case .shapeMismatch(let node, let op, let detail): return "node '\(node)' (\(op)): \(detail)"
         case .missingData(let t, let d): return "tensor '\(t)': \(d)"
         case .unknownOutput(let v): return "graph output '\(v)' is not produced"
+        case .inputShape(let input, let detail): return "input '\(input)': \(detail)"
         }
     }
 }

@@ -118,6 +118,14 @@ public enum ShapeRules {
             return [TensorType(c.dtype(0), Shape(Array(x.dims.prefix(2)) + Array(g.dims.dropFirst().dropLast())))]
         }
         r["Upsample"] = resize
+        for op in ["LSTM", "GRU", "RNN"] { r[op] = recurrent }
+        r["QuantizeLinear"] = quantizeLinear
+        r["DequantizeLinear"] = dequantizeLinear
+        r["DynamicQuantizeLinear"] = dynamicQuantizeLinear
+        r["MatMulInteger"] = matMulInteger
+        r["ConvInteger"] = convInteger
+        r["QLinearMatMul"] = qlinearMatMul
+        r["QLinearConv"] = qlinearConv
         r["SkipLayerNorm"] = { c in
             let t = TensorType(c.dtype(0), try c.broadcast([c.shape(0), c.shape(1)]))
             return Array(repeating: t, count: c.node.outputs.count)

@@ -44,7 +44,7 @@ public enum Validation {
         // guess (a missing dtype reads as float32), so their readers are not inferred either.
         var untyped: [Bool] = []
         for n in graph.nodes {
-            guard !n.isOpaque, let rule = ShapeRules.rules[n.op] else {
+            guard !n.isOpaque, let rule = ShapeRules.rule(for: n) else {
                 if n.isOpaque { markUntyped(n, graph, &untyped) }
                 continue
             }
@@ -140,6 +140,7 @@ extension Node {
     /// model's value_info, passes never look through it and the interpreter refuses it.
     public var isOpaque: Bool {
         if domain == Node.sluiceDomain { return !ShapeRules.sluiceOps.contains(op) }
+        if domain == ShapeRules.microsoftDomain { return ShapeRules.microsoftRules[op] == nil }
         return !(domain.isEmpty || domain == "ai.onnx") || ShapeRules.rules[op] == nil || ShapeRules.sluiceOps.contains(op)
     }
 }

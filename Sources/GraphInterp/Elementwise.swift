@@ -166,7 +166,12 @@ enum Elementwise {
             case "Max": fn = { max($0, $1) }
             case "Min": fn = { min($0, $1) }
             case "PRelu": fn = { $0 >= 0 ? $0 : $0 * $1 }
-            case "Mod": fn = { fmod($0, $1) }
+            // Mod with fmod=0 on floats (allowed from opset 28) is Python's: the sign of the divisor.
+            case "Mod": fn = { a, b in
+                let r = fmod(a, b)
+                return r != 0 && (r < 0) != (b < 0) ? r + b : r
+            }
+            case "Fmod": fn = { fmod($0, $1) }
             default: throw InterpreterError.unsupported(op: op, node: node, detail: "")
             }
             return Tensor(dtype: a.dtype, shape: out, f: binaryFloat(a, b, out: out, fn))
@@ -181,6 +186,7 @@ enum Elementwise {
         case "Max": fn = { max($0, $1) }
         case "Min": fn = { min($0, $1) }
         case "Mod": fn = { y, m in m == 0 ? 0 : ((y % m) + m) % m }
+        case "Fmod": fn = { y, m in m == 0 ? 0 : y % m }
         default: throw InterpreterError.unsupported(op: op, node: node, detail: "integer inputs")
         }
         return Tensor(dtype: a.dtype, shape: out, i: binaryInt(a, b, out: out, fn))

@@ -103,6 +103,10 @@ public struct Interpreter {
         case "Identity":
             return [try x(0)]
         case "Dropout":
+            // Training mode drops at random: nothing to check it against.
+            if let training = opt(2), training.ints.first ?? 0 != 0 {
+                throw InterpreterError.unsupported(op: op, node: node.name, detail: "training mode")
+            }
             let t = try x(0)
             return node.outputs.count > 1 ? [t, Tensor(dtype: .bool, shape: t.shape, i: Array(repeating: 1, count: t.count))] : [t]
         case "Not":
@@ -115,7 +119,11 @@ public struct Interpreter {
             if t.isFloat { Elementwise.map(&t) { min(max($0, lo), hi) } }
             else { t.i = t.i.map { min(max($0, Int64(max(lo, -9e18))), Int64(min(hi, 9e18))) } }
             return [t]
-        case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "PRelu", "Mod",
+        case "Mod":
+            // fmod=1: C's remainder (the dividend's sign); 0: the divisor's sign.
+            let name = node.int("fmod", 0) != 0 ? "Fmod" : "Mod"
+            return [try Elementwise.binary(name, [try x(0), try x(1)], node: node.name)]
+        case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "PRelu",
              "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor":
             return [try Elementwise.binary(op, try inputs.map { t in guard let t else { throw InterpreterError.badInput(node: node.name, detail: "missing input") }; return t }, node: node.name)]
         case "Where":
@@ -165,6 +173,24 @@ public struct Interpreter {
             return [t]
         case "MatMul":
             return [try Linear.matmul(node, try x(0), try x(1))]
+        case "LSTM", "GRU", "RNN":
+            return try Recurrent.run(node, inputs)
+        case "DynamicQuantizeLSTM" where node.domain == ShapeRules.microsoftDomain:
+            return try Recurrent.dynamicQuantizeLSTM(node, inputs)
+        case "QuantizeLinear":
+            return [try Quantized.quantizeLinear(node, x: try x(0), scale: try x(1), zeroPoint: opt(2))]
+        case "DequantizeLinear":
+            return [try Quantized.dequantizeLinear(node, x: try x(0), scale: try x(1), zeroPoint: opt(2))]
+        case "DynamicQuantizeLinear":
+            return try Quantized.dynamicQuantizeLinear(node, x: try x(0))
+        case "MatMulInteger":
+            return [try Quantized.matMulInteger(node, try x(0), try x(1), aZero: opt(2), bZero: opt(3))]
+        case "ConvInteger":
+            return [try Quantized.convInteger(node, try x(0), try x(1), xZero: opt(2), wZero: opt(3))]
+        case "QLinearMatMul":
+            return [try Quantized.qlinearMatMul(node, inputs)]
+        case "QLinearConv":
+            return [try Quantized.qlinearConv(node, inputs)]
         case "Attention":
             return [try attention(node, q: try x(0), k: try x(1), v: try x(2), mask: opt(3))]
         case "Reshape":

@@ -23,6 +23,10 @@ public struct GraphOptCommand: SluiceCommand {
             help: ArgumentHelp("Optimization level 0-3: 1 cleanup, 2 standard-ONNX fusions, 3 target fusions.", valueName: "level"))
     var level: Int = 2
 
+    @Option(name: .customLong("input-shape"),
+            help: ArgumentHelp("Fix graph input <name>'s shape (repeatable), e.g. images=1,3,640,640: symbolic and unknown dimensions become known, so every shape downstream is inferred and shape arithmetic folds.", valueName: "name=d0,d1,..."))
+    var inputShapes: [String] = []
+
     @Option(name: .customLong("passes"),
             help: ArgumentHelp("Run exactly these passes, comma-separated, instead of a level.", valueName: "list"))
     var passes: String?
@@ -39,6 +43,10 @@ public struct GraphOptCommand: SluiceCommand {
     @Option(name: .customLong("fold-limit"),
             help: ArgumentHelp("Largest tensor (elements) constant folding may materialize.", valueName: "n"))
     var foldLimit: Int = 1 << 20
+
+    @Flag(name: .customLong("fold-qdq"),
+          help: "Fold DequantizeLinear of constant (quantized) weights into float constants; by default QDQ pairs are kept.")
+    var foldQDQ = false
 
     @Option(name: .customLong("weights"),
             help: ArgumentHelp("Write large computed weights to <file> and reference them from the stream (default with -o: FILE.weights).", valueName: "file"))
@@ -57,6 +65,20 @@ public struct GraphOptCommand: SluiceCommand {
     public func validate() throws {
         guard (0...3).contains(level) else { throw ValidationError("-O must be 0, 1, 2 or 3") }
         guard foldLimit >= 0 else { throw ValidationError("--fold-limit must not be negative") }
+        guard fixedShapes != nil else { throw ValidationError("--input-shape must be <name>=<d0>,<d1>,... with positive integers") }
+    }
+
+    /// The --input-shape values by input name, nil when one is malformed (or named twice).
+    var fixedShapes: [String: [Int]]? {
+        var out: [String: [Int]] = [:]
+        for text in inputShapes {
+            guard let eq = text.lastIndex(of: "=") else { return nil }
+            let name = String(text[..<eq])
+            let dims = text[text.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !name.isEmpty, out[name] == nil, !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+            out[name] = dims.map { $0! }
+        }
+        return out
     }
 
     public func run(_ tool: ToolContext) throws {
@@ -71,13 +93,32 @@ public struct GraphOptCommand: SluiceCommand {
         let path = model ?? "-"
         var clock = Stopwatch()
         var graph = try importModel(path)
+        if let shapes = fixedShapes, !shapes.isEmpty {
+            do {
+                try graph.fixInputShapes(shapes)
+                try Validation.inferShapes(&graph)
+            } catch let e as GraphError { throw ToolError(path == "-" ? "stdin" : path, e.description) }
+        }
         let importSeconds = clock.lap()
         let original = graph
         if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }
 
-        let manager = PassManager(passes: selected, options: PassOptions(foldElementLimit: foldLimit))
-        let passStats: [PassStat]
-        do { passStats = try manager.run(&graph) }
+        let options = PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ)
+        let manager = PassManager(passes: selected, options: options)
+        var passStats: [PassStat]
+        do {
+            passStats = try manager.run(&graph)
+            // Inside If/Loop/Scan bodies: the selected cleanup passes (fusions stay outside).
+            let inBodies = selected.filter { SubgraphBodies.passes.contains($0.name) }
+            if !inBodies.isEmpty {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let bodyManager = PassManager(passes: inBodies, options: options)
+                let n = try SubgraphBodies.optimize(&graph) { body in try bodyManager.run(&body).reduce(0) { $0 + $1.rewrites } }
+                passStats.append(PassStat(name: "in bodies", rewrites: n, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9))
+                // Bodies that read fewer outer values may leave outer nodes dead.
+                if n > 0 { _ = try manager.run(&graph) }
+            }
+        }
         catch let e as GraphError { throw ToolError(path, "optimizing: \(e.description)") }
         let optimizeSeconds = clock.lap()
 

@@ -8,7 +8,7 @@ import GraphInterp
 /// into dense initializers does.
 public struct ConstantFolding: GraphPass {
     public let name = "fold-constants"
-    public let summary = "evaluate constant subgraphs and static Shape/Size (splat-aware, size-capped)"
+    public let summary = "evaluate constant subgraphs and static Shape/Size (splat-aware, size-capped; DequantizeLinear only with --fold-qdq)"
 
     public init() {}
 
@@ -56,6 +56,11 @@ public struct ConstantFolding: GraphPass {
         let ins = node.inputs.filter { $0 >= 0 }
         guard !ins.isEmpty, ins.allSatisfy({ graph.constant($0) != nil }) else { return nil }
         guard ShapeRules.rules[node.op] != nil else { return nil }
+        // Quantized graphs: what folds must stay integer-exact (QuantizeLinear, the integer
+        // products). A DequantizeLinear turns integers into floats, so it folds only when asked
+        // (--fold-qdq), and then whatever its size: the user chose float weights.
+        let dequantize = node.op == "DequantizeLinear"
+        if dequantize && !options.foldQDQ { return nil }
         if node.op == "Dropout" && node.outputs.count > 1 && node.outputs[1] >= 0 { return nil }
 
         // ConstantOfShape and splat-in/splat-out ops: one element of work.
@@ -94,6 +99,11 @@ public struct ConstantFolding: GraphPass {
         }
         // Dense folding within the cap, and never paging in external weights just to fold.
         let inputElements = ins.reduce(0) { $0 + (graph.constant($1)?.elementCount ?? 0) }
+        if dequantize {
+            let values = try node.inputs.map { v -> Tensor? in try graph.constant(v).map { try Tensor($0) } }
+            guard let out = try? interp.evaluate(node, values) else { return nil }
+            return out.map { $0.constant() }
+        }
         if ins.contains(where: { graph.constant($0)?.isExternal == true }) && inputElements > options.foldElementLimit { return nil }
         for t in outTypes {
             guard let n = t?.shape?.elementCount, n <= options.foldElementLimit else { return nil }

@@ -16,8 +16,15 @@ public struct PassOptions: Sendable {
     /// Constant folding never materializes a tensor with more elements than this
     /// (splat results, which cost one element, are exempt).
     public var foldElementLimit: Int
+    /// Fold a DequantizeLinear of constant integers (a quantized weight) into a float
+    /// constant. Off by default: a backend that runs QDQ graphs needs the pair kept, and the
+    /// float weight is four times the bytes.
+    public var foldQDQ: Bool
 
-    public init(foldElementLimit: Int = 1 << 20) { self.foldElementLimit = foldElementLimit }
+    public init(foldElementLimit: Int = 1 << 20, foldQDQ: Bool = false) {
+        self.foldElementLimit = foldElementLimit
+        self.foldQDQ = foldQDQ
+    }
 }
 
 extension Graph {

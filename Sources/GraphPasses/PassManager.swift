@@ -41,6 +41,12 @@ public struct PassStat: Sendable {
     public var name: String
     public var rewrites: Int
     public var seconds: Double
+
+    public init(name: String, rewrites: Int, seconds: Double) {
+        self.name = name
+        self.rewrites = rewrites
+        self.seconds = seconds
+    }
 }
 
 /// Runs a pass list to a fixed point (bounded), timing each pass.

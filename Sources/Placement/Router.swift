@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// Routes transfers: dimension-order (X then Y) first; where a link would carry more bytes in
 /// an epoch than its bandwidth moves in the epoch's budgeted length, negotiated congestion
@@ -88,15 +89,16 @@ enum Router {
     static func shortest(_ f: Flow, _ topo: Topology, cost: (Int) -> Double) -> (links: [Int], channel: Int) {
         let V = topo.nodeCount + topo.channelCount
         var dist = [Double](repeating: .infinity, count: V), via = [Int](repeating: -1, count: V)
-        var heap = MinHeap()
+        var heap = Heap<Frontier>()
         if f.fromGroup < 0 {
-            for c in 0..<topo.channelCount { dist[topo.nodeCount + c] = 0; heap.push(0, topo.nodeCount + c) }
+            for c in 0..<topo.channelCount { dist[topo.nodeCount + c] = 0; heap.insert(Frontier(cost: 0, vertex: topo.nodeCount + c)) }
         } else {
-            dist[f.source] = 0; heap.push(0, f.source)
+            dist[f.source] = 0; heap.insert(Frontier(cost: 0, vertex: f.source))
         }
         let isTarget: (Int) -> Bool = f.toGroup < 0 ? { $0 >= topo.nodeCount } : { $0 == f.destination }
         var reached = -1
-        while let (d, v) = heap.pop() {
+        while let top = heap.popMin() {
+            let d = top.cost, v = top.vertex
             if d > dist[v] { continue }
             if isTarget(v) { reached = v; break }
             // A path may enter a channel only as its end, and leave one only as its start.
@@ -105,7 +107,7 @@ enum Router {
                 let w = topo.vertex(topo.linkTo[l])
                 if w >= topo.nodeCount && f.toGroup >= 0 { continue }
                 let nd = d + cost(l)
-                if nd < dist[w] || (nd == dist[w] && via[w] >= 0 && l < via[w]) { dist[w] = nd; via[w] = l; heap.push(nd, w) }
+                if nd < dist[w] || (nd == dist[w] && via[w] >= 0 && l < via[w]) { dist[w] = nd; via[w] = l; heap.insert(Frontier(cost: nd, vertex: w)) }
             }
         }
         guard reached >= 0 else { return (f.links, f.fromGroup < 0 ? f.source : f.destination) }
@@ -117,33 +119,9 @@ enum Router {
     }
 }
 
-/// A binary min-heap of (cost, vertex), ordered by cost then vertex.
-struct MinHeap {
-    private var items: [(Double, Int)] = []
-    mutating func push(_ c: Double, _ v: Int) {
-        items.append((c, v))
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard items[i] < items[p] else { break }
-            items.swapAt(i, p); i = p
-        }
-    }
-    mutating func pop() -> (Double, Int)? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count && items[l] < items[m] { m = l }
-                if r < items.count && items[r] < items[m] { m = r }
-                if m == i { break }
-                items.swapAt(i, m); i = m
-            }
-        }
-        return top
-    }
+/// A Dijkstra frontier entry, ordered by cost then vertex (so ties pop the lower vertex first).
+struct Frontier: Comparable {
+    var cost: Double
+    var vertex: Int
+    static func < (a: Frontier, b: Frontier) -> Bool { (a.cost, a.vertex) < (b.cost, b.vertex) }
 }

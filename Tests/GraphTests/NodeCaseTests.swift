@@ -53,21 +53,44 @@ struct NodeCaseTests {
         return .pass
     }
 
+    /// Operators whose every exported case must run and pass (none skipped): the recurrent
+    /// and quantized operators, so a regression to "unsupported" cannot hide as a skip.
+    static let mustRun: Set<String> = ["LSTM", "GRU", "RNN", "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+                                       "QLinearConv", "QLinearMatMul", "MatMulInteger", "ConvInteger"]
+
+    /// The operator of a single-node case, read from its model.
+    static func singleOp(_ dir: String) -> String? {
+        guard let g = try? OnnxImporter.load(path: dir + "/model.onnx"), g.nodes.count == 1 else { return nil }
+        return g.nodes[0].op
+    }
+
     @Test func supportedOperatorsMatchTheOnnxReferences() throws {
         let root = ProcessInfo.processInfo.environment["GRAPH_NODE_DIR"]!
         let cases = try FileManager.default.contentsOfDirectory(atPath: root).filter { !$0.hasPrefix(".") }.sorted()
         var passed = 0, skipped = 0
         var failures: [String] = []
+        var perOp: [String: (pass: Int, skip: Int)] = [:]
         for c in cases {
-            switch Self.run(root + "/" + c) {
+            let outcome = Self.run(root + "/" + c)
+            if let op = Self.singleOp(root + "/" + c), Self.mustRun.contains(op) {
+                if case .skip(let why) = outcome { failures.append("\(c): skipped (\(why))"); perOp[op, default: (0, 0)].skip += 1 }
+                if case .pass = outcome { perOp[op, default: (0, 0)].pass += 1 }
+            }
+            switch outcome {
             case .pass: passed += 1
             case .skip: skipped += 1
             case .fail(let why): failures.append("\(c): \(why)")
             }
         }
         print("NodeCaseTests: \(passed) passed, \(failures.count) failed, \(skipped) skipped (unsupported op or type) of \(cases.count)")
+        for op in Self.mustRun.sorted() {
+            let n = perOp[op] ?? (0, 0)
+            print("NodeCaseTests: \(op): \(n.pass) passed, \(n.skip) skipped")
+        }
         for f in failures { print("NodeCaseTests: FAIL \(f)") }
         #expect(passed > 0)
         #expect(failures.isEmpty)
+        // Every operator that must run has cases in the export (a stale export would have none).
+        #expect(Self.mustRun.allSatisfy { (perOp[$0]?.pass ?? 0) > 0 })
     }
 }

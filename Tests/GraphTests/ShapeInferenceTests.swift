@@ -119,3 +119,42 @@ import Testing
         #expect(g.nodes.map(\.op) == ["Relu", "Neg"])
     }
 }
+
+/// `Graph.fixInputShapes` (graph-opt --input-shape).
+@Suite struct InputShapeTests {
+    /// A Conv on a symbolic batch and an unknown spatial size, then Shape → Gather → a
+    /// Reshape target: fixing the input makes every downstream shape known.
+    func model() throws -> (Graph, ValueID, ValueID) {
+        var b = GraphBuilder()
+        let x = b.input("x", [.symbol("batch"), .known(3), .unknown, .unknown])
+        let c = b.op("Conv", [x, b.weight("w", [4, 3, 3, 3])], ["pads": .ints([1, 1, 1, 1])])
+        let f = b.op("Flatten", [c])
+        return (try b.finish([f]), c, f)
+    }
+
+    @Test func fixedInputShapesPropagate() throws {
+        var (graph, c, f) = try model()
+        #expect(graph.shape(c)?.dims[2] == .unknown)
+        try graph.fixInputShapes(["x": [2, 3, 16, 20]])
+        try Validation.inferShapes(&graph)
+        #expect(graph.shape(c) == Shape(known: [2, 4, 16, 20]))
+        #expect(graph.shape(f) == Shape(known: [2, 4 * 16 * 20]))
+    }
+
+    @Test func refusesWhatDoesNotFit() throws {
+        let (graph, _, _) = try model()
+        let cases: [([String: [Int]], String)] = [
+            (["y": [1, 3, 8, 8]], "input 'y': not a graph input (inputs: x)"),
+            (["w": [4, 3, 3, 3]], "input 'w': not a graph input (inputs: x)"),
+            (["x": [1, 3, 8]], "input 'x': declared with rank 4 [batch,3,?,?], given 3 dimensions"),
+            (["x": [1, 4, 8, 8]], "input 'x': dimension 1 is 3 in the model, given 4"),
+            (["x": [1, 3, 0, 8]], "input 'x': every dimension must be at least 1"),
+        ]
+        for (shapes, message) in cases {
+            var g = graph
+            #expect(throws: GraphError.inputShape(input: shapes.keys.first!, detail: String(message.split(separator: ":", maxSplits: 1)[1].dropFirst()))) {
+                try g.fixInputShapes(shapes)
+            }
+        }
+    }
+}

