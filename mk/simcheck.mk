@@ -2,8 +2,8 @@
 # with the interpreter (TiledExecution, Sources/NpuSim/CheckStage.swift, Docs/sim-check.md).
 #
 #   make test-sim-check   graph-opt -O3 | tile-plan --arch mesh-8x8 | place-route | npu-sim --check
-#                         on the light zoo (dense random weights), the generated GPT-2 and Llama
-#                         blocks and five trained models at a serving size each (PP-OCR rec and cls,
+#                         on the light zoo (dense random weights), the generated GPT-2, Llama, ViT,
+#                         BEV and activation-fusion models and five trained models at a serving size each (PP-OCR rec and cls,
 #                         NudeNet 320n, Magika, MiniLM-L3 at 128 tokens), every check passing; injected faults (halo, partial-sum, order)
 #                         failing with exit status 3 on ResNet-50, GPT-2 (a MatMul and both products
 #                         of an attention), Llama and NudeNet (the
@@ -38,7 +38,7 @@ test-sim-check: graph-models $$(GRAPH_REAL)/.done
 	  u=$$(timeout 60 capnp decode Formats/sim.capnp SimFrame < $$1.sim | grep -c 'note = "run untiled' || true); \
 	  [ $$n -gt 0 ] || { echo "test-sim-check: $$1: no check records"; exit 1; }; \
 	  echo "test-sim-check: $$(basename $$1): $$n values pass ($$u run untiled)"; }; \
-	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(GRAPH_GEN)/gpt2.onnx $(GRAPH_GEN)/llama.onnx; do \
+	for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS),$(GRAPH_GEN)/$(n).onnx); do \
 	  b=$(SIMCHECK_DIR)/$$(basename $$m .onnx); plan $$m $$b; check $$b; \
 	done; \
 	for spec in $(SIMCHECK_REAL); do \
