@@ -125,9 +125,9 @@ let package = Package(
         // slice of the real tensors and compared with the interpreter; NpuSim: npu-sim.
         .target(name: "Simulation", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "Systolic"),
-        .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath),
+        .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
-                                               "GraphIR", "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
+                                               "GraphIR", "GraphIO", "GraphInterp", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 
@@ -198,6 +198,7 @@ let package = Package(
                                                    "GraphIO", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
+        .testTarget(name: "TiledExecutionTests", dependencies: ["TestSupport", "TiledExecution", "GraphIR", "GraphInterp", "Kernels"]),
         .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],

@@ -308,8 +308,9 @@ public struct Interpreter {
         }
     }
 
-    /// The activation a fusion folded into Conv/Gemm (`activation`, `activation_params`).
-    func applyActivation(_ node: Node, _ t: inout Tensor) throws {
+    /// The activation a fusion folded into Conv/Gemm (`activation`, `activation_params`); public
+    /// so that a tiled execution (TiledExecution) applies the same epilogue to its output tiles.
+    public func applyActivation(_ node: Node, _ t: inout Tensor) throws {
         let name = node.string("activation", "")
         if name.isEmpty { return }
         let params = node.attributes["activation_params"]?.floats ?? []

@@ -13,7 +13,7 @@ enum MeshMode {
         let input = try PlacedProgram.decode(frames)
         var checks: [TensorCheckResult]?
         if command.check {
-            guard let graph = command.graph else { throw ToolError.usage("npu-sim", "--check needs --graph FILE (the graph stream the program was tiled from)") }
+            guard let graph = command.graph else { throw ToolError.usage("--check", "needs --graph FILE (the graph stream the program was tiled from)") }
             checks = try CheckStage.run(frames, graphPath: graph, fault: command.injectFault, tool)
         }
         let result = Simulator.run(input.program, on: input.chip)
@@ -40,7 +40,7 @@ enum MeshMode {
         for f in files { try f.commit() }
         if let failed = checks?.first(where: { !$0.passed }) {
             let n = checks!.filter { !$0.passed }.count
-            throw ToolError.checkFailed(frames.source, "\(n) of \(checks!.count) checked values differ from the interpreter; first: \(failed.value) (group \(failed.group), max abs error \(failed.maxAbsError), allowed \(failed.absTolerance))")
+            throw ToolError.checkFailed(frames.source, "\(n) of \(checks!.count) checked values differ from the interpreter; first '\(failed.value)' (group \(failed.group)): max abs error \(failed.maxAbsError), tolerance \(failed.absTolerance) + \(failed.relTolerance)·|x|")
         }
     }
 }
