@@ -7,7 +7,7 @@
 #   make bench-sim   the whole of ResNet-50: npu-sim's wall time (release) against the 60 s goal of
 #                    issue 14, the trace's size against 50 MB, the simulated makespan against
 #                    place-route's analytic one (Benchmarks/sim/bench.py)
-#   make demo-sim    ResNet-50 (-rand) and GPT-2 on the 8x8 mesh with --trace and --heatmap; prints
+#   make demo-sim    ResNet-50 (-rand) and GPT-2 on the 8x8 mesh with --check, --trace and --heatmap; prints
 #                    where the files are (ui.perfetto.dev opens the trace)
 #
 # SIM_SCRATCH is the SwiftPM scratch path of the tests (.build in CI).
@@ -40,14 +40,17 @@ bench-sim: build graph-models
 	timeout 3600 $(PYTHON) Benchmarks/sim/bench.py --bin $(RELEASE_BIN) --light $(GRAPH_LIGHT) \
 	  --work $(SIM_DIR)/bench --markdown $(SIM_DIR)/bench.md
 
-## demo-sim: ResNet-50 and GPT-2 through the whole pipeline, with the Perfetto trace and the heat map.
+## demo-sim: ResNet-50 and GPT-2 through the whole pipeline, checked on the real numbers, with the
+## Perfetto trace and the heat map.
 demo-sim: graph-models
 	@mkdir -p $(SIM_OUT)
 	@set -e; for m in $(GRAPH_LIGHT)/light_resnet50-rand.onnx $(GRAPH_GEN)/gpt2.onnx; do \
 	  n=$$(basename $$m .onnx); n=$${n#light_}; n=$${n%-rand}; \
 	  $(RELEASE_BIN)/graph-opt -O3 $$m -o $(SIM_OUT)/$$n.graph; \
 	  $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 $(SIM_OUT)/$$n.graph | $(RELEASE_BIN)/place-route > $(SIM_OUT)/$$n.placed; \
-	  $(RELEASE_BIN)/npu-sim --trace $(SIM_OUT)/$$n.trace.json --heatmap $(SIM_OUT)/$$n.heatmap.svg $(SIM_OUT)/$$n.placed > $(SIM_OUT)/$$n.sim; \
+	  $(RELEASE_BIN)/npu-sim --check --graph $(SIM_OUT)/$$n.graph --trace $(SIM_OUT)/$$n.trace.json --heatmap $(SIM_OUT)/$$n.heatmap.svg \
+	    $(SIM_OUT)/$$n.placed > $(SIM_OUT)/$$n.sim; \
+	  echo "  --check  $$(capnp decode Formats/sim.capnp SimFrame < $(SIM_OUT)/$$n.sim | grep -c 'passed = true') values equal the interpreter's"; \
 	  $(RELEASE_BIN)/npu-sim --report $(SIM_OUT)/$$n.placed | head -2; \
 	  echo "  stream   $(SIM_OUT)/$$n.sim (capnp decode Formats/sim.capnp SimFrame)"; \
 	  echo "  trace    $(SIM_OUT)/$$n.trace.json (open in ui.perfetto.dev)"; \
