@@ -197,6 +197,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
         .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "SystolicTests", dependencies: ["Systolic"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,96 @@
+/// SCALE-Sim's double-buffered SRAMs in front of DRAM, as closed formulas (Docs/systolic.md).
+///
+/// Each read SRAM is split into an active half, which the array reads, and a prefetch half,
+/// which DRAM fills; the IFMAP and filter SRAMs start with their active half filled before the
+/// first compute cycle (the "prefetch" SCALE-Sim counts in its total), one line of `bandwidth`
+/// words per cycle. The OFMAP SRAM collects outputs and writes them back `bandwidth` words per
+/// cycle once half of it is full, and whatever is left after the last compute cycle.
+///
+/// When every operand fits its active half no read ever misses and the array never waits, so
+/// the figures are exact. Otherwise SCALE-Sim re-fetches windows of its operand streams in an
+/// order that depends on address duplicates within them; that is estimated here from the DRAM
+/// time of the busiest interface (`model` says which case applied).
+struct SystolicMemoryModel {
+    var stallCycles = 0
+    var cyclesWithPrefetch: Int?
+    var model = "none"
+    var ifmapDramReads = 0
+    var filterDramReads = 0
+    var ofmapDramWrites = 0
+
+    init(layer: SystolicLayerShape, config: SystolicConfig, dims d: SpatioTemporalDims, rowFolds: Int, colFolds: Int,
+         computeCycles: Int, ofmapWrites: Int) {
+        let r = config.rows, c = config.cols
+        // The prefetch matrices, folds padded to the array's width, and the words in them that are real.
+        let ifmap: Operand, filter: Operand
+        switch config.dataflow {
+        case .weightStationary:
+            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
+            filter = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc, passes: 1)
+        case .outputStationary:
+            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
+            filter = Operand(padded: d.t * c * colFolds, valid: d.t * d.sc, passes: rowFolds)
+        case .inputStationary:
+            ifmap = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc, passes: 1)
+            filter = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
+        }
+        // Outputs written back: every output of every row fold (OS writes each once; the R + C
+        // extra SRAM writes it counts per fold are not data).
+        let writes = config.dataflow == .outputStationary ? d.sr * d.sc : ofmapWrites
+        ofmapDramWrites = writes
+        guard let bw = config.bandwidth else {
+            // CALC mode: SCALE-Sim sizes the interfaces so that nothing stalls, and reads each
+            // operand's real words once.
+            ifmapDramReads = ifmap.valid
+            filterDramReads = filter.valid
+            return
+        }
+        let ifBuffer = ReadBuffer(words: config.ifmapKB * 1024), fBuffer = ReadBuffer(words: config.filterKB * 1024)
+        let ofmapWords = config.ofmapKB * 1024
+        let ofmapHalf = ofmapWords - (ofmapWords + 1) / 2   // the drain half; writes start past it
+        // The first fill: the active half (or the whole matrix, if smaller), in lines of bw words,
+        // ending just before compute cycle 0.
+        let ifFirstLines = min(ceilDiv(ifBuffer.active, bw), ceilDiv(ifmap.padded, bw))
+        let fFirstLines = min(ceilDiv(fBuffer.active, bw), ceilDiv(filter.padded, bw))
+        let writeLines = ceilDiv(writes, bw)
+        if ifBuffer.holds(ifmap.valid) && fBuffer.holds(filter.valid) && writes <= ofmapHalf {
+            model = "exact"
+            ifmapDramReads = ifFirstLines * bw
+            filterDramReads = fFirstLines * bw
+            // Reads start max(first lines) cycles before cycle 0; the writes drain from the
+            // last compute cycle on, one line per cycle.
+            cyclesWithPrefetch = max(ifFirstLines, fFirstLines) + computeCycles + writeLines - 1
+            return
+        }
+        model = "bandwidth-bound"
+        // Every pass over an operand that does not fit its active half streams it from DRAM again.
+        let ifReads = ifBuffer.holds(ifmap.valid) ? ifFirstLines * bw : max(ifFirstLines * bw, ifmap.padded * ifmap.passes)
+        let fReads = fBuffer.holds(filter.valid) ? fFirstLines * bw : max(fFirstLines * bw, filter.padded * filter.passes)
+        ifmapDramReads = ifReads
+        filterDramReads = fReads
+        // What must arrive while the array runs, per interface, against the array's own time.
+        let busiest = max(ceilDiv(ifReads, bw) - ifFirstLines, ceilDiv(fReads, bw) - fFirstLines,
+                          writes > ofmapHalf ? ceilDiv(writes - ofmapHalf, bw) : 0)
+        stallCycles = max(0, busiest - computeCycles)
+        cyclesWithPrefetch = max(ifFirstLines, fFirstLines) + computeCycles + stallCycles + ceilDiv(min(writes, ofmapHalf), bw) - 1
+    }
+
+    /// An operand's prefetch matrix: `padded` words (folds padded to the array), `valid` of them
+    /// real, streamed `passes` times by the demand order.
+    struct Operand { var padded: Int; var valid: Int; var passes: Int }
+
+    /// A read SRAM of `words` one-byte words, as SCALE-Sim divides it: the active half (rounded
+    /// up), looked up in sets of ⌈words / 100⌉ words.
+    struct ReadBuffer {
+        var active: Int
+        var setWords: Int
+        init(words: Int) {
+            active = (words + 1) / 2
+            setWords = max(1, ceilDiv(words, 100))
+        }
+        /// Whether `valid` words of a prefetch stream fit the sets of the active half: SCALE-Sim
+        /// cuts the stream into sets of `setWords` (the last one possibly empty) and keeps
+        /// ⌈active / setWords⌉ of them active.
+        func holds(_ valid: Int) -> Bool { valid / setWords + 1 <= ceilDiv(active, setWords) }
+    }
+}
