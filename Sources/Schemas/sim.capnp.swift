@@ -1272,7 +1272,7 @@ public enum SystolicLayer {
         /// first DRAM read (the fill before compute) to last DRAM write; 0 in CALC mode
         @inlinable public var cyclesWithPrefetch: UInt64 { raw.scalar(at: 104) }
 
-        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "bandwidth-bound" (estimate)
+        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "replay" (SCALE-Sim's memory replayed per demand line)
         @inlinable public var stallModel: Text { get throws { try raw.textField(2) } }
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasStallModel: Bool { !raw.isNull(pointer: 2) }
@@ -1458,7 +1458,7 @@ public enum SystolicLayer {
             }
         }
 
-        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "bandwidth-bound" (estimate)
+        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "replay" (SCALE-Sim's memory replayed per demand line)
         @inlinable public func setStallModel(_ value: String) {
             raw.setText(2, value)
         }

@@ -6,10 +6,10 @@
 /// words per cycle. The OFMAP SRAM collects outputs and writes them back `bandwidth` words per
 /// cycle once half of it is full, and whatever is left after the last compute cycle.
 ///
-/// When every operand fits its active half no read ever misses and the array never waits, so
-/// the figures are exact. Otherwise SCALE-Sim re-fetches windows of its operand streams in an
-/// order that depends on address duplicates within them; that is estimated here from the DRAM
-/// time of the busiest interface (`model` says which case applied).
+/// When every operand fits its active half no read ever misses and the array never waits: the
+/// figures are closed formulas. Otherwise SCALE-Sim re-fetches windows of its operand streams
+/// in an order that depends on address duplicates within them, and `SystolicMemoryReplay`
+/// replays its demand line by line (`model` says which case applied).
 struct SystolicMemoryModel {
     var stallCycles = 0
     var cyclesWithPrefetch: Int?
@@ -19,7 +19,7 @@ struct SystolicMemoryModel {
     var ofmapDramWrites = 0
 
     init(layer: SystolicLayerShape, config: SystolicConfig, dims d: SpatioTemporalDims, rowFolds: Int, colFolds: Int,
-         computeCycles: Int, ofmapWrites: Int) {
+         foldCycles: Int, computeCycles: Int, ofmapWrites: Int) {
         let r = config.rows, c = config.cols
         // The prefetch matrices, folds padded to the array's width, and the words in them that are real.
         let ifmap: Operand, filter: Operand
@@ -62,17 +62,14 @@ struct SystolicMemoryModel {
             cyclesWithPrefetch = max(ifFirstLines, fFirstLines) + computeCycles + writeLines - 1
             return
         }
-        model = "bandwidth-bound"
-        // Every pass over an operand that does not fit its active half streams it from DRAM again.
-        let ifReads = ifBuffer.holds(ifmap.valid) ? ifFirstLines * bw : max(ifFirstLines * bw, ifmap.padded * ifmap.passes)
-        let fReads = fBuffer.holds(filter.valid) ? fFirstLines * bw : max(fFirstLines * bw, filter.padded * filter.passes)
-        ifmapDramReads = ifReads
-        filterDramReads = fReads
-        // What must arrive while the array runs, per interface, against the array's own time.
-        let busiest = max(ceilDiv(ifReads, bw) - ifFirstLines, ceilDiv(fReads, bw) - fFirstLines,
-                          writes > ofmapHalf ? ceilDiv(writes - ofmapHalf, bw) : 0)
-        stallCycles = max(0, busiest - computeCycles)
-        cyclesWithPrefetch = max(ifFirstLines, fFirstLines) + computeCycles + stallCycles + ceilDiv(min(writes, ofmapHalf), bw) - 1
+        model = "replay"
+        let replay = SystolicMemoryReplay(layer: layer, config: config, dims: d, rowFolds: rowFolds, colFolds: colFolds,
+                                          foldCycles: foldCycles, bandwidth: bw)
+        stallCycles = replay.stallCycles
+        cyclesWithPrefetch = replay.cyclesWithPrefetch
+        ifmapDramReads = replay.ifmapDramReads
+        filterDramReads = replay.filterDramReads
+        ofmapDramWrites = replay.ofmapDramWrites
     }
 
     /// An operand's prefetch matrix: `padded` words (folds padded to the array), `valid` of them

@@ -10,15 +10,15 @@ public struct SystolicTiming: Sendable, Equatable {
     /// SCALE-Sim's compute cycles with no memory stall: the index of the last cycle of the
     /// last fold, folds × foldCycles − 1.
     public var computeCycles: Int
-    /// Cycles the array waits for DRAM (always 0 in CALC mode; estimated, see `stallModel`).
+    /// Cycles the array waits for DRAM (always 0 in CALC mode; see `stallModel`).
     public var stallCycles: Int
     /// computeCycles + stallCycles: SCALE-Sim's "Total Cycles".
     public var totalCycles: Int
     /// From the first DRAM read (the prefetch before compute) to the last DRAM write: SCALE-Sim's
     /// "Total Cycles (incl. prefetch)"; nil in CALC mode, whose bandwidth estimate is not modelled.
     public var cyclesWithPrefetch: Int?
-    /// How the stalls were found: "none" (CALC mode), "exact" (every operand fits its active
-    /// buffer) or "bandwidth-bound" (an estimate: the DRAM time of the busiest interface).
+    /// How the stalls were found: "none" (CALC mode: no stalls), "exact" (every operand fits its
+    /// active buffer: closed formulas) or "replay" (SCALE-Sim's memory system replayed per demand line).
     public var stallModel: String
     /// Mean over folds of the PEs mapped / PEs.
     public var mappingEfficiency: Double
@@ -64,7 +64,7 @@ public enum SystolicModel {
         case .inputStationary: sram = (d.sr * d.sc, streamed, d.t * d.sc * rowFolds)
         }
         let memory = SystolicMemoryModel(layer: layer, config: config, dims: d, rowFolds: rowFolds, colFolds: colFolds,
-                                         computeCycles: compute, ofmapWrites: sram.ofmap)
+                                         foldCycles: foldCycles, computeCycles: compute, ofmapWrites: sram.ofmap)
         let total = compute + memory.stallCycles
         return SystolicTiming(
             dims: d, rowFolds: rowFolds, colFolds: colFolds, foldCycles: foldCycles, computeCycles: compute,
