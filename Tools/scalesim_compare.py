@@ -76,7 +76,7 @@ def main() -> int:
                         problems.append(f"{ours_key} {m[ours_key]} != {t[peer_key]}")
                 if abs(m["mappingEfficiency"] * 100 - t["mapping_efficiency"]) > 1e-6 or abs(m["computeUtilization"] * 100 - t["compute_util"]) > 1e-6:
                     problems.append("utilization differs")
-                if bandwidth:
+                if m["stallModel"] != "none":  # a USER-mode run (the option or the config)
                     if not close(m["cyclesWithPrefetch"], t["total_cycles"], args.tolerance, m["computeCycles"]):
                         problems.append(f"total with prefetch {m['cyclesWithPrefetch']} vs {t['total_cycles']}")
                     if not close(m["stallCycles"], t["stall_cycles"], args.tolerance, m["computeCycles"]):
@@ -89,7 +89,7 @@ def main() -> int:
                             problems.append(f"{ours_key} {m[ours_key]} vs {t[peer_key]}")
                 status = "FAIL" if problems else "ok"
                 failures += bool(problems)
-                print(f"{status:4} {os.path.basename(topology)}:{m['name']} {df} bw={bandwidth or 'calc'} {os.path.basename(config)}: "
+                print(f"{status:4} {os.path.basename(topology)}:{m['name']} {df} bw={bandwidth or 'cfg'} {os.path.basename(config)}: "
                       f"compute {m['computeCycles']}/{peer_compute} stalls {m['stallCycles']}/{t['stall_cycles']} "
                       f"total {m['cyclesWithPrefetch']}/{t['total_cycles']} [{m['stallModel']}]"
                       + ("  " + "; ".join(problems) if problems else ""), flush=True)

@@ -49,7 +49,7 @@ struct SystolicOptions: ParsableArguments {
             (config.ifmapKB, config.filterKB, config.ofmapKB) = (i, f, o)
         }
         if let b = bandwidth { config.bandwidth = b }
-        if let p = config.problem { throw ToolError.usage("npu-sim", p) }
+        if let p = config.problem { throw ToolError.usage(scalesimConfig ?? "--array/--sram-kb/--bandwidth", p) }
         return config
     }
 }
@@ -57,7 +57,7 @@ struct SystolicOptions: ParsableArguments {
 /// `--model scalesim`: layers of a SCALE-Sim topology timed on one systolic array.
 enum SystolicMode {
     static func run(_ options: SystolicOptions, _ tool: ToolContext) throws {
-        guard let path = options.topology else { throw ToolError.usage("npu-sim", "--model scalesim needs --topology FILE.csv") }
+        guard let path = options.topology else { throw ToolError.usage("--topology", "--model scalesim needs a SCALE-Sim topology file (FILE.csv)") }
         let config = try options.resolvedConfig(tool)
         let file = try tool.openInput(path)
         let layers: [SystolicLayerShape]
