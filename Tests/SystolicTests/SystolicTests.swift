@@ -83,6 +83,43 @@ import Testing
         #expect(SystolicModel.time(layer, SystolicConfig()).stallModel == "none")
     }
 
+    /// Where operands fit, the memory replay and the closed formulas are two derivations of one
+    /// model: they must agree on every figure.
+    @Test func replayAgreesWithTheFormulasWhereOperandsFit() {
+        var rng = Rng(s: 99)
+        var compared = 0
+        for _ in 0..<80 {
+            let layer = SystolicLayerShape(name: "g", m: 1 + rng.next(40), n: 1 + rng.next(40), k: 1 + rng.next(40))
+            let config = SystolicConfig(rows: 1 + rng.next(8), cols: 1 + rng.next(8), dataflow: SystolicDataflow.allCases[rng.next(3)],
+                                        ifmapKB: 4, filterKB: 4, ofmapKB: 4, bandwidth: 1 + rng.next(8))
+            let t = SystolicModel.time(layer, config)
+            guard t.stallModel == "exact" else { continue }
+            let r = SystolicMemoryReplay(layer: layer, config: config, dims: t.dims, rowFolds: t.rowFolds, colFolds: t.colFolds,
+                                         foldCycles: t.foldCycles, bandwidth: config.bandwidth!)
+            #expect(r.stallCycles == 0)
+            #expect(r.totalCycles == t.totalCycles)
+            #expect(r.cyclesWithPrefetch == t.cyclesWithPrefetch, "\(layer) \(config)")
+            #expect(r.ifmapDramReads == t.ifmapDramReads && r.filterDramReads == t.filterDramReads && r.ofmapDramWrites == t.ofmapDramWrites)
+            compared += 1
+        }
+        #expect(compared > 40)
+    }
+
+    /// Less SRAM or less bandwidth never makes a layer faster.
+    @Test func stallsGrowAsMemoryShrinks() {
+        let layer = SystolicLayerShape(name: "c", ifmapHeight: 20, ifmapWidth: 20, filterHeight: 3, filterWidth: 3,
+                                       channels: 8, filters: 16, strideHeight: 1, strideWidth: 1)
+        for df in SystolicDataflow.allCases {
+            var previous = -1
+            for bw in [64, 16, 4, 1] {
+                let t = SystolicModel.time(layer, SystolicConfig(rows: 8, cols: 8, dataflow: df, ifmapKB: 1, filterKB: 1, ofmapKB: 1, bandwidth: bw))
+                #expect(t.stallModel == "replay")
+                #expect(t.cyclesWithPrefetch! >= previous, "\(df) bw \(bw)")
+                previous = t.cyclesWithPrefetch!
+            }
+        }
+    }
+
     @Test func topologyParsing() throws {
         let layers = try SystolicTopology.parse("Layer, h, w, fh, fw, c, n, s,\nconv1, 10, 12, 3, 3, 4, 8, 2,\n\ngemm, 64, 32, 16,\nDPw, 8, 8, 3, 3, 3, 1, 1, 1:1,\n")
         #expect(layers.map(\.name) == ["conv1", "gemm", "DPwChannel_0", "DPwChannel_1", "DPwChannel_2"])
