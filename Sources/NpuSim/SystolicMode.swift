@@ -64,6 +64,7 @@ enum SystolicMode {
         do { layers = try SystolicTopology.parse(String(decoding: try file.readAll(), as: UTF8.self)) } catch let e as SystolicInputError {
             throw ToolError(file.name, e.description)
         }
+        if let p = layers.lazy.compactMap({ SystolicModel.problem($0, config) }).first { throw ToolError(file.name, p) }
         let out = try tool.streamWriter(kind: .sim)
         for layer in layers {
             let t = SystolicModel.time(layer, config)

@@ -43,7 +43,11 @@ public struct SystolicLayerShape: Sendable, Equatable {
         // Keep every product below 2^62 so the cycle arithmetic cannot overflow.
         let limit = 1 << 20
         if let big = fields.first(where: { $0.1 > limit }) { return "\(big.0) \(big.1) is larger than \(limit)" }
-        if outputPixels > 1 << 31 || window > 1 << 31 { return "the layer is too large (over 2^31 outputs or window elements)" }
+        // SCALE-Sim keeps addresses in 32-bit integers; so do the operand sizes here.
+        let limit31 = 1 << 31
+        if ifmapHeight * ifmapWidth * channels > limit31 || window * filters > limit31 || outputPixels * filters > limit31 {
+            return "the layer is too large (an operand of over 2^31 words)"
+        }
         return nil
     }
 

@@ -36,8 +36,18 @@ public struct SystolicTiming: Sendable, Equatable {
 
 /// SCALE-Sim's timing as closed formulas.
 public enum SystolicModel {
+    /// Why `layer` cannot be timed on `config` (its cycle count would not fit 63 bits), or nil.
+    public static func problem(_ layer: SystolicLayerShape, _ config: SystolicConfig) -> String? {
+        let d = SpatioTemporalDims(layer, config.dataflow)
+        let folds = ceilDiv(d.sr, config.rows).multipliedReportingOverflow(by: ceilDiv(d.sc, config.cols))
+        let fold = 2 * config.rows + config.cols + d.t
+        let cycles = folds.partialValue.multipliedReportingOverflow(by: fold)
+        if folds.overflow || cycles.overflow || cycles.partialValue > 1 << 62 { return "\(layer.name): over 2^62 cycles on a \(config.rows)x\(config.cols) array" }
+        return nil
+    }
+
     /// The timing of `layer` on the array of `config`. Precondition: `layer.problem` and
-    /// `config.problem` are nil.
+    /// `config.problem` and `problem(layer, config)` are nil.
     public static func time(_ layer: SystolicLayerShape, _ config: SystolicConfig) -> SystolicTiming {
         let r = config.rows, c = config.cols, df = config.dataflow
         let d = SpatioTemporalDims(layer, df)
