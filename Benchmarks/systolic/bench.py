@@ -20,7 +20,7 @@ issue 14's 32x32 array with 512/512/256 KB SRAMs (CALC mode, all three dataflows
 layer1.0.conv1 with 64 KB SRAMs at 16 words per cycle (USER mode: it does not fit, so npu-sim
 replays SCALE-Sim's memory system line by line). Each case first runs once per side to check
 that both report the same compute cycles (a count row, goal: equal), then `runs` interleaved
-timed rounds (quick: 1).
+timed rounds (at most 3; 1 for the USER case; quick: 1, WS CALC cases only).
 """
 import argparse
 import json
@@ -36,11 +36,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(ROOT, "Tests", "Data", "systolic")
 
 CASES = [
-    # (workload, topology, gemm, config, dataflows, quick dataflows)
-    ("ResNet-18 layer1.0.conv1, 32x32, CALC", "resnet18.csv", False, os.path.join(DATA, "scalesim-32x32.cfg"), ["ws", "os", "is"], ["ws"]),
-    ("GEMM 256^3, 32x32, CALC", "gemm256.csv", True, os.path.join(DATA, "scalesim-32x32.cfg"), ["ws", "os", "is"], ["ws"]),
+    # (workload, topology, gemm, config, dataflows, quick dataflows, most timed runs)
+    ("ResNet-18 layer1.0.conv1, 32x32, CALC", "resnet18.csv", False, os.path.join(DATA, "scalesim-32x32.cfg"), ["ws", "os", "is"], ["ws"], 3),
+    ("GEMM 256^3, 32x32, CALC", "gemm256.csv", True, os.path.join(DATA, "scalesim-32x32.cfg"), ["ws", "os", "is"], ["ws"], 3),
+    # SCALE-Sim needs minutes for this one: one timed run after the checked one.
     ("ResNet-18 layer1.0.conv1, 32x32, 64 KB SRAMs, 16 words/cycle", "resnet18.csv", False,
-     os.path.join(HERE, "scalesim-32x32-user.cfg"), ["ws"], []),
+     os.path.join(HERE, "scalesim-32x32-user.cfg"), ["ws"], [], 1),
 ]
 
 
@@ -57,7 +58,7 @@ def main() -> int:
     runs = 1 if quick else a.runs
     version = "3.0.0"
     rows, details = [], ["| layer | dataflow | npu-sim s | SCALE-Sim s | ratio | compute cycles (both) | stalls ours / SCALE-Sim |", "|---|---|---|---|---|---|---|"]
-    for workload, topo, gemm, config, dataflows, quick_dataflows in CASES:
+    for workload, topo, gemm, config, dataflows, quick_dataflows, most_runs in CASES:
         for df in (quick_dataflows if quick else dataflows):
             topology = os.path.join(HERE, topo)
             out = os.path.join(a.work, f"{topo}.{df}.sim")
@@ -76,7 +77,7 @@ def main() -> int:
                                           "cycles", "make bench-systolic", metric="count", goal="equal", goal_ratio=1.0,
                                           note=f"stalls {mine['stallCycles']} vs {theirs['stall_cycles']}, with prefetch "
                                                f"{mine['cyclesWithPrefetch']} vs {theirs['total_cycles']} ({mine['stallModel']})"))
-            timing = benchlib.interleave({"ours": ours, "peer": peer}, runs=runs, warmup=0)
+            timing = benchlib.interleave({"ours": ours, "peer": peer}, runs=min(runs, most_runs), warmup=0)
             row = benchlib.time_row("systolic", f"{name}: time per layer", "SCALE-Sim", version, timing, "ours", "peer",
                                     "make bench-systolic", includes="both: process start-up, parsing topology and config, writing results to a file",
                                     note="SCALE-Sim via its Python API with save_disk_space=True (no trace CSVs)", goal=">= 100x", goal_ratio=100)
