@@ -144,6 +144,18 @@ import Testing
         }
     }
 
+    @Test func configParsingSurvivesRandomMutations() {
+        var rng = Rng(s: 21)
+        let base = Array("[run_presets]\nInterfaceBandwidth = USER\n[architecture_presets]\nArrayHeight = 16\nArrayWidth = 8\nIfmapSramSzkB = 64\nFilterSramSzkB = 32\nOfmapSramSzkB = 16\nDataflow = is\nBandwidth = 20\n".utf8)
+        var accepted = 0
+        for _ in 0..<500 {
+            var bytes = base
+            for _ in 0..<1 + rng.next(3) { bytes[rng.next(bytes.count)] = UInt8(rng.next(128)) }
+            if let c = try? SystolicConfigFile.parse(String(decoding: bytes, as: UTF8.self)) { #expect(c.problem == nil); accepted += 1 }
+        }
+        #expect(accepted < 500)
+    }
+
     @Test func configParsing() throws {
         let text = """
             [general]
