@@ -39,10 +39,11 @@ struct SystolicMemoryModel {
         let writes = config.dataflow == .outputStationary ? d.sr * d.sc : ofmapWrites
         ofmapDramWrites = writes
         guard let bw = config.bandwidth else {
-            // CALC mode: SCALE-Sim sizes the interfaces so that nothing stalls, and reads each
-            // operand's real words once.
-            ifmapDramReads = ifmap.valid
-            filterDramReads = filter.valid
+            // CALC mode: SCALE-Sim sizes the interfaces so that nothing stalls, and fetches each
+            // distinct word the array asks for once (a lower bound where an operand outgrows its
+            // active half and evicted words come back).
+            ifmapDramReads = Self.touchedInputWords(layer)
+            filterDramReads = layer.window * layer.filters
             return
         }
         let ifBuffer = ReadBuffer(words: config.ifmapKB * 1024), fBuffer = ReadBuffer(words: config.filterKB * 1024)
@@ -70,6 +71,21 @@ struct SystolicMemoryModel {
         ifmapDramReads = replay.ifmapDramReads
         filterDramReads = replay.filterDramReads
         ofmapDramWrites = replay.ofmapDramWrites
+    }
+
+    /// Distinct input words some window reads: the rows and columns windows cover, times channels.
+    static func touchedInputWords(_ layer: SystolicLayerShape) -> Int {
+        func covered(_ size: Int, _ filter: Int, _ stride: Int, _ outputs: Int) -> Int {
+            var count = 0, reached = 0   // windows start in increasing order: count their union
+            for o in 0..<outputs {
+                let start = max(o * stride, reached), end = min(o * stride + filter, size)
+                if end > start { count += end - start }
+                reached = max(reached, end)
+            }
+            return count
+        }
+        return covered(layer.ifmapHeight, layer.filterHeight, layer.strideHeight, layer.ofmapHeight)
+            * covered(layer.ifmapWidth, layer.filterWidth, layer.strideWidth, layer.ofmapWidth) * layer.channels
     }
 
     /// An operand's prefetch matrix: `padded` words (folds padded to the array), `valid` of them

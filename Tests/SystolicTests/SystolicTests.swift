@@ -120,6 +120,20 @@ import Testing
         }
     }
 
+    @Test func calcModeReadsEachTouchedWordOnce() {
+        // SCALE-Sim 3.0.0 (CALC): 18x18x16 fully covered; 23x23x8 at stride 2 too; a stride
+        // wider than the filter leaves rows and columns out.
+        let full = SystolicLayerShape(name: "a", ifmapHeight: 18, ifmapWidth: 18, filterHeight: 3, filterWidth: 3, channels: 16, filters: 24, strideHeight: 1, strideWidth: 1)
+        let strided = SystolicLayerShape(name: "b", ifmapHeight: 23, ifmapWidth: 23, filterHeight: 3, filterWidth: 3, channels: 8, filters: 40, strideHeight: 2, strideWidth: 2)
+        let gaps = SystolicLayerShape(name: "c", ifmapHeight: 10, ifmapWidth: 9, filterHeight: 2, filterWidth: 2, channels: 3, filters: 4, strideHeight: 4, strideWidth: 4)
+        #expect(SystolicModel.time(full, SystolicConfig()).ifmapDramReads == 5_184)
+        #expect(SystolicModel.time(strided, SystolicConfig()).ifmapDramReads == 4_232)
+        // Rows [0,2) [4,6) [8,10); columns [0,2) [4,6) [8,9) (the last window runs off the edge,
+        // SCALE-Sim reads what is inside): 6 · 5 · 3.
+        #expect(SystolicModel.time(gaps, SystolicConfig()).ifmapDramReads == 90)
+        #expect(SystolicModel.time(full, SystolicConfig()).filterDramReads == 144 * 24)
+    }
+
     @Test func topologyParsing() throws {
         let layers = try SystolicTopology.parse("Layer, h, w, fh, fw, c, n, s,\nconv1, 10, 12, 3, 3, 4, 8, 2,\n\ngemm, 64, 32, 16,\nDPw, 8, 8, 3, 3, 3, 1, 1, 1:1,\n")
         #expect(layers.map(\.name) == ["conv1", "gemm", "DPwChannel_0", "DPwChannel_1", "DPwChannel_2"])
