@@ -25,14 +25,14 @@ struct SystolicMemoryModel {
         let ifmap: Operand, filter: Operand
         switch config.dataflow {
         case .weightStationary:
-            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
-            filter = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc, passes: 1)
+            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr)
+            filter = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc)
         case .outputStationary:
-            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
-            filter = Operand(padded: d.t * c * colFolds, valid: d.t * d.sc, passes: rowFolds)
+            ifmap = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr)
+            filter = Operand(padded: d.t * c * colFolds, valid: d.t * d.sc)
         case .inputStationary:
-            ifmap = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc, passes: 1)
-            filter = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr, passes: colFolds)
+            ifmap = Operand(padded: d.sr * c * colFolds, valid: d.sr * d.sc)
+            filter = Operand(padded: d.t * r * rowFolds, valid: d.t * d.sr)
         }
         // Outputs written back: every output of every row fold (OS writes each once; the R + C
         // extra SRAM writes it counts per fold are not data).
@@ -88,9 +88,8 @@ struct SystolicMemoryModel {
             * covered(layer.ifmapWidth, layer.filterWidth, layer.strideWidth, layer.ofmapWidth) * layer.channels
     }
 
-    /// An operand's prefetch matrix: `padded` words (folds padded to the array), `valid` of them
-    /// real, streamed `passes` times by the demand order.
-    struct Operand { var padded: Int; var valid: Int; var passes: Int }
+    /// An operand's prefetch matrix: `padded` words (folds padded to the array), `valid` of them real.
+    struct Operand { var padded: Int; var valid: Int }
 
     /// A read SRAM of `words` one-byte words, as SCALE-Sim divides it: the active half (rounded
     /// up), looked up in sets of ⌈words / 100⌉ words.

@@ -240,10 +240,7 @@ struct WriteSram {
     let drainHalf: Int
     let drainLines: Int
     var free: Int
-    var stored = 0            // words written so far
-    var closedWords = 0       // words in closed (drainable) lines, padding included
     var drainedLines = 0
-    var closedLines = 0
     var partialWords = 0      // words in the open line
     var drainEnd = 0
     var lastDrainCycle = 0
@@ -266,13 +263,11 @@ struct WriteSram {
         let end = min(drainedLines + drainLines, lineWords.count)
         let lines = end - drainedLines
         guard lines > 0 else { return start - 1 }
-        var words = 0
-        for l in drainedLines..<end { words += lineWords[l] }
-        // SCALE-Sim counts every word of the lines but the padding of the last one.
+        // SCALE-Sim counts every word of the lines but the padding of the last one (a line
+        // closed early by an earlier drain counts whole).
         let counted = (lines - 1) * bandwidth + lineWords[end - 1]
         dramWords += counted
         free += counted
-        _ = words
         drainedLines = end
         lastDrainCycle = max(lastDrainCycle, start + lines - 1)
         return start + lines - 1
