@@ -106,19 +106,29 @@ struct SystolicMemoryReplay {
 /// the input.
 struct OperandAddresses {
     let layer: SystolicLayerShape
-    let ofmapWidth: Int
-    init(_ layer: SystolicLayerShape) { self.layer = layer; ofmapWidth = layer.ofmapWidth }
+    // Tables instead of divisions in the replay's inner loop: each output pixel's top-left input
+    // row and column, each window position's row, column and channel.
+    let pixelRow: [Int32], pixelCol: [Int32]
+    let windowRow: [Int32], windowCol: [Int32], windowChannel: [Int32]
+
+    init(_ layer: SystolicLayerShape) {
+        self.layer = layer
+        let ow = layer.ofmapWidth
+        pixelRow = (0..<layer.outputPixels).map { Int32($0 / ow * layer.strideHeight) }
+        pixelCol = (0..<layer.outputPixels).map { Int32($0 % ow * layer.strideWidth) }
+        let rowWords = layer.filterWidth * layer.channels
+        windowRow = (0..<layer.window).map { Int32($0 / rowWords) }
+        windowCol = (0..<layer.window).map { Int32($0 % rowWords / layer.channels) }
+        windowChannel = (0..<layer.window).map { Int32($0 % layer.channels) }
+    }
     var ifmapWords: Int { layer.ifmapHeight * layer.ifmapWidth * layer.channels }
     var filterWords: Int { layer.window * layer.filters }
 
     /// The input element of output pixel `pixel` at window position `w`.
     @inline(__always) func ifmap(_ pixel: Int, _ w: Int) -> Int {
-        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: ofmapWidth)
-        let ih = oh * layer.strideHeight, iw = ow * layer.strideWidth
-        let (fh, rest) = w.quotientAndRemainder(dividingBy: layer.filterWidth * layer.channels)
-        let (fw, ch) = rest.quotientAndRemainder(dividingBy: layer.channels)
-        guard ih + fh < layer.ifmapHeight, iw + fw < layer.ifmapWidth else { return -1 }
-        return ((ih + fh) * layer.ifmapWidth + iw + fw) * layer.channels + ch
+        let row = Int(pixelRow[pixel] + windowRow[w]), col = Int(pixelCol[pixel] + windowCol[w])
+        guard row < layer.ifmapHeight, col < layer.ifmapWidth else { return -1 }
+        return (row * layer.ifmapWidth + col) * layer.channels + Int(windowChannel[w])
     }
 
     @inline(__always) func filter(_ w: Int, _ n: Int) -> Int { n * layer.window + w }
