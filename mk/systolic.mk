@@ -51,9 +51,11 @@ bench-systolic: build scalesim-venv
 	timeout 3600 $(PYTHON) Benchmarks/systolic/bench.py --bin $(RELEASE_BIN) --scalesim-python $(SCALESIM_VENV)/bin/python \
 	  --work $(SYSTOLIC_DIR)/bench
 
-## demo-systolic: issue 14's layers on its 32x32 array, all three dataflows, as text.
+## demo-systolic: issue 14's layers on its 32x32 array, all three dataflows, then with 64 KB SRAMs at 16 words per cycle.
 demo-systolic:
-	@for df in ws os is; do \
-	  $(RELEASE_BIN)/npu-sim --model scalesim --topology Benchmarks/systolic/resnet18.csv --scalesim-config $(SYSTOLIC_DATA)/scalesim-32x32.cfg --dataflow $$df | $(RELEASE_BIN)/rec-cat | grep systolic; \
-	  $(RELEASE_BIN)/npu-sim --model scalesim --topology Benchmarks/systolic/gemm256.csv --scalesim-config $(SYSTOLIC_DATA)/scalesim-32x32.cfg --dataflow $$df | $(RELEASE_BIN)/rec-cat | grep systolic; \
-	done
+	@for df in ws os is; do for t in resnet18 gemm256; do \
+	  $(RELEASE_BIN)/npu-sim --model scalesim --topology Benchmarks/systolic/$$t.csv --scalesim-config $(SYSTOLIC_DATA)/scalesim-32x32.cfg \
+	    --dataflow $$df | $(RELEASE_BIN)/rec-cat | grep '^(systolic'; \
+	done; done
+	$(RELEASE_BIN)/npu-sim --model scalesim --topology Benchmarks/systolic/resnet18.csv --scalesim-config Benchmarks/systolic/scalesim-32x32-user.cfg \
+	  | $(RELEASE_BIN)/rec-cat | grep '^(systolic'
