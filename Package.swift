@@ -201,6 +201,7 @@ let package = Package(
         .testTarget(name: "TiledExecutionTests", dependencies: ["TestSupport", "TiledExecution", "GraphIR", "GraphInterp", "Kernels"]),
         .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "SystolicTests", dependencies: ["Systolic"]),
     ],
     swiftLanguageModes: [.v5]
 )

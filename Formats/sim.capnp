@@ -133,4 +133,8 @@ struct SystolicLayer {
   ifmapDramReads @14 :UInt64;       # words
   filterDramReads @15 :UInt64;
   ofmapDramWrites @16 :UInt64;
+  cyclesWithPrefetch @17 :UInt64;   # first DRAM read (the fill before compute) to last DRAM write; 0 in CALC mode
+  stallModel @18 :Text;             # "none" (CALC mode), "exact" (operands fit their SRAMs) or "replay" (SCALE-Sim's memory replayed per demand line)
+  overallUtilization @19 :Float64;  # MACs / (total cycles × PEs)
+  foldCycles @20 :UInt64;           # cycles of one fold
 }

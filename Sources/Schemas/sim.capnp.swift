@@ -1263,9 +1263,9 @@ public enum TensorCheck {
 /// One layer on one systolic array, timed as SCALE-Sim times it.
 public enum SystolicLayer {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 13
+    public static let dataWordCount = 16
     /// Number of pointers.
-    public static let pointerCount = 2
+    public static let pointerCount = 3
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -1317,6 +1317,20 @@ public enum SystolicLayer {
 
         @inlinable public var ofmapDramWrites: UInt64 { raw.scalar(at: 96) }
 
+        /// first DRAM read (the fill before compute) to last DRAM write; 0 in CALC mode
+        @inlinable public var cyclesWithPrefetch: UInt64 { raw.scalar(at: 104) }
+
+        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "replay" (SCALE-Sim's memory replayed per demand line)
+        @inlinable public var stallModel: Text { get throws { try raw.textField(2) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasStallModel: Bool { !raw.isNull(pointer: 2) }
+
+        /// MACs / (total cycles × PEs)
+        @inlinable public var overallUtilization: Double { raw.float64(at: 112) }
+
+        /// cycles of one fold
+        @inlinable public var foldCycles: UInt64 { raw.scalar(at: 120) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -1337,6 +1351,10 @@ public enum SystolicLayer {
             r.field("ifmapDramReads"); r.int(self.ifmapDramReads)
             r.field("filterDramReads"); r.int(self.filterDramReads)
             r.field("ofmapDramWrites"); r.int(self.ofmapDramWrites)
+            r.field("cyclesWithPrefetch"); r.int(self.cyclesWithPrefetch)
+            if !raw.isNull(pointer: 2) { r.field("stallModel"); r.text(try self.stallModel) }
+            r.field("overallUtilization"); r.float64(self.overallUtilization)
+            r.field("foldCycles"); r.int(self.foldCycles)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -1477,6 +1495,39 @@ public enum SystolicLayer {
             get { raw.scalar(at: 96) }
             nonmutating set {
                 raw.setScalar(newValue, at: 96)
+            }
+        }
+
+        /// first DRAM read (the fill before compute) to last DRAM write; 0 in CALC mode
+        @inlinable public var cyclesWithPrefetch: UInt64 {
+            get { raw.scalar(at: 104) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 104)
+            }
+        }
+
+        /// "none" (CALC mode), "exact" (operands fit their SRAMs) or "replay" (SCALE-Sim's memory replayed per demand line)
+        @inlinable public func setStallModel(_ value: String) {
+            raw.setText(2, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setStallModel(_ value: Text) {
+            raw.setText(2, value)
+        }
+
+        /// MACs / (total cycles × PEs)
+        @inlinable public var overallUtilization: Double {
+            get { raw.float64(at: 112) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 112)
+            }
+        }
+
+        /// cycles of one fold
+        @inlinable public var foldCycles: UInt64 {
+            get { raw.scalar(at: 120) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 120)
             }
         }
     }
