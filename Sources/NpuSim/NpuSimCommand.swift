@@ -48,6 +48,19 @@ public struct NpuSimCommand: SluiceCommand {
 
     public func validate() throws {
         if check && graph == nil { throw ValidationError("--check needs --graph FILE (the graph stream the program was tiled from)") }
+        // The two models read different inputs: an option of the other one would be ignored
+        // silently, so it is refused.
+        switch model {
+        case .scalesim:
+            let meshOnly = [("a placed stream argument", placed != nil), ("--check", check), ("--graph", graph != nil),
+                            ("--inject-fault", injectFault != nil), ("--trace", trace != nil), ("--heatmap", heatmap != nil), ("--report", report)]
+            if let (name, _) = meshOnly.first(where: { $0.1 }) { throw ValidationError("\(name) does not apply to --model scalesim (it reads --topology)") }
+        case .mesh:
+            let scalesimOnly = [("--topology", systolic.topology != nil), ("--scalesim-config", systolic.scalesimConfig != nil),
+                                ("--dataflow", systolic.dataflow != nil), ("--array", systolic.array != nil),
+                                ("--sram-kb", systolic.sramKB != nil), ("--bandwidth", systolic.bandwidth != nil)]
+            if let (name, _) = scalesimOnly.first(where: { $0.1 }) { throw ValidationError("\(name) applies only to --model scalesim") }
+        }
     }
 
     public func run(_ tool: ToolContext) throws {
