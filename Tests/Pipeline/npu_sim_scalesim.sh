@@ -39,21 +39,26 @@ timeout 60 bash -c 'npu-sim --model scalesim --topology many.csv | rec-cat | hea
 seed_random npu_sim_scalesim
 for i in $(seq 1 60); do
   for src in "$DATA/conv.csv" "$DATA/scalesim-16x8-user.cfg"; do
-    python3 -c "
+    python3 - "$RANDOM" "$src" mutated <<'PY'
 import random, sys
-random.seed($RANDOM)
-b = bytearray(open(sys.argv[1], 'rb').read())
+random.seed(int(sys.argv[1]))
+b = bytearray(open(sys.argv[2], 'rb').read())
 for _ in range(random.randint(1, 4)):
     b[random.randrange(len(b))] = random.randrange(32, 127)
-open(sys.argv[2], 'wb').write(b)" "$src" mutated
+open(sys.argv[3], 'wb').write(b)
+PY
     if [[ $src == *.csv ]]; then cmd="npu-sim --model scalesim --topology mutated --sram-kb 2,2,2 --bandwidth 4"
     else cmd="npu-sim --model scalesim --topology $DATA/conv.csv --scalesim-config mutated"; fi
     run "$cmd"
-    case $status in
-      0) rec-cat --check out.bin > /dev/null || fail "mutation $i of $(basename $src): a broken stream" ;;
-      1|2) [[ $(wc -l < err.txt) == 1 && $err == npu-sim:* ]] || fail "mutation $i of $(basename $src): '$err'" ;;
-      *) cp mutated "$ROOT/out/npu_sim_scalesim_crash.txt" 2>/dev/null; fail "mutation $i of $(basename $src): exit status $status ($err)" ;;
-    esac
+    name="mutation $i of $(basename "$src")"
+    if [[ $status == 0 ]]; then
+      rec-cat --check out.bin > /dev/null || fail "$name: a broken stream"
+    elif [[ $status == 1 || $status == 2 ]]; then
+      [[ $(wc -l < err.txt) == 1 && $err == npu-sim:* ]] || fail "$name: $err"
+    else
+      cp mutated "$ROOT/out/npu_sim_scalesim_crash.txt" 2>/dev/null
+      fail "$name: exit status $status ($err)"
+    fi
   done
 done
 
