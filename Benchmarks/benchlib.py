@@ -62,6 +62,24 @@ def machine_load(seconds: float = 1.0) -> float:
     return statistics.mean(samples)
 
 
+def run_shell(cmd: str, timeout: float = 1800, input: bytes | None = None) -> bytes:
+    """Standard output of a shell command line (setup steps around the timed runs, never timed):
+    an error naming the command and the start of its stderr when it fails."""
+    p = subprocess.run(cmd, shell=True, capture_output=True, timeout=timeout, input=input)
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd} failed ({p.returncode}): {p.stderr.decode(errors='replace').strip()[:300]}")
+    return p.stdout
+
+
+def first_record(json_lines: str, kind: str) -> dict:
+    """The first record of `kind` in `rec-cat --json` output (an error when there is none)."""
+    for line in json_lines.splitlines():
+        r = json.loads(line)
+        if kind in r:
+            return r[kind]
+    raise RuntimeError(f"no {kind} record in the stream")
+
+
 def _time_command(cmd: Sequence[str], stdin_path: str | None, timeout: float) -> tuple[float, float]:
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:

@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -55,19 +54,11 @@ QUICK_MODELS = ["resnet50"]
 GOAL_SECONDS = 5.0
 
 
-def sh(cmd, **kw):
-    p = subprocess.run(cmd, shell=True, capture_output=True, timeout=kw.pop("timeout", 1800), **kw)
-    if p.returncode != 0:
-        raise RuntimeError(f"{cmd} failed ({p.returncode}): {p.stderr.decode(errors='replace').strip()[:300]}")
-    return p.stdout
+sh = benchlib.run_shell
 
 
 def plan_record(binp, placed):
-    for line in sh(f"{binp}/rec-cat --json {placed}").decode().splitlines():
-        r = json.loads(line)
-        if "plan" in r:
-            return r["plan"]
-    raise RuntimeError(f"{placed}: no plan record")
+    return benchlib.first_record(sh(f"{binp}/rec-cat --json {placed}").decode(), "plan")
 
 
 def stream_comparison(a, b, runs):
@@ -108,12 +99,7 @@ def stream_comparison(a, b, runs):
                     cpus[side].append(cpu)
             timing = {s_: {"wall": benchlib.stats(walls[s_]), "cpu": benchlib.stats(cpus[s_])} for s_ in walls}
             plan = plan_record(b, placed)
-            simulated = None
-            for line in sh(f"{b}/npu-sim {placed} | {b}/rec-cat --json").decode().splitlines():
-                if line.startswith('{"summary"'):
-                    simulated = float(json.loads(line)["summary"]["makespanCycles"])
-            if simulated is None:
-                raise RuntimeError(f"npu-sim {placed}: no summary record")
+            simulated = float(benchlib.first_record(sh(f"{b}/npu-sim {placed} | {b}/rec-cat --json").decode(), "summary")["makespanCycles"])
             workload = f"{w} on Stream's {hw}"
             reproduce = f"make bench-place (Tools/arch_import.py stream {hw}.yaml; graph-opt -O3 {w}.onnx | tile-plan --arch {hw}.arch | place-route)"
             rows.append(benchlib.time_row("place", f"{workload}: map, place and route", "Stream", STREAM_VERSION, timing, "ours", "stream",

@@ -15,9 +15,7 @@ array, and bench-systolic compares with it there — so these rows compare again
     (ratio = simulated / analytic: how far the cost model is off, not a goal).
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -27,19 +25,11 @@ GOAL_SECONDS = 60.0
 GOAL_TRACE_BYTES = 50e6
 
 
-def sh(cmd, **kw):
-    p = subprocess.run(cmd, shell=True, capture_output=True, timeout=kw.pop("timeout", 1800), **kw)
-    if p.returncode != 0:
-        raise RuntimeError(f"{cmd} failed ({p.returncode}): {p.stderr.decode(errors='replace').strip()[:300]}")
-    return p.stdout
+sh = benchlib.run_shell
 
 
 def summary(binp, sim):
-    for line in sh(f"{binp}/rec-cat --json {sim}").decode().splitlines():
-        r = json.loads(line)
-        if "summary" in r:
-            return r["summary"]
-    raise RuntimeError(f"{sim}: no summary record")
+    return benchlib.first_record(sh(f"{binp}/rec-cat --json {sim}").decode(), "summary")
 
 
 def main() -> int:

@@ -47,11 +47,6 @@ def run(cmd, **kw):
     return time.perf_counter() - t0, p.stdout
 
 
-def record(json_lines, kind):
-    """The first record of `kind` in rec-cat --json output."""
-    return next(r[kind] for r in map(json.loads, json_lines.splitlines()) if kind in r)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", required=True, help="directory of graph-opt, tile-plan and rec-cat")
@@ -76,7 +71,7 @@ def main() -> int:
             _, text = run([os.path.join(a.bin, "rec-cat"), "--json", os.path.join(tmp, arch + ".arch")])
             arch_json[arch] = os.path.join(tmp, arch + ".json")
             with open(arch_json[arch], "w") as f:
-                json.dump(record(text, "arch"), f)
+                json.dump(benchlib.first_record(text, "arch"), f)
         for arch, zz in ARCHS.items():
             for layer in layers:
                 onnx = os.path.join(tmp, f"{layer}.onnx")
@@ -86,7 +81,7 @@ def main() -> int:
                 run([os.path.join(a.bin, "graph-opt"), "-o", graph, onnx])
                 ours_s, _ = run([os.path.join(a.bin, "tile-plan"), "--arch", arch, "--objective", "energy", "-o", out, graph])
                 _, text = run([os.path.join(a.bin, "rec-cat"), "--json", out])
-                group = record(text, "group")
+                group = benchlib.first_record(text, "group")
                 peer_s, peer_text = run([a.zigzag_python, os.path.join(tools, "zigzag_layer.py"), onnx, zz, "--opt", "energy",
                                          "--arch-json", arch_json[arch], "--layer", layer])
                 peer = json.loads(peer_text.strip().splitlines()[-1])
@@ -100,7 +95,7 @@ def main() -> int:
                         run([os.path.join(a.bin, "tile-plan"), "--arch", arch, "--objective", "energy",
                              "--evaluate-mapping", given, "-o", same_out, graph])
                         _, same_json = run([os.path.join(a.bin, "rec-cat"), "--json", same_out])
-                        same = record(same_json, "group")
+                        same = benchlib.first_record(same_json, "group")
                     except RuntimeError as e:
                         peer["sluice_mapping_error"] = str(e)[:200]
                 workload = f"ResNet-18 {layer} on {arch}"
