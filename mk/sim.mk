@@ -53,6 +53,6 @@ demo-sim: graph-models
 	  echo "  --check  $$(capnp decode Formats/sim.capnp SimFrame < $(SIM_OUT)/$$n.sim | grep -c 'passed = true') values equal the interpreter's"; \
 	  $(RELEASE_BIN)/npu-sim --report $(SIM_OUT)/$$n.placed | head -2; \
 	  echo "  stream   $(SIM_OUT)/$$n.sim (capnp decode Formats/sim.capnp SimFrame)"; \
-	  echo "  trace    $(SIM_OUT)/$$n.trace.json (open in ui.perfetto.dev)"; \
+	  echo "  trace    $(SIM_OUT)/$$n.trace.json: ui.perfetto.dev loads it"; \
 	  echo "  heat map $(SIM_OUT)/$$n.heatmap.svg"; \
 	done
