@@ -116,7 +116,7 @@ let package = Package(
         // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
         .target(name: "Placement", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
-        .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "ToolKit", "Pipes", "Schemas", "Capnp",
+        .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "Diagnostics", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
         // Simulation: the placed program as discrete events on cores, links and DRAM channels
@@ -127,7 +127,7 @@ let package = Package(
         .target(name: "Systolic"),
         .target(name: "TiledExecution", dependencies: ["GraphIR", "GraphInterp", "Kernels", "ChipArch"], swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
         .target(name: "NpuSim", dependencies: ["Simulation", "Systolic", "TiledExecution", "Placement", "PlaceRoute", "ChipArch", "ArchRecords",
-                                               "GraphIR", "GraphIO", "GraphInterp", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
+                                               "GraphIR", "GraphIO", "GraphInterp", "Diagnostics", "ToolKit", "Pipes", "Schemas", "Capnp", "AtomicFiles",
                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "npu-sim", dependencies: ["NpuSim"]),
 

@@ -70,7 +70,7 @@ def main() -> int:
             theirs = json.loads(subprocess.run(peer, check=True, capture_output=True, text=True, timeout=1800).stdout)["layers"][0]
             subprocess.run(ours, check=True, timeout=600)
             text = subprocess.run([os.path.join(a.bin, "rec-cat"), "--json", out], check=True, capture_output=True, text=True).stdout
-            mine = next(json.loads(l)["systolic"] for l in text.splitlines() if '"systolic"' in l)
+            mine = benchlib.first_record(text, "systolic")
             peer_compute = theirs["compute_cycles"] - theirs["stall_cycles"]
             name = f"{workload}, {df.upper()}"
             rows.append(benchlib.size_row("systolic", f"{name}: compute cycles", "SCALE-Sim", version, mine["computeCycles"], peer_compute,

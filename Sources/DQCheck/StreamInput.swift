@@ -154,22 +154,3 @@ struct LoadedTable {
         return out
     }
 }
-
-/// JSON text for the machine-readable outputs.
-enum JSONText {
-    static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-}

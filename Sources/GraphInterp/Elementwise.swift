@@ -3,7 +3,7 @@ import GraphIR
 import Kernels
 
 /// Unary and broadcasting binary element-wise kernels.
-enum Elementwise {
+public enum Elementwise {
     /// A float unary function by ONNX op name with its attributes, or nil if unknown.
     static func unary(_ op: String, _ attr: (String, Float) -> Float, opsetString: (String) -> String?) -> ((Float) -> Float)? {
         switch op {
@@ -62,8 +62,8 @@ enum Elementwise {
         }
     }
 
-    /// Broadcast output shape; nil when the shapes are incompatible.
-    static func broadcastShape(_ shapes: [[Int]]) -> [Int]? {
+    /// Broadcast output shape (numpy rules); nil when the shapes are incompatible.
+    public static func broadcastShape(_ shapes: [[Int]]) -> [Int]? {
         var out: [Int] = []
         for s in shapes {
             let r = max(out.count, s.count)
@@ -79,7 +79,7 @@ enum Elementwise {
     }
 
     /// For each output element, the flat index into an input of shape `s` broadcast to `out`.
-    static func broadcastIndex(_ s: [Int], to out: [Int]) -> [Int] {
+    public static func broadcastIndex(_ s: [Int], to out: [Int]) -> [Int] {
         let n = out.reduce(1, *)
         if s == out { return Array(0..<n) }
         let padded = [Int](repeating: 1, count: out.count - s.count) + s

@@ -1,6 +1,7 @@
 import ArchRecords
 import Capnp
 import ChipArch
+import Diagnostics
 import Placement
 import Schemas
 import Simulation
@@ -215,13 +216,4 @@ struct PlacedProgram {
                        dramLatencyCycles: memories.last?.latencyCycles ?? 0, macPj: core.macPj, vectorPjPerOp: core.vector.pjPerOp,
                        pjPerByteHop: arch.noc.pjPerByteHop)
     }
-}
-
-/// Text from the stream inside an error message, on one line (control characters escaped).
-func oneLine(_ text: String) -> String {
-    var out = ""
-    for u in text.unicodeScalars {
-        if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
-    }
-    return out
 }

@@ -1,5 +1,6 @@
 import Placement
 import Simulation
+import ToolKit
 
 /// `--trace`: the events as Chrome trace JSON (the "JSON Object Format" ui.perfetto.dev and
 /// chrome://tracing load): one process per core with a thread per unit (MAC array, vector
@@ -15,17 +16,17 @@ enum TraceJSON {
         out.reserveCapacity(1 << 22)
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
         func flushIfBig() throws { if out.count > 1 << 22 { try sink(out); out.removeAll(keepingCapacity: true) } }
-        put("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"graph\":\(quoted(input.graphName)),\"arch\":\(quoted(input.arch.name)),")
+        put("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"graph\":\(JSONText.string(input.graphName)),\"arch\":\(JSONText.string(input.arch.name)),")
         put("\"clockGhz\":\(input.arch.clockGhz),\"makespanCycles\":\(r.makespan),\"analyticCycles\":\(input.analyticMakespan)},\"traceEvents\":[\n")
         var first = true
         func meta(_ pid: Int, _ tid: Int?, _ name: String, sort: Int) {
             if !first { put(",\n") }
             first = false
             if let tid {
-                put("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":\(pid),\"tid\":\(tid),\"args\":{\"name\":\(quoted(name))}}")
+                put("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":\(pid),\"tid\":\(tid),\"args\":{\"name\":\(JSONText.string(name))}}")
                 put(",\n{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":\(pid),\"tid\":\(tid),\"args\":{\"sort_index\":\(sort)}}")
             } else {
-                put("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":\(pid),\"args\":{\"name\":\(quoted(name))}}")
+                put("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":\(pid),\"args\":{\"name\":\(JSONText.string(name))}}")
                 put(",\n{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":\(pid),\"args\":{\"sort_index\":\(sort)}}")
             }
         }
@@ -53,7 +54,7 @@ enum TraceJSON {
             meta(dramPid, nil, "DRAM channels", sort: N + 2)
             for c in channels.sorted() { meta(dramPid, c, "channel \(c)", sort: c) }
         }
-        let names = input.program.groups.map { quoted($0.name) }
+        let names = input.program.groups.map { JSONText.string($0.name) }
         let perMicro = input.arch.clockGhz * 1000
         for k in 0..<ev.count {
             let res = Int(ev.resource[k]), unit = Int(ev.unit[k])
@@ -83,24 +84,5 @@ enum TraceJSON {
             return "\(whole).\(f)"
         }
         return "\(Double(cycles) / perMicro)"
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,6 +1,7 @@
 import ArchRecords
 import Capnp
 import ChipArch
+import Diagnostics
 import Pipes
 import Placement
 import Schemas
@@ -98,14 +99,4 @@ struct TilesInput {
         return ProgramGroup(name: name, cycles: g.cycles, meshFactor: factor, streamUnits: units, weightBytes: weights,
                             compulsoryBytes: g.compulsoryBytes, tileBytes: tiles)
     }
-}
-
-/// Text from the stream inside an error message, on one line: control characters (a newline in
-/// a mutated name) are written as escapes, so the error stays the single line the CLI promises.
-func oneLine(_ text: String) -> String {
-    var out = ""
-    for u in text.unicodeScalars {
-        if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
-    }
-    return out
 }

@@ -34,7 +34,7 @@ enum AttentionTiling {
         }
 
         // The masked softmax by rows of scores, in the softmax group's tiles of whole rows.
-        let maskIndex = mask.map { MatMulTiling.batchIndex($0.shape, batchQ + [sq, skv]) }
+        let maskIndex = mask.map { Elementwise.broadcastIndex($0.shape, to: batchQ + [sq, skv]) }
         let maskValues = mask.map { $0.isFloat ? $0.f : $0.i.map { $0 != 0 ? 0 : -Float.infinity } }
         let rows = nb * sq
         let rowsPerTile = max(1, stages[1].tileExtent("ELEMENTS") / max(skv, 1))

@@ -26,10 +26,10 @@ enum MatMulTiling {
         let (kb, n) = tb ? (bc, br) : (br, bc)
         guard k == kb else { throw TiledExecutionError.untileable("inner dimensions \(k) and \(kb) differ") }
         let batchA = Array(aShape.dropLast(2)), batchB = Array(bShape.dropLast(2))
-        guard let batch = broadcastShape(batchA, batchB) else { throw TiledExecutionError.untileable("batch dims do not broadcast") }
+        guard let batch = Elementwise.broadcastShape([batchA, batchB]) else { throw TiledExecutionError.untileable("batch dims do not broadcast") }
         let nb = batch.reduce(1, *)
         try ConvTiling.expectLoops(group, ["G": 1, "B": nb, "K": n, "C": k, "OY": 1, "OX": m, "FY": 1, "FX": 1])
-        let ia = batchIndex(batchA, batch), ib = batchIndex(batchB, batch)
+        let ia = Elementwise.broadcastIndex(batchA, to: batch), ib = Elementwise.broadcastIndex(batchB, to: batch)
         // Element (i, j) of op(A) is af[base + i * aRow + j * aCol]; likewise B.
         let (aRow, aCol) = ta ? (1, ac) : (ac, 1)
         let (bRow, bCol) = tb ? (1, bc) : (bc, 1)
@@ -110,32 +110,5 @@ enum MatMulTiling {
         }
         try TileDriver(nest: LoopNest(group), fault: fault).run(partial: partial, finish: epilogue, store: store)
         return out
-    }
-
-    /// Numpy broadcasting of two batch shapes, or nil.
-    static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
-        let r = max(a.count, b.count)
-        let pa = Array(repeating: 1, count: r - a.count) + a, pb = Array(repeating: 1, count: r - b.count) + b
-        var out: [Int] = []
-        for (x, y) in zip(pa, pb) {
-            guard x == y || x == 1 || y == 1 else { return nil }
-            out.append(x == 1 ? y : x)
-        }
-        return out
-    }
-
-    /// For every flat index of `target`, the flat index of the operand batch `shape` it reads.
-    static func batchIndex(_ shape: [Int], _ target: [Int]) -> [Int] {
-        let padded = Array(repeating: 1, count: target.count - shape.count) + shape
-        let ts = GraphInterp.Tensor.strides(target), ss = GraphInterp.Tensor.strides(padded)
-        return (0..<target.reduce(1, *)).map { flat in
-            var rem = flat, pos = 0
-            for a in 0..<target.count {
-                let i = rem / ts[a]
-                rem %= ts[a]
-                if padded[a] != 1 { pos += i * ss[a] }
-            }
-            return pos
-        }
     }
 }
