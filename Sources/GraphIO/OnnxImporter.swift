@@ -201,8 +201,9 @@ public enum OnnxImporter {
                 let nodeName = n.name.isEmpty ? "\(n.opType)_\(k)" : n.name
                 var node = Node(name: nodeName, op: n.opType, domain: n.domain == "ai.onnx" ? "" : n.domain,
                                 inputs: n.input.map(id), outputs: n.output.map(id))
-                // No pass reads an opaque node's attributes: each keeps its exact bytes.
-                let opaque = node.isOpaque
+                // No pass reads an opaque node's attributes: each keeps its exact bytes. Control
+                // flow's plain attributes (Scan's axes) are read by the interpreter; its bodies stay bytes.
+                let opaque = node.isOpaque && !node.isControlFlow
                 var free = Set<String>()
                 for a in n.attribute {
                     node.attributes[a.name] = opaque ? try self.opaque(a, node: nodeName) : try attribute(a, node: nodeName)

@@ -13,8 +13,9 @@ import SwiftProtobuf
 /// outputs keep their names and order, so the operator's contract is unchanged. Bodies nested
 /// in a body are optimized after it, against it. A body that nothing changed keeps its exact bytes.
 public enum SubgraphBodies {
-    /// The passes graph-opt runs inside bodies (when selected): folding, CSE and DCE.
-    public static let passes: Set<String> = ["fold-constants", "cse", "dce"]
+    /// The passes graph-opt runs inside bodies (when selected): folding (constants and constant
+    /// control flow), CSE and DCE.
+    public static let passes: Set<String> = ["fold-constants", "fold-control-flow", "cse", "dce"]
 
     /// Runs `optimize` (which returns its rewrite count) on every subgraph of every node of
     /// `graph`, at any depth, and refreshes the nodes' `captures`. Returns the rewrites made.
@@ -55,25 +56,9 @@ public enum SubgraphBodies {
                      _ optimize: (inout Graph) throws -> Int) throws -> Onnx_GraphProto? {
         if g.initializer.contains(where: { $0.dataLocation == .external || !$0.externalData.isEmpty }) { return nil }
         let free = OnnxImporter.freeNames(g)
-        var proto = g
-        for name in free.sorted() {
-            // Only the element type crosses the boundary, not the shape: an If branch that the
-            // outer shapes rule out (taken only for other inputs) must not have those shapes
-            // folded into it, or a runtime that infers types at load time rejects the model.
-            var vi = Onnx_ValueInfoProto()
-            vi.name = name
-            if let id = outer.value(named: name), let dtype = outer.values[id].type?.dtype {
-                var tt = Onnx_TypeProto.Tensor()
-                tt.elemType = dtype.rawValue
-                vi.type.tensorType = tt
-            }
-            proto.input.append(vi)
-        }
-        var builder = OnnxImporter.Builder(base: ".")
         var body: Graph
         do {
-            body = try builder.build(proto, opsets: outer.opsets)
-            try Validation.check(&body)
+            body = try decode(g, free: free, outer: outer)
             try Validation.inferShapes(&body)
         } catch is GraphError { return nil }  // a body graph-opt cannot read stays as it is
         // A branch may not fit the shapes the outer graph has (an If picks the branch that
@@ -90,5 +75,58 @@ public enum SubgraphBodies {
         out.docString = g.docString
         rewrites += n
         return out
+    }
+
+    /// The body as a graph whose inputs are its formal inputs followed by `free`, the outer
+    /// names it reads (typed by element type only), checked and in topological order.
+    static func decode(_ g: Onnx_GraphProto, free: Set<String>, outer: Graph) throws -> Graph {
+        var proto = g
+        for name in free.sorted() {
+            // Only the element type crosses the boundary, not the shape: an If branch that the
+            // outer shapes rule out (taken only for other inputs) must not have those shapes
+            // folded into it, or a runtime that infers types at load time rejects the model.
+            var vi = Onnx_ValueInfoProto()
+            vi.name = name
+            if let id = outer.value(named: name), let dtype = outer.values[id].type?.dtype {
+                var tt = Onnx_TypeProto.Tensor()
+                tt.elemType = dtype.rawValue
+                vi.type.tensorType = tt
+            }
+            proto.input.append(vi)
+        }
+        var builder = OnnxImporter.Builder(base: ".")
+        var body = try builder.build(proto, opsets: outer.opsets)
+        try Validation.check(&body)
+        return body
+    }
+
+    /// A loader for the interpreter (`Interpreter.run(_:feeds:subgraphs:)`): decodes an If
+    /// branch or Loop/Scan body once per distinct attribute (a Loop runs its body many times,
+    /// nested bodies run once per outer iteration) and keeps it for the loader's lifetime.
+    public static func loader() -> SubgraphLoader {
+        let cache = BodyCache()
+        return { attribute, outer in
+            guard case .opaque(let bytes) = attribute else { throw GraphError.malformed("not a subgraph attribute") }
+            if let hit = cache.get(bytes) { return hit }
+            guard let proto = try? Onnx_AttributeProto(serializedBytes: bytes), proto.hasG else {
+                throw GraphError.malformed("attribute '\((try? Onnx_AttributeProto(serializedBytes: bytes))?.name ?? "?")' is not a graph")
+            }
+            if proto.g.initializer.contains(where: { $0.dataLocation == .external || !$0.externalData.isEmpty }) {
+                throw GraphError.unsupported("a body with external-data initializers")
+            }
+            let formal = proto.g.input.count
+            let graph = try decode(proto.g, free: OnnxImporter.freeNames(proto.g), outer: outer)
+            let body = SubgraphBody(graph: graph, formalInputs: formal)
+            cache.put(bytes, body)
+            return body
+        }
+    }
+
+    /// Decoded bodies by their serialized attribute (locked: a loader is a Sendable value).
+    final class BodyCache: @unchecked Sendable {
+        private var bodies: [[UInt8]: SubgraphBody] = [:]
+        private let lock = NSLock()
+        func get(_ key: [UInt8]) -> SubgraphBody? { lock.lock(); defer { lock.unlock() }; return bodies[key] }
+        func put(_ key: [UInt8], _ body: SubgraphBody) { lock.lock(); defer { lock.unlock() }; bodies[key] = body }
     }
 }

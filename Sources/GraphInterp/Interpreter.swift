@@ -7,12 +7,18 @@ import GraphIR
 public struct Interpreter {
     /// Default-domain opset, which selects Softmax's pre-13 semantics.
     public let opset: Int
+    /// Decodes If/Loop/Scan bodies; without it control flow is refused like any opaque node.
+    public let subgraphs: SubgraphLoader?
 
-    public init(opset: Int) { self.opset = opset }
+    public init(opset: Int, subgraphs: SubgraphLoader? = nil) {
+        self.opset = opset
+        self.subgraphs = subgraphs
+    }
 
-    /// Runs `graph` on `feeds` (by input name) and returns every graph output by name.
-    public static func run(_ graph: Graph, feeds: [String: Tensor]) throws -> [String: Tensor] {
-        let interp = Interpreter(opset: graph.opset)
+    /// Runs `graph` on `feeds` (by input name) and returns every graph output by name. With
+    /// `subgraphs`, If, Loop and Scan nodes run their bodies.
+    public static func run(_ graph: Graph, feeds: [String: Tensor], subgraphs: SubgraphLoader? = nil) throws -> [String: Tensor] {
+        let interp = Interpreter(opset: graph.opset, subgraphs: subgraphs)
         var env = [Tensor?](repeating: nil, count: graph.values.count)
         for id in graph.inputs {
             guard let t = feeds[graph.values[id].name] else { throw InterpreterError.missingInput(graph.values[id].name) }
@@ -21,20 +27,31 @@ public struct Interpreter {
         // Free each intermediate after its last reader so big models fit.
         var remaining = graph.useCounts()
         for n in graph.nodes {
-            if n.isOpaque { throw InterpreterError.opaque(op: n.qualifiedOp, node: n.name) }
+            let control = n.isControlFlow && subgraphs != nil
+            if n.isOpaque && !control { throw InterpreterError.opaque(op: n.qualifiedOp, node: n.name) }
             let ins: [Tensor?] = try n.inputs.map { v in
                 guard v >= 0 else { return nil }
                 if let t = env[v] { return t }
                 if let c = graph.values[v].constant { return try Tensor(c) }
                 throw InterpreterError.badInput(node: n.name, detail: "input '\(graph.values[v].name)' has no value")
             }
-            let outs = try interp.evaluate(n, ins)
+            let outs: [Tensor]
+            if control, let subgraphs {
+                // A body reads outer values by name: this scope's computed values and constants.
+                outs = try ControlFlow.run(n, ins, interp: interp, outer: graph, loader: subgraphs) { name in
+                    guard let v = graph.value(named: name) else { return nil }
+                    if let t = env[v] { return t }
+                    return try graph.values[v].constant.map { try Tensor($0) }
+                }
+            } else {
+                outs = try interp.evaluate(n, ins)
+            }
             // Optional outputs a kernel does not produce must not be needed.
             for (k, o) in n.outputs.enumerated() where k >= outs.count && o >= 0 && (remaining[o] > 0 || graph.outputs.contains(o)) {
                 throw InterpreterError.unsupported(op: n.op, node: n.name, detail: "output \(k)")
             }
             for (k, o) in n.outputs.enumerated() where o >= 0 && k < outs.count { env[o] = outs[k] }
-            for v in n.inputs where v >= 0 {
+            for v in n.reads where v >= 0 {
                 remaining[v] -= 1
                 if remaining[v] == 0 { env[v] = nil }
             }

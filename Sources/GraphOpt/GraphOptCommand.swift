@@ -103,7 +103,7 @@ public struct GraphOptCommand: SluiceCommand {
         let original = graph
         if let reference { try Verification.checkReference(original, referencePath: reference, source: path) }
 
-        let options = PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ)
+        let options = PassOptions(foldElementLimit: foldLimit, foldQDQ: foldQDQ, subgraphs: SubgraphBodies.loader())
         let manager = PassManager(passes: selected, options: options)
         var passStats: [PassStat]
         do {

@@ -28,7 +28,7 @@ enum Verification {
     }
 
     static func run(_ g: Graph, _ what: String, source: String) throws -> [String: Tensor] {
-        do { return try Interpreter.run(g, feeds: try feeds(g)) }
+        do { return try Interpreter.run(g, feeds: try feeds(g), subgraphs: SubgraphBodies.loader()) }
         catch let e as InterpreterError { throw ToolError(source, "verify (\(what) graph): \(e.description)") }
     }
 

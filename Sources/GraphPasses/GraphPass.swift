@@ -20,10 +20,14 @@ public struct PassOptions: Sendable {
     /// constant. Off by default: a backend that runs QDQ graphs needs the pair kept, and the
     /// float weight is four times the bytes.
     public var foldQDQ: Bool
+    /// Decodes If/Loop/Scan bodies (GraphIO's `SubgraphBodies.loader()`); without it the
+    /// control-flow pass leaves every such node as it is.
+    public var subgraphs: SubgraphLoader?
 
-    public init(foldElementLimit: Int = 1 << 20, foldQDQ: Bool = false) {
+    public init(foldElementLimit: Int = 1 << 20, foldQDQ: Bool = false, subgraphs: SubgraphLoader? = nil) {
         self.foldElementLimit = foldElementLimit
         self.foldQDQ = foldQDQ
+        self.subgraphs = subgraphs
     }
 }
 
