@@ -31,6 +31,8 @@ struct NodeCaseTests {
         let out: [String: Tensor]
         do { out = try Interpreter.run(g, feeds: feeds, subgraphs: SubgraphBodies.loader()) } catch let e as InterpreterError {
             if case .unsupported = e { return .skip(e.description) }
+            // An operator without a kernel inside a body (the expanded functions' If branches).
+            if case .opaque = e { return .skip(e.description) }
             return .fail("run: \(e.description)")
         } catch { return .fail("run: \(error)") }
         for (i, id) in g.outputs.enumerated() {
