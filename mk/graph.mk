@@ -116,8 +116,10 @@ test-graph-ort: graph-models
 GRAPH_SQ          = $(GRAPH_DIR)/seqquant
 GRAPH_SQ_REAL     = ddddocr-lstm ddddocr-quant
 GRAPH_SQ_GEN      = recurrent qlinear qdq
-# Control flow (the generated if-body, Silero VAD): If/Loop bodies optimized; onnxruntime checks
-# them (the interpreter does not run If/Loop, so no --verify).
+# Control flow (the generated if-body, Silero VAD, and Silero VAD with its sample rate fixed to
+# 16 kHz, whose If folds to its branch): bodies optimized, run by the interpreter (--verify,
+# --reference against onnxruntime) and onnxruntime on the export.
+GRAPH_CF_MODELS   = $(GRAPH_SQ)/if-body.onnx $(GRAPH_REAL)/silero-vad.onnx $(GRAPH_SQ)/silero-vad-16k.onnx
 GRAPH_SQ_MODELS   = $(foreach n,$(GRAPH_SQ_REAL) $(GRAPH_SQ_GEN),$(GRAPH_SQ)/$(n).onnx) \
                     $(foreach f,qdq qop dyn,$(GRAPH_SQ)/light_squeezenet-rand-$(f).onnx)
 
@@ -126,6 +128,7 @@ $(GRAPH_SQ)/.done: Tools/onnx_models.py Tools/graph/quantized_models.py Tools/gr
 	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(GRAPH_SQ_REAL) silero-vad
 	for n in $(GRAPH_SQ_REAL); do \
 	  $(PYTHON) Tools/graph/static_shape.py $(GRAPH_REAL)/$$n.onnx $(GRAPH_SQ)/$$n.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n) || exit 1; done
+	$(PYTHON) Tools/graph/static_shape.py $(GRAPH_REAL)/silero-vad.onnx $(GRAPH_SQ)/silero-vad-16k.onnx $$($(PYTHON) Tools/graph/real_models.py --shape silero-vad-16k) sr:=16000
 	for k in $(GRAPH_SQ_GEN) lstm-bad-weight if-body; do timeout 120 $(PYTHON) Tools/onnx_models.py $$k $(GRAPH_SQ)/$$k.onnx || exit 1; done
 	timeout 300 $(PYTHON) Tools/graph/quantized_models.py $(GRAPH_LIGHT)/light_squeezenet-rand.onnx $(GRAPH_SQ) 2>/dev/null
 	touch $@
@@ -147,11 +150,16 @@ test-graph-seqquant: graph-models $(GRAPH_SQ)/.done
 	[ $$keep -ge 96 ] && [ $$fold -lt $$keep ]; \
 	timeout 300 $$g -O3 --fold-qdq --verify --emit onnx -o $$q.fold.onnx $$q.onnx; \
 	timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$q.onnx $$q.fold.onnx 1e-3
-	@set -e; for m in $(GRAPH_SQ)/if-body.onnx $(GRAPH_REAL)/silero-vad.onnx; do \
-	  n=$$(basename $$m .onnx); \
-	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --stats --emit onnx -o $(GRAPH_SQ)/$$n.opt.onnx $$m 2>&1 | grep 'in bodies'; \
-	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $(GRAPH_SQ)/$$n.opt.onnx $$($(PYTHON) Tools/graph/real_models.py --shape $$n); \
+	@set -e; for m in $(GRAPH_CF_MODELS); do \
+	  n=$$(basename $$m .onnx); b=$(GRAPH_SQ)/$$n; shapes="$$($(PYTHON) Tools/graph/real_models.py --shape $$n)"; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb $$shapes; \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --stats --verify --reference $$b.ort.pb \
+	    $$(for s in $$shapes; do printf -- '--input-shape %s ' $$s; done) --emit onnx -o $$b.opt.onnx $$m 2>$$b.stats; \
+	  grep -E 'in bodies|fold-control-flow' $$b.stats; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx $$shapes; \
 	done
+	@ifs=$$($(GRAPH_SCRATCH)/debug/graph-opt -O3 --emit text $(GRAPH_SQ)/silero-vad-16k.onnx | grep -c ' If(' || true); \
+	  echo "test-graph-seqquant: Silero VAD at 16 kHz keeps $$ifs If nodes at -O3 (constant condition folded)"; [ $$ifs -eq 0 ]
 	@! $(GRAPH_SCRATCH)/debug/graph-opt -o /dev/null $(GRAPH_SQ)/lstm-bad-weight.onnx 2>$(GRAPH_SQ)/bad.err; \
 	  grep -q "W has shape \[1,12,3\], expected \[1,16,3\]" $(GRAPH_SQ)/bad.err && [ $$(wc -l < $(GRAPH_SQ)/bad.err) -eq 1 ]
 

@@ -135,23 +135,47 @@ enum DataMovement {
         return select(x, idx, shape: shape)
     }
 
-    /// Constant-mode Pad.
+    /// Pad in every ONNX mode: constant, reflect (mirror without the edge), edge (repeat
+    /// the edge) and wrap (periodic); negative pads crop.
     static func pad(_ node: Node, _ x: Tensor, pads: [Int], value: Float) throws -> Tensor {
         let rank = x.shape.count
-        guard pads.count == 2 * rank, node.string("mode", "constant") == "constant" else {
-            throw InterpreterError.unsupported(op: "Pad", node: node.name, detail: "mode \(node.string("mode", "constant"))")
+        let mode = node.string("mode", "constant")
+        guard pads.count == 2 * rank, ["constant", "reflect", "edge", "wrap"].contains(mode) else {
+            throw InterpreterError.unsupported(op: "Pad", node: node.name, detail: "mode \(mode)")
         }
         let shape = (0..<rank).map { x.shape[$0] + pads[$0] + pads[$0 + rank] }
+        if mode != "constant" {
+            // Reflect needs two elements on a padded axis, edge and wrap one (onnxruntime refuses less).
+            for d in 0..<rank where (pads[d] > 0 || pads[d + rank] > 0) && x.shape[d] < (mode == "reflect" ? 2 : 1) {
+                throw InterpreterError.badInput(node: node.name, detail: "\(mode) padding of an axis of size \(x.shape[d])")
+            }
+        }
         let strides = Tensor.strides(x.shape)
         let total = shape.reduce(1, *)
         var f = [Float](repeating: value, count: x.isFloat ? total : 0)
         var iv = [Int64](repeating: saturatingInt64(value), count: x.isFloat ? 0 : total)
         var counter = [Int](repeating: 0, count: rank)
+        /// The source index along an axis of size n for a position outside it.
+        func source(_ s: Int, _ n: Int) -> Int {
+            switch mode {
+            case "edge": return min(max(s, 0), n - 1)
+            case "wrap": return ((s % n) + n) % n
+            default:
+                // reflect: period 2(n-1), mirrored about 0 and n-1.
+                let period = 2 * (n - 1)
+                var r = ((s % period) + period) % period
+                if r >= n { r = period - r }
+                return r
+            }
+        }
         for k in 0..<total {
             var pos = 0, inside = true
             for d in 0..<rank {
-                let s = counter[d] - pads[d]
-                if s < 0 || s >= x.shape[d] { inside = false; break }
+                var s = counter[d] - pads[d]
+                if s < 0 || s >= x.shape[d] {
+                    if mode == "constant" { inside = false; break }
+                    s = source(s, x.shape[d])
+                }
                 pos += s * strides[d]
             }
             if inside { if x.isFloat { f[k] = x.f[pos] } else { iv[k] = x.i[pos] } }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """onnxruntime side of graph-opt's model checks.
 
-  ort_check.py reference MODEL OUT.pb
+  ort_check.py reference MODEL OUT.pb [NAME=D0,D1,...]...
       runs MODEL in onnxruntime (no graph optimizations) on the ONNX backend tests' ramp
-      input, arange(n)/n, and writes the first output as a TensorProto, for
-      `graph-opt --reference OUT.pb MODEL` (our interpreter against onnxruntime).
+      input, arange(n)/n (an input's NAME=shape as for compare), and writes the first output
+      as a TensorProto, for `graph-opt --reference OUT.pb --input-shape NAME=... MODEL` (our
+      interpreter against onnxruntime).
   ort_check.py compare ORIGINAL OPTIMIZED [TOLERANCE] [NAME=D0,D1,...]...
       runs both models in onnxruntime on the same input (an input's NAME=shape gives its
       dynamic dimensions values, e.g. an audio window) and fails when any output's
@@ -63,15 +64,19 @@ def relative_error(ref, out) -> float:
     return diff / max(float(np.max(np.abs(x[finite]))), 1e-6)
 
 
+def parse_shapes(args: list) -> dict:
+    return {k: [int(d) for d in v.split(",")] for k, _, v in (x.partition("=") for x in args if "=" in x)}
+
+
 def main(argv: list) -> int:
     if len(argv) >= 3 and argv[0] == "reference":
         sess = session(argv[1])
-        out = sess.run(None, ramp_feeds(sess))[0]
+        out = sess.run(None, ramp_feeds(sess, parse_shapes(argv[3:])))[0]
         with open(argv[2], "wb") as f:
             f.write(numpy_helper.from_array(np.asarray(out, np.float32)).SerializeToString())
         return 0
     if len(argv) >= 3 and argv[0] == "compare":
-        shapes = {k: [int(d) for d in v.split(",")] for k, _, v in (x.partition("=") for x in argv[3:] if "=" in x)}
+        shapes = parse_shapes(argv[3:])
         rest = [x for x in argv[3:] if "=" not in x]
         tol = float(rest[0]) if rest else 1e-4
         a, b = session(argv[1]), session(argv[2])

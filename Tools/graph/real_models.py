@@ -46,9 +46,11 @@ MODELS = [
 
 # Input shapes the checks feed (the models declare dynamic dims; ddddocr scales a captcha to
 # height 64 and keeps its aspect, 160 px wide is typical; Silero VAD reads 256-sample windows at
-# 8 kHz, the branch its If takes for the sample rate 0 the checks feed an int64 input).
+# 8 kHz, the branch its If takes for the sample rate 0 the checks feed an int64 input; the 16 kHz
+# variant, its sample rate a constant, 512-sample windows).
 CHECK_SHAPES = {
     "silero-vad": "input=1,256 state=2,1,128",
+    "silero-vad-16k": "input=1,512 state=2,1,128",
     "ddddocr-lstm": "input1=1,1,64,160",
     "ddddocr-quant": "input1=1,1,64,160",
 }
