@@ -4,7 +4,7 @@ onnx.helper the way exporters (torch.onnx, tf2onnx) lay graphs out: decomposed L
 RMSNorm and GELU, attention as MatMul/scale/mask/Softmax/MatMul, shapes computed with
 Shape/Gather/Concat. Weights are seeded random.
 
-Usage: onnx_models.py KIND OUT.onnx [--layers N]
+Usage: onnx_models.py KIND OUT.onnx [--layers N] [--width D] [--vocab V]
   small-cnn        Conv/BatchNorm/Relu/MaxPool/Gemm, symbolic batch (fixtures, examples)
   unknown-op       small-cnn with an operator graph-opt does not know (kept as an opaque node)
   custom-domain    small-cnn with an operator of a made-up domain after Conv+BatchNorm, carrying
@@ -33,6 +33,9 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N]
                    -> ConvInteger, the integer operators of onnxruntime's QOperator format
   qdq              QDQ format: Conv and MatMul whose int8 weights (per channel) and activations
                    pass through QuantizeLinear/DequantizeLinear pairs
+  gpt2-external    gpt2 with every weight of 1 KiB or more in OUT.onnx.data, written as it is
+                   drawn (--width D, --vocab V, --layers N size it: D 2048, V 16384, 10 layers
+                   is a 2.4 GB model, over protobuf's 2 GB limit)
   huge-external    MatMul + bias with a 2.25 GiB weight in OUT.onnx.data, written as a sparse
                    file (zeros): checks that weights are mapped, never loaded
 """
@@ -127,8 +130,8 @@ def small_cnn(b: Builder):
     return inputs, outputs
 
 
-def transformer(b: Builder, kind: str, layers: int):
-    d, h, s, vocab = 64, 4, 16, 256
+def transformer(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 256):
+    h, s = 4, 16
     dh = d // h
     kv_heads = 2 if kind == "llama" else h
     if kind == "vit":
@@ -250,6 +253,39 @@ def act_fusion(b: Builder):
     inputs = [helper.make_tensor_value_info("image", TensorProto.FLOAT, [2, 3, 16, 16])]
     outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 10])]
     return inputs, outputs
+
+
+class ExternalBuilder(Builder):
+    """Writes every tensor of at least 1 KiB to one external data file as it is made (never
+    holding the whole model's weights in memory), float32 weights drawn directly in float32."""
+
+    def __init__(self, out: str, seed: int = 0):
+        super().__init__(seed)
+        self.location = os.path.basename(out) + ".data"
+        self.data = open(os.path.join(os.path.dirname(out) or ".", self.location), "wb")
+
+    def const(self, value, base="c", dtype=np.float32) -> str:
+        a = np.asarray(value, dtype=dtype, order="C")  # (ascontiguousarray would make a scalar 1-D)
+        if a.nbytes < 1024:
+            return super().const(a, base, dtype)
+        n = self.name(base)
+        t = onnx.TensorProto()
+        t.name, t.data_type = n, helper.np_dtype_to_tensor_dtype(a.dtype)
+        t.dims.extend(a.shape)
+        t.data_location = TensorProto.EXTERNAL
+        offset = self.data.tell()
+        self.data.write(a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes())
+        for key, v in (("location", self.location), ("offset", str(offset)), ("length", str(a.nbytes))):
+            e = t.external_data.add()
+            e.key, e.value = key, v
+        self.inits.append(t)
+        return n
+
+    def weight(self, shape, scale=None, base="w") -> str:
+        scale = scale if scale is not None else 1.0 / math.sqrt(shape[0])
+        w = self.rng.standard_normal(size=shape, dtype=np.float32)
+        w *= np.float32(scale)
+        return self.const(w, base)
 
 
 def huge_external(out: str) -> int:
@@ -449,8 +485,10 @@ def main() -> int:
     ap.add_argument("kind")
     ap.add_argument("out")
     ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--width", type=int, default=64)
+    ap.add_argument("--vocab", type=int, default=256)
     a = ap.parse_args()
-    b = Builder(seed=7)
+    b = ExternalBuilder(a.out, seed=7) if a.kind == "gpt2-external" else Builder(seed=7)
     if a.kind in ("small-cnn", "unknown-op", "cycle", "external"):
         inputs, outputs = small_cnn(b)
         if a.kind == "unknown-op":
@@ -466,6 +504,9 @@ def main() -> int:
         inputs, outputs = if_capture(b)
     elif a.kind in ("gpt2", "llama", "vit"):
         inputs, outputs = transformer(b, a.kind, a.layers)
+    elif a.kind == "gpt2-external":
+        inputs, outputs = transformer(b, "gpt2", a.layers, d=a.width, vocab=a.vocab)
+        b.data.close()
     elif a.kind == "bev":
         inputs, outputs = bev(b)
     elif a.kind == "act-fusion":

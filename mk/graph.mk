@@ -14,6 +14,11 @@
 #                            interpreter vs onnxruntime, onnxruntime on --emit onnx vs the original;
 #                            QDQ pairs kept by default and folded with --fold-qdq; If/Loop
 #                            bodies optimized (generated if-body, Silero VAD) against onnxruntime
+#   make test-graph-external a generated GPT-2 with its weights in external data: -O3 --verify, written
+#                            back with external data (--external-data), onnxruntime on it vs the original
+#   make test-graph-big      opt-in (2.4 GB on disk, twice): the same for a GPT-2 of 2.4 GB of random
+#                            weights, over protobuf's 2 GB limit; time and peak memory go to
+#                            $(GRAPH_DIR)/big/record.txt (make bench-graph benchmarks it too)
 #   make bench-graph         graph-opt vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize
 #                            to an ONNX file, and the node count of each written file
 #
@@ -37,11 +42,12 @@ PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
 
 PIP_PACKAGES += onnx==$(ONNX_VERSION) onnxruntime==1.31.1
-TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant
+TEST_STEPS   += test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant test-graph-external
 BENCH_STEPS  += bench-graph
 DEMO_STEPS   += demo-graph
 
-.PHONY: onnx-proto graph-models graph-real-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant bench-graph demo-graph
+.PHONY: onnx-proto graph-models graph-real-models test-graph-proto test-graph-nodes test-graph-models test-graph-ort test-graph-seqquant \
+        test-graph-external graph-big test-graph-big bench-graph demo-graph
 
 ## onnx-proto: regenerate the committed Swift for the ONNX subset (builds protoc-gen-swift once, in .cache).
 onnx-proto:
@@ -162,6 +168,45 @@ test-graph-seqquant: graph-models $(GRAPH_SQ)/.done
 	  echo "test-graph-seqquant: Silero VAD at 16 kHz keeps $$ifs If nodes at -O3 (constant condition folded)"; [ $$ifs -eq 0 ]
 	@! $(GRAPH_SCRATCH)/debug/graph-opt -o /dev/null $(GRAPH_SQ)/lstm-bad-weight.onnx 2>$(GRAPH_SQ)/bad.err; \
 	  grep -q "W has shape \[1,12,3\], expected \[1,16,3\]" $(GRAPH_SQ)/bad.err && [ $$(wc -l < $(GRAPH_SQ)/bad.err) -eq 1 ]
+
+# External data: a small GPT-2 in `make test`; a 2.4 GB one (10 layers of width 2048, vocabulary
+# 16384) for test-graph-big and the benchmark, generated once into the ignored cache.
+GRAPH_EXT          = $(GRAPH_DIR)/external
+GRAPH_BIG          = $(GRAPH_DIR)/big
+GRAPH_BIG_MODEL    = $(GRAPH_BIG)/gpt2-big.onnx
+
+## test-graph-external: a GPT-2 with external data through -O3 --verify and --reference (onnxruntime),
+## written back with --external-data; onnxruntime on the export against the original.
+test-graph-external: pip-deps
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	@set -e; d=$(GRAPH_EXT); rm -rf $$d; mkdir -p $$d; g=$(GRAPH_SCRATCH)/debug/graph-opt; \
+	timeout 120 $(PYTHON) Tools/onnx_models.py gpt2-external $$d/gpt2-ext.onnx; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$d/gpt2-ext.onnx $$d/gpt2-ext.ort.pb; \
+	timeout 300 $$g -O3 --verify --reference $$d/gpt2-ext.ort.pb --external-data --emit onnx -o $$d/opt.onnx $$d/gpt2-ext.onnx; \
+	[ -s $$d/opt.onnx.data ] && [ $$(stat -c %s $$d/opt.onnx) -lt 65536 ]; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$d/gpt2-ext.onnx $$d/opt.onnx; \
+	! $$g --external-data --emit onnx $$d/gpt2-ext.onnx >/dev/null 2>$$d/err; grep -q 'give -o FILE' $$d/err; \
+	echo "test-graph-external: $$(stat -c %s $$d/gpt2-ext.onnx.data) bytes of external weights in, $$(stat -c %s $$d/opt.onnx.data) out"
+
+graph-big: $(GRAPH_BIG_MODEL)
+
+# The generator writes the data file first and the model last: a model file means a whole model.
+$(GRAPH_BIG_MODEL): Tools/onnx_models.py
+	mkdir -p $(GRAPH_BIG)
+	rm -f $@
+	timeout 900 $(PYTHON) Tools/onnx_models.py gpt2-external $@ --layers 10 --width 2048 --vocab 16384
+
+## test-graph-big: graph-opt -O3 on the 2.4 GB GPT-2 (weights mapped, the export's written with
+## external data on its own), onnxruntime on the export against the original; time and peak RSS.
+test-graph-big: pip-deps graph-big
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(GRAPH_SCRATCH) --build-tests
+	@set -e; b=$(GRAPH_BIG); \
+	/usr/bin/time -f '%e %M' -o $$b/time.txt timeout 600 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --stats --emit onnx -o $$b/opt.onnx $(GRAPH_BIG_MODEL) 2>$$b/stats.txt; \
+	[ -s $$b/opt.onnx.data ]; \
+	read secs rss < $$b/time.txt; \
+	echo "graph-opt -O3 gpt2-big: $$secs s, peak RSS $$((rss / 1024)) MiB, weights $$(stat -c %s $(GRAPH_BIG_MODEL).data) bytes in, $$(stat -c %s $$b/opt.onnx.data) out, model file $$(stat -c %s $$b/opt.onnx) bytes" | tee $$b/record.txt; \
+	grep -E 'total|import' $$b/stats.txt | tee -a $$b/record.txt; \
+	timeout 900 $(PYTHON) Tools/graph/ort_check.py compare $(GRAPH_BIG_MODEL) $$b/opt.onnx | tee -a $$b/record.txt
 
 ## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize a
 ## model into an ONNX file, and the nodes of each written file. Light zoo models with dense random

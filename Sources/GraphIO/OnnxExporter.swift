@@ -51,6 +51,49 @@ public enum OnnxExporter {
         }
     }
 
+    /// Protobuf cannot hold a message over 2 GiB, so a model whose weights come near it is
+    /// written with external data (`graph-opt` does so on its own above this many bytes).
+    public static let inlineWeightLimit = 1_800_000_000
+
+    /// Bytes of the initializers `write` would put in the model (splats expanded only up to
+    /// `splatLimit`: larger ones become ConstantOfShape).
+    public static func weightBytes(_ graph: Graph, splatLimit: Int = 1024) -> Int {
+        let read = Set(graph.nodes.flatMap(\.reads)).union(graph.outputs)
+        var total = 0
+        for (id, v) in graph.values.enumerated() where read.contains(id) {
+            guard let c = v.constant else { continue }
+            if case .splat = c.storage, c.elementCount > splatLimit { continue }
+            total += c.byteCount
+        }
+        return total
+    }
+
+    /// The model with every initializer over `externalAbove` bytes in ONNX external data: its
+    /// bytes go to `data` (a region each, copied from the mapped input or the folded tensor's
+    /// buffer straight to the file), and the model references them as `location` (the data
+    /// file's name relative to the model's directory), offset and length. `emit` gets the
+    /// model's bytes. For models over protobuf's 2 GiB limit.
+    public static func writeExternal(_ graph: Graph, data: WeightFileWriter, location: String, splatLimit: Int = 1024,
+                                     externalAbove: Int = 1024, to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: externalAbove)
+        for (name, c) in large {
+            var t = Onnx_TensorProto()
+            t.name = name
+            t.dataType = c.dtype.rawValue
+            t.dims = c.dims.map { Int64($0) }
+            let (_, offset) = try c.withRawBytes { try data.append($0) }
+            t.dataLocation = .external
+            for (key, value) in [("location", location), ("offset", String(offset)), ("length", String(c.byteCount))] {
+                var e = Onnx_StringStringEntryProto()
+                e.key = key
+                e.value = value
+                t.externalData.append(e)
+            }
+            model.graph.initializer.append(t)
+        }
+        try model.serializedData().withUnsafeBytes(emit)
+    }
+
     /// The ModelProto of `graph`; with `setAsideAbove`, initializers over that many bytes are
     /// left out and returned beside it (for `write`).
     static func model(_ graph: Graph, splatLimit: Int, setAsideAbove: Int?) throws -> (model: Onnx_ModelProto, large: [(String, ConstantTensor)]) {

@@ -19,6 +19,11 @@ public final class WeightFileWriter: WeightSink {
     }
 
     public func append(_ bytes: [UInt8]) throws -> (path: String, offset: Int) {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    /// Appends a region without copying it first (a mapped input's weight goes straight to write(2)).
+    public func append(_ bytes: UnsafeRawBufferPointer) throws -> (path: String, offset: Int) {
         if file == nil { file = try AtomicFile(path: path, durable: true) }
         let pad = (64 - size % 64) % 64
         if pad > 0 { try file!.write([UInt8](repeating: 0, count: pad)); size += pad }

@@ -52,6 +52,10 @@ public struct GraphOptCommand: SluiceCommand {
             help: ArgumentHelp("Write large computed weights to <file> and reference them from the stream (default with -o: FILE.weights).", valueName: "file"))
     var weights: String?
 
+    @Flag(name: .customLong("external-data"),
+          help: "With --emit onnx -o FILE: write the weights to FILE.data as ONNX external data (automatic when they exceed protobuf's 2 GB).")
+    var externalData = false
+
     @Flag(name: .customLong("verify"),
           help: "Run the original and the optimized graph in the reference interpreter and fail if they differ.")
     var verify = false
@@ -152,7 +156,26 @@ public struct GraphOptCommand: SluiceCommand {
             return
         }
         if emit == .onnx {
+            let path = common.output.flatMap { $0 == "-" ? nil : $0 }
+            let external = externalData || OnnxExporter.weightBytes(graph) > OnnxExporter.inlineWeightLimit
+            if external && path == nil {
+                throw ToolError.usage("--emit onnx", "the weights go to external data (--external-data, or over 2 GB): give -o FILE")
+            }
             let w = try tool.frameWriter()
+            if external, let path {
+                // FILE.data beside FILE, named relative to it as ONNX requires.
+                let data = WeightFileWriter(path: path + ".data")
+                do {
+                    try OnnxExporter.writeExternal(graph, data: data, location: (path as NSString).lastPathComponent + ".data") { try w.writeBytes($0) }
+                    try w.flush()
+                    do { try data.commit() } catch { throw ToolError(data.path, "cannot write the external data file") }
+                } catch {
+                    data.abort()
+                    if let e = error as? GraphError { throw ToolError("--emit onnx", e.description) }
+                    throw error
+                }
+                return
+            }
             do { try OnnxExporter.write(graph) { try w.writeBytes($0) } }
             catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
             try w.flush()
