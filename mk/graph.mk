@@ -209,13 +209,20 @@ test-graph-big: pip-deps graph-big
 	timeout 900 $(PYTHON) Tools/graph/ort_check.py compare $(GRAPH_BIG_MODEL) $$b/opt.onnx | tee -a $$b/record.txt
 
 ## bench-graph: graph-opt (release) vs onnxruntime ORT_ENABLE_ALL (and onnxsim): time to optimize a
-## model into an ONNX file, and the nodes of each written file. Light zoo models with dense random
-## weights, the generated transformers, and real trained models; bench-quick runs two small ones.
-bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models)
+## model into an ONNX file, and the nodes of each written file, every model of the corpus with the
+## issue's goals judged per model. Light zoo models with dense random weights, the generated
+## transformers, real trained models, the quantized/recurrent/control-flow models and the 2.3 GB
+## GPT-2; bench-quick runs two small ones.
+# Besides those: the generated recurrent, quantized and control-flow models, squeezenet quantized
+# by onnxruntime, Silero VAD at 16 kHz, and the 2.3 GB GPT-2 (every model of the corpus).
+GRAPH_BENCH_MORE   = $(foreach n,$(GRAPH_SQ_GEN) if-body silero-vad-16k,$(GRAPH_SQ)/$(n).onnx) \
+                     $(foreach f,qdq qop dyn,$(GRAPH_SQ)/light_squeezenet-rand-$(f).onnx) $(GRAPH_BIG_MODEL)
+
+bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models $(GRAPH_SQ)/.done graph-big)
 	@$(PYTHON) Tools/pip_ensure.py onnxsim==0.8.1 || echo "bench-graph: onnxsim not installable here; its columns stay empty"
-	timeout 1200 $(PYTHON) Benchmarks/graph/bench.py $(RELEASE_BIN)/graph-opt \
+	timeout 2700 $(PYTHON) Benchmarks/graph/bench.py $(RELEASE_BIN)/graph-opt \
 	  $(foreach n,$(GRAPH_BENCH_LIGHT),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx) \
-	  $(if $(SLUICE_BENCH_QUICK),,$(foreach n,$(shell $(PYTHON) Tools/graph/real_models.py --names),$(GRAPH_REAL)/$(n).onnx)) \
+	  $(if $(SLUICE_BENCH_QUICK),,$(foreach n,$(shell $(PYTHON) Tools/graph/real_models.py --names),$(GRAPH_REAL)/$(n).onnx) $(GRAPH_BENCH_MORE)) \
 	  --markdown $(GRAPH_DIR)/bench.md
 
 ## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats; a QDQ model
