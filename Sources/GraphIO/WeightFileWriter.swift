@@ -5,17 +5,21 @@ import Foundation
 /// file that the graph stream references by path and offset. Regions start 64-byte aligned
 /// so a consumer can map them and load vectors directly.
 ///
-/// The file is created only when the first constant arrives, as an `AtomicFile` (durable:
-/// fsynced before it is renamed into place) by `commit()`, so a failed run leaves no partial
-/// weights file.
+/// The file is created only when the first constant arrives, as an `AtomicFile` (durable by
+/// default: fsynced before it is renamed into place) by `commit()`, so a failed run leaves no
+/// partial weights file.
 public final class WeightFileWriter: WeightSink {
     /// The final path, as the stream references it (absolute).
     public let path: String
     private var file: AtomicFile?
     private var size = 0
+    private let durable: Bool
 
-    public init(path: String) {
+    /// `durable: false` for a file that is part of a tool's `-o` output (ONNX external data):
+    /// it is then as durable as that output, written without fsync.
+    public init(path: String, durable: Bool = true) {
         self.path = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        self.durable = durable
     }
 
     public func append(_ bytes: [UInt8]) throws -> (path: String, offset: Int) {
@@ -24,7 +28,7 @@ public final class WeightFileWriter: WeightSink {
 
     /// Appends a region without copying it first (a mapped input's weight goes straight to write(2)).
     public func append(_ bytes: UnsafeRawBufferPointer) throws -> (path: String, offset: Int) {
-        if file == nil { file = try AtomicFile(path: path, durable: true) }
+        if file == nil { file = try AtomicFile(path: path, durable: durable) }
         let pad = (64 - size % 64) % 64
         if pad > 0 { try file!.write([UInt8](repeating: 0, count: pad)); size += pad }
         let offset = size

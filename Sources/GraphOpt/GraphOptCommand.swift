@@ -164,7 +164,7 @@ public struct GraphOptCommand: SluiceCommand {
             let w = try tool.frameWriter()
             if external, let path {
                 // FILE.data beside FILE, named relative to it as ONNX requires.
-                let data = WeightFileWriter(path: path + ".data")
+                let data = WeightFileWriter(path: path + ".data", durable: false)
                 do {
                     try OnnxExporter.writeExternal(graph, data: data, location: (path as NSString).lastPathComponent + ".data") { try w.writeBytes($0) }
                     try w.flush()
