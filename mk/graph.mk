@@ -226,7 +226,8 @@ bench-graph: graph-models $(if $(SLUICE_BENCH_QUICK),,graph-real-models $(GRAPH_
 	  --markdown $(GRAPH_DIR)/bench.md
 
 ## demo-graph: ResNet-50 and a generated GPT-2 through graph-opt -O3 with --stats; a QDQ model
-## with its quantized weights kept, then folded (--fold-qdq).
+## with its quantized weights kept, then folded (--fold-qdq); an If and a Loop optimized inside
+## and checked by the interpreter (--verify).
 # (GRAPH_TRANSFORMERS also holds the BEV-style perception net, generated the same way.)
 demo-graph: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 --stats -o $(GRAPH_DIR)/resnet50.graph $(GRAPH_LIGHT)/light_resnet50.onnx
@@ -234,3 +235,5 @@ demo-graph: graph-models
 	$(PYTHON) Tools/onnx_models.py qdq $(GRAPH_GEN)/qdq.onnx
 	$(RELEASE_BIN)/graph-opt -O2 --emit text $(GRAPH_GEN)/qdq.onnx
 	$(RELEASE_BIN)/graph-opt -O2 --fold-qdq --verify --emit text $(GRAPH_GEN)/qdq.onnx
+	$(PYTHON) Tools/onnx_models.py if-body $(GRAPH_GEN)/if-body.onnx
+	$(RELEASE_BIN)/graph-opt -O3 --verify --stats --emit text $(GRAPH_GEN)/if-body.onnx

@@ -5,7 +5,7 @@ import GraphIR
 enum ControlFlow {
     /// A Loop whose trip count and condition never stop it is refused after this many
     /// iterations instead of hanging.
-    static let maxIterations = 1 << 24
+    static let maxIterations = 1 << 20
 
     static func run(_ node: Node, _ inputs: [Tensor?], interp: Interpreter, outer: Graph,
                     loader: SubgraphLoader, lookup: (String) throws -> Tensor?) throws -> [Tensor] {

@@ -6,6 +6,7 @@ import GraphPasses
 import OnnxProto
 import SwiftProtobuf
 import Testing
+import TestSupport
 
 /// If, Loop and Scan in the interpreter (bodies decoded by `SubgraphBodies.loader()`), and
 /// `fold-control-flow`: a constant If inlined, a zero-trip Loop removed. The onnx node cases
@@ -185,5 +186,41 @@ import Testing
         // Reversed input: columns visited 2, 1, 0; outputs in visiting order on axis 1.
         #expect(out["ys"]!.shape == [2, 3])
         #expect(out["ys"]!.f == [103, 105, 106, 230, 250, 260])
+    }
+
+    // MARK: Bad input
+
+    /// Random byte edits of a Loop model (and of an If model): whatever imports runs, or fails
+    /// with an InterpreterError, through the interpreter and through fold-control-flow; never traps.
+    @Test func randomMutationsOfControlFlowNeverCrash() throws {
+        let sources = [[UInt8](try Self.loopModel(trips: 3, cond: true).serializedData()),
+                       [UInt8](try ImportTests.ifModel().serializedData())]
+        var rng = TestSeed.generator("ControlFlowTests.randomMutationsOfControlFlowNeverCrash", default: 99)
+        var imported = 0, ran = 0
+        for k in 0..<400 {
+            var bytes = sources[k % 2]
+            for _ in 0...rng.below(3) {
+                switch rng.below(3) {
+                case 0: bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(bytes.count))
+                default: if bytes.count > 1 { bytes.remove(at: rng.below(bytes.count)) }
+                }
+            }
+            guard var g = try? OnnxImporter.decode(Data(bytes)) else { continue }
+            imported += 1
+            // A trip count edited into the millions would run (bounded, but slowly): not here.
+            if let m = g.value(named: "M"), let trips = try g.constant(m)?.int64s().first, trips > 1000 { continue }
+            var feeds: [String: Tensor] = [:]
+            for id in g.inputs {
+                guard let t = g.values[id].type, let dims = t.shape?.dims.map({ $0.value ?? 1 }), dims.allSatisfy({ $0 >= 0 && $0 < 64 }) else { continue }
+                let n = dims.reduce(1, *)
+                feeds[g.values[id].name] = t.dtype.isFloat ? Tensor(dtype: t.dtype, shape: dims, f: Self.ramp(n))
+                                                           : Tensor(dtype: t.dtype, shape: dims, i: Array(repeating: 1, count: n))
+            }
+            do { _ = try Self.run(g, feeds); ran += 1 } catch is InterpreterError {}
+            _ = try? Self.optimize(&g, level: 1)
+        }
+        #expect(imported > 0)
+        #expect(ran > 0)
     }
 }
