@@ -49,7 +49,8 @@ expect_status 1
 # Opaque operators: a made-up domain's op (every attribute kind, a subgraph among them) is
 # written back unchanged with its opset import, and the Conv+BatchNormalization before it is
 # folded; the stream carries it too. An If whose branches read outer values by name optimizes
-# around them, and onnxruntime runs the export with the original's output.
+# around them (its nested constant If folds), the interpreter runs both (--verify), and
+# onnxruntime runs the export with the original's output.
 run "graph-opt -O3 --emit onnx -o custom.opt.onnx custom.onnx"
 expect_status 0
 python3 - custom.onnx custom.opt.onnx <<'PY' || fail "custom-domain node not passed through unchanged"
@@ -68,9 +69,15 @@ run "graph-opt -O3 custom.onnx | timeout 60 capnp decode --short $GRAPH_SCHEMA G
 expect_status 0
 grep -q 'op = "Frobnicate", domain = "example.custom"' out.bin || fail "no opaque node in the decoded stream"
 grep -q 'name = "body", onnx = ' out.bin || fail "subgraph attribute not in the decoded stream"
-run "graph-opt -O3 --emit onnx -o if.opt.onnx if.onnx"
+run "graph-opt -O3 --verify --emit onnx -o if.opt.onnx if.onnx"
 expect_status 0
 run "python3 $ROOT/Tools/graph/ort_check.py compare if.onnx if.opt.onnx"
+expect_status 0
+# External data out: GPT-2's weights (64 KB tensors) go to gpt2.opt.onnx.data, onnxruntime runs it.
+run "graph-opt -O3 --verify --external-data --emit onnx -o gpt2.opt.onnx gpt2.onnx"
+expect_status 0
+[[ -s gpt2.opt.onnx.data ]] || fail "no external data file written"
+run "python3 $ROOT/Tools/graph/ort_check.py compare gpt2.onnx gpt2.opt.onnx"
 expect_status 0
 # The interpreter cannot run an opaque node: --verify says which, in one line.
 run "graph-opt -O3 --verify unknown.onnx"
