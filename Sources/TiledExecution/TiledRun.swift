@@ -27,7 +27,12 @@ public struct TiledRun {
             faultGroup = g
         }
         var groupsOfNode: [Int: [GroupSchedule]] = [:]
-        for g in groups { for n in g.nodes { groupsOfNode[n, default: []].append(g) } }
+        for g in groups {
+            // A fused group runs each member's node with the member's own mapping, tile by
+            // tile; the values between members are assembled whole between them.
+            let parts = g.members.isEmpty ? [g] : g.members.map { m in var m = m; m.cores = g.cores; m.fusion = g.fusion; return m }
+            for p in parts { for n in p.nodes { groupsOfNode[n, default: []].append(p) } }
+        }
         var reference = [Tensor?](repeating: nil, count: graph.values.count)
         var tiled = [Tensor?](repeating: nil, count: graph.values.count)
         for id in graph.inputs {
@@ -79,6 +84,7 @@ public struct TiledRun {
                 throw TiledExecutionError.mismatch("group \(group!.index) '\(group!.name)': \(why)")
             }
             if let group, group.unit == "none", note.isEmpty { note = "view: no data moves" }
+            if let group, !group.fusion.isEmpty, note.isEmpty { note = "fused \(group.fusion): member tiled with its own mapping" }
             for (k, o) in node.outputs.enumerated() where o >= 0 && k < refOuts.count {
                 guard k < outs.count else { throw TiledExecutionError.untileable("output \(k) of \(node.name)") }
                 reference[o] = refOuts[k]
