@@ -56,6 +56,7 @@ enum CheckStage {
                 let members = try g.members
                 group.members = try (0..<members.count).map { try decode(try members.get($0)) }
                 group.fusion = try g.fusion.string
+                group.tileRows = Int(clamping: g.tileRows)
                 groups.append(group)
             case .placement(let p):
                 cores[Int(p.group)] = try p.cores.map { Int($0) }

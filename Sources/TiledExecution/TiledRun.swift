@@ -27,12 +27,15 @@ public struct TiledRun {
             faultGroup = g
         }
         var groupsOfNode: [Int: [GroupSchedule]] = [:]
+        var chainOf: [Int: GroupSchedule] = [:]
         for g in groups {
             // A fused group runs each member's node with the member's own mapping, tile by
             // tile; the values between members are assembled whole between them.
             let parts = g.members.isEmpty ? [g] : g.members.map { m in var m = m; m.cores = g.cores; m.fusion = g.fusion; return m }
             for p in parts { for n in p.nodes { groupsOfNode[n, default: []].append(p) } }
+            if g.fusion == "conv-chain" { for n in g.nodes { chainOf[n] = g } }
         }
+        var chainMembers: [Int: [DepthFirstChain.Member]] = [:]
         var reference = [Tensor?](repeating: nil, count: graph.values.count)
         var tiled = [Tensor?](repeating: nil, count: graph.values.count)
         for id in graph.inputs {
@@ -71,6 +74,20 @@ public struct TiledRun {
                     outs = [Self.asDeclared(try AttentionTiling.run(node, inputs: tiledIns, stages: planned, fault: kind, faultStage: stage))]
                 } else {
                     outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                    if let chain = chainOf[index] {
+                        chainMembers[chain.index, default: []].append(DepthFirstChain.Member(node: node, inputs: tiledIns))
+                        // The chain's last member: its output again, depth-first from the chain's
+                        // input, and that is the value the rest of the graph gets.
+                        if chain.members.last?.nodes == [index] {
+                            do {
+                                outs = [Self.asDeclared(try DepthFirstChain.run(chainMembers[chain.index]!, tileRows: chain.tileRows, interpreter: interpreter))]
+                                note = "fused conv-chain: depth-first, \(chain.tileRows) rows per tile with halos"
+                            } catch TiledExecutionError.untileable(let why) {
+                                note = "fused conv-chain run member by member, not depth-first: \(why)"
+                            }
+                            chainMembers[chain.index] = nil
+                        }
+                    }
                 }
                 if kind != nil { faultPlaced = true }
             } catch TiledExecutionError.untileable(let why) {
