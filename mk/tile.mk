@@ -5,7 +5,8 @@
 #   make zigzag-venv        ZigZag (zigzag-dse 3.9.1, and six, which it imports without declaring
 #                           it) in its own venv, $(ZIGZAG_VENV), pinned by Tools/zigzag-requirements.txt
 #   make bench-tile         tile-plan vs ZigZag on every ResNet-18 layer, tpu_like and eyeriss_like:
-#                           time per layer, energy and latency of each side's chosen mapping
+#                           time per layer, energy and latency of each side's chosen mapping;
+#                           and fused vs --no-fuse on ResNet-50, a Llama and a GPT-2 block
 #   make demo-tile          ResNet-50 and a Llama block through graph-opt | tile-plan
 #   make test-arch-import   Tools/arch_import.py on the peers' own hardware files (ZigZag's cores
 #                           reproduce the presets field for field; Stream's meshes plan and place;
@@ -48,10 +49,10 @@ $(ZIGZAG_VENV)/.done: Tools/zigzag-requirements.txt
 
 zigzag-venv: $(ZIGZAG_VENV)/.done
 
-## bench-tile: Benchmarks/tile/bench.py (release binaries); quick mode: two layers.
-bench-tile: build zigzag-venv
+## bench-tile: Benchmarks/tile/bench.py (release binaries); quick mode: two layers (the fusion rows always run).
+bench-tile: build zigzag-venv graph-models
 	timeout 3600 $(PYTHON) Benchmarks/tile/bench.py --bin $(RELEASE_BIN) --zigzag-python $(ZIGZAG_VENV)/bin/python \
-	  --markdown $(TILE_DIR)/bench.md
+	  --markdown $(TILE_DIR)/bench.md --graph-dir $(GRAPH_DIR)
 
 ## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
 demo-tile: graph-models
