@@ -27,13 +27,13 @@ public struct TiledRun {
             faultGroup = g
         }
         var groupsOfNode: [Int: [GroupSchedule]] = [:]
-        var chainOf: [Int: GroupSchedule] = [:]
+        var fusedOf: [Int: GroupSchedule] = [:]
         for g in groups {
             // A fused group runs each member's node with the member's own mapping, tile by
             // tile; the values between members are assembled whole between them.
             let parts = g.members.isEmpty ? [g] : g.members.map { m in var m = m; m.cores = g.cores; m.fusion = g.fusion; return m }
             for p in parts { for n in p.nodes { groupsOfNode[n, default: []].append(p) } }
-            if g.fusion == "conv-chain" { for n in g.nodes { chainOf[n] = g } }
+            if !g.members.isEmpty { for n in g.nodes { fusedOf[n] = g } }
         }
         var chainMembers: [Int: [DepthFirstChain.Member]] = [:]
         var reference = [Tensor?](repeating: nil, count: graph.values.count)
@@ -46,6 +46,8 @@ public struct TiledRun {
         var remaining = graph.useCounts()
         var results: [TensorCheckResult] = []
         var faultPlaced = false
+        // A fault into a fused group goes into the first member that can take it.
+        var faultDeferred: String?
         for (index, node) in graph.nodes.enumerated() {
             func read(_ env: [Tensor?]) throws -> [Tensor?] {
                 try node.inputs.map { v in
@@ -60,12 +62,14 @@ public struct TiledRun {
             let planned = groupsOfNode[index] ?? []
             // The group whose output the node's output is: the last of its stages.
             let group = planned.last
-            let faultHere = faultGroup != nil && planned.contains { $0.index == faultGroup }
+            let faultHere = faultGroup != nil && !faultPlaced && planned.contains { $0.index == faultGroup }
+            let fused = fusedOf[index]
+            let laterMember = fused.map { $0.members.last?.nodes != [index] } ?? false
             var note = ""
             var outs: [Tensor]
             do {
                 guard let group else { throw TiledExecutionError.untileable("the node is in no group of the plan") }
-                let kind = faultHere ? fault?.kind : nil
+                var kind = faultHere ? fault?.kind : nil
                 if planned.count > 1 {
                     guard node.op == "Attention", planned.allSatisfy({ $0.unit == "array" || $0.unit == "vector" }) else {
                         throw TiledExecutionError.untileable("\(node.op) is planned as \(planned.count) groups")
@@ -73,12 +77,20 @@ public struct TiledRun {
                     let stage = faultHere ? planned.firstIndex { $0.index == faultGroup } : nil
                     outs = [Self.asDeclared(try AttentionTiling.run(node, inputs: tiledIns, stages: planned, fault: kind, faultStage: stage))]
                 } else {
-                    outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
-                    if let chain = chainOf[index] {
+                    do {
+                        outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                    } catch TiledExecutionError.fault(let why) where kind != nil && laterMember {
+                        faultDeferred = why
+                        kind = nil
+                        outs = try runGroup(node, group, tiledIns, refOuts, nil, interpreter).map(Self.asDeclared)
+                    }
+                    if let chain = fused, chain.fusion == "conv-chain" {
                         chainMembers[chain.index, default: []].append(DepthFirstChain.Member(node: node, inputs: tiledIns))
                         // The chain's last member: its output again, depth-first from the chain's
                         // input, and that is the value the rest of the graph gets.
-                        if chain.members.last?.nodes == [index] {
+                        // (A fault aimed at the chain is checked member by member: the depth-first
+                        // output, computed without it, would hide a fault in the last member.)
+                        if chain.members.last?.nodes == [index], faultGroup != chain.index {
                             do {
                                 outs = [Self.asDeclared(try DepthFirstChain.run(chainMembers[chain.index]!, tileRows: chain.tileRows, interpreter: interpreter))]
                                 note = "fused conv-chain: depth-first, \(chain.tileRows) rows per tile with halos"
@@ -91,7 +103,8 @@ public struct TiledRun {
                 }
                 if kind != nil { faultPlaced = true }
             } catch TiledExecutionError.untileable(let why) {
-                if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
+                if faultHere, laterMember { faultDeferred = "a member runs untiled (\(why))" }
+                else if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
                 outs = try interpreter.evaluate(node, tiledIns)
                 note = "run untiled: \(why)"
             } catch TiledExecutionError.fault(let why) {
@@ -113,7 +126,10 @@ public struct TiledRun {
                 if remaining[v] == 0 { reference[v] = nil; tiled[v] = nil }
             }
         }
-        if fault != nil, !faultPlaced { throw TiledExecutionError.fault("group '\(fault!.group)' runs no node of the graph") }
+        if fault != nil, !faultPlaced {
+            if let faultDeferred { throw TiledExecutionError.fault("cannot put \(fault!) into any member of fused group '\(fault!.group)': \(faultDeferred)") }
+            throw TiledExecutionError.fault("group '\(fault!.group)' runs no node of the graph")
+        }
         return results
     }
 

@@ -189,7 +189,9 @@ enum Fusion {
             for k in i..<(i + taken) { newIndex[k] = index }
             if let fused {
                 let first = fused.members[0]
-                result.append(GroupPlan(index: index, nodes: Array(Set(fused.members.flatMap(\.nodes))).sorted(), name: first.name,
+                // Named as its first node (an attention group: the node, not its first stage).
+                let name = fused.kind == .attention ? String(first.name.dropLast(first.name.hasSuffix("/qk") ? 3 : 0)) : first.name
+                result.append(GroupPlan(index: index, nodes: Array(Set(fused.members.flatMap(\.nodes))).sorted(), name: name,
                                         ops: fused.members.flatMap(\.ops), instance: fused.members.last!.instance, unit: .fused(fused)))
             } else {
                 var g = groups[i]
