@@ -177,8 +177,7 @@ enum Fusion {
                     if case .normGemm = kind, !rowsMatch(chain.last!, next, shapes) { break }
                     guard let candidate = plan(chain + [next], kind, graph, shapes, model) else { break }
                     let alone = (best.map { ($0.cycles, $0.energyPj) } ?? (chain[0].group.cycles, chain[0].group.energyPj))
-                    let unfused = objective.value(cycles: alone.0 + next.group.cycles, energyPj: alone.1 + next.group.energyPj)
-                    guard objective.value(cycles: candidate.cycles, energyPj: candidate.energyPj) < unfused else { break }
+                    guard wins(candidate, cycles: alone.0 + next.group.cycles, energyPj: alone.1 + next.group.energyPj, objective) else { break }
                     chain.append(next)
                     best = candidate
                     j += 1
@@ -348,8 +347,17 @@ enum Fusion {
                             tileCount: b * hq * ((sq + best.br - 1) / best.br), footprint: footprint(best.br, best.bc),
                             capacity: capacity, resident: best.bc == sk, model)
         guard let plan else { return nil }
-        let unfused = objective.value(cycles: stages.reduce(0) { $0 + $1.cycles }, energyPj: stages.reduce(0) { $0 + $1.energyPj })
-        return objective.value(cycles: plan.cycles, energyPj: plan.energyPj) < unfused ? plan : nil
+        return wins(plan, cycles: stages.reduce(0) { $0 + $1.cycles }, energyPj: stages.reduce(0) { $0 + $1.energyPj }, objective) ? plan : nil
+    }
+
+    /// Whether the fused plan beats running its members alone (`cycles`, `energyPj` summed):
+    /// a lower objective, or the same objective (latency unchanged where compute bounds every
+    /// member) for less energy.
+    static func wins(_ plan: FusedPlan, cycles: Double, energyPj: Double, _ objective: Objective) -> Bool {
+        let fused = objective.value(cycles: plan.cycles, energyPj: plan.energyPj)
+        let alone = objective.value(cycles: cycles, energyPj: energyPj)
+        if fused < alone * (1 - 1e-12) { return true }
+        return fused <= alone * (1 + 1e-12) && plan.energyPj < energyPj * (1 - 1e-12)
     }
 
     /// The fused figures from the members' own: intermediates off the backing level, extra
