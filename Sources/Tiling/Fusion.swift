@@ -153,7 +153,7 @@ enum Fusion {
             let g = groups[k]
             guard g.nodes.count == 1, let role = role(g) else { return nil }
             let node = graph.nodes[g.nodes[0]]
-            guard node.instanceCount(groups, k) == 1, let input = node.inputs.first, input != Graph.absent,
+            guard !sharesNode(groups, k), let input = node.inputs.first, input != Graph.absent,
                   node.outputs.filter({ $0 != Graph.absent }).count == 1, let output = node.outputs.first, output != Graph.absent
             else { return nil }
             var weights = 0.0
@@ -424,13 +424,10 @@ extension Fusion.Role {
     var isNorm: Bool { if case .norm = self { return true } else { return false } }
 }
 
-extension Node {
-    /// Groups of the plan this node's node index appears in (an Attention node has several).
-    fileprivate func instanceCount(_ groups: [GroupPlan], _ k: Int) -> Int {
+extension Fusion {
+    /// Whether group `k` is one of several groups of the same node (an unfused Attention's stages).
+    static func sharesNode(_ groups: [GroupPlan], _ k: Int) -> Bool {
         let n = groups[k].nodes
-        var count = 1
-        if k > 0, groups[k - 1].nodes == n { count += 1 }
-        if k + 1 < groups.count, groups[k + 1].nodes == n { count += 1 }
-        return count
+        return (k > 0 && groups[k - 1].nodes == n) || (k + 1 < groups.count && groups[k + 1].nodes == n)
     }
 }
