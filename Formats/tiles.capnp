@@ -86,6 +86,16 @@ struct TileGroup {
   searchPruned @26 :UInt64;     # subtrees cut by the lower bound
   searchComplete @27 :Bool;     # false when --time-limit stopped the search
   note @28 :Text;
+  # A fused group (tile-plan without --no-fuse): the chain run as one group, depth-first.
+  # The fields above are the fused group's (cycles, energy, bound and gap of the whole chain;
+  # loops, spatial and tileShape of its last MAC member; levels summed over the members);
+  # each member as planned alone, with its own mapping, is in `members`.
+  fusion @29 :Text;             # "" (not fused), "conv-chain", "norm-gemm" or "attention"
+  members @30 :List(TileGroup); # each member's own record (index: this group's)
+  tileRows @31 :UInt64;         # rows of the last output per depth-first tile (attention: query rows)
+  intermediateBytes @32 :Float64; # values passed between members: kept on chip, never in DRAM
+  footprintBytes @33 :Float64;  # on-chip bytes one tile needs (strips and halo rows of every value)
+  dramBytesSaved @34 :Float64;  # DRAM traffic the fusion removes, less the re-reads it adds
 }
 
 struct TileEdge {

@@ -1,11 +1,13 @@
 # tile-plan: the chip model (ChipArch), operator costing (OpCost), the mapper (Tiling).
 #
 #   make test-tile-models   the light zoo and the generated transformers through
-#                           graph-opt | tile-plan | rec-cat --check on every preset
+#                           graph-opt | tile-plan | rec-cat --check on every preset; fused against
+#                           --no-fuse on ResNet-50, SqueezeNet, Llama, GPT-2 (Tools/fusion_check.py)
 #   make zigzag-venv        ZigZag (zigzag-dse 3.9.1, and six, which it imports without declaring
 #                           it) in its own venv, $(ZIGZAG_VENV), pinned by Tools/zigzag-requirements.txt
 #   make bench-tile         tile-plan vs ZigZag on every ResNet-18 layer, tpu_like and eyeriss_like:
-#                           time per layer, energy and latency of each side's chosen mapping
+#                           time per layer, energy and latency of each side's chosen mapping;
+#                           and fused vs --no-fuse on ResNet-50, a Llama and a GPT-2 block
 #   make demo-tile          ResNet-50 and a Llama block through graph-opt | tile-plan
 #   make test-arch-import   Tools/arch_import.py on the peers' own hardware files (ZigZag's cores
 #                           reproduce the presets field for field; Stream's meshes plan and place;
@@ -31,7 +33,7 @@ DEMO_STEPS   += demo-tile
 
 .PHONY: test-tile-models zigzag-venv bench-tile demo-tile test-arch-import
 
-## test-tile-models: every light-zoo model and generated transformer, on every preset.
+## test-tile-models: every light-zoo model and generated transformer, on every preset; fusion checked against --no-fuse.
 test-tile-models: graph-models
 	$(SLUICE_DEBUG_BUILD) --scratch-path $(TILE_SCRATCH) --build-tests
 	@set -e; mkdir -p $(TILE_DIR); for m in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n).onnx) $(foreach n,$(GRAPH_TRANSFORMERS),$(GRAPH_GEN)/$(n).onnx); do \
@@ -39,6 +41,15 @@ test-tile-models: graph-models
 	    timeout 300 $(TILE_SCRATCH)/debug/graph-opt -O3 $$m | timeout 300 $(TILE_SCRATCH)/debug/tile-plan --arch $$a --dim batch=1 \
 	      --max-visits $(TILE_TEST_VISITS) | $(TILE_SCRATCH)/debug/rec-cat --check; \
 	  done; \
+	done; \
+	for spec in $(GRAPH_LIGHT)/light_resnet50.onnx:mesh-8x8:latency $(GRAPH_LIGHT)/light_squeezenet.onnx:tpu-like:energy \
+	    $(GRAPH_GEN)/llama.onnx:mesh-8x8:latency $(GRAPH_GEN)/gpt2.onnx:tpu-like:energy; do \
+	  m=$${spec%%:*}; rest=$${spec#*:}; a=$${rest%%:*}; o=$${rest#*:}; \
+	  timeout 300 $(TILE_SCRATCH)/debug/graph-opt -O3 $$m -o $(TILE_DIR)/fuse.graph; \
+	  for f in fused no-fuse; do timeout 300 $(TILE_SCRATCH)/debug/tile-plan --arch $$a --objective $$o --dim batch=1 \
+	    --max-visits $(TILE_TEST_VISITS) $$([ $$f = no-fuse ] && echo --no-fuse) $(TILE_DIR)/fuse.graph \
+	    | $(TILE_SCRATCH)/debug/rec-cat --json > $(TILE_DIR)/$$f.json; done; \
+	  timeout 60 $(PYTHON) Tools/fusion_check.py $(TILE_DIR)/fused.json $(TILE_DIR)/no-fuse.json; \
 	done
 
 $(ZIGZAG_VENV)/.done: Tools/zigzag-requirements.txt
@@ -48,10 +59,10 @@ $(ZIGZAG_VENV)/.done: Tools/zigzag-requirements.txt
 
 zigzag-venv: $(ZIGZAG_VENV)/.done
 
-## bench-tile: Benchmarks/tile/bench.py (release binaries); quick mode: two layers.
-bench-tile: build zigzag-venv
+## bench-tile: Benchmarks/tile/bench.py (release binaries); quick mode: two layers (the fusion rows always run).
+bench-tile: build zigzag-venv graph-models
 	timeout 3600 $(PYTHON) Benchmarks/tile/bench.py --bin $(RELEASE_BIN) --zigzag-python $(ZIGZAG_VENV)/bin/python \
-	  --markdown $(TILE_DIR)/bench.md
+	  --markdown $(TILE_DIR)/bench.md --graph-dir $(GRAPH_DIR)
 
 ## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
 demo-tile: graph-models

@@ -52,6 +52,7 @@ def main() -> int:
     ap.add_argument("--bin", required=True, help="directory of graph-opt, tile-plan and rec-cat")
     ap.add_argument("--zigzag-python", required=True)
     ap.add_argument("--markdown", help="also write the per-layer table here")
+    ap.add_argument("--graph-dir", help="graph-models' directory (light/, gen/): adds the fused vs --no-fuse rows")
     a = ap.parse_args()
     load = benchlib.machine_load()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -134,10 +135,70 @@ def main() -> int:
         arch_part, measure = row["workload"].split(": ", 1)
         row["group"] = f"ResNet-18, {len(layers)} layers, on {arch_part.rsplit(' on ', 1)[1]}: {measure}"
     details = "\n".join(["### tile-plan vs ZigZag, ResNet-18 layer by layer (energy objective)", ""] + table)
+    if a.graph_dir:
+        fusion, fusion_table = fusion_rows(a.bin, a.graph_dir)
+        rows += fusion
+        details += "\n\n" + "\n".join(["### Fusion: tile-plan vs tile-plan --no-fuse (whole models, mesh-8x8, latency objective)", ""] + fusion_table)
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(details + "\n")
     return benchlib.finish("bench-tile", "tile", rows, load, details)
+
+
+FUSION_MODELS = [("ResNet-50", "light/light_resnet50.onnx"), ("Llama block", "gen/llama.onnx"), ("GPT-2 block", "gen/gpt2.onnx")]
+
+
+def plan_figures(bin_dir, graph, tiles, extra):
+    """tile-plan's totals (cycles, energy, DRAM bytes summed over the groups' backing level,
+    group counts) and npu-sim's makespan of the same plan after place-route."""
+    run([os.path.join(bin_dir, "tile-plan"), "--arch", "mesh-8x8", "--dim", "batch=1", "-o", tiles, graph] + extra)
+    _, text = run([os.path.join(bin_dir, "rec-cat"), "--json", tiles])
+    summary, groups = None, []
+    for line in text.splitlines():
+        record = json.loads(line)
+        if "graph" in record:
+            summary = record["graph"]
+        elif "group" in record:
+            groups.append(record["group"])
+    dram = sum(g["levels"][-1].get("readBytes", 0) + g["levels"][-1].get("writeBytes", 0) for g in groups if g.get("levels"))
+    placed, sim = tiles + ".placed", tiles + ".sim"
+    run([os.path.join(bin_dir, "place-route"), "-o", placed, tiles])
+    run([os.path.join(bin_dir, "npu-sim"), "-o", sim, placed])
+    _, sim_text = run([os.path.join(bin_dir, "rec-cat"), "--json", sim])
+    makespan = benchlib.first_record(sim_text, "summary")["makespanCycles"]
+    kinds = {}
+    for g in groups:
+        if g.get("fusion"):
+            kinds[g["fusion"]] = kinds.get(g["fusion"], 0) + 1
+    return {"cycles": summary["totalCycles"], "energy": summary["totalEnergyPj"], "dram": dram, "makespan": makespan,
+            "groups": len(groups), "fused": kinds}
+
+
+def fusion_rows(bin_dir, graph_dir):
+    """Fused against one group per node on whole models: our cost model's latency, energy and
+    DRAM traffic, and npu-sim's simulated makespan (ratio fused / unfused: below 1 fusion wins)."""
+    rows, table = [], ["| model | groups fused / not | fused groups | latency cycles | energy µJ | DRAM MB | npu-sim makespan |",
+                       "|---|---|---|---|---|---|---|"]
+    reproduce = "make bench-tile"
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, path in FUSION_MODELS:
+            graph = os.path.join(tmp, "m.graph")
+            run([os.path.join(bin_dir, "graph-opt"), "-O3", "-o", graph, os.path.join(graph_dir, path)])
+            fused = plan_figures(bin_dir, graph, os.path.join(tmp, "fused.tiles"), [])
+            alone = plan_figures(bin_dir, graph, os.path.join(tmp, "alone.tiles"), ["--no-fuse"])
+            for key, label, unit, note in [("cycles", "latency", "cycles", "our cost model, groups one after another"),
+                                           ("energy", "energy", "pJ", "our cost model"),
+                                           ("dram", "DRAM traffic", "bytes", "our cost model: every group's backing-level reads and writes"),
+                                           ("makespan", "simulated makespan", "cycles", "npu-sim after place-route (default mode)")]:
+                rows.append(benchlib.size_row("tile", f"{name} on mesh-8x8: {label}, fused", "tile-plan --no-fuse", "same build",
+                                              fused[key], alone[key], unit, reproduce, metric=label.split()[-1], note=note))
+                rows[-1]["group"] = f"Fusion on mesh-8x8: {label}"
+            kinds = ", ".join(f"{k} ×{v}" for k, v in sorted(fused["fused"].items()))
+            table.append(f"| {name} | {fused['groups']} / {alone['groups']} | {kinds} | {fused['cycles']:.0f} / {alone['cycles']:.0f} | "
+                         f"{fused['energy'] / 1e6:.1f} / {alone['energy'] / 1e6:.1f} | {fused['dram'] / 1e6:.2f} / {alone['dram'] / 1e6:.2f} | "
+                         f"{fused['makespan']:.0f} / {alone['makespan']:.0f} |")
+            print(table[-1], flush=True)
+    return rows, table
 
 
 if __name__ == "__main__":

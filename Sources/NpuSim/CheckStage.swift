@@ -48,20 +48,16 @@ enum CheckStage {
     static func schedule(_ frames: PlacedFrames) throws -> [GroupSchedule] {
         var groups: [GroupSchedule] = []
         var cores: [Int: [Int]] = [:]
-        func loops(_ list: StructList<LoopExtent.Reader>) throws -> [GroupSchedule.Loop] {
-            try (0..<list.count).map { let l = try list.get($0); return GroupSchedule.Loop(try l.dim.string, Int(clamping: l.extent)) }
-        }
         try frames.forEach { record in
             switch record {
             case .group(let g):
-                let spatial = try g.spatial
-                let levels = try g.levels
-                groups.append(GroupSchedule(
-                    index: Int(g.index), name: try g.name.string, ops: try g.ops.strings(), nodes: try g.nodes.map { Int($0) },
-                    unit: try g.unit.string, loops: try loops(try g.loops),
-                    spatial: try (0..<spatial.count).map { let s = try spatial.get($0); return GroupSchedule.Unroll(try s.arrayDim.string, try s.dim.string, Int(s.factor)) },
-                    levelLoops: try (0..<levels.count).map { try loops(try levels.get($0).loops) },
-                    tileShape: try loops(try g.tileShape), tileCount: Int(clamping: g.tileCount)))
+                var group = try decode(g)
+                // Members of a fused group are one level deep: a member is never fused itself.
+                let members = try g.members
+                group.members = try (0..<members.count).map { try decode(try members.get($0)) }
+                group.fusion = try g.fusion.string
+                group.tileRows = Int(clamping: g.tileRows)
+                groups.append(group)
             case .placement(let p):
                 cores[Int(p.group)] = try p.cores.map { Int($0) }
             default: break
@@ -69,6 +65,21 @@ enum CheckStage {
         }
         for i in groups.indices { groups[i].cores = cores[groups[i].index] ?? [] }
         return groups
+    }
+
+    /// One group record's schedule fields (without its members).
+    static func decode(_ g: TileGroup.Reader) throws -> GroupSchedule {
+        func loops(_ list: StructList<LoopExtent.Reader>) throws -> [GroupSchedule.Loop] {
+            try (0..<list.count).map { let l = try list.get($0); return GroupSchedule.Loop(try l.dim.string, Int(clamping: l.extent)) }
+        }
+        let spatial = try g.spatial
+        let levels = try g.levels
+        return GroupSchedule(
+            index: Int(g.index), name: try g.name.string, ops: try g.ops.strings(), nodes: try g.nodes.map { Int($0) },
+            unit: try g.unit.string, loops: try loops(try g.loops),
+            spatial: try (0..<spatial.count).map { let s = try spatial.get($0); return GroupSchedule.Unroll(try s.arrayDim.string, try s.dim.string, Int(s.factor)) },
+            levelLoops: try (0..<levels.count).map { try loops(try levels.get($0).loops) },
+            tileShape: try loops(try g.tileShape), tileCount: Int(clamping: g.tileCount))
     }
 
     /// One `check` record's fields from `result`.

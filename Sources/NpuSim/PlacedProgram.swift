@@ -136,7 +136,7 @@ struct PlacedProgram {
             simGroups.append(SimGroup(name: name, unit: unit, cores: cores, epoch: Int(p.slot), pipelined: pipelined,
                                       chunks: chunks, tiles: max(tiles, 1),
                                       computeCycles: max(r.computeCycles, portCycles) * Double(slices),
-                                      macs: r.macs, vectorOps: unit == .vectorUnit ? r.flops : 0, sramPj: sramPj,
+                                      macs: r.macs, vectorOps: unit == .vectorUnit ? r.flops : vectorOpsOfFused(r), sramPj: sramPj,
                                       analyticStart: p.startCycle, analyticEnd: p.endCycle,
                                       analyticCycles: max(0, p.endCycle - p.startCycle)))
             modes.append(mode)
@@ -215,5 +215,12 @@ struct PlacedProgram {
                        channelBytesPerCycle: arch.dram.map(\.bytesPerCycle), channelPjPerByte: arch.dram.map(\.pjPerByte),
                        dramLatencyCycles: memories.last?.latencyCycles ?? 0, macPj: core.macPj, vectorPjPerOp: core.vector.pjPerOp,
                        pjPerByteHop: arch.noc.pjPerByteHop)
+    }
+
+    /// The vector-unit operations of a fused array group: its members' FLOPs beyond the MACs
+    /// (a pooling or activation, or a norm, riding on the array's tiles); none for other groups.
+    static func vectorOpsOfFused(_ r: TileGroup.Reader) -> Double {
+        guard let fusion = try? r.fusion.string, !fusion.isEmpty else { return 0 }
+        return max(0, r.flops - 2 * r.macs)
     }
 }

@@ -73,7 +73,15 @@ struct TilesInput {
         default: factor = 0
         }
         var weights = 0.0
-        if unit == "array" {
+        let members = try g.members
+        if members.count > 0 {
+            // A fused group holds the weights of every MAC member.
+            for m in members where try m.unit.string == "array" {
+                var ml: [String: Int] = [:]
+                for l in try m.loops { ml[try l.dim.string] = Int(clamping: l.extent) }
+                weights += ["G", "K", "C", "FY", "FX"].reduce(1.0) { $0 * Double(max(ml[$1] ?? 1, 1)) } * Double(arch.core.weightBits) / 8
+            }
+        } else if unit == "array" {
             let w = ["G", "K", "C", "FY", "FX"].reduce(1.0) { $0 * Double(max(loops[$1] ?? 1, 1)) }
             weights = w * Double(arch.core.weightBits) / 8
         }

@@ -560,9 +560,9 @@ public enum LevelMapping {
 
 public enum TileGroup {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 19
+    public static let dataWordCount = 23
     /// Number of pointers.
-    public static let pointerCount = 9
+    public static let pointerCount = 11
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -656,9 +656,35 @@ public enum TileGroup {
         /// false when --time-limit stopped the search
         @inlinable public var searchComplete: Bool { raw.bool(atBit: 32) }
 
+        /// A fused group (tile-plan without --no-fuse): the chain run as one group, depth-first.
+        /// The fields above are the fused group's (cycles, energy, bound and gap of the whole chain;
+        /// loops, spatial and tileShape of its last MAC member; levels summed over the members);
+        /// each member as planned alone, with its own mapping, is in `members`.
         @inlinable public var note: Text { get throws { try raw.textField(8) } }
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasNote: Bool { !raw.isNull(pointer: 8) }
+
+        /// "" (not fused), "conv-chain", "norm-gemm" or "attention"
+        @inlinable public var fusion: Text { get throws { try raw.textField(9) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasFusion: Bool { !raw.isNull(pointer: 9) }
+
+        /// each member's own record (index: this group's)
+        @inlinable public var members: StructList<TileGroup.Reader> { get throws { StructList<TileGroup.Reader>(try raw.listField(10)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasMembers: Bool { !raw.isNull(pointer: 10) }
+
+        /// rows of the last output per depth-first tile (attention: query rows)
+        @inlinable public var tileRows: UInt64 { raw.scalar(at: 152) }
+
+        /// values passed between members: kept on chip, never in DRAM
+        @inlinable public var intermediateBytes: Double { raw.float64(at: 160) }
+
+        /// on-chip bytes one tile needs (strips and halo rows of every value)
+        @inlinable public var footprintBytes: Double { raw.float64(at: 168) }
+
+        /// DRAM traffic the fusion removes, less the re-reads it adds
+        @inlinable public var dramBytesSaved: Double { raw.float64(at: 176) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -692,6 +718,12 @@ public enum TileGroup {
             r.field("searchPruned"); r.int(self.searchPruned)
             r.field("searchComplete"); r.bool(self.searchComplete)
             if !raw.isNull(pointer: 8) { r.field("note"); r.text(try self.note) }
+            if !raw.isNull(pointer: 9) { r.field("fusion"); r.text(try self.fusion) }
+            if !raw.isNull(pointer: 10) { r.field("members"); try self.members.render(into: &r) }
+            r.field("tileRows"); r.int(self.tileRows)
+            r.field("intermediateBytes"); r.float64(self.intermediateBytes)
+            r.field("footprintBytes"); r.float64(self.footprintBytes)
+            r.field("dramBytesSaved"); r.float64(self.dramBytesSaved)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -945,12 +977,67 @@ public enum TileGroup {
             }
         }
 
+        /// A fused group (tile-plan without --no-fuse): the chain run as one group, depth-first.
+        /// The fields above are the fused group's (cycles, energy, bound and gap of the whole chain;
+        /// loops, spatial and tileShape of its last MAC member; levels summed over the members);
+        /// each member as planned alone, with its own mapping, is in `members`.
         @inlinable public func setNote(_ value: String) {
             raw.setText(8, value)
         }
         /// Copies text read from another message (no String round trip).
         @inlinable public func setNote(_ value: Text) {
             raw.setText(8, value)
+        }
+
+        /// "" (not fused), "conv-chain", "norm-gemm" or "attention"
+        @inlinable public func setFusion(_ value: String) {
+            raw.setText(9, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setFusion(_ value: Text) {
+            raw.setText(9, value)
+        }
+
+        /// each member's own record (index: this group's)
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initMembers(count: Int) -> ListBuilder {
+            return raw.initStructList(10, count: count, dataWords: TileGroup.dataWordCount, pointerCount: TileGroup.pointerCount)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setMembers(_ value: StructList<TileGroup.Reader>) throws {
+            try raw.setList(10, copying: value.raw)
+        }
+
+        /// rows of the last output per depth-first tile (attention: query rows)
+        @inlinable public var tileRows: UInt64 {
+            get { raw.scalar(at: 152) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 152)
+            }
+        }
+
+        /// values passed between members: kept on chip, never in DRAM
+        @inlinable public var intermediateBytes: Double {
+            get { raw.float64(at: 160) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 160)
+            }
+        }
+
+        /// on-chip bytes one tile needs (strips and halo rows of every value)
+        @inlinable public var footprintBytes: Double {
+            get { raw.float64(at: 168) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 168)
+            }
+        }
+
+        /// DRAM traffic the fusion removes, less the re-reads it adds
+        @inlinable public var dramBytesSaved: Double {
+            get { raw.float64(at: 176) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 176)
+            }
         }
     }
 }

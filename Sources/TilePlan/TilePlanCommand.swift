@@ -44,6 +44,9 @@ public struct TilePlanCommand: SluiceCommand {
     @Option(name: .customLong("evaluate-mapping"), help: ArgumentHelp("Cost the mappings in the JSON file <file> (by group name) instead of searching for them.", valueName: "file"))
     var evaluateMapping: String?
 
+    @Flag(name: .customLong("no-fuse"), help: "Plan every operator as its own group (no conv chains, norm+GEMM or attention fused).")
+    var noFuse = false
+
     @Option(name: .customLong("dim"), help: ArgumentHelp("Give the symbolic dimension <name> the extent <n> (repeatable), e.g. batch=1.", valueName: "name=n"))
     var dims: [String] = []
 
@@ -81,6 +84,7 @@ public struct TilePlanCommand: SluiceCommand {
         var options = PlanOptions()
         options.objective = objective.value
         options.symbols = symbols!
+        options.fuse = !noFuse
         options.limits = SearchLimits(maxVisits: maxVisits == 0 ? nil : maxVisits, seconds: timeLimit)
         if let evaluateMapping { options.given = try GivenMappings.load(evaluateMapping, model: CoreModel(arch: chip)) }
         let plan: GraphPlan

@@ -40,6 +40,12 @@ public struct GroupSchedule: Sendable, Equatable {
     public var tileCount: Int
     /// The cores place-route gave the group.
     public var cores: [Int]
+    /// A fused group's kind ("conv-chain", "norm-gemm", "attention"); empty when not fused.
+    public var fusion: String = ""
+    /// A fused group's members, each with its own mapping (numbered as the fused group).
+    public var members: [GroupSchedule] = []
+    /// A fused conv chain's rows of the last output per depth-first tile.
+    public var tileRows: Int = 0
 
     public init(index: Int, name: String, ops: [String], nodes: [Int], unit: String, loops: [Loop] = [], spatial: [Unroll] = [],
                 levelLoops: [[Loop]] = [], tileShape: [Loop] = [], tileCount: Int = 1, cores: [Int] = []) {

@@ -27,7 +27,15 @@ public struct TiledRun {
             faultGroup = g
         }
         var groupsOfNode: [Int: [GroupSchedule]] = [:]
-        for g in groups { for n in g.nodes { groupsOfNode[n, default: []].append(g) } }
+        var fusedOf: [Int: GroupSchedule] = [:]
+        for g in groups {
+            // A fused group runs each member's node with the member's own mapping, tile by
+            // tile; the values between members are assembled whole between them.
+            let parts = g.members.isEmpty ? [g] : g.members.map { m in var m = m; m.cores = g.cores; m.fusion = g.fusion; return m }
+            for p in parts { for n in p.nodes { groupsOfNode[n, default: []].append(p) } }
+            if !g.members.isEmpty { for n in g.nodes { fusedOf[n] = g } }
+        }
+        var chainMembers: [Int: [DepthFirstChain.Member]] = [:]
         var reference = [Tensor?](repeating: nil, count: graph.values.count)
         var tiled = [Tensor?](repeating: nil, count: graph.values.count)
         for id in graph.inputs {
@@ -38,6 +46,8 @@ public struct TiledRun {
         var remaining = graph.useCounts()
         var results: [TensorCheckResult] = []
         var faultPlaced = false
+        // A fault into a fused group goes into the first member that can take it.
+        var faultDeferred: String?
         for (index, node) in graph.nodes.enumerated() {
             func read(_ env: [Tensor?]) throws -> [Tensor?] {
                 try node.inputs.map { v in
@@ -52,12 +62,14 @@ public struct TiledRun {
             let planned = groupsOfNode[index] ?? []
             // The group whose output the node's output is: the last of its stages.
             let group = planned.last
-            let faultHere = faultGroup != nil && planned.contains { $0.index == faultGroup }
+            let faultHere = faultGroup != nil && !faultPlaced && planned.contains { $0.index == faultGroup }
+            let fused = fusedOf[index]
+            let laterMember = fused.map { $0.members.last?.nodes != [index] } ?? false
             var note = ""
             var outs: [Tensor]
             do {
                 guard let group else { throw TiledExecutionError.untileable("the node is in no group of the plan") }
-                let kind = faultHere ? fault?.kind : nil
+                var kind = faultHere ? fault?.kind : nil
                 if planned.count > 1 {
                     guard node.op == "Attention", planned.allSatisfy({ $0.unit == "array" || $0.unit == "vector" }) else {
                         throw TiledExecutionError.untileable("\(node.op) is planned as \(planned.count) groups")
@@ -65,11 +77,34 @@ public struct TiledRun {
                     let stage = faultHere ? planned.firstIndex { $0.index == faultGroup } : nil
                     outs = [Self.asDeclared(try AttentionTiling.run(node, inputs: tiledIns, stages: planned, fault: kind, faultStage: stage))]
                 } else {
-                    outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                    do {
+                        outs = try runGroup(node, group, tiledIns, refOuts, kind, interpreter).map(Self.asDeclared)
+                    } catch TiledExecutionError.fault(let why) where kind != nil && laterMember {
+                        faultDeferred = why
+                        kind = nil
+                        outs = try runGroup(node, group, tiledIns, refOuts, nil, interpreter).map(Self.asDeclared)
+                    }
+                    if let chain = fused, chain.fusion == "conv-chain" {
+                        chainMembers[chain.index, default: []].append(DepthFirstChain.Member(node: node, inputs: tiledIns))
+                        // The chain's last member: its output again, depth-first from the chain's
+                        // input, and that is the value the rest of the graph gets.
+                        // (A fault aimed at the chain is checked member by member: the depth-first
+                        // output, computed without it, would hide a fault in the last member.)
+                        if chain.members.last?.nodes == [index], faultGroup != chain.index {
+                            do {
+                                outs = [Self.asDeclared(try DepthFirstChain.run(chainMembers[chain.index]!, tileRows: chain.tileRows, interpreter: interpreter))]
+                                note = "fused conv-chain: depth-first, \(chain.tileRows) rows per tile with halos"
+                            } catch TiledExecutionError.untileable(let why) {
+                                note = "fused conv-chain run member by member, not depth-first: \(why)"
+                            }
+                            chainMembers[chain.index] = nil
+                        }
+                    }
                 }
                 if kind != nil { faultPlaced = true }
             } catch TiledExecutionError.untileable(let why) {
-                if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
+                if faultHere, laterMember { faultDeferred = "a member runs untiled (\(why))" }
+                else if faultHere { throw TiledExecutionError.fault("group \(group!.index) '\(group!.name)' runs untiled (\(why))") }
                 outs = try interpreter.evaluate(node, tiledIns)
                 note = "run untiled: \(why)"
             } catch TiledExecutionError.fault(let why) {
@@ -79,6 +114,7 @@ public struct TiledRun {
                 throw TiledExecutionError.mismatch("group \(group!.index) '\(group!.name)': \(why)")
             }
             if let group, group.unit == "none", note.isEmpty { note = "view: no data moves" }
+            if let group, !group.fusion.isEmpty, note.isEmpty { note = "fused \(group.fusion): member tiled with its own mapping" }
             for (k, o) in node.outputs.enumerated() where o >= 0 && k < refOuts.count {
                 guard k < outs.count else { throw TiledExecutionError.untileable("output \(k) of \(node.name)") }
                 reference[o] = refOuts[k]
@@ -90,7 +126,10 @@ public struct TiledRun {
                 if remaining[v] == 0 { reference[v] = nil; tiled[v] = nil }
             }
         }
-        if fault != nil, !faultPlaced { throw TiledExecutionError.fault("group '\(fault!.group)' runs no node of the graph") }
+        if fault != nil, !faultPlaced {
+            if let faultDeferred { throw TiledExecutionError.fault("cannot put \(fault!) into any member of fused group '\(fault!.group)': \(faultDeferred)") }
+            throw TiledExecutionError.fault("group '\(fault!.group)' runs no node of the graph")
+        }
         return results
     }
 

@@ -10,6 +10,9 @@ public struct PlanOptions: Sendable {
     public var symbols: [String: Int] = [:]
     /// Mappings to cost instead of searching, by group name (`tile-plan --evaluate-mapping`).
     public var given: [String: Mapping] = [:]
+    /// Merge fusable chains (conv chains, a norm with its GEMM, attention) into one group each
+    /// where the cost model says it wins; false gives one group per node (`tile-plan --no-fuse`).
+    public var fuse = true
     public init() {}
 }
 
@@ -23,9 +26,11 @@ public enum GroupUnit: Sendable {
     case view
     /// Not planned: shape inference left a shape unknown that no --dim can fix (the reason says which).
     case unplanned(String)
+    /// A chain of operators run as one group (its members planned alone inside).
+    case fused(FusedPlan)
 }
 
-/// One group: a single node here (fusion is future work, Docs/tile.md).
+/// One group: a single node, a node's stage (unfused attention), or a fused chain of them.
 public struct GroupPlan: Sendable {
     public var index: Int
     public var nodes: [Int]
@@ -38,6 +43,7 @@ public struct GroupPlan: Sendable {
         switch unit {
         case .array(_, let r): return r.cost.cycles
         case .vector(let v): return v.cycles
+        case .fused(let f): return f.cycles
         case .view, .unplanned: return 0
         }
     }
@@ -45,6 +51,7 @@ public struct GroupPlan: Sendable {
         switch unit {
         case .array(_, let r): return r.cost.energyPj
         case .vector(let v): return v.energyPj
+        case .fused(let f): return f.energyPj
         case .view, .unplanned: return 0
         }
     }
@@ -52,6 +59,7 @@ public struct GroupPlan: Sendable {
         switch unit {
         case .array(_, let r): return r.bound
         case .vector(let v): return v.bound
+        case .fused(let f): return f.bound
         case .view, .unplanned: return LowerBound(cycles: 0, energyPj: 0)
         }
     }
@@ -60,6 +68,7 @@ public struct GroupPlan: Sendable {
         switch unit {
         case .array(_, let r): return r.mapping.temporal.last!.reduce(1, *)
         case .vector(let v): return v.tileCount
+        case .fused(let f): return f.tileCount
         case .view, .unplanned: return 1
         }
     }
@@ -141,6 +150,7 @@ public enum Planner {
             }
             for v in node.outputs where v != Graph.absent { producer[v] = groups.count - 1 }
         }
+        if options.fuse { (groups, edges) = Fusion.fuse(groups, edges, graph, shapes, model, options.objective) }
         return GraphPlan(groups: groups, edges: edges, objective: options.objective)
     }
 

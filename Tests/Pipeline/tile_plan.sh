@@ -13,11 +13,22 @@ for arch in tpu-like eyeriss-like mesh-8x8; do
     || fail "graph-opt | tile-plan --arch $arch | rec-cat --check"
   grep -q '^stdin: tiles v1 (from tile-plan): [0-9]* records, whole$' check.txt || fail "$arch: $(cat check.txt)"
 done
-# A transformer: attention as Q·Kᵀ, softmax, P·V groups, norms and GELU on the vector unit.
+# A transformer: attention fused as one group (its Q·Kᵀ, softmax, P·V stages as members), norms
+# and GELU on the vector unit.
 timeout 120 graph-opt -O3 gpt2.onnx | timeout 120 tile-plan --arch mesh-8x8 --dim batch=1 "${quick[@]}" > gpt2.tiles 2>err.txt \
   || fail "gpt2: $(cat err.txt)"
 timeout 60 capnp decode --short "$ROOT/Formats/tiles.capnp" TilesFrame < gpt2.tiles > gpt2.txt || fail "capnp decode gpt2.tiles"
-grep -q 'name = "[^"]*/qk", ops = \["sluice.Attention"\], nodes = \[[0-9]*\], unit = "array"' gpt2.txt || fail "no attention Q·Kᵀ group"
+grep -q 'ops = \["sluice.Attention", "sluice.Attention", "sluice.Attention"\], nodes = \[[0-9]*\], unit = "array"' gpt2.txt \
+  || fail "no fused attention group"
+grep -q 'fusion = "attention", members = \[(index = [0-9]*, name = "[^"]*/qk", ops = \["sluice.Attention"\]' gpt2.txt \
+  || fail "the fused attention group's first member is not its Q·Kᵀ stage"
+# --no-fuse: the stages are groups of their own.
+timeout 120 graph-opt -O3 gpt2.onnx | timeout 120 tile-plan --no-fuse --arch mesh-8x8 --dim batch=1 "${quick[@]}" > gpt2.alone.tiles 2>err.txt \
+  || fail "gpt2 --no-fuse: $(cat err.txt)"
+timeout 60 capnp decode --short "$ROOT/Formats/tiles.capnp" TilesFrame < gpt2.alone.tiles > gpt2.alone.txt || fail "capnp decode gpt2.alone.tiles"
+grep -q '^(group = (index = [0-9]*, name = "[^"]*/qk", ops = \["sluice.Attention"\], nodes = \[[0-9]*\], unit = "array"' gpt2.alone.txt \
+  || fail "--no-fuse: no attention Q·Kᵀ group"
+grep -q 'fusion = "attention"' gpt2.alone.txt && fail "--no-fuse: a fused group"
 grep -q 'ops = \["LayerNormalization"\], nodes = \[[0-9]*\], unit = "vector"' gpt2.txt || fail "no LayerNorm group"
 tail -1 gpt2.txt | grep -q '^(trailer = (recordCount = ' || fail "gpt2 trailer"
 

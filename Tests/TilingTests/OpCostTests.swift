@@ -48,6 +48,7 @@ import Testing
     @Test func plannerMapsEveryNode() throws {
         var options = PlanOptions()
         options.objective = .energy
+        options.fuse = false   // one group per node (FusionTests covers the fused plan)
         let plan = try Planner.plan(graph(batch: .known(2)), on: .tpuLike, options)
         #expect(plan.groups.count == 3)
         guard case .array(_, let conv) = plan.groups[0].unit, case .vector = plan.groups[1].unit, case .view = plan.groups[2].unit else {
@@ -68,6 +69,7 @@ import Testing
         }
         var options = PlanOptions()
         options.symbols = ["batch": 1]
+        options.fuse = false
         #expect(try Planner.plan(graph(batch: .symbol("batch")), on: .tpuLike, options).groups.count == 3)
     }
 
