@@ -41,8 +41,9 @@ public enum Binning {
     public static func histogram(_ x: [Double], edges: [Double]) -> [Int] {
         var counts = [Int](repeating: 0, count: edges.count - 1)
         edges.withUnsafeBufferPointer { e in
+            let b = Bins(e)
             counts.withUnsafeMutableBufferPointer { c in
-                x.withUnsafeBufferPointer { for v in $0 { if let i = bin(v, e) { c[i] &+= 1 } } }
+                x.withUnsafeBufferPointer { for v in $0 { if let i = b.bin(v) { c[i] &+= 1 } } }
             }
         }
         return counts
@@ -53,22 +54,34 @@ public enum Binning {
         guard let (keys, n) = s.distinct else { return histogram(s.values, edges: edges) }
         var counts = [Int](repeating: 0, count: edges.count - 1)
         edges.withUnsafeBufferPointer { e in
-            for (v, k) in zip(keys, n) { if let i = bin(v, e) { counts[i] += k } }
+            let b = Bins(e)
+            for (v, k) in zip(keys, n) { if let i = b.bin(v) { counts[i] += k } }
         }
         return counts
     }
 
-    /// The bin of `v` for equal-width `edges` (nil outside them): from the width, then
-    /// corrected against the edges themselves.
-    @inline(__always)
-    static func bin(_ v: Double, _ edges: UnsafeBufferPointer<Double>) -> Int? {
-        let bins = edges.count - 1
-        let first = edges[0], last = edges[bins]
-        guard v >= first && v <= last else { return nil }
-        var i = min(max(Int((v - first) * (Double(bins) / (last - first))), 0), bins - 1)
-        while i > 0 && v < edges[i] { i -= 1 }
-        while i < bins - 1 && v >= edges[i + 1] { i += 1 }
-        return i
+    /// Equal-width edges, and the bin of a value: from the width, then corrected against the
+    /// edges themselves.
+    struct Bins {
+        let edges: UnsafeBufferPointer<Double>
+        let bins: Int, first: Double, last: Double, scale: Double
+        init(_ edges: UnsafeBufferPointer<Double>) {
+            self.edges = edges
+            bins = edges.count - 1
+            first = edges[0]
+            last = edges[bins]
+            scale = Double(bins) / (last - first)
+        }
+
+        /// The bin of `v` (nil outside the edges).
+        @inline(__always)
+        func bin(_ v: Double) -> Int? {
+            guard v >= first && v <= last else { return nil }
+            var i = min(max(Int((v - first) * scale), 0), bins - 1)
+            while i > 0 && v < edges[i] { i -= 1 }
+            while i < bins - 1 && v >= edges[i + 1] { i += 1 }
+            return i
+        }
     }
 
     /// Counts per distinct value over both samples, aligned: the union of the values, and each

@@ -145,32 +145,6 @@ public struct NumericSampleBuilder {
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
-    /// Adds one value (dropped when not finite).
-    @inline(__always)
-    public mutating func append(_ x: Double) {
-        guard x.isFinite else { return }
-        if stored != nil { stored!.append(x); return }
-        // + 0 turns −0 into 0: they are one value to every statistic (as `==` says).
-        let bits = (x + 0).bitPattern
-        if bits == lastKey { slotCounts[lastSlot] &+= 1; return }
-        let mask = slotKeys.count &- 1
-        var i = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while true {
-            let k = slotKeys[i]
-            if k == bits { break }
-            if k == Self.empty {
-                if used == cap { spill(); stored!.append(x); return }
-                slotKeys[i] = bits
-                used &+= 1
-                break
-            }
-            i = (i &+ 1) & mask
-        }
-        slotCounts[i] &+= 1
-        lastKey = bits
-        lastSlot = i
-    }
-
     /// Too many distinct values: keeps the values instead (the counted ones expanded).
     mutating func spill() {
         var v: [Double] = []
@@ -191,12 +165,57 @@ public struct NumericSampleBuilder {
 
     @inline(__always)
     mutating func append<T>(_ values: UnsafeBufferPointer<T>, validity: UnsafeRawBufferPointer?, _ convert: (T) -> Double) {
-        reserve(values.count)
-        if let v = validity {
-            for i in values.indices where v[i &>> 3] &>> UInt8(i & 7) & 1 != 0 { append(convert(values[i])) }
-        } else {
-            for x in values { append(convert(x)) }
+        var i = 0
+        let n = values.count
+        // Counting: the table's storage borrowed once for the run, until a value finds no room.
+        if stored == nil {
+            let cap = self.cap, shift = self.shift
+            var used = self.used, lastKey = self.lastKey, lastSlot = self.lastSlot
+            // The index of the first value that found no room (n when all were counted).
+            i = slotKeys.withUnsafeMutableBufferPointer { keys in
+                slotCounts.withUnsafeMutableBufferPointer { counts in
+                    let mask = keys.count &- 1
+                    for j in 0..<n {
+                        if let v = validity, v[j &>> 3] &>> UInt8(j & 7) & 1 == 0 { continue }
+                        let x = convert(values[j])
+                        guard x.isFinite else { continue }
+                        let bits = (x + 0).bitPattern
+                        if bits == lastKey { counts[lastSlot] &+= 1; continue }
+                        var s = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                        while true {
+                            let k = keys[s]
+                            if k == bits { break }
+                            if k == Self.empty {
+                                if used == cap { return j }
+                                keys[s] = bits
+                                used &+= 1
+                                break
+                            }
+                            s = (s &+ 1) & mask
+                        }
+                        counts[s] &+= 1
+                        lastKey = bits
+                        lastSlot = s
+                    }
+                    return n
+                }
+            }
+            self.used = used; self.lastKey = lastKey; self.lastSlot = lastSlot
+            guard i < n else { return }
+            spill()
         }
+        // Keeping: the rest of the run appended (value i, which overflowed the table, first).
+        reserve(n - i)
+        var kept = stored.take()!   // moved out, so appending never copies
+        if let v = validity {
+            while i < n {
+                if v[i &>> 3] &>> UInt8(i & 7) & 1 != 0 { let x = convert(values[i]); if x.isFinite { kept.append(x) } }
+                i &+= 1
+            }
+        } else {
+            while i < n { let x = convert(values[i]); if x.isFinite { kept.append(x) }; i &+= 1 }
+        }
+        stored = kept
     }
 
     /// Adds a column's values; rows whose validity bit is clear are skipped.
