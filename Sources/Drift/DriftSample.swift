@@ -125,8 +125,6 @@ public struct NumericSampleBuilder {
     var slotCounts: [Int]
     var used = 0
     let shift: UInt64
-    var lastKey: UInt64 = NumericSampleBuilder.empty
-    var lastSlot = 0
     /// Non-nil once the table overflowed: every value so far.
     var stored: [Double]? = nil
 
@@ -170,7 +168,7 @@ public struct NumericSampleBuilder {
         // Counting: the table's storage borrowed once for the run, until a value finds no room.
         if stored == nil {
             let cap = self.cap, shift = self.shift
-            var used = self.used, lastKey = self.lastKey, lastSlot = self.lastSlot
+            var used = self.used
             // The index of the first value that found no room (n when all were counted).
             i = slotKeys.withUnsafeMutableBufferPointer { keys in
                 slotCounts.withUnsafeMutableBufferPointer { counts in
@@ -180,7 +178,6 @@ public struct NumericSampleBuilder {
                         let x = convert(values[j])
                         guard x.isFinite else { continue }
                         let bits = (x + 0).bitPattern
-                        if bits == lastKey { counts[lastSlot] &+= 1; continue }
                         var s = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> shift)
                         while true {
                             let k = keys[s]
@@ -194,13 +191,11 @@ public struct NumericSampleBuilder {
                             s = (s &+ 1) & mask
                         }
                         counts[s] &+= 1
-                        lastKey = bits
-                        lastSlot = s
                     }
                     return n
                 }
             }
-            self.used = used; self.lastKey = lastKey; self.lastSlot = lastSlot
+            self.used = used
             guard i < n else { return }
             spill()
         }
