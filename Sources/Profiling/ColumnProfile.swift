@@ -126,36 +126,19 @@ public struct ColumnProfile: Equatable, Sendable {
 
     /// Rows `0..<count` (or the selection's), skipping nulls: `value(i)` gives the measure and the
     /// key bits of row i; the key is hashed for the distinct count and the frequent items.
-    /// Values are gathered a run at a time and each sketch then takes the whole run (`addKeys`,
-    /// `addMeasures`): every sketch sees the values in the same order as one by one, so the
-    /// profile is the same, without the per-value cost of reaching into each sketch's storage.
     private mutating func scan(_ count: Int, _ selection: [Int]?, _ validity: BitVector?, _ buffer: inout [Double],
                                _ value: (Int) -> (Double, UInt64)) {
-        var keys: [UInt64] = []
-        keys.reserveCapacity(Swift.min(count, Self.run))
+        let seed = hashSeed
         for j in 0..<count {
             let i = selection?[j] ?? j
             if let m = validity, !m[i] { nulls += 1; continue }
             let (x, bits) = value(i)
-            keys.append(bits)
+            let h = Hash64.hash(bits, seed: seed)
+            distinct.add(hash: h)
+            frequent.add(number: bits, hash: h)
             buffer.append(x)
-            if buffer.count == Self.run { addKeys(&keys); addMeasures(&buffer) }
+            if buffer.count == Self.run { addMeasures(&buffer) }
         }
-        addKeys(&keys)
-    }
-
-    /// Hashes a run of keys into the distinct counter and the frequent items.
-    private mutating func addKeys(_ keys: inout [UInt64]) {
-        let seed = hashSeed
-        var hashes = [UInt64](repeating: 0, count: keys.count)
-        hashes.withUnsafeMutableBufferPointer { h in
-            keys.withUnsafeBufferPointer { k in
-                for i in k.indices { h[i] = Hash64.hash(k[i], seed: seed) }
-                distinct.add(hashes: UnsafeBufferPointer(h))
-                frequent.add(numbers: k, hashes: UnsafeBufferPointer(h))
-            }
-        }
-        keys.removeAll(keepingCapacity: true)
     }
 
     private mutating func addMeasures(_ buffer: inout [Double]) {

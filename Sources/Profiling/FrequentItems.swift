@@ -95,38 +95,6 @@ public struct FrequentItems: Sendable {
         }
     }
 
-    /// Counts a run of numbers with their hashes (as `add(number:hash:)` in turn). A number
-    /// already held is counted in place; only a new value goes through `add(number:hash:)`.
-    public mutating func add(numbers: UnsafeBufferPointer<UInt64>, hashes: UnsafeBufferPointer<UInt64>) {
-        var i = 0
-        let n = numbers.count
-        while i < n {
-            // The stretch of values already held (the common case once the table is warm),
-            // counted with the table's storage borrowed once.
-            let m = mask
-            i = slotCounts.withUnsafeMutableBufferPointer { counts in
-                self.hashes.withUnsafeBufferPointer { hs in
-                    self.numbers.withUnsafeBufferPointer { ns in
-                        isString.withUnsafeBufferPointer { strs in
-                            var j = i
-                            outer: while j < n {
-                                let number = numbers[j], hash = hashes[j]
-                                var s = Int(truncatingIfNeeded: hash) & m
-                                while counts[s] != 0 {
-                                    if hs[s] == hash && !strs[s] && ns[s] == number { counts[s] += 1; j += 1; continue outer }
-                                    s = (s + 1) & m
-                                }
-                                break
-                            }
-                            return j
-                        }
-                    }
-                }
-            }
-            if i < n { add(number: numbers[i], hash: hashes[i]); i += 1 }
-        }
-    }
-
     /// Counts a byte string whose `Hash64` hash is `hash`.
     public mutating func add(bytes: UnsafeRawBufferPointer, hash: UInt64) {
         var s = Int(truncatingIfNeeded: hash) & mask

@@ -41,18 +41,6 @@ public struct HyperLogLog: Equatable, Sendable {
         registers.withUnsafeMutableBufferPointer { r in if rank > r[index] { r[index] = rank } }
     }
 
-    /// Counts a run of values by their hashes (the same as `add(hash:)` for each in turn).
-    public mutating func add(hashes: UnsafeBufferPointer<UInt64>) {
-        let p = UInt64(precision)
-        registers.withUnsafeMutableBufferPointer { r in
-            for hash in hashes {
-                let index = Int(hash >> (64 - p))
-                let rank = UInt8(((hash << p) | (1 << (p - 1))).leadingZeroBitCount + 1)
-                if rank > r[index] { r[index] = rank }
-            }
-        }
-    }
-
     /// Registers of both counters (exact).
     public mutating func merge(_ other: HyperLogLog) throws {
         guard other.precision == precision else {

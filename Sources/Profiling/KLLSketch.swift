@@ -209,58 +209,9 @@ public struct KLLSketch: Sendable {
         self.starts = starts
     }
 
-    /// Sorts doubles in place (no NaN here). A level above 0 is a few sorted runs (each half a
-    /// compaction moved up lands below the items already there), and level 0 is often sorted
-    /// already (a time column): runs are found in one scan and merged (up to `maxRuns` of them,
-    /// through a scratch buffer on the stack); anything more disordered goes to `quicksort`.
+    /// Sorts doubles in place (no NaN here): quicksort on the median of three, insertion sort
+    /// below 24 items; a compaction sorts level 0 often, and Swift's stable sort allocates.
     static func sort(_ a: UnsafeMutableBufferPointer<Double>) {
-        let n = a.count
-        guard n > 1 else { return }
-        // A quick look first: more than `maxRuns` descents among the first items means
-        // disorder (random level-0 values) — quicksort without trying to merge.
-        var descents = 0, i = 1
-        while i < n {
-            if a[i] < a[i - 1] { descents += 1; if descents >= maxRuns { return quicksort(a) } }
-            i += 1
-        }
-        if descents == 0 { return }
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { scratch in
-            // Merge the sorted prefix with each next run: runs are few, so repeated passes
-            // cost less than a heap of run heads.
-            var end = 1
-            while end < n && a[end] >= a[end - 1] { end += 1 }
-            while end < n {
-                var next = end + 1
-                while next < n && a[next] >= a[next - 1] { next += 1 }
-                merge(a, 0, end, next, scratch)
-                end = next
-            }
-        }
-    }
-
-    /// The most runs `sort` merges before it quicksorts instead.
-    static let maxRuns = 8
-
-    /// Merges the sorted a[0..<mid] and a[mid..<end] in place through `scratch` (which holds the
-    /// left run while it is merged).
-    @inline(__always)
-    static func merge(_ a: UnsafeMutableBufferPointer<Double>, _ lo: Int, _ mid: Int, _ end: Int, _ scratch: UnsafeMutableBufferPointer<Double>) {
-        // Already in order: nothing to move.
-        if a[mid - 1] <= a[mid] { return }
-        let left = mid - lo
-        scratch.baseAddress!.update(from: a.baseAddress! + lo, count: left)
-        var i = 0, j = mid, k = lo
-        while i < left && j < end {
-            // Ties take the left item first (stable), so the order never depends on the runs.
-            if a[j] < scratch[i] { a[k] = a[j]; j += 1 } else { a[k] = scratch[i]; i += 1 }
-            k += 1
-        }
-        while i < left { a[k] = scratch[i]; i += 1; k += 1 }
-    }
-
-    /// Quicksort on the median of three, insertion sort below 24 items (a compaction sorts
-    /// often, and Swift's stable sort allocates).
-    static func quicksort(_ a: UnsafeMutableBufferPointer<Double>) {
         var lo = 0, hi = a.count - 1
         while hi - lo >= 24 {
             let mid = lo + (hi - lo) / 2
@@ -276,10 +227,10 @@ public struct KLLSketch: Sendable {
             }
             // Recurse into the smaller side, loop on the larger: stack depth stays logarithmic.
             if j - lo < hi - i {
-                if lo < j { quicksort(UnsafeMutableBufferPointer(rebasing: a[lo...j])) }
+                if lo < j { sort(UnsafeMutableBufferPointer(rebasing: a[lo...j])) }
                 lo = i
             } else {
-                if i < hi { quicksort(UnsafeMutableBufferPointer(rebasing: a[i...hi])) }
+                if i < hi { sort(UnsafeMutableBufferPointer(rebasing: a[i...hi])) }
                 hi = j
             }
         }
