@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Columns
 import Drift
 import Pipes
@@ -36,11 +37,15 @@ struct DriftCommand: SluiceCommand {
     @Option(help: ArgumentHelp("The unit of an events stream's times (s, ms, us, ns).", valueName: "unit"))
     var timeUnit: TimeUnit = .none
 
+    @Option(help: ArgumentHelp("Threads: 2 reads the reference and current streams side by side (same output).", valueName: "n"))
+    var threads: Int = 1
+
     var common: CommonOptions { .defaults }
 
     func validate() throws {
         if ref == "-" && cur == "-" { throw ValidationError("the reference and current streams cannot both be standard input") }
         if let t = threshold, !t.isFinite || t < 0 { throw ValidationError("--threshold wants a non-negative number") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads wants 1 to 256, not \(threads)") }
     }
 
     /// One column's comparison: the statistic, the rows behind each side, and for profiles how
@@ -88,17 +93,40 @@ struct DriftCommand: SluiceCommand {
 }
 
 extension DriftCommand {
-    /// Exact statistics over every value of both streams.
+    /// Exact statistics over every value of both streams. Each stream is read once, in place,
+    /// sampling only the compared columns (`DriftInput`); with `--threads 2` the two streams are
+    /// read side by side.
     func rows(_ refStream: RecordStreamReader, _ curStream: RecordStreamReader) throws -> [Compared] {
-        let a = try LoadedTable.read(TableStreamReader(refStream, timeUnit: timeUnit))
-        let b = try LoadedTable.read(TableStreamReader(curStream, timeUnit: timeUnit))
-        return try DriftColumns.select(columns, a, b, refName: ref, curName: cur, stat: stat).map { name in
-            let i = a.index(of: name)!, j = b.index(of: name)!
+        let ra = TableStreamReader(refStream, timeUnit: timeUnit), rb = TableStreamReader(curStream, timeUnit: timeUnit)
+        let sa = try ra.readSchema(), sb = try rb.readSchema()
+        // A bad stream is reported before a column mismatch, as when the tables were read whole:
+        // on a mismatch the streams are still read through (sampling nothing) first.
+        let selected = Result { try DriftColumns.select(columns, sa, sb, refName: ref, curName: cur, stat: stat) }
+        let names = (try? selected.get()) ?? []
+        let ia = names.map { n in sa.fields.firstIndex { $0.name == n }! }
+        let ib = names.map { n in sb.fields.firstIndex { $0.name == n }! }
+        let (a, b) = try Self.readBoth(ra, ia, rb, ib, threads: threads)
+        _ = try selected.get()
+        return try names.indices.map { k in
             do {
-                return Compared(column: name, value: try DriftStatistics.compute(stat, ref: a.sample(i), cur: b.sample(j)),
+                return Compared(column: names[k], value: try DriftStatistics.compute(stat, ref: a.samples[k], cur: b.samples[k]),
                                 refRows: UInt64(a.rows), curRows: UInt64(b.rows))
-            } catch let e as DriftError { throw ToolError(name, e.message) }
+            } catch let e as DriftError { throw ToolError(names[k], e.message) }
         }
+    }
+
+    /// Both streams' samples: one after the other, or on two threads (the same samples).
+    static func readBoth(_ ra: TableStreamReader, _ ia: [Int], _ rb: TableStreamReader, _ ib: [Int], threads: Int) throws -> (DriftInput, DriftInput) {
+        guard threads > 1 else { return (try DriftInput.read(ra, fields: ia), try DriftInput.read(rb, fields: ib)) }
+        var results: [Result<DriftInput, Error>?] = [nil, nil]
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = slots
+            DispatchQueue.concurrentPerform(iterations: 2) { t in
+                shared[t] = Result { t == 0 ? try DriftInput.read(ra, fields: ia) : try DriftInput.read(rb, fields: ib) }
+            }
+        }
+        // The reference's error first, as reading one after the other would report.
+        return (try results[0]!.get(), try results[1]!.get())
     }
 
     /// Approximate statistics over samples rebuilt from two profiles' sketches (`ProfileDrift`).
@@ -125,23 +153,27 @@ extension DriftStat: ExpressibleByArgument {}
 /// Which columns drift and explain compare, and the checks that REF and CUR agree on them.
 enum DriftColumns {
     static func select(_ list: String?, _ a: LoadedTable, _ b: LoadedTable, refName: String, curName: String, stat: DriftStat?) throws -> [String] {
+        try select(list, a.schema, b.schema, refName: refName, curName: curName, stat: stat)
+    }
+
+    static func select(_ list: String?, _ sa: TableSchema, _ sb: TableSchema, refName: String, curName: String, stat: DriftStat?) throws -> [String] {
         let names: [String]
         if let list {
             names = list.split(separator: ",").map { String($0).trimmingSpaces }
             guard !names.isEmpty, !names.contains("") else { throw ToolError.usage("--columns", "expected comma-separated column names") }
             for n in names {
-                guard let f = a.schema.fields.first(where: { $0.name == n }) else { throw ToolError(refName, "no column '\(n)'") }
+                guard let f = sa.fields.first(where: { $0.name == n }) else { throw ToolError(refName, "no column '\(n)'") }
                 guard LoadedTable.driftable(f) else { throw ToolError(refName, "column '\(n)' is \(f.typeDescription); drift reads scalar numbers, strings and booleans") }
             }
         } else {
             // Without a list, ks and wasserstein take the numeric columns only.
-            names = a.schema.fields.filter {
+            names = sa.fields.filter {
                 LoadedTable.driftable($0) && ![.user, .item, .time].contains($0.role) && (stat?.needsNumbers != true || $0.type.isNumeric)
             }.map(\.name)
         }
         for n in names {
-            let f = a.schema.fields.first { $0.name == n }!
-            guard let g = b.schema.fields.first(where: { $0.name == n }) else {
+            let f = sa.fields.first { $0.name == n }!
+            guard let g = sb.fields.first(where: { $0.name == n }) else {
                 throw ToolError(curName, "no column '\(n)', which the reference has: the schemas differ")
             }
             guard g.isList == f.isList, f.type.isNumeric == g.type.isNumeric, f.type.isNumeric || f.type == g.type else {

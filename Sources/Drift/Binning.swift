@@ -39,18 +39,49 @@ public enum Binning {
     /// bin comes from the width, then is corrected against the edges themselves, so the counts
     /// equal a binary search on the edges (what NumPy does for an array of edges).
     public static func histogram(_ x: [Double], edges: [Double]) -> [Int] {
-        let bins = edges.count - 1
-        var counts = [Int](repeating: 0, count: bins)
-        let first = edges[0], last = edges[bins]
-        let scale = Double(bins) / (last - first)
-        for v in x {
-            guard v >= first && v <= last else { continue }
+        var counts = [Int](repeating: 0, count: edges.count - 1)
+        edges.withUnsafeBufferPointer { e in
+            let b = Bins(e)
+            counts.withUnsafeMutableBufferPointer { c in
+                x.withUnsafeBufferPointer { for v in $0 { if let i = b.bin(v) { c[i] &+= 1 } } }
+            }
+        }
+        return counts
+    }
+
+    /// `histogram` of a sample: a counted sample adds each distinct value's count to its bin.
+    public static func histogram(_ s: NumericSample, edges: [Double]) -> [Int] {
+        guard let (keys, n) = s.distinct else { return histogram(s.values, edges: edges) }
+        var counts = [Int](repeating: 0, count: edges.count - 1)
+        edges.withUnsafeBufferPointer { e in
+            let b = Bins(e)
+            for (v, k) in zip(keys, n) { if let i = b.bin(v) { counts[i] += k } }
+        }
+        return counts
+    }
+
+    /// Equal-width edges, and the bin of a value: from the width, then corrected against the
+    /// edges themselves.
+    struct Bins {
+        let edges: UnsafeBufferPointer<Double>
+        let bins: Int, first: Double, last: Double, scale: Double
+        init(_ edges: UnsafeBufferPointer<Double>) {
+            self.edges = edges
+            bins = edges.count - 1
+            first = edges[0]
+            last = edges[bins]
+            scale = Double(bins) / (last - first)
+        }
+
+        /// The bin of `v` (nil outside the edges).
+        @inline(__always)
+        func bin(_ v: Double) -> Int? {
+            guard v >= first && v <= last else { return nil }
             var i = min(max(Int((v - first) * scale), 0), bins - 1)
             while i > 0 && v < edges[i] { i -= 1 }
             while i < bins - 1 && v >= edges[i + 1] { i += 1 }
-            counts[i] += 1
+            return i
         }
-        return counts
     }
 
     /// Counts per distinct value over both samples, aligned: the union of the values, and each
@@ -59,6 +90,7 @@ public enum Binning {
     public static func valueCounts(_ ref: DriftSample, _ cur: DriftSample) throws -> (ref: [Int], cur: [Int]) {
         switch (ref, cur) {
         case (.numeric(let a), .numeric(let b)):
+            if let (ka, na) = a.distinct, let (kb, nb) = b.distinct { return mergeCounts(ka, na, kb, nb) }
             var keys: [Double] = [], r: [Int] = [], c: [Int] = []
             count(a.values, keys: &keys, into: &r, other: &c)
             count(b.values, keys: &keys, into: &c, other: &r)
@@ -73,6 +105,18 @@ public enum Binning {
         default:
             throw DriftError("one sample is numeric and the other categorical")
         }
+    }
+
+    /// Two counted samples' keys (ascending) merged: the union ascending, each side's counts.
+    static func mergeCounts(_ ka: [Double], _ na: [Int], _ kb: [Double], _ nb: [Int]) -> (ref: [Int], cur: [Int]) {
+        var r: [Int] = [], c: [Int] = []
+        var i = 0, j = 0
+        while i < ka.count || j < kb.count {
+            if j == kb.count || (i < ka.count && ka[i] < kb[j]) { r.append(na[i]); c.append(0); i += 1 }
+            else if i == ka.count || kb[j] < ka[i] { r.append(0); c.append(nb[j]); j += 1 }
+            else { r.append(na[i]); c.append(nb[j]); i += 1; j += 1 }
+        }
+        return (r, c)
     }
 
     /// Counts each value of `xs` into `mine` at its key's index, adding keys (with a zero count
@@ -111,9 +155,9 @@ public enum Binning {
         let counts: (ref: [Int], cur: [Int])
         if case .numeric(let a) = ref, case .numeric(let b) = cur, a.manyDistinct {
             let (ea, eb) = (a.extremes!, b.extremes!)
-            let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
+            let edges = sturgesEdges(count: a.count + b.count, min: Swift.min(ea.min, eb.min),
                                      max: Swift.max(ea.max, eb.max), integer: a.integer)
-            counts = (histogram(a.values, edges: edges), histogram(b.values, edges: edges))
+            counts = (histogram(a, edges: edges), histogram(b, edges: edges))
         } else {
             counts = try valueCounts(ref, cur)
         }
@@ -140,7 +184,7 @@ extension Binning {
         case (.numeric(let a), .numeric(let b)):
             if a.manyDistinct {
                 let (ea, eb) = (a.extremes!, b.extremes!)
-                let edges = sturgesEdges(count: a.values.count + b.values.count, min: Swift.min(ea.min, eb.min),
+                let edges = sturgesEdges(count: a.count + b.count, min: Swift.min(ea.min, eb.min),
                                          max: Swift.max(ea.max, eb.max), integer: a.integer)
                 labels = edges.dropLast().map { short($0) }
             } else {

@@ -106,11 +106,16 @@ public enum DriftStatistics {
         var s = 0.0
         switch (ref, cur) {
         case (.numeric(let a), .numeric(let b)):
-            var keys = Array(Set(a.values).union(b.values))
+            var keys: [Double]
+            if let (ka, _) = a.distinct, let (kb, _) = b.distinct {
+                keys = Array(Set(ka).union(kb))
+            } else {
+                keys = Array(Set(a.values).union(b.values))
+            }
             keys.sort()
             let edges = Binning.sturgesEdges(count: keys.count, min: keys.first!, max: keys.last!, integer: a.integer)
-            let h1 = density(Binning.histogram(a.values, edges: edges), edges)
-            let h2 = density(Binning.histogram(b.values, edges: edges), edges)
+            let h1 = density(Binning.histogram(a, edges: edges), edges)
+            let h2 = density(Binning.histogram(b, edges: edges), edges)
             let width = (edges.last! - edges.first!) / Double(edges.count - 1)
             for i in h1.indices { s += (h1[i] * h2[i]).squareRoot() * width }
         default:

@@ -43,49 +43,97 @@ public final class TableStreamReader {
         PipesError(.invalidMessage, source: stream.source, "record \(stream.recordCount - 1): \(what)")
     }
 
-    /// The next batch, checked against the schema; nil at the end of the stream.
+    /// The next batch, checked against the schema and copied into Swift arrays; nil at the end
+    /// of the stream.
     public func next() throws -> ColumnBatch? {
         if let p = readAhead { readAhead = nil; return p }
-        return try read()
+        if events != nil { return try nextEvents() }
+        let view: TableBatchView
+        if let v = readAheadView { readAheadView = nil; view = v } else {
+            guard let record = try nextRecord() else { return nil }
+            do { return try TableBatchRecord.read(record, schema: schema!) }
+            catch let e as ColumnsError { throw bad(e.message) }
+            catch let e as CapnpError { throw bad(e.message) }
+        }
+        do { return try view.batch() }
+        catch let e as ColumnsError { throw bad(e.message) }
+        catch let e as CapnpError { throw bad(e.message) }
     }
 
-    private func read() throws -> ColumnBatch? {
-        if let events {
-            guard try events.next(into: &rows) else {
-                if schema == nil, let l = events.layout { schema = EventTable.schema(of: l, timeUnit: timeUnit) }
-                return nil
-            }
-            if schema == nil { layout = events.layout; schema = EventTable.schema(of: layout!, timeUnit: timeUnit) }
-            return EventTable.batch(rows, layout: layout!)
+    /// The next batch, checked, its columns read in place (`TableBatchView`); nil at the end of
+    /// the stream. The view is valid until the next `next`/`nextView` call. For an events or
+    /// seq-blocks stream the view holds the converted batch (there is nothing to view in place).
+    public func nextView() throws -> TableBatchView? {
+        if let p = readAhead {
+            readAhead = nil
+            return p.map { TableBatchView(owned: $0, schema: schema!) }
         }
+        if let v = readAheadView { readAheadView = nil; return v }
+        if events != nil { return try nextEvents().map { TableBatchView(owned: $0, schema: schema!) } }
+        guard let record = try nextRecord() else { return nil }
+        do { return try TableBatchView(record: record, schema: schema!) }
+        catch let e as ColumnsError { throw bad(e.message) }
+        catch let e as CapnpError { throw bad(e.message) }
+    }
+
+    private func nextEvents() throws -> ColumnBatch? {
+        let events = events!
+        guard try events.next(into: &rows) else {
+            if schema == nil, let l = events.layout { schema = EventTable.schema(of: l, timeUnit: timeUnit) }
+            return nil
+        }
+        if schema == nil { layout = events.layout; schema = EventTable.schema(of: layout!, timeUnit: timeUnit) }
+        return EventTable.batch(rows, layout: layout!)
+    }
+
+    /// Reads a table stream's records up to the next batch record (the schema record on the
+    /// way); nil at the end. `schema` is set when a batch is returned.
+    private func nextRecord() throws -> TableBatch.Reader? {
         while let root = try stream.next() {
-            do {
-                switch try TableFrame.Reader(root).which() {
-                case .rowSchema(let r):
-                    guard schema == nil else { throw bad("a second schema record") }
-                    schema = try TableSchemaRecord.read(r)
-                case .batch(let b):
-                    guard let s = schema else { throw bad("a batch before the schema record") }
-                    return try TableBatchRecord.read(b, schema: s)
-                default: throw bad("not a schema or batch record")
-                }
-            } catch let e as ColumnsError {
-                throw bad(e.message)
-            } catch let e as CapnpError {
-                throw bad(e.message)
-            }
+            if let b = try take(root) { return b }
         }
         if schema == nil { throw PipesError(.invalidMessage, source: stream.source, "no schema record") }
         return nil
     }
 
+    /// One table record: a schema record sets `schema`, a batch record is returned.
+    private func take(_ root: StructReader) throws -> TableBatch.Reader? {
+        do {
+            switch try TableFrame.Reader(root).which() {
+            case .rowSchema(let r):
+                guard schema == nil else { throw bad("a second schema record") }
+                schema = try TableSchemaRecord.read(r)
+                return nil
+            case .batch(let b):
+                guard schema != nil else { throw bad("a batch before the schema record") }
+                return b
+            default: throw bad("not a schema or batch record")
+            }
+        } catch let e as ColumnsError {
+            throw bad(e.message)
+        } catch let e as CapnpError {
+            throw bad(e.message)
+        }
+    }
+
     /// Reads up to the schema record: for tools that must know the schema before they write
-    /// anything. A batch read on the way is kept for the next `next()`.
+    /// anything. The first batch, read and checked on the way, is kept for the next
+    /// `next`/`nextView` (a table stream's batch stays in the frame buffer: nothing reads the
+    /// stream in between).
     public func readSchema() throws -> Columns.TableSchema {
         if let s = schema { return s }
-        readAhead = try read()
+        if events != nil {
+            readAhead = try nextEvents()
+        } else if let record = try nextRecord() {
+            do { readAheadView = try TableBatchView(record: record, schema: schema!) }
+            catch let e as ColumnsError { throw bad(e.message) }
+            catch let e as CapnpError { throw bad(e.message) }
+        } else {
+            readAhead = .some(nil)
+        }
         guard let s = schema else { throw PipesError(.invalidMessage, source: stream.source, "no schema record") }
         return s
     }
     private var readAhead: ColumnBatch?? = nil
+    private var readAheadView: TableBatchView? = nil
 }
