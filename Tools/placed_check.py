@@ -13,7 +13,8 @@ and the numbering rule written in Formats/placed.capnp, then replays the schedul
     passed inside a pipelined epoch is routed in full between the two groups' cores;
   - no core holds more live buffer bytes than its capacity in any epoch.
 
-Usage: placed_check.py STREAM...   Exit 0 when every stream passes, 3 when a check fails,
+Usage: placed_check.py [--min-tiles N] STREAM...   (--min-tiles: also fail a stream whose groups
+hold fewer than N tiles as tile-plan counts them, for the scale case.) Exit 0 when every stream passes, 3 when a check fails,
 1 when a stream cannot be read. Prints one line per stream.
 """
 import collections
@@ -110,6 +111,7 @@ def check(rec):
     load = collections.defaultdict(float)
     totals = collections.defaultdict(float)
     counts = collections.defaultdict(int)  # routes per link: each rounds its bytes up once
+    epoch_counts = collections.defaultdict(int)  # the same per (epoch, link)
     carried = collections.defaultdict(float)  # (edge) -> bytes routed
     for k, f in enumerate(rec["route"]):
         src = -1 - f.source if f.fromGroup < 0 else f.source
@@ -130,6 +132,7 @@ def check(rec):
             load[(f.epoch, l)] += f.bytes
             totals[l] += f.bytes
             counts[l] += 1
+            epoch_counts[(f.epoch, l)] += 1
         if f.edge >= 0:
             carried[f.edge] += f.bytes
             if f.fromGroup >= 0 and f.source not in places[f.fromGroup].cores:
@@ -138,7 +141,8 @@ def check(rec):
                 raise Failed(f"route {k}: destination core {f.destination} is not one of group {f.toGroup}'s")
     for (e, l), b in load.items():
         s, t = epochs[e]
-        if b > cap[l] * (t - s) * (1 + EPS) + 1:
+        # Each route's bytes are written rounded up: up to one byte per route over the exact load.
+        if b > cap[l] * (t - s) * (1 + EPS) + 1 + epoch_counts[(e, l)]:
             raise Failed(f"link {l} carries {b:.0f} bytes in epoch {e}, more than {cap[l]} B/cycle x {t - s:.0f} cycles")
     for lk in rec["link"]:
         if abs(lk.bytes - totals.get(lk.link, 0)) > 1 + counts[lk.link]:
@@ -216,6 +220,9 @@ def self_test(schema, path):
 
 def main(paths):
     schema = load()
+    min_tiles = 0
+    if paths[:1] == ["--min-tiles"] and len(paths) > 2:
+        min_tiles, paths = int(paths[1]), paths[2:]
     if paths and paths[0] == "--self-test":
         for p in paths[1:]:
             self_test(schema, p)
@@ -223,8 +230,12 @@ def main(paths):
     status = 0
     for path in paths:
         try:
-            g, r, le, c = check(read(schema, path))
-            print(f"placed_check: {path}: ok ({g} groups, {r} routes, {le} link-epochs, {c} cores)")
+            rec = read(schema, path)
+            g, r, le, c = check(rec)
+            tiles = sum(gr.tileCount for gr in rec["group"])
+            if tiles < min_tiles:
+                raise Failed(f"{tiles} tiles, fewer than --min-tiles {min_tiles}")
+            print(f"placed_check: {path}: ok ({g} groups, {tiles} tiles, {r} routes, {le} link-epochs, {c} cores)")
         except Failed as e:
             print(f"placed_check: {path}: FAILED: {e}")
             status = max(status, 3)
