@@ -247,6 +247,6 @@ def main(paths):
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        print(__doc__.strip().splitlines()[-2], file=sys.stderr)
+        print("usage: placed_check.py [--min-tiles N] STREAM... | --self-test STREAM...", file=sys.stderr)
         sys.exit(2)
     sys.exit(main(sys.argv[1:]))
