@@ -7,6 +7,8 @@ and the numbering rule written in Formats/placed.capnp, then replays the schedul
   - every group placed once, on enabled cores, inside its epoch's window;
   - groups that do work at the same time never share a core;
   - every route is a connected walk over existing links from its source to its destination;
+    the branches of a multicast tree (routes with the same `multicast` number) share source,
+    bytes, epoch and edge, and carry the bytes once over every link they share;
   - every link carries no more bytes in an epoch than its bandwidth moves in that epoch;
   - the link records add up to the routes;
   - dependencies: a consumer never starts before or ends before its producer, and a value
@@ -113,7 +115,13 @@ def check(rec):
     counts = collections.defaultdict(int)  # routes per link: each rounds its bytes up once
     epoch_counts = collections.defaultdict(int)  # the same per (epoch, link)
     carried = collections.defaultdict(float)  # (edge) -> bytes routed
+    trees = {}  # multicast number -> (source, bytes, epoch, edge, fromGroup, toGroup)
+    tree_links = set()  # (tree, link): a tree's bytes cross each of its links once
     for k, f in enumerate(rec["route"]):
+        if f.multicast:
+            key = (f.source, f.bytes, f.epoch, f.edge, f.fromGroup, f.toGroup)
+            if trees.setdefault(f.multicast, key) != key:
+                raise Failed(f"route {k}: branch of multicast tree {f.multicast} with another source, bytes, epoch or edge")
         src = -1 - f.source if f.fromGroup < 0 else f.source
         dst = -1 - f.destination if f.toGroup < 0 else f.destination
         at = src
@@ -129,6 +137,10 @@ def check(rec):
         if f.epoch >= len(epochs) or (f.startCycle, f.endCycle) != epochs[f.epoch]:
             raise Failed(f"route {k}: window is not its epoch's")
         for l in f.links:
+            if f.multicast:
+                if (f.multicast, l) in tree_links:
+                    continue
+                tree_links.add((f.multicast, l))
             load[(f.epoch, l)] += f.bytes
             totals[l] += f.bytes
             counts[l] += 1
@@ -203,7 +215,10 @@ def self_test(schema, path):
         f = next(f for f in r["route"] if f.fromGroup >= 0 and f.toGroup >= 0) if any(
             f.fromGroup >= 0 and f.toGroup >= 0 for f in r["route"]) else r["route"][0]
         f.links = []
-    mutations = [drop_link, overload, overfill, reorder, unplace, truncate, stranger]
+    def split_tree(r):
+        f = next(f for f in r["route"] if f.multicast)
+        f.bytes = f.bytes + 1
+    mutations = [drop_link, overload, overfill, reorder, unplace, truncate, stranger, split_tree]
     for m in mutations:
         rec = read(schema, path, mutable=True)
         try:

@@ -32,8 +32,10 @@ public enum Budget {
         var incoming = [Set<Int>](repeating: [], count: topo.nodeCount)   // groups receiving over the NoC, per core
         var staged = [Int: Double]()                                      // (group << 20 | core) -> staging bytes
         for f in flows where f.toGroup >= 0 && f.fromGroup >= 0 {
-            incoming[f.destination].insert(f.toGroup)
-            staged[f.toGroup << 20 | f.destination, default: 0] += min(f.bytes, 2 * staging)
+            for d in f.isTree ? f.destinations : [f.destination] {
+                incoming[d].insert(f.toGroup)
+                staged[f.toGroup << 20 | d, default: 0] += min(f.bytes, 2 * staging)
+            }
         }
         for s in slots {
             let g = program.groups[s.group]

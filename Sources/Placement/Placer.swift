@@ -123,6 +123,8 @@ public enum Placer {
 
         // 3. Transfers: core to core inside a pipelined segment, DRAM otherwise.
         var flows: [Flow] = []
+        let multicast = options.multicast ?? arch.noc.multicast
+        var trees = 0
         var dramOf = [Double](repeating: 0, count: groups.count)
         func coresOf(_ g: Int) -> [Int] { regions.isEmpty ? [] : regions[epochOf[g]][stageOf[g]] }
         for g in groups.indices where groups[g].hasWork {
@@ -149,7 +151,25 @@ public enum Placer {
                                       epoch: e, links: topo.xyRoute(c, topo.channelNode[ch]) + [topo.channelOut(ch)]))
                 }
             }
-            for (index, edge) in inside {
+            for (index, edge) in inside where groups[g].replicatesInput && stageOf[edge.from] != stageOf[g] && mine.count > 1 {
+                // Every core of the consumer needs the whole value: each producer core sends its
+                // share to all of them, as one multicast tree where the NoC has multicast.
+                let a = coresOf(edge.from), share = edge.bytes / Double(a.count)
+                for src in a {
+                    let dests = mine.filter { $0 != src }
+                    if multicast && dests.count > 1 {
+                        flows.append(Flow(edge: index, fromGroup: edge.from, toGroup: g, source: src, destination: dests[0], bytes: share,
+                                          epoch: e, links: topo.xyTree(src, dests), destinations: dests))
+                        trees += 1
+                    } else {
+                        for d in dests {
+                            flows.append(Flow(edge: index, fromGroup: edge.from, toGroup: g, source: src, destination: d, bytes: share,
+                                              epoch: e, links: topo.xyRoute(src, d)))
+                        }
+                    }
+                }
+            }
+            for (index, edge) in inside where !(groups[g].replicatesInput && stageOf[edge.from] != stageOf[g] && mine.count > 1) {
                 let a = coresOf(edge.from), b = mine
                 let count = max(a.count, b.count)
                 for k in 0..<count where a[k % a.count] != b[k % b.count] {
@@ -236,7 +256,7 @@ public enum Placer {
                                slowestStage: slowest, stageBound: totalWork / Double(n),
                                maxLinkBytesPerCycle: maxRate, cutBoundBytesPerCycle: boundRate,
                                linkBytesPerCycle: arch.noc.linkBytesPerCycle, refineMoves: moves, refineAccepted: accepted,
-                               seed: options.seed, sramPerCore: sram)
+                               seed: options.seed, sramPerCore: sram, multicast: multicast, multicastTrees: trees)
     }
 }
 

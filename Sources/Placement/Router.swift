@@ -41,7 +41,9 @@ enum Router {
                 let present = 0.5 * pow(1.6, Double(pass - 1))
                 for l in over { history[l] += (use[l] - cap[l]) / max(cap[l], 1e-9) }
                 let hot = Set(over)
-                for i in members where flows[i].links.contains(where: hot.contains) {
+                // Multicast trees keep their dimension-order tree (re-routing a tree branch by
+                // branch is not done); the unicasts negotiate around them.
+                for i in members where !flows[i].isTree && flows[i].links.contains(where: hot.contains) {
                     for l in flows[i].links { use[l] -= flows[i].bytes }
                     work += topo.nodeCount + topo.channelCount
                     let path = shortest(flows[i], topo) { l in

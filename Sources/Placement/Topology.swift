@@ -126,6 +126,15 @@ public struct Topology: Sendable {
         return links
     }
 
+    /// Dimension-order multicast tree from `a` to every node of `targets`: the union of the XY
+    /// routes (routes from one source that go X first never meet again once they part, so the
+    /// union is a tree), each link once, every link after the one that reaches its start.
+    public func xyTree(_ a: Int, _ targets: [Int]) -> [Int] {
+        var seen = Set<Int>(), links: [Int] = []
+        for t in targets { for l in xyRoute(a, t) where seen.insert(l).inserted { links.append(l) } }
+        return links
+    }
+
     /// The link from DRAM channel `c` into the mesh, and the one back out.
     public func channelIn(_ c: Int) -> Int { 4 * nodeCount + 2 * c }
     public func channelOut(_ c: Int) -> Int { 4 * nodeCount + 2 * c + 1 }
