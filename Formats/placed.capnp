@@ -57,17 +57,6 @@ struct PlanSummary {
   sramBytesPerCore @18 :UInt64;   # on-chip capacity of one core (all levels but the backing one)
   multicast @19 :Bool;            # the placement used the NoC's multicast (arch's noc.multicast, not --no-multicast)
   multicastTrees @20 :UInt32;     # trees routed (their branches are the routes with multicast > 0)
-  feedback @21 :List(Feedback);   # groups re-planned by tiling at place-route's request
-}
-
-struct Feedback {
-  group @0 :UInt32;
-  reason @1 :Text;                # "sram": a core over capacity; "link": a link decided the epoch
-  before @2 :Text;                # the group's mapping before (mesh unroll, tile, bytes per core)
-  after @3 :Text;                 # and after
-  beforeBytes @4 :UInt64;         # on-chip bytes per core the group needed before
-  afterBytes @5 :UInt64;          # and after
-  capBytes @6 :UInt64;            # the SRAM cap tiling was asked to plan under
 }
 
 struct Segment {

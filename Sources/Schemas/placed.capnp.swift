@@ -265,7 +265,7 @@ public enum PlanSummary {
     /// Data section size in 8-byte words.
     public static let dataWordCount = 13
     /// Number of pointers.
-    public static let pointerCount = 6
+    public static let pointerCount = 5
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -344,11 +344,6 @@ public enum PlanSummary {
         /// trees routed (their branches are the routes with multicast > 0)
         @inlinable public var multicastTrees: UInt32 { raw.scalar(at: 96) }
 
-        /// groups re-planned by tiling at place-route's request
-        @inlinable public var feedback: StructList<Feedback.Reader> { get throws { StructList<Feedback.Reader>(try raw.listField(5)) } }
-        /// False when the pointer is null (the getter then returns the default).
-        @inlinable public var hasFeedback: Bool { !raw.isNull(pointer: 5) }
-
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -373,7 +368,6 @@ public enum PlanSummary {
             r.field("sramBytesPerCore"); r.int(self.sramBytesPerCore)
             r.field("multicast"); r.bool(self.multicast)
             r.field("multicastTrees"); r.int(self.multicastTrees)
-            if !raw.isNull(pointer: 5) { r.field("feedback"); try self.feedback.render(into: &r) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -578,138 +572,6 @@ public enum PlanSummary {
             get { raw.scalar(at: 96) }
             nonmutating set {
                 raw.setScalar(newValue, at: 96)
-            }
-        }
-
-        /// groups re-planned by tiling at place-route's request
-        /// Allocates the list (replacing any previous value) and returns it for filling in.
-        @inlinable @discardableResult public func initFeedback(count: Int) -> ListBuilder {
-            return raw.initStructList(5, count: count, dataWords: Feedback.dataWordCount, pointerCount: Feedback.pointerCount)
-        }
-        /// Deep-copies `value` into this field.
-        @inlinable public func setFeedback(_ value: StructList<Feedback.Reader>) throws {
-            try raw.setList(5, copying: value.raw)
-        }
-    }
-}
-
-public enum Feedback {
-    /// Data section size in 8-byte words.
-    public static let dataWordCount = 4
-    /// Number of pointers.
-    public static let pointerCount = 3
-
-    /// A read-only view; valid while the message memory is alive.
-    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
-        public let raw: StructReader
-        @inlinable public init(_ raw: StructReader) { self.raw = raw }
-
-        @inlinable public var group: UInt32 { raw.scalar(at: 0) }
-
-        /// "sram": a core over capacity; "link": a link decided the epoch
-        @inlinable public var reason: Text { get throws { try raw.textField(0) } }
-        /// False when the pointer is null (the getter then returns the default).
-        @inlinable public var hasReason: Bool { !raw.isNull(pointer: 0) }
-
-        /// the group's mapping before (mesh unroll, tile, bytes per core)
-        @inlinable public var before: Text { get throws { try raw.textField(1) } }
-        /// False when the pointer is null (the getter then returns the default).
-        @inlinable public var hasBefore: Bool { !raw.isNull(pointer: 1) }
-
-        /// and after
-        @inlinable public var after: Text { get throws { try raw.textField(2) } }
-        /// False when the pointer is null (the getter then returns the default).
-        @inlinable public var hasAfter: Bool { !raw.isNull(pointer: 2) }
-
-        /// on-chip bytes per core the group needed before
-        @inlinable public var beforeBytes: UInt64 { raw.scalar(at: 8) }
-
-        /// and after
-        @inlinable public var afterBytes: UInt64 { raw.scalar(at: 16) }
-
-        /// the SRAM cap tiling was asked to plan under
-        @inlinable public var capBytes: UInt64 { raw.scalar(at: 24) }
-
-        /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
-        public func render(into r: inout TextRenderer) throws {
-            r.beginStruct()
-            r.field("group"); r.int(self.group)
-            if !raw.isNull(pointer: 0) { r.field("reason"); r.text(try self.reason) }
-            if !raw.isNull(pointer: 1) { r.field("before"); r.text(try self.before) }
-            if !raw.isNull(pointer: 2) { r.field("after"); r.text(try self.after) }
-            r.field("beforeBytes"); r.int(self.beforeBytes)
-            r.field("afterBytes"); r.int(self.afterBytes)
-            r.field("capBytes"); r.int(self.capBytes)
-            r.endStruct()
-        }
-        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
-        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
-    }
-
-    /// A view for filling in a message under construction.
-    public struct Builder: StructBuilderView {
-        @inlinable public static var dataWordCount: Int { Feedback.dataWordCount }
-        @inlinable public static var pointerCount: Int { Feedback.pointerCount }
-        public let raw: StructBuilder
-        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
-        /// A Reader over what has been built so far.
-        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
-
-        @inlinable public var group: UInt32 {
-            get { raw.scalar(at: 0) }
-            nonmutating set {
-                raw.setScalar(newValue, at: 0)
-            }
-        }
-
-        /// "sram": a core over capacity; "link": a link decided the epoch
-        @inlinable public func setReason(_ value: String) {
-            raw.setText(0, value)
-        }
-        /// Copies text read from another message (no String round trip).
-        @inlinable public func setReason(_ value: Text) {
-            raw.setText(0, value)
-        }
-
-        /// the group's mapping before (mesh unroll, tile, bytes per core)
-        @inlinable public func setBefore(_ value: String) {
-            raw.setText(1, value)
-        }
-        /// Copies text read from another message (no String round trip).
-        @inlinable public func setBefore(_ value: Text) {
-            raw.setText(1, value)
-        }
-
-        /// and after
-        @inlinable public func setAfter(_ value: String) {
-            raw.setText(2, value)
-        }
-        /// Copies text read from another message (no String round trip).
-        @inlinable public func setAfter(_ value: Text) {
-            raw.setText(2, value)
-        }
-
-        /// on-chip bytes per core the group needed before
-        @inlinable public var beforeBytes: UInt64 {
-            get { raw.scalar(at: 8) }
-            nonmutating set {
-                raw.setScalar(newValue, at: 8)
-            }
-        }
-
-        /// and after
-        @inlinable public var afterBytes: UInt64 {
-            get { raw.scalar(at: 16) }
-            nonmutating set {
-                raw.setScalar(newValue, at: 16)
-            }
-        }
-
-        /// the SRAM cap tiling was asked to plan under
-        @inlinable public var capBytes: UInt64 {
-            get { raw.scalar(at: 24) }
-            nonmutating set {
-                raw.setScalar(newValue, at: 24)
             }
         }
     }
