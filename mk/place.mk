@@ -55,7 +55,7 @@ test-place: graph-models $$(GRAPH_REAL)/.done
 	$(PLACE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --print-arch | timeout 60 capnp decode Formats/arch.capnp ArchFrame \
 	  | sed 's/name = "mesh-8x8"/name = "mesh-32x32"/; s/rows = 8, cols = 8/rows = 32, cols = 32/' \
 	  | timeout 60 capnp encode Formats/arch.capnp ArchFrame > $(PLACE_DIR)/check/mesh-32x32.arch; \
-	m=$${PLACE_SCALE%%@*}; shapes=$$(echo $${PLACE_SCALE#*@} | sed 's/@/ --input-shape /g'); \
+	spec='$(PLACE_SCALE)'; m=$${spec%%@*}; shapes=$$(echo $${spec#*@} | sed 's/@/ --input-shape /g'); \
 	timeout 300 $(PLACE_SCRATCH)/debug/graph-opt -O3 --input-shape $$shapes $(GRAPH_REAL)/$$m.onnx -o $(PLACE_DIR)/check/scale.graph; \
 	for a in mesh-8x8 $(PLACE_DIR)/check/mesh-32x32.arch; do \
 	  n=$$(basename $$a .arch); \

@@ -41,8 +41,21 @@ enum Router {
                 let present = 0.5 * pow(1.6, Double(pass - 1))
                 for l in over { history[l] += (use[l] - cap[l]) / max(cap[l], 1e-9) }
                 let hot = Set(over)
-                // Multicast trees keep their dimension-order tree (re-routing a tree branch by
-                // branch is not done); the unicasts negotiate around them.
+                // A multicast tree over an overused link takes whichever of its X-first and
+                // Y-first dimension-order trees costs less now (a Steiner search per tree would
+                // cost a Dijkstra per destination); unicasts are re-routed by Dijkstra.
+                for i in members where flows[i].isTree && flows[i].links.contains(where: hot.contains) {
+                    for l in flows[i].links { use[l] -= flows[i].bytes }
+                    func price(_ tree: [Int]) -> Double {
+                        tree.reduce(0.0) { sum, l in
+                            let over = max(0, use[l] + flows[i].bytes - cap[l]) / max(cap[l], 1e-9)
+                            return sum + (1 + history[l]) * (1 + present * over)
+                        }
+                    }
+                    let xy = topo.xyTree(flows[i].source, flows[i].destinations), yx = topo.yxTree(flows[i].source, flows[i].destinations)
+                    flows[i].links = price(yx) < price(xy) ? yx : xy
+                    for l in flows[i].links { use[l] += flows[i].bytes }
+                }
                 for i in members where !flows[i].isTree && flows[i].links.contains(where: hot.contains) {
                     for l in flows[i].links { use[l] -= flows[i].bytes }
                     work += topo.nodeCount + topo.channelCount

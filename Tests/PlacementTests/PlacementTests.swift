@@ -30,11 +30,12 @@ import Testing
         for torus in [false, true] {
             let t = Topology(arch: Self.mesh(5, 7, torus: torus))
             for a in 0..<t.nodeCount { for b in 0..<t.nodeCount {
-                let links = t.xyRoute(a, b)
-                #expect(links.count == t.hops(a, b))
-                var at = a
-                for l in links { #expect(t.linkFrom[l] == at); at = t.linkTo[l] }
-                #expect(at == b)
+                for links in [t.xyRoute(a, b), t.yxRoute(a, b)] {
+                    #expect(links.count == t.hops(a, b))
+                    var at = a
+                    for l in links { #expect(t.linkFrom[l] == at); at = t.linkTo[l] }
+                    #expect(at == b)
+                }
             } }
         }
     }
