@@ -2,10 +2,12 @@
 #
 #   make test-place    the light zoo, the generated transformers and real trained models through
 #                      graph-opt | tile-plan --arch mesh-8x8 | place-route, in auto and pipeline
-#                      mode; every placement replayed by Tools/placed_check.py (pycapnp), and the
+#                      mode, and the scale case (PLACE_SCALE, >= 1,000 tiles) on 8x8 and 32x32;
+#                      every placement replayed by Tools/placed_check.py (pycapnp), and the
 #                      checker's own self-test (mutated placements must fail it)
 #   make bench-place   scale (8x8 and 32x32 meshes: seconds to place and route, max link load vs
-#                      the cut lower bound) and pipelined vs layer-by-layer makespan in our cost model
+#                      the cut lower bound; the light zoo and PP-OCRv4 det on eight A4 pages) and
+#                      pipelined vs layer-by-layer makespan in our cost model
 #   make demo-place    ResNet-50 and a transformer on the 8x8 mesh, with the report's head
 #   make stream-venv   Stream (stream-dse 2.1.1, the peer) in its own venv, $(STREAM_VENV), pinned by
 #                      Tools/stream-requirements.txt; it needs Python 3.12 (pyenv's newest 3.12, else
