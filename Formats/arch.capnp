@@ -113,6 +113,8 @@ struct Noc {
   injectionBytesPerCycle @5 :Float64;   # per node
   pjPerByteHop @6 :Float64;
   achieved @7 :List(NocPoint);  # measured bandwidth by transfer size (efficiency curve)
+  multicast @8 :Bool;           # routers copy a packet onto several output links: one injection
+                                # reaches many cores along a tree (false: one unicast per destination)
 }
 
 struct NocPoint {

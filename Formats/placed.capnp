@@ -55,6 +55,8 @@ struct PlanSummary {
   seed @16 :UInt64;               # of the refinement
   epochs @17 :List(Epoch);        # time windows in which the routes' rates are constant
   sramBytesPerCore @18 :UInt64;   # on-chip capacity of one core (all levels but the backing one)
+  multicast @19 :Bool;            # the placement used the NoC's multicast (arch's noc.multicast, not --no-multicast)
+  multicastTrees @20 :UInt32;     # trees routed (their branches are the routes with multicast > 0)
 }
 
 struct Segment {
@@ -96,6 +98,10 @@ struct FlowRoute {
   epoch @7 :UInt32;
   startCycle @8 :Float64;
   endCycle @9 :Float64;
+  multicast @10 :UInt32;          # 0: a unicast. Otherwise the number (from 1) of the multicast tree
+                                  # this route is one branch of: the routes with the same number leave
+                                  # one source with the same bytes in one epoch, and every link they
+                                  # share carries those bytes once (the NoC copies at the forks)
 }
 
 struct LinkLoad {

@@ -7,13 +7,16 @@ and the numbering rule written in Formats/placed.capnp, then replays the schedul
   - every group placed once, on enabled cores, inside its epoch's window;
   - groups that do work at the same time never share a core;
   - every route is a connected walk over existing links from its source to its destination;
+    the branches of a multicast tree (routes with the same `multicast` number) share source,
+    bytes, epoch and edge, and carry the bytes once over every link they share;
   - every link carries no more bytes in an epoch than its bandwidth moves in that epoch;
   - the link records add up to the routes;
   - dependencies: a consumer never starts before or ends before its producer, and a value
     passed inside a pipelined epoch is routed in full between the two groups' cores;
   - no core holds more live buffer bytes than its capacity in any epoch.
 
-Usage: placed_check.py STREAM...   Exit 0 when every stream passes, 3 when a check fails,
+Usage: placed_check.py [--min-tiles N] STREAM...   (--min-tiles: also fail a stream whose groups
+hold fewer than N tiles as tile-plan counts them, for the scale case.) Exit 0 when every stream passes, 3 when a check fails,
 1 when a stream cannot be read. Prints one line per stream.
 """
 import collections
@@ -110,8 +113,15 @@ def check(rec):
     load = collections.defaultdict(float)
     totals = collections.defaultdict(float)
     counts = collections.defaultdict(int)  # routes per link: each rounds its bytes up once
+    epoch_counts = collections.defaultdict(int)  # the same per (epoch, link)
     carried = collections.defaultdict(float)  # (edge) -> bytes routed
+    trees = {}  # multicast number -> (source, bytes, epoch, edge, fromGroup, toGroup)
+    tree_links = set()  # (tree, link): a tree's bytes cross each of its links once
     for k, f in enumerate(rec["route"]):
+        if f.multicast:
+            key = (f.source, f.bytes, f.epoch, f.edge, f.fromGroup, f.toGroup)
+            if trees.setdefault(f.multicast, key) != key:
+                raise Failed(f"route {k}: branch of multicast tree {f.multicast} with another source, bytes, epoch or edge")
         src = -1 - f.source if f.fromGroup < 0 else f.source
         dst = -1 - f.destination if f.toGroup < 0 else f.destination
         at = src
@@ -127,9 +137,14 @@ def check(rec):
         if f.epoch >= len(epochs) or (f.startCycle, f.endCycle) != epochs[f.epoch]:
             raise Failed(f"route {k}: window is not its epoch's")
         for l in f.links:
+            if f.multicast:
+                if (f.multicast, l) in tree_links:
+                    continue
+                tree_links.add((f.multicast, l))
             load[(f.epoch, l)] += f.bytes
             totals[l] += f.bytes
             counts[l] += 1
+            epoch_counts[(f.epoch, l)] += 1
         if f.edge >= 0:
             carried[f.edge] += f.bytes
             if f.fromGroup >= 0 and f.source not in places[f.fromGroup].cores:
@@ -138,7 +153,8 @@ def check(rec):
                 raise Failed(f"route {k}: destination core {f.destination} is not one of group {f.toGroup}'s")
     for (e, l), b in load.items():
         s, t = epochs[e]
-        if b > cap[l] * (t - s) * (1 + EPS) + 1:
+        # Each route's bytes are written rounded up: up to one byte per route over the exact load.
+        if b > cap[l] * (t - s) * (1 + EPS) + 1 + epoch_counts[(e, l)]:
             raise Failed(f"link {l} carries {b:.0f} bytes in epoch {e}, more than {cap[l]} B/cycle x {t - s:.0f} cycles")
     for lk in rec["link"]:
         if abs(lk.bytes - totals.get(lk.link, 0)) > 1 + counts[lk.link]:
@@ -199,7 +215,10 @@ def self_test(schema, path):
         f = next(f for f in r["route"] if f.fromGroup >= 0 and f.toGroup >= 0) if any(
             f.fromGroup >= 0 and f.toGroup >= 0 for f in r["route"]) else r["route"][0]
         f.links = []
-    mutations = [drop_link, overload, overfill, reorder, unplace, truncate, stranger]
+    def split_tree(r):
+        f = next(f for f in r["route"] if f.multicast)
+        f.bytes = f.bytes + 1
+    mutations = [drop_link, overload, overfill, reorder, unplace, truncate, stranger, split_tree]
     for m in mutations:
         rec = read(schema, path, mutable=True)
         try:
@@ -216,6 +235,9 @@ def self_test(schema, path):
 
 def main(paths):
     schema = load()
+    min_tiles = 0
+    if paths[:1] == ["--min-tiles"] and len(paths) > 2:
+        min_tiles, paths = int(paths[1]), paths[2:]
     if paths and paths[0] == "--self-test":
         for p in paths[1:]:
             self_test(schema, p)
@@ -223,8 +245,12 @@ def main(paths):
     status = 0
     for path in paths:
         try:
-            g, r, le, c = check(read(schema, path))
-            print(f"placed_check: {path}: ok ({g} groups, {r} routes, {le} link-epochs, {c} cores)")
+            rec = read(schema, path)
+            g, r, le, c = check(rec)
+            tiles = sum(gr.tileCount for gr in rec["group"])
+            if tiles < min_tiles:
+                raise Failed(f"{tiles} tiles, fewer than --min-tiles {min_tiles}")
+            print(f"placed_check: {path}: ok ({g} groups, {tiles} tiles, {r} routes, {le} link-epochs, {c} cores)")
         except Failed as e:
             print(f"placed_check: {path}: FAILED: {e}")
             status = max(status, 3)
@@ -236,6 +262,6 @@ def main(paths):
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        print(__doc__.strip().splitlines()[-2], file=sys.stderr)
+        print("usage: placed_check.py [--min-tiles N] STREAM... | --self-test STREAM...", file=sys.stderr)
         sys.exit(2)
     sys.exit(main(sys.argv[1:]))

@@ -2,10 +2,12 @@
 #
 #   make test-place    the light zoo, the generated transformers and real trained models through
 #                      graph-opt | tile-plan --arch mesh-8x8 | place-route, in auto and pipeline
-#                      mode; every placement replayed by Tools/placed_check.py (pycapnp), and the
+#                      mode, and the scale case (PLACE_SCALE, >= 1,000 tiles) on 8x8 and 32x32;
+#                      every placement replayed by Tools/placed_check.py (pycapnp), and the
 #                      checker's own self-test (mutated placements must fail it)
 #   make bench-place   scale (8x8 and 32x32 meshes: seconds to place and route, max link load vs
-#                      the cut lower bound) and pipelined vs layer-by-layer makespan in our cost model
+#                      the cut lower bound; the light zoo and PP-OCRv4 det on eight A4 pages) and
+#                      pipelined vs layer-by-layer makespan in our cost model
 #   make demo-place    ResNet-50 and a transformer on the 8x8 mesh, with the report's head
 #   make stream-venv   Stream (stream-dse 2.1.1, the peer) in its own venv, $(STREAM_VENV), pinned by
 #                      Tools/stream-requirements.txt; it needs Python 3.12 (pyenv's newest 3.12, else
@@ -31,8 +33,12 @@ STREAM_BASE_PYTHON ?= $(firstword $(lastword $(sort $(wildcard $(HOME)/.pyenv/ve
 PLACE_REAL ?= ppocr-det@x=1,3,640,640 ppocr-rec@x=1,3,48,320 ppocr-cls@x=1,3,48,192 nudenet-320n@images=1,3,320,320 \
               magika@bytes=1,2048 minilm-l3@input_ids=1,128@attention_mask=1,128 silero-vad@input=1,512@state=2,1,128
 
+# The scale case (issue 13: >= 1,000 tiles on an 8x8 and a 32x32 mesh): PP-OCRv4's detector on
+# eight A4 pages at 1792x1280; the 32x32 chip is mesh-8x8's arch record with the mesh grown.
+PLACE_SCALE ?= ppocr-det@x=8,3,1792,1280
+
 ## test-place: every light-zoo model, generated transformer and real trained model placed on
-## mesh-8x8 and checked.
+## mesh-8x8 and checked; the scale case on 8x8 and 32x32.
 test-place: graph-models $$(GRAPH_REAL)/.done
 	$(SLUICE_DEBUG_BUILD) --scratch-path $(PLACE_SCRATCH) --build-tests
 	@set -e; rm -rf $(PLACE_DIR)/check && mkdir -p $(PLACE_DIR)/check; \
@@ -48,7 +54,18 @@ test-place: graph-models $$(GRAPH_REAL)/.done
 	    | timeout 300 $(PLACE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --max-visits $(TILE_TEST_VISITS) \
 	    | timeout 300 $(PLACE_SCRATCH)/debug/place-route > $(PLACE_DIR)/check/real-$$m.auto.placed; \
 	done; \
-	timeout 600 $(PYTHON) Tools/placed_check.py $(PLACE_DIR)/check/*.placed; \
+	$(PLACE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --print-arch | timeout 60 capnp decode Formats/arch.capnp ArchFrame \
+	  | sed 's/name = "mesh-8x8"/name = "mesh-32x32"/; s/rows = 8, cols = 8/rows = 32, cols = 32/' \
+	  | timeout 60 capnp encode Formats/arch.capnp ArchFrame > $(PLACE_DIR)/check/mesh-32x32.arch; \
+	spec='$(PLACE_SCALE)'; m=$${spec%%@*}; shapes=$$(echo $${spec#*@} | sed 's/@/ --input-shape /g'); \
+	timeout 300 $(PLACE_SCRATCH)/debug/graph-opt -O3 --input-shape $$shapes $(GRAPH_REAL)/$$m.onnx -o $(PLACE_DIR)/check/scale.graph; \
+	for a in mesh-8x8 $(PLACE_DIR)/check/mesh-32x32.arch; do \
+	  n=$$(basename $$a .arch); \
+	  timeout 300 $(PLACE_SCRATCH)/debug/tile-plan --arch $$a --max-visits $(TILE_TEST_VISITS) $(PLACE_DIR)/check/scale.graph \
+	    | timeout 300 $(PLACE_SCRATCH)/debug/place-route > $(PLACE_DIR)/check/scale-$$m-$$n.auto.placed; \
+	  timeout 300 $(PYTHON) Tools/placed_check.py --min-tiles 1000 $(PLACE_DIR)/check/scale-$$m-$$n.auto.placed; \
+	done; \
+	timeout 600 $(PYTHON) Tools/placed_check.py $$(ls $(PLACE_DIR)/check/*.placed | grep -v /scale-); \
 	timeout 300 $(PYTHON) Tools/placed_check.py --self-test $(PLACE_DIR)/check/light_resnet50.auto.placed
 
 $(STREAM_VENV)/.done: Tools/stream-requirements.txt
@@ -61,8 +78,8 @@ stream-venv: $(STREAM_VENV)/.done
 
 ## bench-place: Benchmarks/place/bench.py (release binaries); quick mode: ResNet-50 only and one
 ## Stream workload. Stream runs when a Python 3.12 exists for its venv.
-bench-place: build graph-models $$(ARCH_IMPORT_DIR)/.done $(if $(STREAM_BASE_PYTHON),stream-venv)
-	timeout 3600 $(PYTHON) Benchmarks/place/bench.py --bin $(RELEASE_BIN) --light $(GRAPH_LIGHT) --gen $(GRAPH_GEN) \
+bench-place: build graph-models $$(GRAPH_REAL)/.done $$(ARCH_IMPORT_DIR)/.done $(if $(STREAM_BASE_PYTHON),stream-venv)
+	timeout 3600 $(PYTHON) Benchmarks/place/bench.py --bin $(RELEASE_BIN) --light $(GRAPH_LIGHT) --gen $(GRAPH_GEN) --real $(GRAPH_REAL) \
 	  --work $(PLACE_DIR)/bench --markdown $(PLACE_DIR)/bench.md \
 	  --stream-python "$(if $(STREAM_BASE_PYTHON),$(STREAM_VENV)/bin/python)" \
 	  --stream-hardware $(ARCH_IMPORT_DIR)/unpacked/stream/inputs/examples/hardware --zigzag-inputs $(ARCH_IMPORT_DIR)/unpacked/zigzag/inputs

@@ -29,6 +29,7 @@ public enum ArchCodec {
         noc.startupCycles = UInt32(arch.noc.startupCycles)
         noc.injectionBytesPerCycle = arch.noc.injectionBytesPerCycle
         noc.pjPerByteHop = arch.noc.pjPerByteHop
+        noc.multicast = arch.noc.multicast
         let points = noc.initAchieved(count: arch.noc.achieved.count)
         for (i, p) in arch.noc.achieved.enumerated() {
             let pb = points.structElement(at: i, as: Schemas.NocPoint.Builder.self)
@@ -99,7 +100,8 @@ public enum ArchCodec {
         for p in try nr.achieved { points.append(ModelNocPoint(transferBytes: clamp(p.transferBytes), bytesPerCycle: p.bytesPerCycle)) }
         let noc = ModelNoc(topology: try nr.topology.string, routing: try nr.routing.string, linkBytesPerCycle: nr.linkBytesPerCycle,
                            hopCycles: Int(nr.hopCycles), startupCycles: Int(nr.startupCycles),
-                           injectionBytesPerCycle: nr.injectionBytesPerCycle, pjPerByteHop: nr.pjPerByteHop, achieved: points)
+                           injectionBytesPerCycle: nr.injectionBytesPerCycle, pjPerByteHop: nr.pjPerByteHop, achieved: points,
+                           multicast: nr.multicast)
         var dram: [ModelDram] = []
         for d in try r.dram {
             dram.append(ModelDram(row: Int(d.row), col: Int(d.col), bytesPerCycle: d.bytesPerCycle, pjPerByte: d.pjPerByte, bytes: clamp(d.bytes)))

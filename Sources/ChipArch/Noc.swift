@@ -12,9 +12,13 @@ public struct Noc: Sendable, Hashable {
     public var pjPerByteHop: Double
     /// Measured bandwidth by transfer size: small transfers do not reach the link rate.
     public var achieved: [NocPoint]
+    /// Whether routers copy a packet onto several output links, so one injection reaches many
+    /// cores along a tree (broadcast of weights or activations) instead of one unicast each.
+    public var multicast: Bool
 
     public init(topology: String, routing: String, linkBytesPerCycle: Double, hopCycles: Int, startupCycles: Int,
-                injectionBytesPerCycle: Double, pjPerByteHop: Double, achieved: [NocPoint] = []) {
+                injectionBytesPerCycle: Double, pjPerByteHop: Double, achieved: [NocPoint] = [], multicast: Bool = false) {
+        self.multicast = multicast
         self.topology = topology
         self.routing = routing
         self.linkBytesPerCycle = linkBytesPerCycle

@@ -125,7 +125,10 @@ extension ChipArch {
         noc: Noc(topology: "torus2d", routing: "xy", linkBytesPerCycle: 32, hopCycles: 1, startupCycles: 60,
                  injectionBytesPerCycle: 32, pjPerByteHop: 0.4,   // assumed: ~0.05 pJ/bit/hop on-die wires
                  achieved: [NocPoint(transferBytes: 256, bytesPerCycle: 8), NocPoint(transferBytes: 2048, bytesPerCycle: 24),
-                            NocPoint(transferBytes: 16384, bytesPerCycle: 30)]),
+                            NocPoint(transferBytes: 16384, bytesPerCycle: 30)],
+                 // Wormhole's NoC multicasts a write to a rectangle of cores (Tenstorrent's
+                 // tt-metal exposes it as noc_async_write_multicast).
+                 multicast: true),
         dram: (0..<3).flatMap { i in [DramChannel(row: 1 + 3 * i, col: -1, bytesPerCycle: 48, pjPerByte: 56, bytes: 2 << 30),
                                       DramChannel(row: 1 + 3 * i, col: 8, bytesPerCycle: 48, pjPerByte: 56, bytes: 2 << 30)] })
 }

@@ -14,6 +14,7 @@ enum PlaceReport {
         out.append("placement of \(groups.count) groups on \(input.arch.name) (\(topo.serpentine.count) cores), mode \(r.mode.rawValue)")
         out.append("makespan \(f(r.makespan)) cycles (compute \(f(r.computeCycles)); layer by layer \(f(r.layerByLayerCycles)); work/cores bound \(f(r.stageBound)))")
         out.append("max link load \(f(r.maxLinkBytesPerCycle)) B/cycle (cut bound \(f(r.cutBoundBytesPerCycle)), link \(f(r.linkBytesPerCycle)))")
+        out.append("multicast: \(r.multicast ? "\(r.multicastTrees) tree(s)" : input.arch.noc.multicast ? "off (--no-multicast)" : "the NoC has none"); broadcasts \(r.multicast ? "as trees" : "as one unicast per destination")")
         out.append("router: \(r.router.iterations) passes, overused per pass \(r.router.overusedPerIteration), \(r.router.converged ? "converged" : "stopped (the cap, or 6 passes without progress); overused links \(r.router.overusedLinks)")")
         out.append("")
         out.append("segments:")

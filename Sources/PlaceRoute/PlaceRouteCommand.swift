@@ -29,6 +29,9 @@ public struct PlaceRouteCommand: SluiceCommand {
     @Option(help: ArgumentHelp("Seed of the placement refinement.", valueName: "n"))
     var seed: UInt64 = 1
 
+    @Flag(name: .customLong("no-multicast"), help: "Send broadcasts as one unicast per destination even where the NoC has multicast.")
+    var noMulticast = false
+
     @Flag(help: "Print the per-core memory table and the per-link loads instead of the stream.")
     var report = false
 
@@ -47,6 +50,7 @@ public struct PlaceRouteCommand: SluiceCommand {
         options.mode = mode.value
         options.maxIterations = maxIterations
         options.seed = seed
+        if noMulticast { options.multicast = false }
         let result = Placer.place(input.program, on: input.arch, options)
         if report {
             let w = try tool.frameWriter()

@@ -21,8 +21,29 @@ enum PlacedRecords {
         }
         try out.writeRecord { plan(r, PlacedFrame.Builder($0).initPlan()) }
         for s in r.slots { try out.writeRecord { slot(s, PlacedFrame.Builder($0).initPlacement()) } }
-        for f in r.flows { try out.writeRecord { flow(f, r.epochs[f.epoch], PlacedFrame.Builder($0).initRoute()) } }
         let topo = Topology(arch: input.arch)
+        var tree: UInt32 = 0
+        for f in r.flows {
+            guard f.isTree else { try out.writeRecord { flow(f, r.epochs[f.epoch], PlacedFrame.Builder($0).initRoute()) }; continue }
+            // A tree is written as one route per destination: the branch from the source, each
+            // a connected walk, all with the tree's number (the checker counts shared links once).
+            tree += 1
+            var reaching: [Int: Int] = [:]   // node -> the tree link that reaches it
+            for l in f.links { reaching[topo.linkTo[l]] = l }
+            for d in f.destinations {
+                var branch: [Int] = [], at = d
+                while at != f.source, let l = reaching[at] { branch.append(l); at = topo.linkFrom[l] }
+                var b = f
+                b.destination = d
+                b.links = branch.reversed()
+                let number = tree
+                try out.writeRecord { root in
+                    let rb = PlacedFrame.Builder(root).initRoute()
+                    flow(b, r.epochs[f.epoch], rb)
+                    rb.multicast = number
+                }
+            }
+        }
         for l in r.links { try out.writeRecord { link(l, topo, PlacedFrame.Builder($0).initLink()) } }
         for c in r.cores { try out.writeRecord { core(c, PlacedFrame.Builder($0).initCore()) } }
     }
@@ -62,6 +83,8 @@ enum PlacedRecords {
             eb.computeCycles = e.computeCycles
         }
         b.sramBytesPerCore = UInt64(r.sramPerCore)
+        b.multicast = r.multicast
+        b.multicastTrees = UInt32(clamping: r.multicastTrees)
     }
 
     static func slot(_ s: GroupSlot, _ b: GroupPlacement.Builder) {

@@ -64,8 +64,11 @@ struct TilesInput {
         }
         var loops: [String: Int] = [:]
         for l in try g.loops { loops[try l.dim.string] = Int(clamping: l.extent) }
-        var mesh = 1
-        for s in try g.spatial where try s.arrayDim.string == "mesh" { mesh *= max(Int(s.factor), 1) }
+        var mesh = 1, outputChannelSplit = false
+        for s in try g.spatial where try s.arrayDim.string == "mesh" {
+            mesh *= max(Int(s.factor), 1)
+            if try s.dim.string == "K" && s.factor > 1 { outputChannelSplit = true }
+        }
         let factor: Int
         switch unit {
         case "array": factor = min(mesh, max(arch.coreCount, 1))
@@ -105,6 +108,7 @@ struct TilesInput {
         let rows = max(loops["OY"] ?? 1, 1)
         let units = unit == "vector" ? 64 : max(Int(clamping: g.tileCount), rows)
         return ProgramGroup(name: name, cycles: g.cycles, meshFactor: factor, streamUnits: units, weightBytes: weights,
-                            compulsoryBytes: g.compulsoryBytes, tileBytes: tiles)
+                            compulsoryBytes: g.compulsoryBytes, tileBytes: tiles,
+                            replicatesInput: unit == "array" && outputChannelSplit)
     }
 }

@@ -19,6 +19,12 @@ public enum Bounds {
         for f in flows {
             if f.fromGroup < 0 { dramIn += f.bytes; into[f.destination] += f.bytes; continue }
             if f.toGroup < 0 { dramOut += f.bytes; outOf[f.source] += f.bytes; continue }
+            if f.isTree {
+                // A tree injects its bytes once and delivers them to every destination.
+                outOf[f.source] += f.bytes
+                for d in f.destinations where d != f.source { into[d] += f.bytes }
+                continue
+            }
             if f.source != f.destination { outOf[f.source] += f.bytes; into[f.destination] += f.bytes }
         }
         let rate = topo.capacity.first ?? 1
@@ -36,7 +42,9 @@ public enum Bounds {
             consider(dramOut, topo.channelCount, dramRate)
         }
         // Column and row cuts over core-to-core transfers (DRAM transfers may pick their channel).
-        let pairs = flows.filter { $0.fromGroup >= 0 && $0.toGroup >= 0 && $0.source != $0.destination }
+        let pairs = flows.filter { $0.fromGroup >= 0 && $0.toGroup >= 0 && $0.source != $0.destination && !$0.isTree }
+        // A multicast tree crosses a cut once in each direction it has a destination beyond.
+        let trees = flows.filter { $0.fromGroup >= 0 && $0.toGroup >= 0 && $0.isTree }
         for axis in 0..<2 {
             let n = axis == 0 ? topo.cols : topo.rows, across = axis == 0 ? topo.rows : topo.cols
             guard n > 1 else { continue }
@@ -44,6 +52,20 @@ public enum Bounds {
             if topo.torus {
                 // Every arc [s, s + len): grown one column at a time, a transfer counts while its
                 // destination is inside and its source is not (O(n × transfers), not O(n² × transfers)).
+                // Trees: into the arc [s, s + len) when the source is outside (offset ≥ len) and
+                // some destination inside (offset < len): len from the nearest destination's
+                // offset + 1 up to the source's offset (difference array over len, per start).
+                var treeInward = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n)
+                for t in trees {
+                    let src = coord(t.source)
+                    let offsets = Set(t.destinations.map { coord($0) })
+                    for s in 0..<n {
+                        let so = (src - s + n) % n
+                        let nearest = offsets.map { ($0 - s + n) % n }.min() ?? n
+                        if nearest + 1 <= so { treeInward[s][nearest + 1] += t.bytes; treeInward[s][so + 1 > n ? n : so + 1] -= t.bytes }
+                    }
+                }
+                for s in 0..<n { for len in 1...n { treeInward[s][len] += treeInward[s][len - 1] } }
                 var bySource = [[Int]](repeating: [], count: n), byDestination = [[Int]](repeating: [], count: n)
                 for (i, f) in pairs.enumerated() { bySource[coord(f.source)].append(i); byDestination[coord(f.destination)].append(i) }
                 for s in 0..<n {
@@ -53,7 +75,7 @@ public enum Bounds {
                         func inside(_ x: Int) -> Bool { (x - s + n) % n < len }
                         for i in byDestination[c] where !inside(coord(pairs[i].source)) { inward += pairs[i].bytes }
                         for i in bySource[c] where inside(coord(pairs[i].destination)) && coord(pairs[i].destination) != c { inward -= pairs[i].bytes }
-                        consider(inward, 2 * across, rate * Double(2 * across))
+                        consider(inward + treeInward[s][len], 2 * across, rate * Double(2 * across))
                     }
                 }
             } else {
@@ -62,6 +84,11 @@ public enum Bounds {
                 for f in pairs {
                     let a = coord(f.source), b = coord(f.destination)
                     if a < b { forward[a] += f.bytes; forward[b] -= f.bytes } else if b < a { backward[b] += f.bytes; backward[a] -= f.bytes }
+                }
+                for t in trees {
+                    let a = coord(t.source), cs = t.destinations.map { coord($0) }
+                    if let hi = cs.max(), hi > a { forward[a] += t.bytes; forward[hi] -= t.bytes }
+                    if let lo = cs.min(), lo < a { backward[lo] += t.bytes; backward[a] -= t.bytes }
                 }
                 var fw = 0.0, bw = 0.0
                 for c in 0..<(n - 1) {

@@ -31,9 +31,24 @@ public enum Budget {
         var buffers = [[CoreBuffer]](repeating: [], count: topo.nodeCount)
         var incoming = [Set<Int>](repeating: [], count: topo.nodeCount)   // groups receiving over the NoC, per core
         var staged = [Int: Double]()                                      // (group << 20 | core) -> staging bytes
+        // A value the consumer replicates arrives on each of its cores in parts from every
+        // producer core; the consumer takes it in order, so a core stages two packets of that
+        // value at once, not two per sender (on 32×32 a region of hundreds of senders).
+        var replicated = [Int: Double]()                                  // edge * nodes + core -> bytes arriving
         for f in flows where f.toGroup >= 0 && f.fromGroup >= 0 {
-            incoming[f.destination].insert(f.toGroup)
-            staged[f.toGroup << 20 | f.destination, default: 0] += min(f.bytes, 2 * staging)
+            let shared = f.edge >= 0 && program.groups[f.toGroup].replicatesInput
+            for d in f.isTree ? f.destinations : [f.destination] {
+                incoming[d].insert(f.toGroup)
+                if shared {
+                    replicated[f.edge * topo.nodeCount + d, default: 0] += f.bytes
+                } else {
+                    staged[f.toGroup << 20 | d, default: 0] += min(f.bytes, 2 * staging)
+                }
+            }
+        }
+        for (key, bytes) in replicated.sorted(by: { $0.key < $1.key }) {
+            let edge = key / topo.nodeCount, core = key % topo.nodeCount
+            staged[program.edges[edge].to << 20 | core, default: 0] += min(bytes, 2 * staging)
         }
         for s in slots {
             let g = program.groups[s.group]

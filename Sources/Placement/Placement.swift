@@ -25,6 +25,9 @@ public struct PlaceOptions: Sendable {
     public var maxRefineMoves = 3072
     /// Most groups one pipelined segment holds.
     public var maxStages = 12
+    /// Broadcasts as multicast trees: nil follows the arch's `noc.multicast`; false forces one
+    /// unicast per destination (to compare).
+    public var multicast: Bool? = nil
     public init() {}
 }
 
@@ -64,7 +67,12 @@ public struct Flow: Sendable, Hashable {
     public var destination: Int
     public var bytes: Double
     public var epoch: Int
+    /// The links, from source to destination; for a multicast tree every link of the tree once,
+    /// each after the link that reaches its start.
     public var links: [Int]
+    /// A multicast tree's destinations (`destination` is the first); empty for a unicast.
+    public var destinations: [Int] = []
+    public var isTree: Bool { !destinations.isEmpty }
 }
 
 /// A time window whose transfers share the links at constant rates.
@@ -133,6 +141,9 @@ public struct PlacementResult: Sendable {
     public var refineAccepted: Int
     public var seed: UInt64
     public var sramPerCore: Double
+    /// Whether broadcasts went as multicast trees, and how many trees.
+    public var multicast = false
+    public var multicastTrees = 0
 
     /// The core furthest over its capacity, if any is.
     public var worstOverflow: CoreBudget? {

@@ -123,6 +123,8 @@ public enum Placer {
 
         // 3. Transfers: core to core inside a pipelined segment, DRAM otherwise.
         var flows: [Flow] = []
+        let multicast = options.multicast ?? arch.noc.multicast
+        var trees = 0
         var dramOf = [Double](repeating: 0, count: groups.count)
         func coresOf(_ g: Int) -> [Int] { regions.isEmpty ? [] : regions[epochOf[g]][stageOf[g]] }
         for g in groups.indices where groups[g].hasWork {
@@ -138,19 +140,36 @@ public enum Placer {
             let reads = dram - writes
             let mine = coresOf(g)
             guard topo.channelCount > 0 else { continue }
-            let channelOf = Placer.spreadOverChannels(mine, topo)
-            for c in mine {
-                let ch = channelOf[c]!
+            for piece in Placer.spreadOverChannels(mine, topo) {
+                let c = piece.core, ch = piece.channel
                 if reads > 0 {
-                    flows.append(Flow(edge: -1, fromGroup: -1, toGroup: g, source: ch, destination: c, bytes: reads / Double(mine.count),
+                    flows.append(Flow(edge: -1, fromGroup: -1, toGroup: g, source: ch, destination: c, bytes: reads / Double(mine.count) * piece.share,
                                       epoch: e, links: [topo.channelIn(ch)] + topo.xyRoute(topo.channelNode[ch], c)))
                 }
                 if writes > 0 {
-                    flows.append(Flow(edge: -1, fromGroup: g, toGroup: -1, source: c, destination: ch, bytes: writes / Double(mine.count),
+                    flows.append(Flow(edge: -1, fromGroup: g, toGroup: -1, source: c, destination: ch, bytes: writes / Double(mine.count) * piece.share,
                                       epoch: e, links: topo.xyRoute(c, topo.channelNode[ch]) + [topo.channelOut(ch)]))
                 }
             }
-            for (index, edge) in inside {
+            for (index, edge) in inside where groups[g].replicatesInput && stageOf[edge.from] != stageOf[g] && mine.count > 1 {
+                // Every core of the consumer needs the whole value: each producer core sends its
+                // share to all of them, as one multicast tree where the NoC has multicast.
+                let a = coresOf(edge.from), share = edge.bytes / Double(a.count)
+                for src in a {
+                    let dests = mine.filter { $0 != src }
+                    if multicast && dests.count > 1 {
+                        flows.append(Flow(edge: index, fromGroup: edge.from, toGroup: g, source: src, destination: dests[0], bytes: share,
+                                          epoch: e, links: topo.xyTree(src, dests), destinations: dests))
+                        trees += 1
+                    } else {
+                        for d in dests {
+                            flows.append(Flow(edge: index, fromGroup: edge.from, toGroup: g, source: src, destination: d, bytes: share,
+                                              epoch: e, links: topo.xyRoute(src, d)))
+                        }
+                    }
+                }
+            }
+            for (index, edge) in inside where !(groups[g].replicatesInput && stageOf[edge.from] != stageOf[g] && mine.count > 1) {
                 let a = coresOf(edge.from), b = mine
                 let count = max(a.count, b.count)
                 for k in 0..<count where a[k % a.count] != b[k % b.count] {
@@ -237,30 +256,38 @@ public enum Placer {
                                slowestStage: slowest, stageBound: totalWork / Double(n),
                                maxLinkBytesPerCycle: maxRate, cutBoundBytesPerCycle: boundRate,
                                linkBytesPerCycle: arch.noc.linkBytesPerCycle, refineMoves: moves, refineAccepted: accepted,
-                               seed: options.seed, sramPerCore: sram)
+                               seed: options.seed, sramPerCore: sram, multicast: multicast, multicastTrees: trees)
     }
 }
 
 extension Placer {
-    /// Each core's DRAM channel for one group: its nearest, but no channel serves more than
-    /// ⌈cores / channels⌉ of them, so the group's DRAM traffic is spread evenly over the channels
-    /// (nearest-only leaves the channels by the busiest corner over-subscribed). Cores that lose
-    /// most by not getting their nearest choose first; ties go to the lower number.
-    static func spreadOverChannels(_ cores: [Int], _ topo: Topology) -> [Int: Int] {
+    /// Each core's DRAM channels for one group, as (core, channel, share of the core's bytes)
+    /// pieces: nearest channels first, but every channel serves exactly `cores / channels` cores'
+    /// worth of traffic, so a core on a quota boundary splits its share over two channels. Whole
+    /// cores per channel (⌈cores / channels⌉ each) left one channel up to 12.5% over the DRAM cut
+    /// bound on 8×8 (64 cores over 6 channels); exact shares put every channel at the bound.
+    /// Cores that lose most hops by not getting their nearest channel choose first; ties go to
+    /// the lower number.
+    static func spreadOverChannels(_ cores: [Int], _ topo: Topology) -> [(core: Int, channel: Int, share: Double)] {
         let C = topo.channelCount
-        let quota = (cores.count + C - 1) / C
+        guard C > 0, !cores.isEmpty else { return [] }
+        let quota = Double(cores.count) / Double(C)
         let ranked = cores.map { c in (c, (0..<C).sorted { (topo.hops(topo.channelNode[$0], c), $0) < (topo.hops(topo.channelNode[$1], c), $1) }) }
         func regret(_ r: (Int, [Int])) -> Int {
             r.1.count < 2 ? 0 : topo.hops(topo.channelNode[r.1[1]], r.0) - topo.hops(topo.channelNode[r.1[0]], r.0)
         }
-        var load = [Int](repeating: 0, count: C)
-        var out: [Int: Int] = [:]
+        var left = [Double](repeating: quota, count: C)
+        var out: [(core: Int, channel: Int, share: Double)] = []
         for r in ranked.sorted(by: { (regret($0), -$0.0) > (regret($1), -$1.0) }) {
-            let ch = r.1.first { load[$0] < quota } ?? r.1[0]
-            load[ch] += 1
-            out[r.0] = ch
+            var need = 1.0
+            for ch in r.1 where need > 1e-9 && left[ch] > 1e-9 {
+                let take = min(need, left[ch])
+                out.append((r.0, ch, take)); left[ch] -= take; need -= take
+            }
+            // Rounding may leave a sliver: it goes to the nearest channel.
+            if need > 1e-9 { out.append((r.0, r.1[0], need)) }
         }
-        return out
+        return out.sorted { ($0.core, $0.channel) < ($1.core, $1.channel) }
     }
 }
 

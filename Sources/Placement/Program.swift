@@ -28,9 +28,14 @@ public struct ProgramGroup: Sendable {
     /// The on-chip working set of one core while the group runs: its tile at every on-chip
     /// level, by what it holds.
     public var tileBytes: TileFootprint
+    /// Whether every core of the group needs its whole input: the mapping splits it over cores
+    /// along a dimension its input does not have (output channels, `K`), so a producer's value
+    /// is broadcast to all of them, not divided among them.
+    public var replicatesInput: Bool
 
     public init(name: String, cycles: Double, meshFactor: Int, streamUnits: Int, weightBytes: Double,
-                compulsoryBytes: Double, tileBytes: TileFootprint) {
+                compulsoryBytes: Double, tileBytes: TileFootprint, replicatesInput: Bool = false) {
+        self.replicatesInput = replicatesInput
         self.name = name
         self.cycles = cycles
         self.meshFactor = meshFactor

@@ -27,6 +27,25 @@ enum Refiner {
             for k in 0..<count { hops += topo.hops(A[k % A.count], B[k % B.count]) }
             return bytes / Double(count) * Double(hops)
         }
+        // A swap only changes the pairings that use one of the two swapped cores: core `i` of a
+        // region of n cores is paired at positions k ≡ i (mod n), so a move re-costs those
+        // positions, not every core of both stages (hundreds on a 32×32 mesh).
+        func positions(_ i: Int, _ stage: Int, _ index: Int) -> [Int] {
+            let (a, b, _) = pairs[i]
+            let count = max(regions[a].count, regions[b].count)
+            var ks: [Int] = []
+            for (side, n) in [(a, regions[a].count), (b, regions[b].count)] where side == stage {
+                ks += Array(stride(from: index, to: count, by: n))
+            }
+            return ks
+        }
+        func partial(_ i: Int, _ ks: [Int]) -> Double {
+            let (a, b, bytes) = pairs[i]
+            let A = regions[a], B = regions[b], count = max(A.count, B.count)
+            var hops = 0
+            for k in ks { hops += topo.hops(A[k % A.count], B[k % B.count]) }
+            return bytes / Double(count) * Double(hops)
+        }
         var total = (0..<pairs.count).reduce(0.0) { $0 + pairCost($1) }
         var temperature = total / Double(max(pairs.count, 1)) * 0.05
         var accepted = 0
@@ -35,9 +54,10 @@ enum Refiner {
             guard s1 != s2 else { continue }
             let i1 = rng.below(regions[s1].count), i2 = rng.below(regions[s2].count)
             let affected = Array(Set(touching[s1] + touching[s2])).sorted()   // sorted: sums in a fixed order
-            let before = affected.reduce(0.0) { $0 + pairCost($1) }
+            let at = affected.map { Array(Set(positions($0, s1, i1) + positions($0, s2, i2))).sorted() }
+            let before = zip(affected, at).reduce(0.0) { $0 + partial($1.0, $1.1) }
             regions[s1][i1] ^= regions[s2][i2]; regions[s2][i2] ^= regions[s1][i1]; regions[s1][i1] ^= regions[s2][i2]
-            let after = affected.reduce(0.0) { $0 + pairCost($1) }
+            let after = zip(affected, at).reduce(0.0) { $0 + partial($1.0, $1.1) }
             let delta = after - before
             if delta <= 0 || (temperature > 0 && rng.unit() < exp(-delta / temperature)) {
                 total += delta; accepted += 1

@@ -41,7 +41,22 @@ enum Router {
                 let present = 0.5 * pow(1.6, Double(pass - 1))
                 for l in over { history[l] += (use[l] - cap[l]) / max(cap[l], 1e-9) }
                 let hot = Set(over)
-                for i in members where flows[i].links.contains(where: hot.contains) {
+                // A multicast tree over an overused link takes whichever of its X-first and
+                // Y-first dimension-order trees costs less now (a Steiner search per tree would
+                // cost a Dijkstra per destination); unicasts are re-routed by Dijkstra.
+                for i in members where flows[i].isTree && flows[i].links.contains(where: hot.contains) {
+                    for l in flows[i].links { use[l] -= flows[i].bytes }
+                    func price(_ tree: [Int]) -> Double {
+                        tree.reduce(0.0) { sum, l in
+                            let over = max(0, use[l] + flows[i].bytes - cap[l]) / max(cap[l], 1e-9)
+                            return sum + (1 + history[l]) * (1 + present * over)
+                        }
+                    }
+                    let xy = topo.xyTree(flows[i].source, flows[i].destinations), yx = topo.yxTree(flows[i].source, flows[i].destinations)
+                    flows[i].links = price(yx) < price(xy) ? yx : xy
+                    for l in flows[i].links { use[l] += flows[i].bytes }
+                }
+                for i in members where !flows[i].isTree && flows[i].links.contains(where: hot.contains) {
                     for l in flows[i].links { use[l] -= flows[i].bytes }
                     work += topo.nodeCount + topo.channelCount
                     let path = shortest(flows[i], topo) { l in
@@ -83,23 +98,30 @@ enum Router {
         if list.count <= pass { list.append(count) } else { list[pass] += count }
     }
 
-    /// The cheapest path for a transfer under `cost` per link (Dijkstra; ties to the lower
-    /// vertex number, so routes are deterministic). A transfer from DRAM may start at any
-    /// channel and one to DRAM may end at any: the channels are all sources (or targets).
+    /// The cheapest path for a transfer under `cost` per link (A*: Dijkstra guided by the hop
+    /// count to the goal, a consistent estimate because every link costs at least 1, so the
+    /// search stays near the straight path instead of exploring a disc of the mesh — on 32×32
+    /// this search was 60% of place-route's time; ties to the lower vertex number, so routes
+    /// are deterministic). A DRAM transfer starts (or ends) at its own channel.
     static func shortest(_ f: Flow, _ topo: Topology, cost: (Int) -> Double) -> (links: [Int], channel: Int) {
         let V = topo.nodeCount + topo.channelCount
         var dist = [Double](repeating: .infinity, count: V), via = [Int](repeating: -1, count: V)
         var heap = Heap<Frontier>()
-        if f.fromGroup < 0 {
-            for c in 0..<topo.channelCount { dist[topo.nodeCount + c] = 0; heap.insert(Frontier(cost: 0, vertex: topo.nodeCount + c)) }
-        } else {
-            dist[f.source] = 0; heap.insert(Frontier(cost: 0, vertex: f.source))
-        }
-        let isTarget: (Int) -> Bool = f.toGroup < 0 ? { $0 >= topo.nodeCount } : { $0 == f.destination }
+        // A DRAM transfer keeps the channel the placement gave it: the placement spreads every
+        // group's DRAM traffic over the channels in exact shares (the DRAM cut bound); letting
+        // the router pick any channel piled re-routed transfers onto one (ResNet-50 on 8×8:
+        // 12.5% over the bound).
+        let start = f.fromGroup < 0 ? topo.nodeCount + f.source : f.source
+        let goal = f.toGroup < 0 ? topo.nodeCount + f.destination : f.destination
+        let goalNode = f.toGroup < 0 ? topo.channelNode[f.destination] : f.destination
+        let extra = f.toGroup < 0 ? 1.0 : 0.0   // the channel link after the goal's node
+        func estimate(_ v: Int) -> Double { v < topo.nodeCount ? Double(topo.hops(v, goalNode)) + extra : 0 }
+        dist[start] = 0; heap.insert(Frontier(cost: estimate(start), vertex: start))
+        let isTarget: (Int) -> Bool = { $0 == goal }
         var reached = -1
         while let top = heap.popMin() {
-            let d = top.cost, v = top.vertex
-            if d > dist[v] { continue }
+            let v = top.vertex, d = dist[v]
+            if top.cost > d + estimate(v) { continue }   // stale: a cheaper path was found since
             if isTarget(v) { reached = v; break }
             // A path may enter a channel only as its end, and leave one only as its start.
             if v >= topo.nodeCount && !(f.fromGroup < 0 && d == 0) { continue }
@@ -107,7 +129,7 @@ enum Router {
                 let w = topo.vertex(topo.linkTo[l])
                 if w >= topo.nodeCount && f.toGroup >= 0 { continue }
                 let nd = d + cost(l)
-                if nd < dist[w] || (nd == dist[w] && via[w] >= 0 && l < via[w]) { dist[w] = nd; via[w] = l; heap.insert(Frontier(cost: nd, vertex: w)) }
+                if nd < dist[w] || (nd == dist[w] && via[w] >= 0 && l < via[w]) { dist[w] = nd; via[w] = l; heap.insert(Frontier(cost: nd + estimate(w), vertex: w)) }
             }
         }
         guard reached >= 0 else { return (f.links, f.fromGroup < 0 ? f.source : f.destination) }

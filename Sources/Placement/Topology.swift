@@ -126,6 +126,38 @@ public struct Topology: Sendable {
         return links
     }
 
+    /// Dimension-order multicast tree from `a` to every node of `targets`: the union of the XY
+    /// routes (routes from one source that go X first never meet again once they part, so the
+    /// union is a tree), each link once, every link after the one that reaches its start.
+    public func xyTree(_ a: Int, _ targets: [Int]) -> [Int] {
+        var seen = Set<Int>(), links: [Int] = []
+        for t in targets { for l in xyRoute(a, t) where seen.insert(l).inserted { links.append(l) } }
+        return links
+    }
+
+    /// The same with Y first, then X: the router's alternative for a congested tree.
+    public func yxTree(_ a: Int, _ targets: [Int]) -> [Int] {
+        var seen = Set<Int>(), links: [Int] = []
+        for t in targets { for l in yxRoute(a, t) where seen.insert(l).inserted { links.append(l) } }
+        return links
+    }
+
+    /// Dimension-order route with Y first, then X.
+    public func yxRoute(_ a: Int, _ b: Int) -> [Int] {
+        var links: [Int] = []
+        var r = a / cols, c = a % cols
+        let dx = axisSteps(c, b % cols, cols), dy = axisSteps(r, b / cols, rows)
+        for _ in 0..<abs(dy) {
+            links.append(4 * (r * cols + c) + (dy > 0 ? 2 : 3))
+            r = torus ? (r + (dy > 0 ? 1 : -1) + rows) % rows : r + (dy > 0 ? 1 : -1)
+        }
+        for _ in 0..<abs(dx) {
+            links.append(4 * (r * cols + c) + (dx > 0 ? 0 : 1))
+            c = torus ? (c + (dx > 0 ? 1 : -1) + cols) % cols : c + (dx > 0 ? 1 : -1)
+        }
+        return links
+    }
+
     /// The link from DRAM channel `c` into the mesh, and the one back out.
     public func channelIn(_ c: Int) -> Int { 4 * nodeCount + 2 * c }
     public func channelOut(_ c: Int) -> Int { 4 * nodeCount + 2 * c + 1 }

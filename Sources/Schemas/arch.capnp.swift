@@ -983,7 +983,7 @@ public enum MemoryLevel {
 
 public enum Noc {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 4
+    public static let dataWordCount = 5
     /// Number of pointers.
     public static let pointerCount = 3
 
@@ -1019,6 +1019,10 @@ public enum Noc {
         /// False when the pointer is null (the getter then returns the default).
         @inlinable public var hasAchieved: Bool { !raw.isNull(pointer: 2) }
 
+        /// routers copy a packet onto several output links: one injection
+        /// reaches many cores along a tree (false: one unicast per destination)
+        @inlinable public var multicast: Bool { raw.bool(atBit: 256) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -1030,6 +1034,7 @@ public enum Noc {
             r.field("injectionBytesPerCycle"); r.float64(self.injectionBytesPerCycle)
             r.field("pjPerByteHop"); r.float64(self.pjPerByteHop)
             if !raw.isNull(pointer: 2) { r.field("achieved"); try self.achieved.render(into: &r) }
+            r.field("multicast"); r.bool(self.multicast)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -1108,6 +1113,15 @@ public enum Noc {
         /// Deep-copies `value` into this field.
         @inlinable public func setAchieved(_ value: StructList<NocPoint.Reader>) throws {
             try raw.setList(2, copying: value.raw)
+        }
+
+        /// routers copy a packet onto several output links: one injection
+        /// reaches many cores along a tree (false: one unicast per destination)
+        @inlinable public var multicast: Bool {
+            get { raw.bool(atBit: 256) }
+            nonmutating set {
+                raw.setBool(newValue, atBit: 256)
+            }
         }
     }
 }

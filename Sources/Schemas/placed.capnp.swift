@@ -263,7 +263,7 @@ public enum PlacedFrame {
 
 public enum PlanSummary {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 12
+    public static let dataWordCount = 13
     /// Number of pointers.
     public static let pointerCount = 5
 
@@ -338,6 +338,12 @@ public enum PlanSummary {
         /// on-chip capacity of one core (all levels but the backing one)
         @inlinable public var sramBytesPerCore: UInt64 { raw.scalar(at: 88) }
 
+        /// the placement used the NoC's multicast (arch's noc.multicast, not --no-multicast)
+        @inlinable public var multicast: Bool { raw.bool(atBit: 545) }
+
+        /// trees routed (their branches are the routes with multicast > 0)
+        @inlinable public var multicastTrees: UInt32 { raw.scalar(at: 96) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -360,6 +366,8 @@ public enum PlanSummary {
             r.field("seed"); r.int(self.seed)
             if !raw.isNull(pointer: 4) { r.field("epochs"); try self.epochs.render(into: &r) }
             r.field("sramBytesPerCore"); r.int(self.sramBytesPerCore)
+            r.field("multicast"); r.bool(self.multicast)
+            r.field("multicastTrees"); r.int(self.multicastTrees)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -548,6 +556,22 @@ public enum PlanSummary {
             get { raw.scalar(at: 88) }
             nonmutating set {
                 raw.setScalar(newValue, at: 88)
+            }
+        }
+
+        /// the placement used the NoC's multicast (arch's noc.multicast, not --no-multicast)
+        @inlinable public var multicast: Bool {
+            get { raw.bool(atBit: 545) }
+            nonmutating set {
+                raw.setBool(newValue, atBit: 545)
+            }
+        }
+
+        /// trees routed (their branches are the routes with multicast > 0)
+        @inlinable public var multicastTrees: UInt32 {
+            get { raw.scalar(at: 96) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 96)
             }
         }
     }
@@ -861,7 +885,7 @@ public enum GroupPlacement {
 
 public enum FlowRoute {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 6
+    public static let dataWordCount = 7
     /// Number of pointers.
     public static let pointerCount = 1
 
@@ -898,6 +922,12 @@ public enum FlowRoute {
 
         @inlinable public var endCycle: Double { raw.float64(at: 40) }
 
+        /// 0: a unicast. Otherwise the number (from 1) of the multicast tree
+        /// this route is one branch of: the routes with the same number leave
+        /// one source with the same bytes in one epoch, and every link they
+        /// share carries those bytes once (the NoC copies at the forks)
+        @inlinable public var multicast: UInt32 { raw.scalar(at: 48) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -911,6 +941,7 @@ public enum FlowRoute {
             r.field("epoch"); r.int(self.epoch)
             r.field("startCycle"); r.float64(self.startCycle)
             r.field("endCycle"); r.float64(self.endCycle)
+            r.field("multicast"); r.int(self.multicast)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -1009,6 +1040,17 @@ public enum FlowRoute {
             get { raw.float64(at: 40) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 40)
+            }
+        }
+
+        /// 0: a unicast. Otherwise the number (from 1) of the multicast tree
+        /// this route is one branch of: the routes with the same number leave
+        /// one source with the same bytes in one epoch, and every link they
+        /// share carries those bytes once (the NoC copies at the forks)
+        @inlinable public var multicast: UInt32 {
+            get { raw.scalar(at: 48) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 48)
             }
         }
     }

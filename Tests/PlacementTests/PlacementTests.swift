@@ -30,11 +30,12 @@ import Testing
         for torus in [false, true] {
             let t = Topology(arch: Self.mesh(5, 7, torus: torus))
             for a in 0..<t.nodeCount { for b in 0..<t.nodeCount {
-                let links = t.xyRoute(a, b)
-                #expect(links.count == t.hops(a, b))
-                var at = a
-                for l in links { #expect(t.linkFrom[l] == at); at = t.linkTo[l] }
-                #expect(at == b)
+                for links in [t.xyRoute(a, b), t.yxRoute(a, b)] {
+                    #expect(links.count == t.hops(a, b))
+                    var at = a
+                    for l in links { #expect(t.linkFrom[l] == at); at = t.linkTo[l] }
+                    #expect(at == b)
+                }
             } }
         }
     }
@@ -165,6 +166,63 @@ import Testing
                 #expect(abs(fast - best) <= 1e-9 * max(1, best))
             }
         }
+    }
+}
+
+/// Multicast: a consumer split over output channels needs its whole input on every core.
+@Suite struct MulticastTests {
+    /// A chain whose groups after the first replicate their input over 16 cores each.
+    static func broadcastChain() -> Program {
+        var p = PlacementTests.chain(4, factor: 16)
+        for i in 1..<p.groups.count { p.groups[i].replicatesInput = true }
+        return p
+    }
+
+    static func meshBytes(_ r: PlacementResult, _ topo: Topology) -> Double {
+        r.links.filter { $0.link < 4 * topo.nodeCount }.reduce(0) { $0 + $1.bytes }
+    }
+
+    @Test func treesCarryLessThanUnicasts() {
+        let arch = PlacementTests.mesh(8, 8)
+        #expect(arch.noc.multicast)
+        let topo = Topology(arch: arch)
+        var off = PlaceOptions(mode: .pipeline)
+        off.multicast = false
+        let trees = Placer.place(Self.broadcastChain(), on: arch, PlaceOptions(mode: .pipeline))
+        let unicasts = Placer.place(Self.broadcastChain(), on: arch, off)
+        #expect(trees.multicast && trees.multicastTrees > 0)
+        #expect(!unicasts.multicast && unicasts.multicastTrees == 0 && !unicasts.flows.contains { $0.isTree })
+        // The same broadcasts: fewer bytes over the mesh links, and no busier link.
+        #expect(Self.meshBytes(trees, topo) < 0.5 * Self.meshBytes(unicasts, topo))
+        #expect(trees.maxLinkBytesPerCycle <= unicasts.maxLinkBytesPerCycle * (1 + 1e-9))
+        for r in [trees, unicasts] {
+            #expect(r.maxLinkBytesPerCycle >= r.cutBoundBytesPerCycle * (1 - 1e-9))
+        }
+    }
+
+    @Test func everyTreeReachesItsDestinationsOverConnectedLinks() {
+        let arch = PlacementTests.mesh(8, 8, torus: true)
+        let topo = Topology(arch: arch)
+        let r = Placer.place(Self.broadcastChain(), on: arch, PlaceOptions(mode: .pipeline))
+        let trees = r.flows.filter(\.isTree)
+        #expect(!trees.isEmpty)
+        for t in trees {
+            var reached: Set<Int> = [t.source]
+            for l in t.links {
+                #expect(reached.contains(topo.linkFrom[l]))
+                #expect(reached.insert(topo.linkTo[l]).inserted)   // a tree: no node reached twice
+            }
+            #expect(Set(t.destinations).isSubset(of: reached))
+            #expect(!t.destinations.contains(t.source))
+        }
+    }
+
+    @Test func withoutMulticastInTheArchBroadcastsAreUnicasts() {
+        var arch = PlacementTests.mesh(8, 8)
+        arch.noc.multicast = false
+        let r = Placer.place(Self.broadcastChain(), on: arch, PlaceOptions(mode: .pipeline))
+        #expect(!r.multicast && r.multicastTrees == 0)
+        #expect(r.flows.contains { $0.edge >= 0 })
     }
 }
 
