@@ -378,7 +378,8 @@ def inference_details(results: list) -> str:
         t = inf["timing"]
         g, o = t["graph-opt"]["wall"], t["onnxruntime"]["wall"]
         ratio = o["median"] / g["median"]
-        lines.append(f"| {r['name']} | {contrib} | {fmt_ms(g)} | {fmt_ms(o)} | {ratio:.2f}× | {g['n']} | "
+        lines.append(f"| {r['name']} | {contrib} | {benchlib.spread(g, 1e3, '.3g')} | {benchlib.spread(o, 1e3, '.3g')} | "
+                     f"{ratio:.2f}× | {g['n']} | "
                      + ("met" if ratio >= INFER_GOAL else "NOT met") + " |")
     return "\n".join(lines) + "\n"
 
