@@ -40,8 +40,8 @@ GRAPH_TRANSFORMERS = gpt2 llama vit bev
 # Generated for the ORT check only (not benchmarked): SiLU/GELU fused into Conv/Gemm.
 GRAPH_FUSION_MODELS = act-fusion
 # Real trained models for the --for onnxruntime check (YOLOv8 with SiLU, PP-OCR's detector with
-# HardSigmoid/ReLU), at the input shapes they were trained for.
-GRAPH_ORT_REAL     = nudenet-320n=images=1,3,320,320 ppocr-det=x=1,3,320,320
+# HardSigmoid/ReLU, its SVTR recognizer with attention), at the input shapes they were trained for.
+GRAPH_ORT_REAL     = nudenet-320n=images=1,3,320,320 ppocr-det=x=1,3,320,320 ppocr-rec=x=1,3,48,320
 PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 # A local mirror of swift-protobuf when the machine has one (offline builds), else GitHub.
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)

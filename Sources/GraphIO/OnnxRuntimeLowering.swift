@@ -20,6 +20,8 @@ public enum OnnxTarget: String, CaseIterable, Sendable {
 ///     Add(x, b) → Gelu(tanh)        FastGelu(x, b)     likewise
 ///     Gelu / Gelu(tanh)             Gelu / FastGelu(x)
 ///     Mul(x, Sigmoid(x))            QuickGelu(x, alpha = 1)   (QuickGelu is x·σ(alpha·x))
+///     MatMul(Transpose(a), Transpose(b)), either Transpose swapping only the last two axes and
+///                                   read only there: FusedMatMul(a, b, transA, transB)
 enum OnnxRuntimeLowering {
     static let domain = "com.microsoft"
 
@@ -68,6 +70,24 @@ enum OnnxRuntimeLowering {
                     made += 1
                     break
                 }
+            case "MatMul" where n.inputs.count == 2:
+                // FusedMatMul's transA/transB transpose the last two axes of its operand.
+                var inputs = n.inputs
+                var flags: [String: Attribute] = [:]
+                for (k, flag) in [(0, "transA"), (1, "transB")] {
+                    let v = n.inputs[k]
+                    guard singleUse(v), producers[v] >= 0, !removed.contains(producers[v]) else { continue }
+                    let t = graph.nodes[producers[v]]
+                    guard t.op == "Transpose", t.domain.isEmpty, let rank = graph.shape(t.input(0))?.rank, rank >= 2,
+                          t.ints("perm") == Array(0..<(rank - 2)) + [rank - 1, rank - 2] else { continue }
+                    inputs[k] = t.input(0)
+                    flags[flag] = .int(1)
+                    removed.insert(producers[v])
+                }
+                guard !flags.isEmpty else { continue }
+                graph.nodes[i] = Node(name: n.name, op: "FusedMatMul", domain: domain, inputs: inputs, outputs: n.outputs,
+                                      attributes: flags.merging(["alpha": .float(1)]) { a, _ in a })
+                made += 1
             default: break
             }
         }

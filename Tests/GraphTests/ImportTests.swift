@@ -302,6 +302,22 @@ enum OnnxFixture {
         #expect(try OnnxImporter.decode(try OnnxExporter.serialize(g)).nodes.allSatisfy { $0.domain.isEmpty })
     }
 
+    /// MatMul of a Transpose that swaps only the last two axes becomes FusedMatMul with transB
+    /// (transA); a Transpose that moves other axes, or is read elsewhere, stays.
+    @Test func onnxruntimeExportFoldsTransposeIntoFusedMatMul() throws {
+        var b = GraphBuilder(opset: 17)
+        let q = b.input("q", [2, 3, 4, 8]), k = b.input("k", [2, 3, 4, 8])
+        let s = b.op("MatMul", [q, b.op("Transpose", [k], ["perm": .ints([0, 1, 3, 2])])])
+        let other = b.op("Transpose", [k], ["perm": .ints([0, 2, 3, 1])])  // [2, 4, 8, 3]: not the last two alone
+        let t = b.op("MatMul", [b.op("Reshape", [s, b.ints("s", [2, 4, 3, 4])]), b.op("Reshape", [other, b.ints("s2", [2, 4, 4, 6])])])
+        let g = try b.finish([t])
+        let proto = try Onnx_ModelProto(serializedBytes: try OnnxExporter.serialize(g, target: .onnxruntime))
+        let fused = proto.graph.node.filter { $0.opType == "FusedMatMul" }
+        #expect(fused.count == 1 && fused[0].domain == "com.microsoft" && fused[0].input == ["q", "k"])
+        #expect(fused.first.map { Dictionary(uniqueKeysWithValues: $0.attribute.map { ($0.name, $0.i) })["transB"] } == 1)
+        #expect(proto.graph.node.filter { $0.opType == "Transpose" }.count == 1 && proto.graph.node.filter { $0.opType == "MatMul" }.count == 1)
+    }
+
     @Test func exportRoundTripsThroughOurImporter() throws {
         let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
         let back = try OnnxImporter.decode(try OnnxExporter.serialize(g))
