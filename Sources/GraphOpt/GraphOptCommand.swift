@@ -38,7 +38,7 @@ public struct GraphOptCommand: SluiceCommand {
     var emit: EmitFormat = .graph
 
     @Option(name: .customLong("for"),
-            help: ArgumentHelp("With --emit onnx: the runtime the file is for: onnx (standard operators only) or onnxruntime (its com.microsoft contrib operators for fused forms: FusedConv, FusedGemm, SkipLayerNormalization, BiasGelu, FastGelu, QuickGelu, Gelu).", valueName: "runtime"))
+            help: ArgumentHelp("With --emit onnx: the runtime the file is for: onnx (standard operators only) or onnxruntime (its com.microsoft contrib operators for fused forms: FusedConv, FusedGemm, FusedMatMul, SkipLayerNormalization, BiasGelu, FastGelu, QuickGelu, Gelu).", valueName: "runtime"))
     var target: OnnxTarget = .standard
 
     @Flag(name: .customLong("stats"), help: "Print op counts before and after, and time per pass, on standard error.")
