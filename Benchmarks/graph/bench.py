@@ -4,7 +4,7 @@
 The work, the same on every side: read MODEL.onnx from the file, optimize it at the tool's
 highest level, and write the optimized model as an ONNX file.
 
-  graph-opt    `graph-opt -O3 --emit onnx -o OUT MODEL`, timed as a whole process (start-up,
+  graph-opt    `graph-opt -O3 --emit onnx --for onnxruntime -o OUT MODEL`, timed as a whole process (start-up,
                reading, optimizing, writing), single-threaded.
   onnxruntime  InferenceSession(MODEL, ORT_ENABLE_ALL, optimized_model_filepath=OUT) in this
                process: Python start-up and `import onnxruntime` are not timed. Its best idiom
@@ -18,12 +18,19 @@ highest level, and write the optimized model as an ONNX file.
 Sides run interleaved (benchlib.interleave) after one untimed run each; the headline is the
 wall-clock median. The number of runs per model is fitted to a time budget from the untimed
 round (between MIN_RUNS and MAX_RUNS). Op counts compare the same representation: the nodes of
-the ONNX file each tool wrote. Both files may hold com.microsoft contrib ops (FusedConv,
-FusedGemm, ...) that only onnxruntime runs: graph-opt's --emit onnx writes a fused Conv/Gemm
-as FusedConv/FusedGemm where onnxruntime's kernel has the activation, else as the standard ops
-(a SiLU-fused Conv as Conv, Sigmoid, Mul); its internal count is in the details for reference.
-Every written file is run in onnxruntime (no optimizations) against the original model on the
-same input; the relative error is in the details.
+the ONNX file each tool wrote. Both files hold com.microsoft contrib ops (FusedConv, FusedGemm,
+SkipLayerNormalization, QuickGelu, ...) that only onnxruntime runs: graph-opt writes them with
+`--for onnxruntime` (plain --emit onnx is standard ONNX); its internal count is in the details
+for reference. Every written file is run in onnxruntime (no optimizations) against the original
+model on the same input; the relative error is in the details.
+
+Inference (a second row per model): onnxruntime running graph-opt's `--for onnxruntime` file in a
+session with graph optimizations off (ORT_DISABLE_ALL: what graph-opt wrote is what runs) vs
+onnxruntime's own fully optimized session (ORT_ENABLE_ALL) on the original model, both one
+intra-op and one inter-op thread, in this process, on the same input (the correctness check's);
+`session.run` only is timed (sessions are built once, outside the timing), interleaved, after
+one untimed run each, INFER_RUNS runs (fewer for a model whose run is slow). Goal: at least as
+fast (ratio ≥ 1).
 
 A model graph-opt refuses (an unsupported operator, control flow) is kept: the refusal is a
 headline row with no ratio and is listed in the details with graph-opt's message. Every model
@@ -62,6 +69,9 @@ MIN_RUNS, MAX_RUNS = 5, 21
 CHECK_TOLERANCE = 1e-3  # relative error of a written file against the original, in onnxruntime
 QUICK_MODELS = ["squeezenet-rand", "gpt2"]
 QUICK_RUNS = 3
+# Inference runs per side (the issue's median of 50), fewer when one run is slow (INFER_BUDGET).
+INFER_RUNS, INFER_MIN_RUNS, INFER_BUDGET = 50, 5, 20.0
+INFER_GOAL = 1.0
 # The issue's goals, judged per model: graph-opt this many times faster than onnxruntime, and
 # its file no more nodes than onnxruntime's.
 SPEED_GOAL = 3.0
@@ -182,7 +192,7 @@ def sim_optimize(sim, model: str, out: str) -> None:
 
 def graph_opt_ir_ops(binary: str, model: str, out: str) -> int:
     """graph-opt's internal op count after -O3 (fused ops count once): for the details only."""
-    err = subprocess.run([binary, "-O3", "--stats", "--emit", "onnx", "-o", out, model],
+    err = subprocess.run([binary, "-O3", "--stats", "--emit", "onnx", "--for", "onnxruntime", "-o", out, model],
                          capture_output=True, text=True, timeout=600).stderr
     total = [line.split() for line in err.splitlines() if line.strip().startswith("total")]
     return int(total[0][2]) if total else -1
@@ -250,7 +260,7 @@ def bench_model(binary: str, path: str, tmp: str, budget: float, sim) -> dict:
            "timing": {}, "nodes": {}}
     sides, warm = {}, 0.0
     # The untimed run of each side: does it take the model, and how long is one round?
-    g_cmd = [binary, "-O3", "--emit", "onnx", "-o", out["graph-opt"], path]
+    g_cmd = [binary, "-O3", "--emit", "onnx", "--for", "onnxruntime", "-o", out["graph-opt"], path]
     p = subprocess.run(g_cmd, capture_output=True, text=True, timeout=600)
     if p.returncode != 0:
         res["refused"] = (first_line(p.stderr).replace(f"graph-opt: {path}: ", "")
@@ -282,11 +292,96 @@ def bench_model(binary: str, path: str, tmp: str, budget: float, sim) -> dict:
     if "graph-opt" in sides:
         res["ir_ops"] = graph_opt_ir_ops(binary, path, os.path.join(tmp, "stats.onnx"))
     res["errors"] = errors_against_original(path, {s: out[s] for s in sides}, SHAPES.get(name, {}), VALUES.get(name, {}))
+    if "graph-opt" in sides:
+        res["inference"] = bench_inference(path, out["graph-opt"], SHAPES.get(name, {}), VALUES.get(name, {}))
     for f in out.values():
         for g in (f, f + ".data"):
             if os.path.exists(g):
                 os.remove(g)
     return res
+
+
+def inference_session(path: str, level) -> rt.InferenceSession:
+    so = rt.SessionOptions()
+    so.graph_optimization_level = level
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.log_severity_level = 4
+    return rt.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+
+
+def bench_inference(model: str, ours: str, shapes: dict, values: dict) -> dict:
+    """{"timing": interleave output} for onnxruntime on our file (optimizations off) vs its fully
+    optimized session on the original, or {"error": why} when a side does not run."""
+    try:
+        peer = inference_session(model, rt.GraphOptimizationLevel.ORT_ENABLE_ALL)
+        feeds = {**ort_check.ramp_feeds(peer, shapes), **values}
+        peer.run(None, feeds)
+    except Exception as e:
+        return {"error": f"the original does not run: {first_line(str(e))}"}
+    try:
+        mine = inference_session(ours, rt.GraphOptimizationLevel.ORT_DISABLE_ALL)
+        mine.run(None, feeds)
+    except Exception as e:
+        return {"error": f"graph-opt's file does not run: {first_line(str(e))}"}
+    sides = {"graph-opt": lambda: mine.run(None, feeds), "onnxruntime": lambda: peer.run(None, feeds)}
+    one = sum(benchlib.time_once(f)[0] for f in sides.values())
+    runs = QUICK_RUNS if benchlib.quick() else max(INFER_MIN_RUNS, min(INFER_RUNS, int(INFER_BUDGET / max(one, 1e-6))))
+    return {"timing": benchlib.interleave(sides, runs, warmup=0)}
+
+
+INFER_INCLUDES = ("session.run only, in-process, 1 intra-op and 1 inter-op thread each: onnxruntime on graph-opt's "
+                  "--for onnxruntime file with graph optimizations off (ORT_DISABLE_ALL) vs onnxruntime's "
+                  "ORT_ENABLE_ALL session on the original model; sessions built outside the timing.")
+
+
+def inference_rows(results: list, ort_version: str) -> list:
+    rows = []
+    for r in results:
+        inf = r.get("inference")
+        if not inf:
+            continue
+        workload = (f"ORT inference of {r['label']}: our --for onnxruntime output with ORT optimizations off vs "
+                    f"ORT's own ORT_ENABLE_ALL session on the original")
+        if "error" in inf:
+            nan = {"median": math.nan, "min": math.nan, "max": math.nan, "n": 0}
+            rows.append({"area": AREA, "workload": workload, "peer": "onnxruntime", "peer_version": ort_version,
+                         "metric": "time", "clock": "wall", "ours_stats": nan, "peer_stats": nan, "ours_cpu": None,
+                         "peer_cpu": None, "ratio": math.nan, "includes": INFER_INCLUDES, "reproduce": REPRODUCE,
+                         "goal": f"≥ {INFER_GOAL:g}× (as fast)", "goal_met": False,
+                         "note": f"Not timed: {inf['error']}. Goal NOT met."})
+            continue
+        t = inf["timing"]
+        ratio = t["onnxruntime"]["wall"]["median"] / t["graph-opt"]["wall"]["median"]
+        met = "met" if ratio >= INFER_GOAL else "NOT met"
+        rows.append(benchlib.time_row(
+            AREA, workload, "onnxruntime", ort_version, t, "graph-opt", "onnxruntime", REPRODUCE,
+            includes=INFER_INCLUDES, goal=f"≥ {INFER_GOAL:g}× (as fast)", goal_ratio=INFER_GOAL,
+            note=f"Median of {t['graph-opt']['wall']['n']} interleaved runs. Goal (at least as fast as "
+                 f"ORT_ENABLE_ALL): {met} ({ratio:.2f}×)."))
+    return rows
+
+
+def inference_details(results: list) -> str:
+    lines = ["", "### onnxruntime inference: graph-opt --for onnxruntime (ORT optimizations off) vs ORT_ENABLE_ALL", "",
+             INFER_INCLUDES + f" Goal: at least as fast ({INFER_GOAL:g}×).", "",
+             "| model | contrib ops in graph-opt's file | graph-opt file, ORT_DISABLE_ALL ms | original, ORT_ENABLE_ALL ms | ratio | n | goal |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        inf = r.get("inference")
+        if not inf:
+            continue
+        contrib = r["nodes"].get("graph-opt", (0, 0))[1]
+        if "error" in inf:
+            lines.append(f"| {r['name']} | {contrib} | – | – | – | 0 | NOT met ({inf['error']}) |")
+            continue
+        t = inf["timing"]
+        g, o = t["graph-opt"]["wall"], t["onnxruntime"]["wall"]
+        ratio = o["median"] / g["median"]
+        lines.append(f"| {r['name']} | {contrib} | {benchlib.spread(g, 1e3, '.3g')} | {benchlib.spread(o, 1e3, '.3g')} | "
+                     f"{ratio:.2f}× | {g['n']} | "
+                     + ("met" if ratio >= INFER_GOAL else "NOT met") + " |")
+    return "\n".join(lines) + "\n"
 
 
 def goals(r: dict) -> tuple:
@@ -363,8 +458,7 @@ def rows_for(results: list, ort_version: str) -> list:
                   f"(from {sum(r['before'] for r in both)})", "onnxruntime", ort_version,
             g, o, "nodes", REPRODUCE, metric="count",
             note=f"Per model in the details. com.microsoft contrib nodes (runnable by onnxruntime only) among "
-                 f"them: graph-opt {gc}, onnxruntime {oc}. graph-opt writes a fused op whose activation "
-                 f"onnxruntime's FusedConv/FusedGemm lacks (SiLU, GELU) as the standard ops."))
+                 f"them: graph-opt {gc} (written with --for onnxruntime), onnxruntime {oc}."))
     return rows
 
 
@@ -451,8 +545,15 @@ def main() -> int:
                   + (f", ratio {o['median'] / g['median']:.2f}×" if g else "")
                   + f"; nodes {r['before']} -> " + ", ".join(f"{k} {v[0]}" for k, v in r["nodes"].items())
                   + f"; n={o['n']}", flush=True)
-    md = details(results, rt.__version__, sim_version, startup["start-up"]["wall"])
-    rows = rows_for(results, rt.__version__)
+            inf = r.get("inference", {})
+            if "timing" in inf:
+                gi, oi = inf["timing"]["graph-opt"]["wall"], inf["timing"]["onnxruntime"]["wall"]
+                print(f"bench-graph: {r['name']}: inference, our file (ORT_DISABLE_ALL) {gi['median'] * 1e3:.2f} ms, "
+                      f"original (ORT_ENABLE_ALL) {oi['median'] * 1e3:.2f} ms, ratio {oi['median'] / gi['median']:.2f}×", flush=True)
+            elif inf:
+                print(f"bench-graph: {r['name']}: inference not timed: {inf['error']}", flush=True)
+    md = details(results, rt.__version__, sim_version, startup["start-up"]["wall"]) + inference_details(results)
+    rows = rows_for(results, rt.__version__) + inference_rows(results, rt.__version__)
     path = benchlib.write_rows(AREA, rows, load, md)
     print(md)
     print(f"bench-graph: {len(rows)} rows in {path}")

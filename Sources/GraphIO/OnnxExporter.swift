@@ -5,14 +5,18 @@ import SwiftProtobuf
 
 /// Writes a `Graph` as a standard ONNX ModelProto that onnxruntime can run.
 ///
-/// Fusions map to what exists outside Sluice: `sluice.FusedConv`/`FusedGemm` become
-/// onnxruntime's `com.microsoft` contrib ops of the same name when onnxruntime's kernels
-/// know their activation, else the standard Conv/Gemm, Add (input Z) and the activation's
-/// own ops (SiLU as Sigmoid·x, GELU as Gelu-20). Splat constants larger than
-/// `splatLimit` elements are written back as ConstantOfShape so the file stays small.
+/// Fusions map to what exists outside Sluice, by `OnnxTarget`. For `.standard` (the
+/// default) every fused form goes back to the standard ops it stands for: `sluice.FusedConv`/
+/// `FusedGemm` as Conv/Gemm, Add (input Z) and the activation's own ops (SiLU as Sigmoid·x,
+/// GELU as Gelu-20, Clip with its bounds), `sluice.SkipLayerNorm` as Add + LayerNormalization.
+/// For `.onnxruntime` they become onnxruntime's `com.microsoft` contrib ops: FusedConv/FusedGemm
+/// when its kernels know the activation (else the base op and QuickGelu/Gelu/FastGelu for
+/// SiLU/GELU), SkipLayerNormalization, and `OnnxRuntimeLowering`'s rewrites of standard nodes.
+/// Splat constants larger than `splatLimit` elements are written back as ConstantOfShape so
+/// the file stays small.
 public enum OnnxExporter {
-    public static func serialize(_ graph: Graph, splatLimit: Int = 1024) throws -> Data {
-        try model(graph, splatLimit: splatLimit, setAsideAbove: nil).model.serializedData()
+    public static func serialize(_ graph: Graph, splatLimit: Int = 1024, target: OnnxTarget = .standard) throws -> Data {
+        try model(graph, splatLimit: splatLimit, setAsideAbove: nil, target: target).model.serializedData()
     }
 
     /// The same model as `serialize`, handed to `emit` as a few byte ranges whose concatenation
@@ -22,9 +26,9 @@ public enum OnnxExporter {
     /// initializer holding just that initializer. Protobuf merges repeated occurrences of a
     /// message field, appending their repeated fields, so every reader (onnx, onnxruntime) sees
     /// one graph with all initializers.
-    public static func write(_ graph: Graph, splatLimit: Int = 1024, setAsideAbove: Int = 64 << 10,
+    public static func write(_ graph: Graph, splatLimit: Int = 1024, setAsideAbove: Int = 64 << 10, target: OnnxTarget = .standard,
                              to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: setAsideAbove)
+        let (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: setAsideAbove, target: target)
         // Every region must be readable before the first byte goes out: no partial file on stdout.
         for (_, c) in large { _ = try c.withRawBytes { $0.count } }
         try model.serializedData().withUnsafeBytes(emit)
@@ -74,8 +78,8 @@ public enum OnnxExporter {
     /// file's name relative to the model's directory), offset and length. `emit` gets the
     /// model's bytes. For models over protobuf's 2 GiB limit.
     public static func writeExternal(_ graph: Graph, data: WeightFileWriter, location: String, splatLimit: Int = 1024,
-                                     externalAbove: Int = 1024, to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: externalAbove)
+                                     externalAbove: Int = 1024, target: OnnxTarget = .standard, to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: externalAbove, target: target)
         for (name, c) in large {
             var t = Onnx_TensorProto()
             t.name = name
@@ -96,7 +100,9 @@ public enum OnnxExporter {
 
     /// The ModelProto of `graph`; with `setAsideAbove`, initializers over that many bytes are
     /// left out and returned beside it (for `write`).
-    static func model(_ graph: Graph, splatLimit: Int, setAsideAbove: Int?) throws -> (model: Onnx_ModelProto, large: [(String, ConstantTensor)]) {
+    static func model(_ input: Graph, splatLimit: Int, setAsideAbove: Int?, target: OnnxTarget = .standard) throws -> (model: Onnx_ModelProto, large: [(String, ConstantTensor)]) {
+        var graph = input
+        if target == .onnxruntime { _ = OnnxRuntimeLowering.apply(&graph) }
         var large: [(String, ConstantTensor)] = []
         var model = Onnx_ModelProto()
         model.irVersion = irVersion(forOpset: graph.opset)  // raised below if Attention needs opset 23
@@ -146,6 +152,9 @@ public enum OnnxExporter {
                 }
                 node.domain = ""
                 opset = max(opset, 23)
+            } else if n.domain == Node.sluiceDomain && n.op == "SkipLayerNorm" && target == .standard {
+                g.node += try standardSkipLayerNorm(n, graph, opset: &opset)
+                continue
             } else if n.domain == Node.sluiceDomain && n.op == "SkipLayerNorm" {
                 // onnxruntime's SkipLayerNormalization: the sum is its output 3.
                 node.opType = "SkipLayerNormalization"
@@ -155,8 +164,12 @@ public enum OnnxExporter {
                 guard n.op == "FusedConv" || n.op == "FusedGemm" else {
                     throw GraphError.unsupported("node '\(n.name)': sluice.\(n.op) has no ONNX equivalent for export")
                 }
-                if let act = n.attributes["activation"]?.string, !ortActivations.contains(act) {
-                    g.node += try standardOps(n, activation: act, graph, opset: &opset)
+                let act = n.attributes["activation"]?.string
+                // The contrib kernels are float32 ones (MLAS): other types keep the standard ops.
+                let contrib = target == .onnxruntime && (act.map(ortActivations.contains) ?? true)
+                    && graph.type(n.outputs[0])?.dtype == .float32
+                if !contrib {
+                    g.node += try standardOps(n, activation: act, graph, target: target, opset: &opset)
                     continue
                 }
                 node.domain = "com.microsoft"
@@ -203,14 +216,19 @@ public enum OnnxExporter {
     /// The activations onnxruntime's com.microsoft FusedConv/FusedGemm kernels run (MLAS).
     static let ortActivations: Set<String> = ["Relu", "Tanh", "Sigmoid", "LeakyRelu", "Clip", "HardSigmoid"]
 
-    /// A fused Conv/Gemm written as standard ONNX: the base op, Add of input Z, then the
-    /// activation's ops, the last one writing the fused node's output.
-    static func standardOps(_ n: Node, activation: String, _ graph: Graph, opset: inout Int) throws -> [Onnx_NodeProto] {
+    /// A fused Conv/Gemm written as its base op, Add of input Z, then the activation's ops, the
+    /// last one writing the fused node's output. For `.onnxruntime` (a float32 node whose
+    /// activation FusedConv/FusedGemm lacks) SiLU and GELU become one contrib op each:
+    /// QuickGelu with alpha 1 (x·σ(x)), Gelu (erf) or FastGelu (tanh).
+    static func standardOps(_ n: Node, activation: String?, _ graph: Graph, target: OnnxTarget = .standard,
+                            opset: inout Int) throws -> [Onnx_NodeProto] {
         let out = graph.values[n.outputs[0]].name
-        func make(_ op: String, _ inputs: [String], _ output: String, _ attrs: [String: Attribute] = [:], suffix: String) throws -> Onnx_NodeProto {
+        func make(_ op: String, _ inputs: [String], _ output: String, _ attrs: [String: Attribute] = [:], domain: String = "",
+                  suffix: String) throws -> Onnx_NodeProto {
             var p = Onnx_NodeProto()
             p.name = n.name + suffix
             p.opType = op
+            p.domain = domain
             p.input = inputs
             while p.input.last == "" { p.input.removeLast() }
             p.output = [output]
@@ -218,34 +236,76 @@ public enum OnnxExporter {
             return p
         }
         let params = n.attributes["activation_params"]?.floats ?? []
-        // The activation's standard ops, from input t to `out`.
-        var act: [(op: String, attrs: [String: Attribute])] = []
-        switch activation {
-        case "Silu": act = [("Sigmoid", [:]), ("Mul", [:])]
-        case "Gelu":
-            opset = max(opset, 20)
-            act = [("Gelu", n.attributes["activation_approximate"].map { ["approximate": $0] } ?? [:])]
-        case "Relu", "Tanh", "Sigmoid": act = [(activation, [:])]
-        case "LeakyRelu": act = [(activation, ["alpha": .float(params.first ?? 0.01)])]
-        case "HardSigmoid": act = [(activation, ["alpha": .float(params.first ?? 0.2), "beta": .float(params.count > 1 ? params[1] : 0.5)])]
-        default: throw GraphError.unsupported("node '\(n.name)': fused activation '\(activation)' has no ONNX export")
-        }
+        let contrib = target == .onnxruntime && graph.type(n.outputs[0])?.dtype == .float32
+        let tanhGelu = n.attributes["activation_approximate"]?.string == "tanh"
         var attrs = n.attributes
         for k in ["activation", "activation_params", "activation_approximate"] { attrs[k] = nil }
         let names = n.inputs.map { $0 >= 0 ? graph.values[$0].name : "" }
-        var t = out + "__pre"
+        var t = activation == nil ? out : out + "__pre"
+        let hasZ = names.count > 3 && !names[3].isEmpty
+        if hasZ && activation == nil { t = out + "__pre" }
         var nodes = [try make(n.op == "FusedConv" ? "Conv" : "Gemm", Array(names.prefix(3)), t, attrs, suffix: "")]
-        if names.count > 3, !names[3].isEmpty {
-            nodes.append(try make("Add", [t, names[3]], out + "__sum", suffix: "__z"))
-            t = out + "__sum"
+        if hasZ {
+            let sum = activation == nil ? out : out + "__sum"
+            nodes.append(try make("Add", [t, names[3]], sum, suffix: "__z"))
+            t = sum
         }
-        if act.count == 2 {  // SiLU: t · Sigmoid(t)
+        switch activation {
+        case nil: break
+        case "Silu" where contrib:
+            nodes.append(try make("QuickGelu", [t], out, ["alpha": .float(1)], domain: "com.microsoft", suffix: "__silu"))
+        case "Gelu" where contrib:
+            nodes.append(try make(tanhGelu ? "FastGelu" : "Gelu", [t], out, domain: "com.microsoft", suffix: "__gelu"))
+        case "Silu":  // t · Sigmoid(t)
             nodes.append(try make("Sigmoid", [t], out + "__sig", suffix: "__sigmoid"))
             nodes.append(try make("Mul", [t, out + "__sig"], out, suffix: "__silu"))
-        } else {
-            nodes.append(try make(act[0].op, [t], out, act[0].attrs, suffix: "__" + act[0].op.lowercased()))
+        case "Gelu":
+            opset = max(opset, 20)
+            nodes.append(try make("Gelu", [t], out, n.attributes["activation_approximate"].map { ["approximate": $0] } ?? [:], suffix: "__gelu"))
+        case "Relu", "Tanh", "Sigmoid":
+            nodes.append(try make(activation!, [t], out, suffix: "__" + activation!.lowercased()))
+        case "LeakyRelu":
+            nodes.append(try make("LeakyRelu", [t], out, ["alpha": .float(params.first ?? 0.01)], suffix: "__leakyrelu"))
+        case "HardSigmoid":
+            nodes.append(try make("HardSigmoid", [t], out, ["alpha": .float(params.first ?? 0.2), "beta": .float(params.count > 1 ? params[1] : 0.5)],
+                                  suffix: "__hardsigmoid"))
+        case "Clip":
+            let lo = params.first ?? -.greatestFiniteMagnitude, hi = params.count > 1 ? params[1] : .greatestFiniteMagnitude
+            if opset < 11 {
+                nodes.append(try make("Clip", [t], out, ["min": .float(lo), "max": .float(hi)], suffix: "__clip"))
+            } else {
+                // Clip-11 takes its bounds as inputs: two scalar Constants.
+                for (bound, v) in [("min", lo), ("max", hi)] {
+                    let c = ConstantTensor.float32([v], dims: [])
+                    nodes.append(try make("Constant", [], out + "__" + bound, ["value": .tensor(c)], suffix: "__" + bound))
+                }
+                nodes.append(try make("Clip", [t, out + "__min", out + "__max"], out, suffix: "__clip"))
+            }
+        default: throw GraphError.unsupported("node '\(n.name)': fused activation '\(activation!)' has no ONNX export")
         }
         return nodes
+    }
+
+    /// sluice.SkipLayerNorm as standard ONNX: Add(input, skip), then LayerNormalization over
+    /// the last axis; the sum is the Add's output (the fused node's output 1 when it has one).
+    static func standardSkipLayerNorm(_ n: Node, _ graph: Graph, opset: inout Int) throws -> [Onnx_NodeProto] {
+        let names = n.inputs.map { $0 >= 0 ? graph.values[$0].name : "" }
+        let out = graph.values[n.outputs[0]].name
+        let sum = n.outputs.count > 1 && n.outputs[1] >= 0 ? graph.values[n.outputs[1]].name : out + "__sum"
+        opset = max(opset, 17)
+        var add = Onnx_NodeProto()
+        add.name = n.name + "__add"
+        add.opType = "Add"
+        add.input = [names[0], names[1]]
+        add.output = [sum]
+        var ln = Onnx_NodeProto()
+        ln.name = n.name
+        ln.opType = "LayerNormalization"
+        ln.input = [sum] + names.dropFirst(2)
+        while ln.input.last == "" { ln.input.removeLast() }
+        ln.output = [out]
+        ln.attribute = [try attribute(.int(-1), name: "axis"), try attribute(.float(n.float("epsilon", 1e-5)), name: "epsilon")]
+        return [add, ln]
     }
 
     /// sluice.Attention with a mask, as the standard ops exporters write. ONNX Attention

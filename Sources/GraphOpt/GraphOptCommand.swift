@@ -37,6 +37,10 @@ public struct GraphOptCommand: SluiceCommand {
     @Option(name: .customLong("emit"), help: ArgumentHelp("Output format: graph (stream), onnx, or text.", valueName: "format"))
     var emit: EmitFormat = .graph
 
+    @Option(name: .customLong("for"),
+            help: ArgumentHelp("With --emit onnx: the runtime the file is for: onnx (standard operators only) or onnxruntime (its com.microsoft contrib operators for fused forms: FusedConv, FusedGemm, FusedMatMul, SkipLayerNormalization, BiasGelu, FastGelu, QuickGelu, Gelu).", valueName: "runtime"))
+    var target: OnnxTarget = .standard
+
     @Flag(name: .customLong("stats"), help: "Print op counts before and after, and time per pass, on standard error.")
     var stats = false
 
@@ -69,6 +73,7 @@ public struct GraphOptCommand: SluiceCommand {
     public func validate() throws {
         guard (0...3).contains(level) else { throw ValidationError("-O must be 0, 1, 2 or 3") }
         guard foldLimit >= 0 else { throw ValidationError("--fold-limit must not be negative") }
+        guard target == .standard || emit == .onnx else { throw ValidationError("--for \(target.rawValue) needs --emit onnx") }
         guard fixedShapes != nil else { throw ValidationError("--input-shape must be <name>=<d0>,<d1>,... with positive integers") }
     }
 
@@ -166,7 +171,7 @@ public struct GraphOptCommand: SluiceCommand {
                 // FILE.data beside FILE, named relative to it as ONNX requires.
                 let data = WeightFileWriter(path: path + ".data", durable: false)
                 do {
-                    try OnnxExporter.writeExternal(graph, data: data, location: (path as NSString).lastPathComponent + ".data") { try w.writeBytes($0) }
+                    try OnnxExporter.writeExternal(graph, data: data, location: (path as NSString).lastPathComponent + ".data", target: target) { try w.writeBytes($0) }
                     try w.flush()
                     do { try data.commit() } catch { throw ToolError(data.path, "cannot write the external data file") }
                 } catch {
@@ -176,7 +181,7 @@ public struct GraphOptCommand: SluiceCommand {
                 }
                 return
             }
-            do { try OnnxExporter.write(graph) { try w.writeBytes($0) } }
+            do { try OnnxExporter.write(graph, target: target) { try w.writeBytes($0) } }
             catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
             try w.flush()
             return
@@ -220,3 +225,5 @@ public enum EmitFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
     /// The readable text listing.
     case text
 }
+
+extension OnnxTarget: ExpressibleByArgument {}

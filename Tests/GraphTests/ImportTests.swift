@@ -247,6 +247,77 @@ enum OnnxFixture {
         }
     }
 
+    /// Plain export is standard ONNX even after -O3's target fusions: a Clip-fused Conv with
+    /// a residual Z and a SkipLayerNorm go back to Conv, Add, Clip and Add + LayerNormalization,
+    /// and the file computes what the original does (our interpreter on both).
+    @Test func standardExportDecomposesEveryFusedForm() throws {
+        var b = GraphBuilder(opset: 17)
+        let x = b.input("x", [1, 4, 6, 6])
+        let c1 = b.op("Conv", [x, b.weight("w1", [4, 4, 3, 3]), b.weight("b1", [4])], ["pads": .ints([1, 1, 1, 1])])
+        let c2 = b.op("Conv", [c1, b.weight("w2", [4, 4, 1, 1])])
+        let r = b.op("Clip", [b.op("Add", [c2, x]), b.scalar("lo", 0), b.scalar("hi", 6)])
+        let f = b.op("Reshape", [r, b.ints("shape", [1, 4, 36])])
+        let s = b.op("Add", [f, b.op("Relu", [f])])
+        let y = b.op("LayerNormalization", [s, b.weight("g", [36]), b.weight("be", [36])], ["axis": .int(-1)])
+        let g = try b.finish([y])
+        var opt = g
+        _ = try PassManager(passes: try PassRegistry.passes(named: PassRegistry.names(level: 3))).run(&opt)
+        #expect(opt.count("sluice.FusedConv") == 1 && opt.count("sluice.SkipLayerNorm") == 1)
+        let back = try OnnxImporter.decode(try OnnxExporter.serialize(opt))
+        #expect(back.nodes.allSatisfy { $0.domain.isEmpty })
+        #expect(back.count("Clip") == 1 && back.count("LayerNormalization") == 1 && back.count("Conv") == 2)
+        let feeds = randomFeeds(g)
+        let a = try Interpreter.run(g, feeds: feeds), c = try Interpreter.run(back, feeds: feeds)
+        for (name, ref) in a {
+            let got = try #require(c[name])
+            #expect(NumericCheck.maxAbsError(got.f, ref.f) <= 1e-5 * max(1, NumericCheck.maxMagnitude(ref.f)))
+        }
+        // For onnxruntime the same graph keeps its contrib ops.
+        let ort = try OnnxImporter.decode(try OnnxExporter.serialize(opt, target: .onnxruntime))
+        #expect(ort.count("com.microsoft.FusedConv") == 1 && ort.count("com.microsoft.SkipLayerNormalization") == 1)
+    }
+
+    /// `--for onnxruntime`: SiLU and GELU, fused or standing alone, become onnxruntime's
+    /// QuickGelu (alpha 1), Gelu and FastGelu; a GELU after a bias Add becomes BiasGelu.
+    @Test func onnxruntimeExportWritesGeluAndSiluContribOps() throws {
+        var opt = try PassTests.siluGeluGraph()
+        _ = try PassManager(passes: try PassRegistry.passes(named: ["fuse-conv-add", "fuse-activation", "dce"])).run(&opt)
+        let back = try OnnxImporter.decode(try OnnxExporter.serialize(opt, target: .onnxruntime))
+        #expect(back.count("com.microsoft.QuickGelu") == 3)  // two fused, one standing alone
+        #expect(back.count("com.microsoft.Gelu") == 1 && back.count("com.microsoft.FastGelu") == 1)
+        #expect(back.count("Sigmoid") == 0 && back.count("com.microsoft.FusedConv") == 0)
+        let proto = try Onnx_ModelProto(serializedBytes: try OnnxExporter.serialize(opt, target: .onnxruntime))
+        let quick = proto.graph.node.filter { $0.opType == "QuickGelu" }
+        #expect(quick.allSatisfy { $0.domain == "com.microsoft" && $0.attribute.map(\.name) == ["alpha"] && $0.attribute[0].f == 1 })
+        #expect(proto.opsetImport.contains { $0.domain == "com.microsoft" && $0.version == 1 })
+
+        var b = GraphBuilder(opset: 20)
+        let x = b.input("x", [2, 3, 8])
+        let h = b.op("Add", [b.op("MatMul", [x, b.weight("w", [8, 8])]), b.weight("bias", [8])])
+        let y = b.op("Gelu", [h])
+        let z = b.op("Gelu", [b.op("Add", [y, b.weight("bias2", [8])])], ["approximate": .string("tanh")])
+        let g = try b.finish([z])
+        let ort = try OnnxImporter.decode(try OnnxExporter.serialize(g, target: .onnxruntime))
+        #expect(ort.nodes.map(\.qualifiedOp) == ["MatMul", "com.microsoft.BiasGelu", "com.microsoft.FastGelu"])
+        #expect(try OnnxImporter.decode(try OnnxExporter.serialize(g)).nodes.allSatisfy { $0.domain.isEmpty })
+    }
+
+    /// MatMul of a Transpose that swaps only the last two axes becomes FusedMatMul with transB
+    /// (transA); a Transpose that moves other axes, or is read elsewhere, stays.
+    @Test func onnxruntimeExportFoldsTransposeIntoFusedMatMul() throws {
+        var b = GraphBuilder(opset: 17)
+        let q = b.input("q", [2, 3, 4, 8]), k = b.input("k", [2, 3, 4, 8])
+        let s = b.op("MatMul", [q, b.op("Transpose", [k], ["perm": .ints([0, 1, 3, 2])])])
+        let other = b.op("Transpose", [k], ["perm": .ints([0, 2, 3, 1])])  // [2, 4, 8, 3]: not the last two alone
+        let t = b.op("MatMul", [b.op("Reshape", [s, b.ints("s", [2, 4, 3, 4])]), b.op("Reshape", [other, b.ints("s2", [2, 4, 4, 6])])])
+        let g = try b.finish([t])
+        let proto = try Onnx_ModelProto(serializedBytes: try OnnxExporter.serialize(g, target: .onnxruntime))
+        let fused = proto.graph.node.filter { $0.opType == "FusedMatMul" }
+        #expect(fused.count == 1 && fused[0].domain == "com.microsoft" && fused[0].input == ["q", "k"])
+        #expect(fused.first.map { Dictionary(uniqueKeysWithValues: $0.attribute.map { ($0.name, $0.i) })["transB"] } == 1)
+        #expect(proto.graph.node.filter { $0.opType == "Transpose" }.count == 1 && proto.graph.node.filter { $0.opType == "MatMul" }.count == 1)
+    }
+
     @Test func exportRoundTripsThroughOurImporter() throws {
         let g = try OnnxImporter.decode(try OnnxFixture.smallCNN().serializedData())
         let back = try OnnxImporter.decode(try OnnxExporter.serialize(g))

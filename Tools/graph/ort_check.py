@@ -12,7 +12,12 @@
       max |a-b| / max |a| exceeds TOLERANCE (default 1e-4), or when the optimized model
       gives a NaN or an infinity where the original's value is finite (or a different
       non-finite value where the original's is not).
+  ort_check.py contrib MODEL [MIN]
+      counts MODEL's com.microsoft (onnxruntime contrib) nodes by operator, prints them, and
+      fails when there are fewer than MIN (default 1): `graph-opt --for onnxruntime` must
+      have written the fused forms as contrib operators.
 """
+import collections
 import sys
 
 import numpy as np
@@ -98,6 +103,14 @@ def main(argv: list) -> int:
         status = "ok" if worst <= tol else "FAIL"
         print(f"ort_check: {argv[2]}: onnxruntime on optimized vs original: relative error {worst:.2e} ({status})")
         return 0 if worst <= tol else 1
+    if len(argv) >= 2 and argv[0] == "contrib":
+        least = int(argv[2]) if len(argv) > 2 else 1
+        ops = collections.Counter(n.op_type for n in onnx.load(argv[1], load_external_data=False).graph.node
+                                  if n.domain == "com.microsoft")
+        total = sum(ops.values())
+        listing = ", ".join(f"{op} {k}" for op, k in sorted(ops.items())) or "none"
+        print(f"ort_check: {argv[1]}: {total} com.microsoft nodes ({listing})")
+        return 0 if total >= least else 1
     print(__doc__, file=sys.stderr)
     return 2
 

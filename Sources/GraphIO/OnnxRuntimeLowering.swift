@@ -1,0 +1,98 @@
+import GraphIR
+
+/// The runtime an ONNX export is written for (`graph-opt --for`).
+public enum OnnxTarget: String, CaseIterable, Sendable {
+    /// Standard ONNX only: every fused form is written back as the standard operators it
+    /// stands for, so any ONNX runtime loads the file.
+    case standard = "onnx"
+    /// onnxruntime: fused forms become its `com.microsoft` contrib operators where their
+    /// semantics match exactly on float32 and its CPU execution provider has a kernel, so a
+    /// session with graph optimizations disabled still runs the fused kernels.
+    case onnxruntime
+}
+
+/// Export-time rewrites of standard nodes into onnxruntime's contrib operators (the
+/// `com.microsoft` domain, version 1, as its ContribOperators.md defines them), for
+/// `OnnxTarget.onnxruntime`. These are not graph passes: the rewritten nodes are opaque to
+/// graph-opt's interpreter and to every other runtime, so they exist only in the written file.
+///
+///     Add(x, b) → Gelu              BiasGelu(x, b)     b 1-D of x's last dimension, the sum read only here
+///     Add(x, b) → Gelu(tanh)        FastGelu(x, b)     likewise
+///     Gelu / Gelu(tanh)             Gelu / FastGelu(x)
+///     Mul(x, Sigmoid(x))            QuickGelu(x, alpha = 1)   (QuickGelu is x·σ(alpha·x))
+///     MatMul(Transpose(a), Transpose(b)), either Transpose swapping only the last two axes and
+///                                   read only there: FusedMatMul(a, b, transA, transB)
+enum OnnxRuntimeLowering {
+    static let domain = "com.microsoft"
+
+    /// Rewrites `graph` in place; returns the number of contrib nodes it made.
+    static func apply(_ graph: inout Graph) -> Int {
+        let producers = graph.producers(), uses = graph.useCounts()
+        var removed = Set<Int>()
+        var made = 0
+        /// `v` is read by exactly one node and is no graph output.
+        func singleUse(_ v: ValueID) -> Bool { v >= 0 && uses[v] == 1 && !graph.outputs.contains(v) }
+        /// For v = Add(x, b) with b a 1-D constant of x's last dimension and x of v's shape: (x, b, Add's index).
+        func biasAdd(_ v: ValueID) -> (ValueID, ValueID, Int)? {
+            guard singleUse(v), producers[v] >= 0, !removed.contains(producers[v]) else { return nil }
+            let add = graph.nodes[producers[v]]
+            guard add.op == "Add", add.domain.isEmpty, add.inputs.count == 2, let out = graph.shape(v), out.rank >= 1 else { return nil }
+            for (xi, bi) in [(0, 1), (1, 0)] {
+                let x = add.inputs[xi], b = add.inputs[bi]
+                guard graph.shape(x) == out, graph.type(x)?.dtype == .float32, graph.constant(b) != nil,
+                      let bs = graph.shape(b), bs.rank == 1, bs.dims[0] == out.dims[out.rank - 1], bs.dims[0].value != nil else { continue }
+                return (x, b, producers[v])
+            }
+            return nil
+        }
+        for i in graph.nodes.indices where !removed.contains(i) {
+            let n = graph.nodes[i]
+            guard n.domain.isEmpty, n.outputs.count == 1, graph.type(n.outputs[0])?.dtype == .float32 else { continue }
+            switch n.op {
+            case "Gelu":
+                let tanh = n.string("approximate", "none") == "tanh"
+                if let (x, b, add) = biasAdd(n.input(0)) {
+                    graph.nodes[i] = Node(name: n.name, op: tanh ? "FastGelu" : "BiasGelu", domain: domain, inputs: [x, b], outputs: n.outputs)
+                    removed.insert(add)
+                } else {
+                    graph.nodes[i] = Node(name: n.name, op: tanh ? "FastGelu" : "Gelu", domain: domain, inputs: [n.input(0)], outputs: n.outputs)
+                }
+                made += 1
+            case "Mul" where n.inputs.count == 2:
+                for (a, b) in [(0, 1), (1, 0)] {
+                    let x = n.inputs[a], s = n.inputs[b]
+                    guard x >= 0, singleUse(s), producers[s] >= 0, !removed.contains(producers[s]) else { continue }
+                    let sig = graph.nodes[producers[s]]
+                    guard sig.op == "Sigmoid", sig.domain.isEmpty, sig.input(0) == x, graph.shape(x) == graph.shape(n.outputs[0]) else { continue }
+                    graph.nodes[i] = Node(name: n.name, op: "QuickGelu", domain: domain, inputs: [x], outputs: n.outputs,
+                                          attributes: ["alpha": .float(1)])
+                    removed.insert(producers[s])
+                    made += 1
+                    break
+                }
+            case "MatMul" where n.inputs.count == 2:
+                // FusedMatMul's transA/transB transpose the last two axes of its operand.
+                var inputs = n.inputs
+                var flags: [String: Attribute] = [:]
+                for (k, flag) in [(0, "transA"), (1, "transB")] {
+                    let v = n.inputs[k]
+                    guard singleUse(v), producers[v] >= 0, !removed.contains(producers[v]) else { continue }
+                    let t = graph.nodes[producers[v]]
+                    guard t.op == "Transpose", t.domain.isEmpty, let rank = graph.shape(t.input(0))?.rank, rank >= 2,
+                          t.ints("perm") == Array(0..<(rank - 2)) + [rank - 1, rank - 2] else { continue }
+                    inputs[k] = t.input(0)
+                    flags[flag] = .int(1)
+                    removed.insert(producers[v])
+                }
+                guard !flags.isEmpty else { continue }
+                graph.nodes[i] = Node(name: n.name, op: "FusedMatMul", domain: domain, inputs: inputs, outputs: n.outputs,
+                                      attributes: flags.merging(["alpha": .float(1)]) { a, _ in a })
+                made += 1
+            default: break
+            }
+        }
+        if !removed.isEmpty { graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element) }
+        if made > 0 && graph.opsets[domain] == nil { graph.opsets[domain] = 1 }
+        return made
+    }
+}
