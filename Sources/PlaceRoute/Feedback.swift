@@ -34,7 +34,6 @@ enum Feedback {
         var result = first
         var changes: [FeedbackChange] = []
         var tried = Set<Int>()
-        let capacity = Budget.capacityPerCore(input.arch)
         while changes.count < maxChanges, let worst = result.worstOverflow {
             // The groups live on the core at its peak, largest tiles first (ties: lower number).
             let live = Set(worst.buffers.filter { $0.firstEpoch <= worst.peakEpoch && worst.peakEpoch <= $0.lastEpoch }.map(\.owner))
@@ -44,7 +43,7 @@ enum Feedback {
             guard let (g, old) = candidates.first else { break }
             tried.insert(g)
             let room = old - worst.overflow
-            guard room > 0, capacity > 0 else { continue }
+            guard room > 0 else { continue }   // even no tiles at all would not fit
             let before = input.program.groups[g]
             // From the whole memory down: each try scales the cap by how far the last tiles
             // overshot the room, so the first fit is the least cut (fewest cycles lost).
