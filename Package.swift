@@ -116,7 +116,7 @@ let package = Package(
         // optimized like Tiling: the router runs Dijkstra thousands of times); PlaceRoute: place-route.
         .target(name: "Placement", dependencies: ["ChipArch", .product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: hotPath + [.unsafeFlags(["-O"])]),
-        .target(name: "PlaceRoute", dependencies: ["Placement", "ChipArch", "ArchRecords", "Diagnostics", "ToolKit", "Pipes", "Schemas", "Capnp",
+        .target(name: "PlaceRoute", dependencies: ["Placement", "Tiling", "OpCost", "ChipArch", "ArchRecords", "Diagnostics", "ToolKit", "Pipes", "Schemas", "Capnp",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "place-route", dependencies: ["PlaceRoute"]),
         // Simulation: the placed program as discrete events on cores, links and DRAM channels
@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["TestSupport", "Features", "FeatEtl", "Columns", "TableRecords", "ToolKit", "Pipes", "Schemas", "Capnp", "AvroSchemas"]),
         .testTarget(name: "DQCheckTests", dependencies: ["TestSupport", "Drift", "QualityRules", "DQReport", "DQCheck", "Profiling", "Columns", "ToolKit"]),
         .testTarget(name: "TiledExecutionTests", dependencies: ["TestSupport", "TiledExecution", "GraphIR", "GraphInterp", "Kernels"]),
-        .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
+        .testTarget(name: "PlacementTests", dependencies: ["TestSupport", "Placement", "Tiling", "OpCost", "ChipArch", "PlaceRoute", "ToolKit", "Pipes", "Schemas", "Capnp"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "SystolicTests", dependencies: ["Systolic"]),
     ],

@@ -57,6 +57,21 @@ struct PlanSummary {
   sramBytesPerCore @18 :UInt64;   # on-chip capacity of one core (all levels but the backing one)
   multicast @19 :Bool;            # the placement used the NoC's multicast (arch's noc.multicast, not --no-multicast)
   multicastTrees @20 :UInt32;     # trees routed (their branches are the routes with multicast > 0)
+  feedback @21 :List(Replanned);  # groups re-mapped by Tiling because a core's SRAM overflowed (empty: none, or --no-feedback)
+}
+
+# A group place-route asked Tiling to re-map with its on-chip memories capped (feedback to tiling).
+# The group records passed through stay tile-plan's; this says what the placement used instead.
+struct Replanned {
+  group @0 :UInt32;
+  name @1 :Text;
+  core @2 :UInt32;                # the core whose SRAM overflowed
+  shortBytes @3 :Float64;         # by how much, before the re-mapping
+  fraction @4 :Float64;           # of each on-chip level the new mapping was allowed
+  oldTileBytes @5 :Float64;       # the group's tiles on one core (inputs, outputs, double buffers, weight tile unless resident)
+  newTileBytes @6 :Float64;
+  oldCycles @7 :Float64;          # the group's cycles (over its mapping's cores), before and after
+  newCycles @8 :Float64;
 }
 
 struct Segment {

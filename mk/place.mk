@@ -38,7 +38,8 @@ PLACE_REAL ?= ppocr-det@x=1,3,640,640 ppocr-rec@x=1,3,48,320 ppocr-cls@x=1,3,48,
 PLACE_SCALE ?= ppocr-det@x=8,3,1792,1280
 
 ## test-place: every light-zoo model, generated transformer and real trained model placed on
-## mesh-8x8 and checked; the scale case on 8x8 and 32x32.
+## mesh-8x8 and checked; the scale case on 8x8 and 32x32; a program that overflows a core
+## (mesh-8x8's tiles on 3% of its SRAM) placed through feedback to tiling and checked.
 test-place: graph-models $$(GRAPH_REAL)/.done
 	$(SLUICE_DEBUG_BUILD) --scratch-path $(PLACE_SCRATCH) --build-tests
 	@set -e; rm -rf $(PLACE_DIR)/check && mkdir -p $(PLACE_DIR)/check; \
@@ -65,6 +66,13 @@ test-place: graph-models $$(GRAPH_REAL)/.done
 	    | timeout 300 $(PLACE_SCRATCH)/debug/place-route > $(PLACE_DIR)/check/scale-$$m-$$n.auto.placed; \
 	  timeout 300 $(PYTHON) Tools/placed_check.py --min-tiles 1000 $(PLACE_DIR)/check/scale-$$m-$$n.auto.placed; \
 	done; \
+	f=$(PLACE_DIR)/check/feedback; timeout 120 $(PYTHON) Tools/onnx_models.py --width 128 --layers 1 gpt2 $$f.onnx > /dev/null; \
+	timeout 300 $(PLACE_SCRATCH)/debug/graph-opt -O3 $$f.onnx | timeout 300 $(PLACE_SCRATCH)/debug/tile-plan --no-fuse --arch mesh-8x8 \
+	  --dim batch=1 --dim seq=16 --max-visits 2000 | timeout 60 capnp decode Formats/tiles.capnp TilesFrame \
+	  | sed -E 's/^( {12}bytes = )3072,$$/\192,/; s/^( {12}bytes = )32768,$$/\1983,/; s/^( {12}bytes = )8192,$$/\1245,/; s/^( {12}bytes = )65536,$$/\11966,/' \
+	  | timeout 60 capnp encode Formats/tiles.capnp TilesFrame > $$f.tiles; \
+	if timeout 300 $(PLACE_SCRATCH)/debug/place-route --no-feedback $$f.tiles > /dev/null 2>&1; then echo "test-place: $$f.tiles fits without feedback"; exit 1; fi; \
+	timeout 300 $(PLACE_SCRATCH)/debug/place-route $$f.tiles > $(PLACE_DIR)/check/feedback.auto.placed; \
 	timeout 600 $(PYTHON) Tools/placed_check.py $$(ls $(PLACE_DIR)/check/*.placed | grep -v /scale-); \
 	timeout 300 $(PYTHON) Tools/placed_check.py --self-test $(PLACE_DIR)/check/light_resnet50.auto.placed
 

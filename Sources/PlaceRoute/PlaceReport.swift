@@ -4,7 +4,7 @@ import Placement
 /// `--report`: the placement for people — segments, every core's memory table, the loaded
 /// links, and the gaps to the lower bounds.
 enum PlaceReport {
-    static func text(_ r: PlacementResult, _ input: TilesInput) -> String {
+    static func text(_ r: PlacementResult, _ input: TilesInput, feedback: [FeedbackChange] = []) -> String {
         let topo = Topology(arch: input.arch)
         let groups = input.program.groups
         var out: [String] = []
@@ -16,6 +16,14 @@ enum PlaceReport {
         out.append("max link load \(f(r.maxLinkBytesPerCycle)) B/cycle (cut bound \(f(r.cutBoundBytesPerCycle)), link \(f(r.linkBytesPerCycle)))")
         out.append("multicast: \(r.multicast ? "\(r.multicastTrees) tree(s)" : input.arch.noc.multicast ? "off (--no-multicast)" : "the NoC has none"); broadcasts \(r.multicast ? "as trees" : "as one unicast per destination")")
         out.append("router: \(r.router.iterations) passes, overused per pass \(r.router.overusedPerIteration), \(r.router.converged ? "converged" : "stopped (the cap, or 6 passes without progress); overused links \(r.router.overusedLinks)")")
+        if !feedback.isEmpty {
+            out.append("")
+            out.append("feedback to tiling (re-mapped where a core's SRAM overflowed):")
+            out.append("  group\tname\tcore\tshort by\tcap\ttile bytes old -> new\tcycles old -> new")
+            for c in feedback {
+                out.append("  \(c.group)\t\(c.name)\t\(node(c.core))\t\(kb(c.shortBytes))\t\(String(format: "%.3f", c.fraction))\t\(Int(c.oldTileBytes.rounded(.up))) -> \(Int(c.newTileBytes.rounded(.up)))\t\(f(c.oldCycles)) -> \(f(c.newCycles))")
+            }
+        }
         out.append("")
         out.append("segments:")
         for (i, s) in r.segments.enumerated() {

@@ -4,6 +4,7 @@ import Foundation
 import Pipes
 import Placement
 import Schemas
+import Tiling
 import ToolKit
 
 /// place-route(1): lay a tiles stream out over the mesh in space and time, route its
@@ -32,6 +33,9 @@ public struct PlaceRouteCommand: SluiceCommand {
     @Flag(name: .customLong("no-multicast"), help: "Send broadcasts as one unicast per destination even where the NoC has multicast.")
     var noMulticast = false
 
+    @Flag(name: .customLong("no-feedback"), help: "Do not ask Tiling to re-map a group whose tiles overflow a core's SRAM: report the overflow (exit status 1).")
+    var noFeedback = false
+
     @Flag(help: "Print the per-core memory table and the per-link loads instead of the stream.")
     var report = false
 
@@ -45,16 +49,21 @@ public struct PlaceRouteCommand: SluiceCommand {
         let path = tiles ?? "-"
         let source = path == "-" ? "stdin" : path
         let stream = try tool.openStream(path, expecting: .tiles)
-        let input = try TilesInput.read(stream, source: source)
+        var input = try TilesInput.read(stream, source: source)
         var options = PlaceOptions()
         options.mode = mode.value
         options.maxIterations = maxIterations
         options.seed = seed
         if noMulticast { options.multicast = false }
-        let result = Placer.place(input.program, on: input.arch, options)
+        var result = Placer.place(input.program, on: input.arch, options)
+        var changes: [FeedbackChange] = []
+        if !noFeedback, result.worstOverflow != nil {
+            // tile-plan's default search budget per operator.
+            (result, changes) = Feedback.run(&input, options, first: result, limits: SearchLimits())
+        }
         if report {
             let w = try tool.frameWriter()
-            try w.write(text: PlaceReport.text(result, input))
+            try w.write(text: PlaceReport.text(result, input, feedback: changes))
             try w.flush()
         }
         if let worst = result.worstOverflow {
@@ -64,7 +73,7 @@ public struct PlaceRouteCommand: SluiceCommand {
         }
         if report { return }
         let out = try tool.streamWriter(kind: .placed)
-        try PlacedRecords.writeAll(result, input, to: out)
+        try PlacedRecords.writeAll(result, input, feedback: changes, to: out)
         try out.finish()
     }
 }

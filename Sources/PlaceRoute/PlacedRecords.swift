@@ -5,7 +5,7 @@ import Schemas
 
 /// The records place-route adds to a placed stream (Formats/placed.capnp).
 enum PlacedRecords {
-    static func writeAll(_ r: PlacementResult, _ input: TilesInput, to out: RecordStreamWriter) throws {
+    static func writeAll(_ r: PlacementResult, _ input: TilesInput, feedback changes: [FeedbackChange] = [], to out: RecordStreamWriter) throws {
         for m in input.passThrough {
             let frame = TilesFrame.Reader(try m.rootReader())
             try out.writeRecord { root in
@@ -19,7 +19,7 @@ enum PlacedRecords {
                 }
             }
         }
-        try out.writeRecord { plan(r, PlacedFrame.Builder($0).initPlan()) }
+        try out.writeRecord { plan(r, changes, PlacedFrame.Builder($0).initPlan()) }
         for s in r.slots { try out.writeRecord { slot(s, PlacedFrame.Builder($0).initPlacement()) } }
         let topo = Topology(arch: input.arch)
         var tree: UInt32 = 0
@@ -48,8 +48,22 @@ enum PlacedRecords {
         for c in r.cores { try out.writeRecord { core(c, PlacedFrame.Builder($0).initCore()) } }
     }
 
-    static func plan(_ r: PlacementResult, _ b: PlanSummary.Builder) {
+    static func plan(_ r: PlacementResult, _ changes: [FeedbackChange], _ b: PlanSummary.Builder) {
         b.setMode(r.mode.rawValue)
+        // Absent, not an empty list, when nothing was re-mapped: the stream stays as it was.
+        let fb = changes.isEmpty ? nil : b.initFeedback(count: changes.count)
+        for (i, c) in changes.enumerated() {
+            let e = fb!.structElement(at: i, as: Replanned.Builder.self)
+            e.group = UInt32(c.group)
+            e.setName(c.name)
+            e.core = UInt32(c.core)
+            e.shortBytes = c.shortBytes
+            e.fraction = c.fraction
+            e.oldTileBytes = c.oldTileBytes
+            e.newTileBytes = c.newTileBytes
+            e.oldCycles = c.oldCycles
+            e.newCycles = c.newCycles
+        }
         let list = b.initSegments(count: r.segments.count)
         for (i, s) in r.segments.enumerated() {
             let e = list.structElement(at: i, as: Segment.Builder.self)

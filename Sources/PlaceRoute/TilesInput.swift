@@ -2,6 +2,7 @@ import ArchRecords
 import Capnp
 import ChipArch
 import Diagnostics
+import OpCost
 import Pipes
 import Placement
 import Schemas
@@ -14,6 +15,9 @@ struct TilesInput {
     var program: Program
     /// Owned copies of the arch, graph, group and edge frames, in stream order.
     var passThrough: [MessageBuilder]
+    /// Per group, its loop nest when it is a single MAC group (unit "array", no fused members):
+    /// the groups `Feedback` can ask Tiling to re-map; nil for the others.
+    var loops: [MacLoops?] = []
 
     static func read(_ stream: RecordStreamReader, source: String) throws -> TilesInput {
         var arch: ChipArch?
@@ -37,11 +41,12 @@ struct TilesInput {
         }
         guard let arch else { throw ToolError(source, "the tiles stream holds no arch record") }
         guard sawGraph else { throw ToolError(source, "the tiles stream holds no graph record") }
-        var groups: [ProgramGroup] = []
+        var groups: [ProgramGroup] = [], nests: [MacLoops?] = []
         for (i, m) in groupReaders.enumerated() {
             guard case .group(let g) = try TilesFrame.Reader(try m.rootReader()).which() else { continue }
             guard Int(g.index) == i else { throw ToolError(source, "group \(i) is numbered \(g.index)") }
             groups.append(try group(g, arch, source))
+            nests.append(try macLoops(g))
         }
         var edges: [ProgramEdge] = []
         for m in edgeReaders {
@@ -52,7 +57,42 @@ struct TilesInput {
             }
             edges.append(ProgramEdge(from: from, to: to, bytes: Double(e.bytes)))
         }
-        return TilesInput(arch: arch, program: Program(groups: groups, edges: edges), passThrough: kept)
+        return TilesInput(arch: arch, program: Program(groups: groups, edges: edges), passThrough: kept, loops: nests)
+    }
+
+    /// The loop nest of a single MAC group, as Tiling's mapper takes it. The record does not
+    /// carry strides or the stored input size, so a strided convolution is re-mapped as if its
+    /// stride were 1 (its input tiles counted smaller than they are; see Docs/place.md, Gaps).
+    static func macLoops(_ g: TileGroup.Reader) throws -> MacLoops? {
+        guard try g.unit.string == "array", try g.members.count == 0 else { return nil }
+        var named: [LoopDim: Int] = [:]
+        for l in try g.loops {
+            guard let d = LoopDim(name: try l.dim.string) else { return nil }
+            named[d] = max(Int(clamping: l.extent), 1)
+        }
+        return named.isEmpty ? nil : MacLoops(named)
+    }
+
+    /// One core's working set from a mapping's tiles: each on-chip level's tile of each operand
+    /// (`levels`: memory name and bytes per operand, weights/inputs/outputs) times that level's
+    /// instances per core, and the shadow copy at double-buffered levels.
+    static func footprint(_ levels: [(memory: String, bytes: [Double])], _ arch: ChipArch) -> TileFootprint {
+        var tiles = TileFootprint()
+        let memories = arch.core.memories
+        for level in levels {
+            guard let mi = memories.firstIndex(where: { $0.name == level.memory }), mi < memories.count - 1 else { continue }
+            let instances = Double(Budget.instancesPerCore(arch, level: mi))
+            for (k, raw) in level.bytes.enumerated() where raw > 0 {
+                let b = raw * instances
+                switch k {
+                case 0: tiles.weights += b
+                case 1: tiles.inputs += b
+                default: tiles.outputs += b
+                }
+                if memories[mi].doubleBuffered { tiles.doubleBuffer += b }
+            }
+        }
+        return tiles
     }
 
     /// The figures of one group record that placement uses.
@@ -89,22 +129,14 @@ struct TilesInput {
             weights = w * Double(arch.core.weightBits) / 8
         }
         // The working set of one core: each on-chip level's tiles times that level's instances per core.
-        var tiles = TileFootprint()
-        let memories = arch.core.memories
-        for (m, level) in (try g.levels).enumerated() where m < memories.count - 1 {
-            guard let mi = memories.firstIndex(where: { $0.name == (try? level.memory.string) }) , mi < memories.count - 1 else { continue }
-            let instances = Double(Budget.instancesPerCore(arch, level: mi))
-            let held = try level.operands, bytes = try level.tileBytes
-            for k in 0..<min(held.count, bytes.count) {
-                let b = Double(bytes[k]) * instances
-                switch held[k].rawValue {
-                case 0: tiles.weights += b
-                case 1: tiles.inputs += b
-                default: tiles.outputs += b
-                }
-                if memories[mi].doubleBuffered { tiles.doubleBuffer += b }
-            }
+        var levels: [(memory: String, bytes: [Double])] = []
+        for level in try g.levels {
+            var bytes = [0.0, 0.0, 0.0]
+            let held = try level.operands, tb = try level.tileBytes
+            for k in 0..<min(held.count, tb.count) { bytes[min(Int(held[k].rawValue), 2)] += Double(tb[k]) }
+            levels.append((memory: (try? level.memory.string) ?? "", bytes: bytes))
         }
+        let tiles = footprint(levels, arch)
         let rows = max(loops["OY"] ?? 1, 1)
         let units = unit == "vector" ? 64 : max(Int(clamping: g.tileCount), rows)
         return ProgramGroup(name: name, cycles: g.cycles, meshFactor: factor, streamUnits: units, weightBytes: weights,

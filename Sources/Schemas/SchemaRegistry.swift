@@ -36,6 +36,7 @@ public enum SchemaRegistry {
         "Attribute": { try Attribute.Reader($0).render(into: &$1) },
         "PlacedFrame": { try PlacedFrame.Reader($0).render(into: &$1) },
         "PlanSummary": { try PlanSummary.Reader($0).render(into: &$1) },
+        "Replanned": { try Replanned.Reader($0).render(into: &$1) },
         "Segment": { try Segment.Reader($0).render(into: &$1) },
         "Epoch": { try Epoch.Reader($0).render(into: &$1) },
         "GroupPlacement": { try GroupPlacement.Reader($0).render(into: &$1) },

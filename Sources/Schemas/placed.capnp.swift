@@ -265,7 +265,7 @@ public enum PlanSummary {
     /// Data section size in 8-byte words.
     public static let dataWordCount = 13
     /// Number of pointers.
-    public static let pointerCount = 5
+    public static let pointerCount = 6
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -344,6 +344,11 @@ public enum PlanSummary {
         /// trees routed (their branches are the routes with multicast > 0)
         @inlinable public var multicastTrees: UInt32 { raw.scalar(at: 96) }
 
+        /// groups re-mapped by Tiling because a core's SRAM overflowed (empty: none, or --no-feedback)
+        @inlinable public var feedback: StructList<Replanned.Reader> { get throws { StructList<Replanned.Reader>(try raw.listField(5)) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasFeedback: Bool { !raw.isNull(pointer: 5) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -368,6 +373,7 @@ public enum PlanSummary {
             r.field("sramBytesPerCore"); r.int(self.sramBytesPerCore)
             r.field("multicast"); r.bool(self.multicast)
             r.field("multicastTrees"); r.int(self.multicastTrees)
+            if !raw.isNull(pointer: 5) { r.field("feedback"); try self.feedback.render(into: &r) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -572,6 +578,150 @@ public enum PlanSummary {
             get { raw.scalar(at: 96) }
             nonmutating set {
                 raw.setScalar(newValue, at: 96)
+            }
+        }
+
+        /// groups re-mapped by Tiling because a core's SRAM overflowed (empty: none, or --no-feedback)
+        /// Allocates the list (replacing any previous value) and returns it for filling in.
+        @inlinable @discardableResult public func initFeedback(count: Int) -> ListBuilder {
+            return raw.initStructList(5, count: count, dataWords: Replanned.dataWordCount, pointerCount: Replanned.pointerCount)
+        }
+        /// Deep-copies `value` into this field.
+        @inlinable public func setFeedback(_ value: StructList<Replanned.Reader>) throws {
+            try raw.setList(5, copying: value.raw)
+        }
+    }
+}
+
+public enum Replanned {
+    /// Data section size in 8-byte words.
+    public static let dataWordCount = 7
+    /// Number of pointers.
+    public static let pointerCount = 1
+
+    /// A read-only view; valid while the message memory is alive.
+    public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
+        public let raw: StructReader
+        @inlinable public init(_ raw: StructReader) { self.raw = raw }
+
+        @inlinable public var group: UInt32 { raw.scalar(at: 0) }
+
+        @inlinable public var name: Text { get throws { try raw.textField(0) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasName: Bool { !raw.isNull(pointer: 0) }
+
+        /// the core whose SRAM overflowed
+        @inlinable public var core: UInt32 { raw.scalar(at: 4) }
+
+        /// by how much, before the re-mapping
+        @inlinable public var shortBytes: Double { raw.float64(at: 8) }
+
+        /// of each on-chip level the new mapping was allowed
+        @inlinable public var fraction: Double { raw.float64(at: 16) }
+
+        /// the group's tiles on one core (inputs, outputs, double buffers, weight tile unless resident)
+        @inlinable public var oldTileBytes: Double { raw.float64(at: 24) }
+
+        @inlinable public var newTileBytes: Double { raw.float64(at: 32) }
+
+        /// the group's cycles (over its mapping's cores), before and after
+        @inlinable public var oldCycles: Double { raw.float64(at: 40) }
+
+        @inlinable public var newCycles: Double { raw.float64(at: 48) }
+
+        /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
+        public func render(into r: inout TextRenderer) throws {
+            r.beginStruct()
+            r.field("group"); r.int(self.group)
+            if !raw.isNull(pointer: 0) { r.field("name"); r.text(try self.name) }
+            r.field("core"); r.int(self.core)
+            r.field("shortBytes"); r.float64(self.shortBytes)
+            r.field("fraction"); r.float64(self.fraction)
+            r.field("oldTileBytes"); r.float64(self.oldTileBytes)
+            r.field("newTileBytes"); r.float64(self.newTileBytes)
+            r.field("oldCycles"); r.float64(self.oldCycles)
+            r.field("newCycles"); r.float64(self.newCycles)
+            r.endStruct()
+        }
+        /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
+        public var description: String { do { return try rendered() } catch { return "<\(error)>" } }
+    }
+
+    /// A view for filling in a message under construction.
+    public struct Builder: StructBuilderView {
+        @inlinable public static var dataWordCount: Int { Replanned.dataWordCount }
+        @inlinable public static var pointerCount: Int { Replanned.pointerCount }
+        public let raw: StructBuilder
+        @inlinable public init(_ raw: StructBuilder) { self.raw = raw }
+        /// A Reader over what has been built so far.
+        @inlinable public func asReader() -> Reader { Reader(raw.asReader()) }
+
+        @inlinable public var group: UInt32 {
+            get { raw.scalar(at: 0) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 0)
+            }
+        }
+
+        @inlinable public func setName(_ value: String) {
+            raw.setText(0, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setName(_ value: Text) {
+            raw.setText(0, value)
+        }
+
+        /// the core whose SRAM overflowed
+        @inlinable public var core: UInt32 {
+            get { raw.scalar(at: 4) }
+            nonmutating set {
+                raw.setScalar(newValue, at: 4)
+            }
+        }
+
+        /// by how much, before the re-mapping
+        @inlinable public var shortBytes: Double {
+            get { raw.float64(at: 8) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 8)
+            }
+        }
+
+        /// of each on-chip level the new mapping was allowed
+        @inlinable public var fraction: Double {
+            get { raw.float64(at: 16) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 16)
+            }
+        }
+
+        /// the group's tiles on one core (inputs, outputs, double buffers, weight tile unless resident)
+        @inlinable public var oldTileBytes: Double {
+            get { raw.float64(at: 24) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 24)
+            }
+        }
+
+        @inlinable public var newTileBytes: Double {
+            get { raw.float64(at: 32) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 32)
+            }
+        }
+
+        /// the group's cycles (over its mapping's cores), before and after
+        @inlinable public var oldCycles: Double {
+            get { raw.float64(at: 40) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 40)
+            }
+        }
+
+        @inlinable public var newCycles: Double {
+            get { raw.float64(at: 48) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 48)
             }
         }
     }
