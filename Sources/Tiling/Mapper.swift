@@ -303,7 +303,9 @@ struct Search {
             let need = used(m, spatial, temporal)
             if need > cap { noteOverflow(m, need); return }
             var orders = [[LoopDim]](repeating: [], count: L)
-            chooseOrders(0, spatial, temporal, &orders)
+            let candidates = distinctOrders(temporal)
+            let reaches = distinctReaches(temporal)
+            chooseOrders(0, spatial, temporal, candidates, reaches, &orders)
             return
         }
         let cap = Double(model.core.memories[m].usableBytes)
@@ -373,10 +375,74 @@ struct Search {
         return objective == .energy ? energy : energy * bound.cycles
     }
 
-    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
+    /// Per level, the candidate orders that can cost differently, in listing order. The cost
+    /// model sees a level's order only through each operand's run of reuse (eq. 4): the product
+    /// of the loops before the first one indexing the operand, and only for an operand whose run
+    /// can enter the level (some reach of it ends below, with no loop indexing it in between:
+    /// known from the factors alone). Orders with the same products are one; an order whose
+    /// products are all at most another's (one smaller) is dominated, since fewer reuses never
+    /// cost less (every fill term and port time grows with the fills). Exact: the best mapping
+    /// over the listed orders keeps its cost.
+    func distinctOrders(_ temporal: [[Int]]) -> [[[LoopDim]]] {
+        let L = model.levelCount
+        var live = [[Bool]](repeating: [Bool](repeating: false, count: L), count: 3)
+        for o in Operand.allCases {
+            let chain = model.chains[o.rawValue]
+            for k in 0..<max(0, chain.count - 1) {
+                for r in chain[k]..<chain[k + 1] {
+                    var j = r + 1
+                    while j < L {
+                        live[o.rawValue][j] = true
+                        if LoopDim.allCases.contains(where: { temporal[j][$0.rawValue] > 1 && MacProblem.relevant(o, $0) }) { break }
+                        j += 1
+                    }
+                }
+            }
+        }
+        return (0..<L).map { j in
+            let all = Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 })
+            guard all.count > 1 else { return all }
+            var keys: [[Int]] = [], kept: [[LoopDim]] = []
+            for order in all {
+                let key = Operand.allCases.map { o -> Int in
+                    guard live[o.rawValue][j] else { return 0 }
+                    var run = 1
+                    for d in order {
+                        if MacProblem.relevant(o, d) { break }
+                        run *= temporal[j][d.rawValue]
+                    }
+                    return run
+                }
+                if !keys.contains(key) { keys.append(key); kept.append(order) }
+            }
+            let dominated = { (a: [Int]) in keys.contains { b in b != a && zip(a, b).allSatisfy { $0 <= $1 } } }
+            return zip(keys, kept).filter { !dominated($0.0) }.map(\.1)
+        }
+    }
+
+    /// The reach choices that can cost differently: a reach one level higher than another only
+    /// adds that level's loops to the tile and takes them out of the fills; when they are all 1
+    /// it is the same mapping, so only the lower one is kept.
+    func distinctReaches(_ temporal: [[Int]]) -> [[[Int]]] {
+        reachChoices.filter { reach in
+            for o in Operand.allCases {
+                for (k, r) in reach[o.rawValue].enumerated() where r != model.chains[o.rawValue][k] {
+                    if !temporal[r].contains(where: { $0 > 1 }) { return false }
+                }
+            }
+            return true
+        }
+    }
+
+    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ candidates: [[[LoopDim]]],
+                               _ reaches: [[[Int]]], _ orders: inout [[LoopDim]]) {
         if stopped { return }
         if j == model.levelCount {
-            for reach in reachChoices {
+            if objective == .energy, reaches.count > 1 {
+                chooseReachesByOperand(spatial, temporal, orders, reaches)
+                return
+            }
+            for reach in reaches {
                 let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
                 let cost = CostModel.evaluate(problem, mapping, on: model)
                 visited += 1
@@ -387,10 +453,54 @@ struct Search {
             }
             return
         }
-        for o in Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+        for o in candidates[j] {
             orders[j] = o
-            chooseOrders(j + 1, spatial, temporal, &orders)
+            chooseOrders(j + 1, spatial, temporal, candidates, reaches, &orders)
         }
+    }
+
+    /// The energy objective without trying every combination of reaches: energy is a sum over
+    /// the operands, each operand's edges depending on its own reaches only (eq. 4–7), and so is
+    /// each level's occupancy (eq. 5). One costing per reach of one operand (the others at their
+    /// first) gives every operand's share and tile bytes; the cheapest combination that fits is
+    /// then found by sums and costed in full. Exact, and a few costings instead of their product.
+    mutating func chooseReachesByOperand(_ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: [[LoopDim]], _ reaches: [[[Int]]]) {
+        let L = model.levelCount
+        let base = reaches[0]
+        // Per operand, its distinct reach vectors in listing order (the list is their product).
+        var options = [[[Int]]](repeating: [], count: 3)
+        for r in reaches { for o in 0..<3 where !options[o].contains(r[o]) { options[o].append(r[o]) } }
+        func cost(_ reach: [[Int]]) -> MappingCost {
+            visited += 1
+            return CostModel.evaluate(problem, Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach), on: model)
+        }
+        let baseCost = cost(base)
+        // share[o][i]: energy change when operand o takes its i-th reach; bytes[o][i][m]: its tile bytes at level m.
+        var share = [[Double]](repeating: [], count: 3)
+        var bytes = [[[Double]]](repeating: [], count: 3)
+        for o in 0..<3 {
+            for opt in options[o] {
+                let c: MappingCost
+                if opt == base[o] { c = baseCost } else { var r = base; r[o] = opt; c = cost(r) }
+                share[o].append(c.energyPj - baseCost.energyPj)
+                bytes[o].append(c.levels.map { $0.tileBytes[o] })
+            }
+        }
+        var chosen: [[Int]]?, chosenValue = Double.infinity
+        for r in reaches {
+            let idx = (0..<3).map { o in options[o].firstIndex(of: r[o])! }
+            var fits = true
+            for m in 0..<L where (0..<3).reduce(0.0, { $0 + bytes[$1][idx[$1]][m] }) > Double(model.core.memories[m].usableBytes) { fits = false; break }
+            guard fits else { continue }
+            let v = baseCost.energyPj + (0..<3).reduce(0.0) { $0 + share[$1][idx[$1]] }
+            if v < chosenValue { chosenValue = v; chosen = r }
+        }
+        if let r = chosen, chosenValue < bestValue * (1 + 1e-12) {
+            let c = r == base ? baseCost : cost(r)
+            if c.fits, c.value(objective) < bestValue { best = (Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: r), c) }
+        }
+        if let v = limits.maxVisits, visited >= v { stopped = true }
+        if let s = limits.seconds, Search.now() - start > s { stopped = true }
     }
 
     mutating func noteOverflow(_ m: Int, _ need: Double) {
