@@ -237,6 +237,10 @@ struct Search {
     var visited = 0
     var pruned = 0
     var stopped = false
+    /// Visits at which the current spatial choice's share of the budgeted pass ends.
+    var choiceCap = Int.max
+    /// The search stops (budget spent) or leaves the current spatial choice (its share spent).
+    var halted: Bool { stopped || visited >= choiceCap }
     let start = Search.now()
     /// The smallest overflow seen, for the error when nothing fits.
     var tightest: NoFitError?
@@ -268,14 +272,29 @@ struct Search {
             return va != vb ? va < vb : a.offset < b.offset
         }.map(\.element)
         let bound = LowerBound(cycles: choices.map(\.1.cycles).min() ?? 0, energyPj: choices.map(\.1.energyPj).min() ?? 0)
-        for (spatial, spatialBound) in choices {
-            if stopped { break }
-            if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
-            var left = problem.loops.extents
-            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
-            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
-            level(0, left, spatial, &temporal, spatialBound)
+        // A budgeted search first gives every spatial choice a small share of the visits (a
+        // depth-first search spends any budget in the first choice's subtree, and the best
+        // mapping is often under another choice, e.g. one that pads a dimension): the incumbent it
+        // leaves prunes the full search that follows. Unlimited searches go straight to the full one.
+        let share = limits.maxVisits.map { max(1, $0 / (4 * max(1, choices.count))) }
+        // A choice whose subtree the first pass covers within its share is done.
+        var done = [Bool](repeating: false, count: choices.count)
+        for pass in share == nil ? [nil] : [share, nil] {
+            for (i, (spatial, spatialBound)) in choices.enumerated() where !done[i] {
+                if stopped { break }
+                if spatialBound.value(objective) >= bestValue { if pass == nil { pruned += 1 }; continue }
+                choiceCap = pass.map { visited + $0 } ?? Int.max
+                let prunedBefore = pruned
+                var left = problem.loops.extents
+                for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
+                var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+                level(0, left, spatial, &temporal, spatialBound)
+                if pass != nil {
+                    if halted { pruned = prunedBefore } else { done[i] = true }   // the full pass counts it again
+                }
+            }
         }
+        choiceCap = Int.max
         guard let (mapping, cost) = best else {
             throw tightest ?? NoFitError(level: model.core.memories[0].name, footprintBytes: 0, capacityBytes: model.core.memories[0].bytes)
         }
@@ -296,7 +315,7 @@ struct Search {
 
     mutating func level(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]], _ bound: LowerBound) {
         let L = model.levelCount
-        if stopped { return }
+        if halted { return }
         if m == L - 1 {
             temporal[m] = left
             let cap = Double(model.core.memories[m].usableBytes)
@@ -317,7 +336,7 @@ struct Search {
 
     mutating func dim(_ d: Int, _ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]],
                       _ bound: LowerBound, _ cap: Double) {
-        if stopped { return }
+        if halted { return }
         if d == 8 {
             if partialBound(m, left, spatial, temporal, bound) >= bestValue { pruned += 1; return }
             level(m + 1, left, spatial, &temporal, bound)
@@ -330,7 +349,7 @@ struct Search {
             var next = left
             next[d] /= f
             dim(d + 1, m, next, spatial, &temporal, bound, cap)
-            if stopped { break }
+            if halted { break }
         }
         temporal[m][d] = 1
     }
@@ -436,7 +455,7 @@ struct Search {
 
     mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ candidates: [[[LoopDim]]],
                                _ reaches: [[[Int]]], _ orders: inout [[LoopDim]]) {
-        if stopped { return }
+        if halted { return }
         if j == model.levelCount {
             if objective == .energy, reaches.count > 1 {
                 chooseReachesByOperand(spatial, temporal, orders, reaches)
@@ -449,7 +468,7 @@ struct Search {
                 if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
                 if let v = limits.maxVisits, visited >= v { stopped = true }
                 if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
-                if stopped { return }
+                if halted { return }
             }
             return
         }
