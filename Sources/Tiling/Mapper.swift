@@ -237,6 +237,10 @@ struct Search {
     var visited = 0
     var pruned = 0
     var stopped = false
+    /// Visits at which the current spatial choice's share of the budgeted pass ends.
+    var choiceCap = Int.max
+    /// The search stops (budget spent) or leaves the current spatial choice (its share spent).
+    var halted: Bool { stopped || visited >= choiceCap }
     let start = Search.now()
     /// The smallest overflow seen, for the error when nothing fits.
     var tightest: NoFitError?
@@ -268,14 +272,29 @@ struct Search {
             return va != vb ? va < vb : a.offset < b.offset
         }.map(\.element)
         let bound = LowerBound(cycles: choices.map(\.1.cycles).min() ?? 0, energyPj: choices.map(\.1.energyPj).min() ?? 0)
-        for (spatial, spatialBound) in choices {
-            if stopped { break }
-            if spatialBound.value(objective) >= bestValue { pruned += 1; continue }
-            var left = problem.loops.extents
-            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
-            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
-            level(0, left, spatial, &temporal, spatialBound)
+        // A budgeted search first gives every spatial choice a small share of the visits (a
+        // depth-first search spends any budget in the first choice's subtree, and the best
+        // mapping is often under another choice, e.g. one that pads a dimension): the incumbent it
+        // leaves prunes the full search that follows. Unlimited searches go straight to the full one.
+        let share = limits.maxVisits.map { max(1, $0 / (4 * max(1, choices.count))) }
+        // A choice whose subtree the first pass covers within its share is done.
+        var done = [Bool](repeating: false, count: choices.count)
+        for pass in share == nil ? [nil] : [share, nil] {
+            for (i, (spatial, spatialBound)) in choices.enumerated() where !done[i] {
+                if stopped { break }
+                if spatialBound.value(objective) >= bestValue { if pass == nil { pruned += 1 }; continue }
+                choiceCap = pass.map { visited + $0 } ?? Int.max
+                let prunedBefore = pruned
+                var left = problem.loops.extents
+                for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
+                var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+                level(0, left, spatial, &temporal, spatialBound)
+                if pass != nil {
+                    if halted { pruned = prunedBefore } else { done[i] = true }   // the full pass counts it again
+                }
+            }
         }
+        choiceCap = Int.max
         guard let (mapping, cost) = best else {
             throw tightest ?? NoFitError(level: model.core.memories[0].name, footprintBytes: 0, capacityBytes: model.core.memories[0].bytes)
         }
@@ -296,14 +315,16 @@ struct Search {
 
     mutating func level(_ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]], _ bound: LowerBound) {
         let L = model.levelCount
-        if stopped { return }
+        if halted { return }
         if m == L - 1 {
             temporal[m] = left
             let cap = Double(model.core.memories[m].usableBytes)
             let need = used(m, spatial, temporal)
             if need > cap { noteOverflow(m, need); return }
             var orders = [[LoopDim]](repeating: [], count: L)
-            chooseOrders(0, spatial, temporal, &orders)
+            let candidates = distinctOrders(temporal)
+            let reaches = distinctReaches(temporal)
+            chooseOrders(0, spatial, temporal, candidates, reaches, &orders)
             return
         }
         let cap = Double(model.core.memories[m].usableBytes)
@@ -315,7 +336,7 @@ struct Search {
 
     mutating func dim(_ d: Int, _ m: Int, _ left: [Int], _ spatial: [SpatialChoice], _ temporal: inout [[Int]],
                       _ bound: LowerBound, _ cap: Double) {
-        if stopped { return }
+        if halted { return }
         if d == 8 {
             if partialBound(m, left, spatial, temporal, bound) >= bestValue { pruned += 1; return }
             level(m + 1, left, spatial, &temporal, bound)
@@ -328,7 +349,7 @@ struct Search {
             var next = left
             next[d] /= f
             dim(d + 1, m, next, spatial, &temporal, bound, cap)
-            if stopped { break }
+            if halted { break }
         }
         temporal[m][d] = 1
     }
@@ -373,24 +394,132 @@ struct Search {
         return objective == .energy ? energy : energy * bound.cycles
     }
 
-    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: inout [[LoopDim]]) {
-        if stopped { return }
+    /// Per level, the candidate orders that can cost differently, in listing order. The cost
+    /// model sees a level's order only through each operand's run of reuse (eq. 4): the product
+    /// of the loops before the first one indexing the operand, and only for an operand whose run
+    /// can enter the level (some reach of it ends below, with no loop indexing it in between:
+    /// known from the factors alone). Orders with the same products are one; an order whose
+    /// products are all at most another's (one smaller) is dominated, since fewer reuses never
+    /// cost less (every fill term and port time grows with the fills). Exact: the best mapping
+    /// over the listed orders keeps its cost.
+    func distinctOrders(_ temporal: [[Int]]) -> [[[LoopDim]]] {
+        let L = model.levelCount
+        var live = [[Bool]](repeating: [Bool](repeating: false, count: L), count: 3)
+        for o in Operand.allCases {
+            let chain = model.chains[o.rawValue]
+            for k in 0..<max(0, chain.count - 1) {
+                for r in chain[k]..<chain[k + 1] {
+                    var j = r + 1
+                    while j < L {
+                        live[o.rawValue][j] = true
+                        if LoopDim.allCases.contains(where: { temporal[j][$0.rawValue] > 1 && MacProblem.relevant(o, $0) }) { break }
+                        j += 1
+                    }
+                }
+            }
+        }
+        return (0..<L).map { j in
+            let all = Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 })
+            guard all.count > 1 else { return all }
+            var keys: [[Int]] = [], kept: [[LoopDim]] = []
+            for order in all {
+                let key = Operand.allCases.map { o -> Int in
+                    guard live[o.rawValue][j] else { return 0 }
+                    var run = 1
+                    for d in order {
+                        if MacProblem.relevant(o, d) { break }
+                        run *= temporal[j][d.rawValue]
+                    }
+                    return run
+                }
+                if !keys.contains(key) { keys.append(key); kept.append(order) }
+            }
+            let dominated = { (a: [Int]) in keys.contains { b in b != a && zip(a, b).allSatisfy { $0 <= $1 } } }
+            return zip(keys, kept).filter { !dominated($0.0) }.map(\.1)
+        }
+    }
+
+    /// The reach choices that can cost differently: a reach one level higher than another only
+    /// adds that level's loops to the tile and takes them out of the fills; when they are all 1
+    /// it is the same mapping, so only the lower one is kept.
+    func distinctReaches(_ temporal: [[Int]]) -> [[[Int]]] {
+        reachChoices.filter { reach in
+            for o in Operand.allCases {
+                for (k, r) in reach[o.rawValue].enumerated() where r != model.chains[o.rawValue][k] {
+                    if !temporal[r].contains(where: { $0 > 1 }) { return false }
+                }
+            }
+            return true
+        }
+    }
+
+    mutating func chooseOrders(_ j: Int, _ spatial: [SpatialChoice], _ temporal: [[Int]], _ candidates: [[[LoopDim]]],
+                               _ reaches: [[[Int]]], _ orders: inout [[LoopDim]]) {
+        if halted { return }
         if j == model.levelCount {
-            for reach in reachChoices {
+            if objective == .energy, reaches.count > 1 {
+                chooseReachesByOperand(spatial, temporal, orders, reaches)
+                return
+            }
+            for reach in reaches {
                 let mapping = Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach)
                 let cost = CostModel.evaluate(problem, mapping, on: model)
                 visited += 1
                 if cost.fits, cost.value(objective) < bestValue { best = (mapping, cost) }
                 if let v = limits.maxVisits, visited >= v { stopped = true }
                 if let s = limits.seconds, visited % 256 == 0, Search.now() - start > s { stopped = true }
-                if stopped { return }
+                if halted { return }
             }
             return
         }
-        for o in Mapper.orders(LoopDim.allCases.filter { temporal[j][$0.rawValue] > 1 }) {
+        for o in candidates[j] {
             orders[j] = o
-            chooseOrders(j + 1, spatial, temporal, &orders)
+            chooseOrders(j + 1, spatial, temporal, candidates, reaches, &orders)
         }
+    }
+
+    /// The energy objective without trying every combination of reaches: energy is a sum over
+    /// the operands, each operand's edges depending on its own reaches only (eq. 4–7), and so is
+    /// each level's occupancy (eq. 5). One costing per reach of one operand (the others at their
+    /// first) gives every operand's share and tile bytes; the cheapest combination that fits is
+    /// then found by sums and costed in full. Exact, and a few costings instead of their product.
+    mutating func chooseReachesByOperand(_ spatial: [SpatialChoice], _ temporal: [[Int]], _ orders: [[LoopDim]], _ reaches: [[[Int]]]) {
+        let L = model.levelCount
+        let base = reaches[0]
+        // Per operand, its distinct reach vectors in listing order (the list is their product).
+        var options = [[[Int]]](repeating: [], count: 3)
+        for r in reaches { for o in 0..<3 where !options[o].contains(r[o]) { options[o].append(r[o]) } }
+        func cost(_ reach: [[Int]]) -> MappingCost {
+            visited += 1
+            return CostModel.evaluate(problem, Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: reach), on: model)
+        }
+        let baseCost = cost(base)
+        // share[o][i]: energy change when operand o takes its i-th reach; bytes[o][i][m]: its tile bytes at level m.
+        var share = [[Double]](repeating: [], count: 3)
+        var bytes = [[[Double]]](repeating: [], count: 3)
+        for o in 0..<3 {
+            for opt in options[o] {
+                let c: MappingCost
+                if opt == base[o] { c = baseCost } else { var r = base; r[o] = opt; c = cost(r) }
+                share[o].append(c.energyPj - baseCost.energyPj)
+                bytes[o].append(c.levels.map { $0.tileBytes[o] })
+            }
+        }
+        var chosen: [[Int]]?, chosenValue = Double.infinity
+        for r in reaches {
+            let idx = (0..<3).map { o in options[o].firstIndex(of: r[o])! }
+            var fits = true
+            for m in 0..<L where (0..<3).reduce(0.0, { $0 + bytes[$1][idx[$1]][m] }) > Double(model.core.memories[m].usableBytes) { fits = false; break }
+            guard fits else { continue }
+            let v = baseCost.energyPj + (0..<3).reduce(0.0) { $0 + share[$1][idx[$1]] }
+            if v < chosenValue { chosenValue = v; chosen = r }
+        }
+        if let r = chosen, chosenValue < bestValue * (1 + 1e-12) {
+            let c = r == base ? baseCost : cost(r)
+            if c.fits, c.value(objective) < bestValue { best = (Mapping(spatial: spatial, temporal: temporal, orders: orders, reach: r), c) }
+        }
+        if let v = limits.maxVisits, visited >= v { stopped = true }
+        if let s = limits.seconds, Search.now() - start > s { stopped = true }
     }
 
     mutating func noteOverflow(_ m: Int, _ need: Double) {
