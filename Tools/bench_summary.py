@@ -217,7 +217,8 @@ def main() -> int:
             bits = [b for b in (r.get("includes", ""), r.get("note", "")) if b]
             extra = ""
             if r["metric"] == "time" and r.get("ours_cpu") is not None:
-                extra = f" CPU medians: ours {r['ours_cpu']:.4g} s, peer {r['peer_cpu']:.4g} s."
+                peer = f"{r['peer_cpu']:.4g} s" if r.get("peer_cpu") is not None else "none (the peer did not run)"
+                extra = f" CPU medians: ours {r['ours_cpu']:.4g} s, peer {peer}."
             out.append(f"- {r['workload']}: {' '.join(bits)}{extra}")
         if notes:
             out.append("")
