@@ -282,19 +282,15 @@ def bench_model(binary: str, path: str, tmp: str, budget: float, sim) -> dict:
         warm += benchlib.time_once(g_cmd)[0]
     ort_side = lambda: ort_optimize(path, out["onnxruntime"])  # noqa: E731
     crash = ort_crash(path, out["onnxruntime"])
-    if crash:
-        res["ort_error"] = crash
-        if not sides:
-            return res
     try:
-        if crash:
-            raise RuntimeError(crash)
-        warm += benchlib.time_once(ort_side)[0]
-        sides["onnxruntime"] = ort_side
+        if not crash:
+            warm += benchlib.time_once(ort_side)[0]
+            sides["onnxruntime"] = ort_side
     except Exception as e:  # the peer fails: graph-opt is still timed, the row says why
         res["ort_error"] = first_line(str(e))
-        if not sides:
-            return res
+    res["ort_error"] = crash or res["ort_error"]
+    if res["ort_error"] and not sides:
+        return res
     if sim is not None and crash:  # onnxsim folds constants through onnxruntime in this process
         res["sim_error"] = "not run: " + crash.replace("optimizing it", "on this model")
     elif sim is not None:
