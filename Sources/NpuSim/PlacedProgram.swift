@@ -175,8 +175,16 @@ struct PlacedProgram {
             }
             guard at == end else { throw bad("\(where_) does not reach its destination") }
             guard r.bytes < 1 << 50 else { throw bad("\(where_) moves \(r.bytes) bytes") }
+            guard r.multicast == 0 || (from >= 0 && to >= 0) else { throw bad("\(where_) is a branch of multicast tree \(r.multicast) but a DRAM transfer") }
             transfers.append(SimTransfer(dependency: edge, fromGroup: from, toGroup: to, source: src, destination: dst, bytes: r.bytes,
-                                         links: links, meshHops: links.filter { $0 < 4 * N }.count))
+                                         links: links, meshHops: links.filter { $0 < 4 * N }.count, multicast: Int(r.multicast)))
+        }
+        // A tree's branches carry one copy of the same bytes (Formats/placed.capnp).
+        for tree in SimProgram(groups: [], dependencies: [], transfers: transfers, nodeCount: N, linkCount: topo.linkCount).multicastTrees() {
+            let first = transfers[tree.branches[0]]
+            if let odd = tree.branches.first(where: { transfers[$0].bytes != first.bytes }) {
+                throw bad("multicast tree \(first.multicast) from core \(first.source) carries \(first.bytes) bytes on one branch and \(transfers[odd].bytes) on another")
+            }
         }
         // A bound on the work: a mutated piece count must not make the simulation run out of memory.
         var perCore = [Int: Int]()

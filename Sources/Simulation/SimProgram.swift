@@ -19,6 +19,45 @@ public struct SimProgram: Sendable {
         self.nodeCount = nodeCount
         self.linkCount = linkCount
     }
+
+    /// The multicast trees of `transfers`: each the indices of its branches (in transfer order),
+    /// the union of their links (each once, in first-seen order) and the union's mesh links.
+    /// Branches belong to one tree when they share tree number, source core and both groups.
+    public func multicastTrees() -> [SimMulticastTree] {
+        var index: [SimTreeKey: Int] = [:]
+        var trees: [SimMulticastTree] = []
+        var seen: [Set<Int>] = []
+        for (k, t) in transfers.enumerated() where t.multicast > 0 && t.fromGroup >= 0 && t.toGroup >= 0 {
+            let key = SimTreeKey(tree: t.multicast, source: t.source, fromGroup: t.fromGroup, toGroup: t.toGroup)
+            let at: Int
+            if let i = index[key] { at = i } else {
+                at = trees.count
+                index[key] = at
+                trees.append(SimMulticastTree(branches: [], links: [], meshHops: 0))
+                seen.append([])
+            }
+            trees[at].branches.append(k)
+            for l in t.links where seen[at].insert(l).inserted {
+                trees[at].links.append(l)
+                if l < 4 * nodeCount { trees[at].meshHops += 1 }
+            }
+        }
+        return trees
+    }
+}
+
+/// One multicast tree of a program: one source's bytes copied at the forks to several cores.
+public struct SimMulticastTree: Sendable, Hashable {
+    /// Indices into `SimProgram.transfers` of its branches (one per destination).
+    public var branches: [Int]
+    /// Every link of the tree once.
+    public var links: [Int]
+    /// Links of `links` between mesh nodes.
+    public var meshHops: Int
+}
+
+struct SimTreeKey: Hashable {
+    var tree: Int, source: Int, fromGroup: Int, toGroup: Int
 }
 
 /// One group of operators on its cores.
@@ -96,8 +135,13 @@ public struct SimTransfer: Sendable, Hashable {
     public var links: [Int]
     /// Links of `links` between mesh nodes (the byte-hops the NoC energy counts).
     public var meshHops: Int
+    /// 0: a unicast. Otherwise the number of the multicast tree this transfer is one branch of
+    /// (Formats/placed.capnp): the branches of one tree leave one source core for one consumer
+    /// group with the same bytes, and every link they share carries those bytes once.
+    public var multicast: Int
 
-    public init(dependency: Int, fromGroup: Int, toGroup: Int, source: Int, destination: Int, bytes: UInt64, links: [Int], meshHops: Int) {
+    public init(dependency: Int, fromGroup: Int, toGroup: Int, source: Int, destination: Int, bytes: UInt64, links: [Int], meshHops: Int,
+                multicast: Int = 0) {
         self.dependency = dependency
         self.fromGroup = fromGroup
         self.toGroup = toGroup
@@ -106,6 +150,7 @@ public struct SimTransfer: Sendable, Hashable {
         self.bytes = bytes
         self.links = links
         self.meshHops = meshHops
+        self.multicast = multicast
     }
 
     public var isDramRead: Bool { fromGroup < 0 }

@@ -123,14 +123,20 @@ struct ActionGraph {
     }
 
     func transferDuration(_ t: SimTransfer, _ b: UInt64) -> UInt64 {
+        transferDuration(links: t.links, hops: t.links.count, channel: t.channel, b)
+    }
+
+    /// A transfer of `b` bytes over `links` (at the slowest link's and the channel's bandwidth),
+    /// `hops` of them on the way to the farthest destination.
+    func transferDuration(links: [Int], hops: Int, channel: Int?, _ b: UInt64) -> UInt64 {
         guard b > 0 else { return 0 }
         var cap = Double.infinity
-        for l in t.links where l >= 0 && l < chip.linkBytesPerCycle.count { cap = min(cap, chip.linkBytesPerCycle[l]) }
-        if let c = t.channel, c >= 0, c < chip.channelBytesPerCycle.count { cap = min(cap, chip.channelBytesPerCycle[c]) }
+        for l in links where l >= 0 && l < chip.linkBytesPerCycle.count { cap = min(cap, chip.linkBytesPerCycle[l]) }
+        if let c = channel, c >= 0, c < chip.channelBytesPerCycle.count { cap = min(cap, chip.channelBytesPerCycle[c]) }
         if !cap.isFinite { cap = chip.achieved.last?.bytesPerCycle ?? 1 }
         let bw = chip.bandwidth(b, cap: cap)
         let move = (Double(b) / bw).rounded(.up)
-        return UInt64(t.links.count * chip.hopCycles) + UInt64(max(move, 1))
+        return UInt64(hops * chip.hopCycles) + UInt64(max(move, 1))
     }
 
     func transferResources(_ t: SimTransfer) -> [Int] {
@@ -145,6 +151,13 @@ struct ActionGraph {
         producers = [[Int]](repeating: [], count: G)
         for d in program.dependencies where d.to >= 0 && d.to < G && d.from >= 0 && d.from < G { producers[d.to].append(d.from) }
         barrier = (0..<G).map { g in add(.gate, group: g, tile: 0, bytes: 0, duration: 0, resources: []) }
+        // A multicast tree moves each chunk once for all its destinations: one action holding
+        // every link of the tree once, which each destination's fill waits for (and which waits
+        // for every destination's free buffer: the NoC copies at the forks as it goes).
+        let trees = program.multicastTrees()
+        var treeOf: [Int: Int] = [:]
+        for (i, tree) in trees.enumerated() { for k in tree.branches { treeOf[k] = i } }
+        var treeActions = [[Int32]](repeating: [], count: trees.count)
         var inbound: [Int: [Int]] = [:], outbound: [Int: [Int]] = [:]
         for (k, t) in program.transfers.enumerated() {
             if t.toGroup >= 0 { inbound[t.toGroup * N + t.destination, default: []].append(k) }
@@ -182,13 +195,30 @@ struct ActionGraph {
                     for k in ins {
                         let t = program.transfers[k]
                         let b = Simulator.share(t.bytes, n, i)
-                        let x = add(.transfer, group: g, tile: firstTile, bytes: b, duration: transferDuration(t, b),
+                        let x: Int32
+                        if let tr = treeOf[k] {
+                            if treeActions[tr].isEmpty { treeActions[tr] = [Int32](repeating: -1, count: n) }
+                            if treeActions[tr][i] < 0 {
+                                let tree = trees[tr]
+                                let hops = tree.branches.map { program.transfers[$0].links.count }.max() ?? 0
+                                let a = add(.transfer, group: g, tile: firstTile, bytes: b,
+                                            duration: transferDuration(links: tree.links, hops: hops, channel: nil, b),
+                                            delay: b == 0 ? 0 : startup, resources: tree.links.map { linkBase + $0 })
+                                dep(gate, a)
+                                for r in ready(t.fromGroup, core: t.source, chunk: i, of: n, local: false) { dep(r, a) }
+                                treeActions[tr][i] = a
+                            }
+                            x = treeActions[tr][i]
+                            if let free { dep(free, x) }
+                        } else {
+                            x = add(.transfer, group: g, tile: firstTile, bytes: b, duration: transferDuration(t, b),
                                     delay: b == 0 ? 0 : startup + (t.isDramRead && (i == 0 || !chip.doubleBuffered) ? dramLatency : 0),
                                     resources: transferResources(t))
-                        dep(gate, x)
-                        if let free { dep(free, x) }
-                        if t.fromGroup >= 0 {
-                            for r in ready(t.fromGroup, core: t.source, chunk: i, of: n, local: false) { dep(r, x) }
+                            dep(gate, x)
+                            if let free { dep(free, x) }
+                            if t.fromGroup >= 0 {
+                                for r in ready(t.fromGroup, core: t.source, chunk: i, of: n, local: false) { dep(r, x) }
+                            }
                         }
                         fillBytes += b
                         arrivals.append(x)

@@ -52,9 +52,20 @@ enum Summary {
                 cores[c].energyPj += (computePj + g.sramPj) / k
             }
         }
-        for t in program.transfers {
-            byteHops += t.bytes * UInt64(t.meshHops)
-            nocPj += Double(t.bytes) * Double(t.meshHops) * chip.pjPerByteHop
+        // A multicast tree's bytes cross each of its links once.
+        let trees = program.multicastTrees()
+        var branch = [Bool](repeating: false, count: program.transfers.count)
+        for tree in trees {
+            for k in tree.branches { branch[k] = true }
+            let b = program.transfers[tree.branches[0]].bytes
+            byteHops += b * UInt64(tree.meshHops)
+            nocPj += Double(b) * Double(tree.meshHops) * chip.pjPerByteHop
+        }
+        for (k, t) in program.transfers.enumerated() {
+            if !branch[k] {
+                byteHops += t.bytes * UInt64(t.meshHops)
+                nocPj += Double(t.bytes) * Double(t.meshHops) * chip.pjPerByteHop
+            }
             if let c = t.channel, c >= 0, c < chip.channelPjPerByte.count {
                 dramBytes += t.bytes
                 dramPj += Double(t.bytes) * chip.channelPjPerByte[c]
