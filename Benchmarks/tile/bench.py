@@ -139,6 +139,10 @@ def main() -> int:
         fusion, fusion_table = fusion_rows(a.bin, a.graph_dir)
         rows += fusion
         details += "\n\n" + "\n".join(["### Fusion: tile-plan vs tile-plan --no-fuse (whole models, mesh-8x8, latency objective)", ""] + fusion_table)
+    decode, decode_table = decode_rows(a.bin)
+    rows += decode
+    details += "\n\n" + "\n".join(["### LLM decode: KV cache resident in SRAM vs streamed from DRAM (one decode step, mesh-8x8, latency objective)", ""]
+                                   + decode_table)
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(details + "\n")
@@ -197,6 +201,55 @@ def fusion_rows(bin_dir, graph_dir):
             table.append(f"| {name} | {fused['groups']} / {alone['groups']} | {kinds} | {fused['cycles']:.0f} / {alone['cycles']:.0f} | "
                          f"{fused['energy'] / 1e6:.1f} / {alone['energy'] / 1e6:.1f} | {fused['dram'] / 1e6:.2f} / {alone['dram'] / 1e6:.2f} | "
                          f"{fused['makespan']:.0f} / {alone['makespan']:.0f} |")
+            print(table[-1], flush=True)
+    return rows, table
+
+
+# One decode step of the generated Llama (Tools/onnx_models.py llama-decode): 2 layers, width 512
+# (4 query heads of 128, 2 K/V heads), vocabulary 1024; the context is the cached rows plus the new one.
+DECODE_MODEL = ["--layers", "2", "--width", "512", "--vocab", "1024"]
+DECODE_CONTEXTS = [512, 4096]
+
+
+def decode_figures(bin_dir, graph, tiles, context, mode):
+    """tile-plan's totals for one decode step at `context` with the KV cache charged `mode`."""
+    run([os.path.join(bin_dir, "tile-plan"), "--arch", "mesh-8x8", "--dim", "batch=1", "--dim", f"past={context - 1}",
+         "--kv-cache", mode, "-o", tiles, graph])
+    _, text = run([os.path.join(bin_dir, "rec-cat"), "--json", tiles])
+    summary, dram = None, 0.0
+    for line in text.splitlines():
+        record = json.loads(line)
+        if "graph" in record:
+            summary = record["graph"]
+        elif "group" in record and record["group"].get("levels"):
+            last = record["group"]["levels"][-1]
+            dram += last.get("readBytes", 0) + last.get("writeBytes", 0)
+    return {"cycles": summary["totalCycles"], "energy": summary["totalEnergyPj"], "dram": dram,
+            "cache": summary.get("kvCacheBytes", 0), "resident": summary.get("kvResidentBytes", 0)}
+
+
+def decode_rows(bin_dir):
+    """A decode step with the KV cache resident in SRAM against streamed from DRAM (both with
+    the cache appended in place): our cost model's latency, energy and DRAM traffic (ratio
+    resident / streamed: below 1 residency wins)."""
+    rows, table = [], ["| context | KV cache MB (resident) | latency cycles | energy µJ | DRAM MB |", "|---|---|---|---|---|"]
+    reproduce = "make bench-tile"
+    with tempfile.TemporaryDirectory() as tmp:
+        model, graph = os.path.join(tmp, "decode.onnx"), os.path.join(tmp, "decode.graph")
+        run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "..", "Tools", "onnx_models.py"), "llama-decode", model] + DECODE_MODEL)
+        run([os.path.join(bin_dir, "graph-opt"), "-O3", "-o", graph, model])
+        for context in DECODE_CONTEXTS:
+            res = decode_figures(bin_dir, graph, os.path.join(tmp, "resident.tiles"), context, "resident")
+            streamed = decode_figures(bin_dir, graph, os.path.join(tmp, "streamed.tiles"), context, "streamed")
+            for key, label, unit, note in [("cycles", "latency", "cycles", "our cost model, groups one after another"),
+                                           ("energy", "energy", "pJ", "our cost model"),
+                                           ("dram", "DRAM traffic", "bytes", "our cost model: every group's backing-level reads and writes")]:
+                rows.append(benchlib.size_row("tile", f"Llama decode step, context {context}, on mesh-8x8: {label}, KV cache resident",
+                                              "tile-plan --kv-cache streamed", "same build", res[key], streamed[key], unit, reproduce,
+                                              metric=label.split()[-1], note=note))
+                rows[-1]["group"] = f"LLM decode on mesh-8x8: {label}"
+            table.append(f"| {context} | {res['cache'] / 1e6:.2f} ({res['resident'] / 1e6:.2f}) | {res['cycles']:.0f} / {streamed['cycles']:.0f} | "
+                         f"{res['energy'] / 1e6:.1f} / {streamed['energy'] / 1e6:.1f} | {res['dram'] / 1e6:.2f} / {streamed['dram'] / 1e6:.2f} |")
             print(table[-1], flush=True)
     return rows, table
 
