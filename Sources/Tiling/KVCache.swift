@@ -120,6 +120,7 @@ enum KVCache {
                         frontier.append(contentsOf: node.outputs)
                         continue
                     }
+                    if case .unplanned = groups[c].unit { continue }
                     groups[c].changeTraffic(reads: -e.bytes, writes: 0, sramReads: e.bytes, sram: pin.index, reading: (n, v), graph, model)
                     groups[c].residentBytes += e.bytes
                 }
