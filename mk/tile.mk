@@ -82,10 +82,12 @@ bench-tile: build zigzag-venv graph-models
 	timeout 3600 $(PYTHON) Benchmarks/tile/bench.py --bin $(RELEASE_BIN) --zigzag-python $(ZIGZAG_VENV)/bin/python \
 	  --markdown $(TILE_DIR)/bench.md --graph-dir $(GRAPH_DIR)
 
-## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
+## demo-tile: ResNet-50 on the mesh, a generated Llama block on the TPU-like core, a Llama decode step with its KV cache resident.
 demo-tile: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --check
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --json | head -5
+	mkdir -p $(TILE_DIR) && $(PYTHON) Tools/onnx_models.py llama-decode $(TILE_DIR)/llama-decode.onnx
+	$(RELEASE_BIN)/graph-opt -O3 $(TILE_DIR)/llama-decode.onnx | $(RELEASE_BIN)/tile-plan --dim batch=1 --dim past=4095 --kv-cache resident | $(RELEASE_BIN)/rec-cat --json | sed -n 3p
 
 $(ARCH_IMPORT_DIR)/.done: mk/tile.mk Tools/zigzag-requirements.txt
 	rm -rf $(ARCH_IMPORT_DIR) && mkdir -p $(ARCH_IMPORT_DIR)/wheels
