@@ -102,12 +102,18 @@ enum KVCache {
     /// The groups with the cache traffic of `plan` applied (see the type's comment).
     static func apply(_ groups: inout [GroupPlan], _ plan: KVCachePlan, _ graph: Graph, _ model: CoreModel) {
         guard plan.mode != .copy else { return }
-        var groupOf: [Int: Int] = [:]
-        for g in groups { for n in g.nodes { groupOf[n] = g.index } }
+        // A node's groups: one, or an unfused Attention's three stages (Q·Kᵀ reads K, ·V reads V).
+        var groupsOf: [Int: [Int]] = [:]
+        for g in groups { for n in g.nodes { groupsOf[n, default: []].append(g.index) } }
+        func groupOf(_ n: Int, reading v: ValueID? = nil) -> Int? {
+            guard let all = groupsOf[n] else { return nil }
+            if all.count > 1, let v, graph.nodes[n].inputs.firstIndex(of: v) == 1 { return all.first }
+            return all.last
+        }
         let pin = level(model)
         for e in plan.entries {
             guard let present = graph.values.firstIndex(where: { $0.name == e.present }),
-                  let concat = graph.nodes.firstIndex(where: { $0.outputs.contains(present) }), let g = groupOf[concat] else { continue }
+                  let concat = graph.nodes.firstIndex(where: { $0.outputs.contains(present) }), let g = groupOf(concat) else { continue }
             // The append: the past rows are neither read nor written again.
             groups[g].changeTraffic(reads: -e.pastBytes, writes: -e.pastBytes, sramReads: 0, sram: nil, reading: nil, graph, model)
             guard e.resident, let pin else { continue }
@@ -115,7 +121,7 @@ enum KVCache {
             var frontier = [present], seen = Set<Int>()
             while let v = frontier.popLast() {
                 for (n, node) in graph.nodes.enumerated() where node.inputs.contains(v) && n != concat {
-                    guard let c = groupOf[n], seen.insert(n).inserted else { continue }
+                    guard let c = groupOf(n, reading: v), seen.insert(n).inserted else { continue }
                     if case .view = groups[c].unit {
                         frontier.append(contentsOf: node.outputs)
                         continue

@@ -116,6 +116,41 @@ import Testing
         #expect(left > capacity - kv.residentBytes - reserved.instancesOf(level))
     }
 
+    @Test func attentionReadsTheResidentCacheInTheRightStage() throws {
+        var g = Graph(name: "attend")
+        let q = g.addValue("q", type: TensorType(.float32, Shape(known: [1, 2, 1, 16])))
+        var present: [ValueID] = []
+        for name in ["key", "value"] {
+            let p = g.addValue("past_\(name)", type: TensorType(.float32, Shape(known: [1, 2, 255, 16])))
+            let n = g.addValue("new_\(name)", type: TensorType(.float32, Shape(known: [1, 2, 1, 16])))
+            let c = g.addValue("present_\(name)", type: TensorType(.float32, Shape(known: [1, 2, 256, 16])))
+            g.inputs += [p, n]
+            g.nodes.append(Node(name: "concat_\(name)", op: "Concat", inputs: [p, n], outputs: [c], attributes: ["axis": .int(2)]))
+            present.append(c)
+        }
+        let y = g.addValue("y", type: TensorType(.float32, Shape(known: [1, 2, 1, 16])))
+        g.inputs.append(q)
+        g.nodes.append(Node(name: "att", op: "Attention", domain: Node.sluiceDomain, inputs: [q] + present, outputs: [y]))
+        g.outputs = present + [y]
+        let tensor = 2.0 * 256 * 16
+        var options = PlanOptions()
+        options.kvCache = .resident
+        options.limits = SearchLimits(maxVisits: 2000, seconds: nil)
+        options.fuse = false
+        let alone = try Planner.plan(g, on: .mesh8x8, options)
+        #expect(alone.groups.filter { $0.name.hasPrefix("att/") }.map(\.residentBytes) == [tensor, 0, tensor])
+        options.fuse = true
+        let fused = try Planner.plan(g, on: .mesh8x8, options)
+        let att = try #require(fused.groups.first { $0.name == "att" })
+        #expect(att.residentBytes == 2 * tensor)
+        for p in [alone, fused] {
+            for group in p.groups {
+                #expect(group.bound.cycles <= group.cycles * (1 + 1e-12), "\(group.name)")
+                #expect(group.bound.energyPj <= group.energyPj * (1 + 1e-12), "\(group.name)")
+            }
+        }
+    }
+
     @Test func decodePlanIsTheSameEveryTime() throws {
         let g = cacheStep(past: 127)
         let a = try plan(g, .resident), b = try plan(g, .resident)
