@@ -32,6 +32,13 @@ struct GraphSummary {
   totalEnergyPj @4 :Float64;
   lowerBoundCycles @5 :Float64;
   lowerBoundEnergyPj @6 :Float64;
+  # A decode step's KV cache (tile-plan --kv-cache; Docs/tile.md "Decode"): graph inputs that
+  # feed a Concat whose output is a graph output. Empty/zero with the default (copy).
+  kvCache @7 :Text;             # "", "streamed" or "resident"
+  kvCacheBytes @8 :Float64;     # every cache tensor at the step's length (past and new rows)
+  kvResidentBytes @9 :Float64;  # of them, pinned in SRAM across steps (resident mode, fitting)
+  kvSetAsideBytes @10 :Float64; # SRAM set aside for caches, whole chip (taken from what tiles may use)
+  kvSramLevel @11 :Text;        # the memory level the caches are pinned in
 }
 
 struct LoopExtent {
@@ -96,6 +103,7 @@ struct TileGroup {
   intermediateBytes @32 :Float64; # values passed between members: kept on chip, never in DRAM
   footprintBytes @33 :Float64;  # on-chip bytes one tile needs (strips and halo rows of every value)
   dramBytesSaved @34 :Float64;  # DRAM traffic the fusion removes, less the re-reads it adds
+  residentBytes @35 :Float64;   # KV-cache bytes read from SRAM instead of DRAM (--kv-cache resident)
 }
 
 struct TileEdge {

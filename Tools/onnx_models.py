@@ -18,6 +18,12 @@ Usage: onnx_models.py KIND OUT.onnx [--layers N] [--width D] [--vocab V]
   external         small-cnn with its weights in OUT.onnx.data (external data)
   gpt2             GPT-2-style decoder blocks (LayerNorm, tanh GELU, causal additive mask)
   llama            Llama-style blocks (RMSNorm, RoPE, grouped-query attention, SwiGLU, bool mask)
+  llama-decode     one decode step of the llama model: a single token (seq 1) at a symbolic
+                   position past, with past_key_L/past_value_L inputs [batch, kv_heads, past,
+                   head] per layer Concat-ed with the token's K/V into present_key_L/
+                   present_value_L outputs, attention of the one query over the cache (grouped
+                   query heads as llama repeats them); --width sizes it (heads of width/4)
+  gpt2-decode      the same for gpt2 (no RoPE, every head its own K/V)
   vit              ViT encoder (patch Conv, LayerNorm, erf GELU, unmasked attention, pre-scaled Q)
   bev              BEV-style perception net: ResNet-like backbone (Conv/BatchNorm/Relu, residual
                    blocks), FPN (1x1 laterals, Resize x2 top-down, Add), GridSample of the
@@ -203,6 +209,71 @@ def transformer(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 25
     b.nodes.append(helper.make_node("Identity", [y], ["logits"], name="out"))
     shape = ["batch", 10] if kind == "vit" else ["batch", s, vocab]
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, shape)]
+    return inputs, outputs
+
+
+def decode_step(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 256):
+    """One token through `layers` blocks with a KV cache of symbolic length `past`: the graph a
+    decoder runs per generated token (as optimum's decoder-with-past exports lay it out)."""
+    h = 4
+    dh = d // h
+    kv_heads = 2 if kind == "llama" else h
+    ids = "input_ids"
+    x = b.op("Gather", [b.weight([vocab, d], 0.02), ids], axis=0)
+    if kind == "gpt2":
+        x = b.op("Add", [x, b.weight([1, d], 0.02)])  # the position's embedding row
+    inputs = [helper.make_tensor_value_info(ids, TensorProto.INT64, ["batch", 1])]
+    outputs = []
+    for layer in range(layers):
+        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+        q = b.heads(b.linear(hn, d, d), h, dh, [0, 2, 1, 3])
+        k = b.heads(b.linear(hn, d, kv_heads * dh), kv_heads, dh, [0, 2, 1, 3])
+        v = b.heads(b.linear(hn, d, kv_heads * dh), kv_heads, dh, [0, 2, 1, 3])
+        if kind == "llama":
+            # RoPE at one position (a constant row here; a runtime feeds position_ids).
+            pos = 7 / (10000 ** (np.arange(0, dh, 2) / dh))
+            cos = b.const(np.concatenate([np.cos(pos)] * 2)[None, None, None])
+            sin = b.const(np.concatenate([np.sin(pos)] * 2)[None, None, None])
+
+            def rope(t):
+                lo = b.op("Slice", [t, b.const([0], dtype=np.int64), b.const([dh // 2], dtype=np.int64), b.const([-1], dtype=np.int64)])
+                hi = b.op("Slice", [t, b.const([dh // 2], dtype=np.int64), b.const([dh], dtype=np.int64), b.const([-1], dtype=np.int64)])
+                rot = b.op("Concat", [b.op("Neg", [hi]), lo], axis=-1)
+                return b.op("Add", [b.op("Mul", [t, cos]), b.op("Mul", [rot, sin])])
+            q, k = rope(q), rope(k)
+        cache = []
+        for name, new in (("key", k), ("value", v)):
+            past, present = f"past_{name}_{layer}", f"present_{name}_{layer}"
+            inputs.append(helper.make_tensor_value_info(past, TensorProto.FLOAT, ["batch", kv_heads, "past", dh]))
+            b.nodes.append(helper.make_node("Concat", [past, new], [present], name=b.name("Concat"), axis=2))
+            outputs.append(helper.make_tensor_value_info(present, TensorProto.FLOAT, ["batch", kv_heads, "total", dh]))
+            cache.append(present)
+        k, v = cache
+        if kind == "llama":
+            rep = h // kv_heads
+
+            def repeat(t):
+                e = b.op("Expand", [b.op("Unsqueeze", [t, b.const([2], dtype=np.int64)]), b.const([1, 1, rep, 1, 1], dtype=np.int64)])
+                return b.op("Reshape", [e, b.const([0, h, -1, dh], dtype=np.int64)])
+            k, v = repeat(k), repeat(v)
+        # One query attends to every cached position: no mask.
+        q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])
+        scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
+        attn = b.op("MatMul", [b.op("Softmax", [scores], axis=-1), v])
+        x = b.op("Add", [x, b.linear(b.merge_heads(attn, d), d, d)])
+        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+        if kind == "llama":
+            gate = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+            silu = b.op("Mul", [gate, b.op("Sigmoid", [gate])])
+            up = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+            mlp = b.op("MatMul", [b.op("Mul", [silu, up]), b.weight([4 * d, d])])
+        else:
+            mlp = b.linear(b.gelu_tanh(b.linear(hn, d, 4 * d)), 4 * d, d)
+        x = b.op("Add", [x, mlp])
+    x = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+    y = b.op("MatMul", [x, b.weight([d, vocab], 0.02)])
+    b.nodes.append(helper.make_node("Identity", [y], ["logits"], name="out"))
+    outputs.insert(0, helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 1, vocab]))
     return inputs, outputs
 
 
@@ -504,6 +575,8 @@ def main() -> int:
         inputs, outputs = if_capture(b)
     elif a.kind in ("gpt2", "llama", "vit"):
         inputs, outputs = transformer(b, a.kind, a.layers)
+    elif a.kind in ("llama-decode", "gpt2-decode"):
+        inputs, outputs = decode_step(b, a.kind.split("-")[0], a.layers, d=a.width, vocab=a.vocab)
     elif a.kind == "gpt2-external":
         inputs, outputs = transformer(b, "gpt2", a.layers, d=a.width, vocab=a.vocab)
         b.data.close()

@@ -3,6 +3,10 @@
 #   make test-tile-models   the light zoo and the generated transformers through
 #                           graph-opt | tile-plan | rec-cat --check on every preset; fused against
 #                           --no-fuse on ResNet-50, SqueezeNet, Llama, GPT-2 (Tools/fusion_check.py)
+#   make test-tile-decode   one decode step of the generated Llama and GPT-2 (onnx_models.py
+#                           llama-decode, gpt2-decode) through graph-opt -O3 --verify | tile-plan
+#                           with the KV cache streamed and resident (Tools/kv_cache_check.py), and
+#                           a set-aside too small for it (one stderr line, charged streamed)
 #   make zigzag-venv        ZigZag (zigzag-dse 3.9.1, and six, which it imports without declaring
 #                           it) in its own venv, $(ZIGZAG_VENV), pinned by Tools/zigzag-requirements.txt
 #   make bench-tile         tile-plan vs ZigZag on every ResNet-18 layer, tpu_like and eyeriss_like:
@@ -21,7 +25,7 @@ TILE_DIR       = $(CACHE)/tile
 # Debug builds in test steps: a smaller search budget keeps the whole zoo to about a minute.
 TILE_TEST_VISITS ?= 2000
 
-TEST_STEPS   += test-tile-models test-arch-import
+TEST_STEPS   += test-tile-models test-tile-decode test-arch-import
 PIP_PACKAGES += pyyaml==6.0.3
 # The peers' hardware files come from their wheels (downloaded, never installed: stream-dse
 # needs Python 3.12): zigzag-dse as pinned for the venv, stream-dse as issue 13 names it.
@@ -31,7 +35,7 @@ ARCH_IMPORT_DIR = $(TILE_DIR)/arch-import
 BENCH_STEPS  += bench-tile
 DEMO_STEPS   += demo-tile
 
-.PHONY: test-tile-models zigzag-venv bench-tile demo-tile test-arch-import
+.PHONY: test-tile-models test-tile-decode zigzag-venv bench-tile demo-tile test-arch-import
 
 ## test-tile-models: every light-zoo model and generated transformer, on every preset; fusion checked against --no-fuse.
 test-tile-models: graph-models
@@ -52,6 +56,20 @@ test-tile-models: graph-models
 	  timeout 60 $(PYTHON) Tools/fusion_check.py $(TILE_DIR)/fused.json $(TILE_DIR)/no-fuse.json; \
 	done
 
+## test-tile-decode: a Llama and a GPT-2 decode step (context 512), KV cache streamed against resident (about 30 s).
+test-tile-decode: pip-deps
+	$(SLUICE_DEBUG_BUILD) --scratch-path $(TILE_SCRATCH) --build-tests
+	@set -e; d=$(TILE_DIR)/decode; mkdir -p $$d; for k in llama gpt2; do \
+	  timeout 120 $(PYTHON) Tools/onnx_models.py $$k-decode $$d/$$k.onnx --width 128 --vocab 512; \
+	  timeout 300 $(TILE_SCRATCH)/debug/graph-opt -O3 --verify -o $$d/$$k.graph $$d/$$k.onnx; \
+	  for mode in streamed resident; do timeout 300 $(TILE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --dim batch=1 --dim past=511 \
+	    --kv-cache $$mode --max-visits $(TILE_TEST_VISITS) $$d/$$k.graph | $(TILE_SCRATCH)/debug/rec-cat --json > $$d/$$k-$$mode.json; done; \
+	  timeout 60 $(PYTHON) Tools/kv_cache_check.py $$d/$$k-streamed.json $$d/$$k-resident.json $$([ $$k = llama ] && echo --exact); \
+	done; \
+	timeout 300 $(TILE_SCRATCH)/debug/tile-plan --arch mesh-8x8 --dim batch=1 --dim past=511 --kv-cache resident --kv-sram 1000 \
+	  --max-visits $(TILE_TEST_VISITS) -o $$d/small.tiles $$d/llama.graph 2> $$d/small.err; \
+	grep -c "do not fit" $$d/small.err | grep -qx 1 || { echo "test-tile-decode: expected one 'do not fit' line:"; cat $$d/small.err; exit 3; }
+
 $(ZIGZAG_VENV)/.done: Tools/zigzag-requirements.txt
 	rm -rf $(ZIGZAG_VENV) && $(PYTHON) -m venv $(ZIGZAG_VENV)
 	$(ZIGZAG_VENV)/bin/pip install -q --no-deps -r Tools/zigzag-requirements.txt
@@ -64,10 +82,12 @@ bench-tile: build zigzag-venv graph-models
 	timeout 3600 $(PYTHON) Benchmarks/tile/bench.py --bin $(RELEASE_BIN) --zigzag-python $(ZIGZAG_VENV)/bin/python \
 	  --markdown $(TILE_DIR)/bench.md --graph-dir $(GRAPH_DIR)
 
-## demo-tile: ResNet-50 on the mesh and a generated Llama block on the TPU-like core.
+## demo-tile: ResNet-50 on the mesh, a generated Llama block on the TPU-like core, a Llama decode step with its KV cache resident.
 demo-tile: graph-models
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_LIGHT)/light_resnet50.onnx | $(RELEASE_BIN)/tile-plan --arch mesh-8x8 --dim batch=1 | $(RELEASE_BIN)/rec-cat --check
 	$(RELEASE_BIN)/graph-opt -O3 $(GRAPH_GEN)/llama.onnx | $(RELEASE_BIN)/tile-plan --arch tpu-like --dim batch=1 --objective edp | $(RELEASE_BIN)/rec-cat --json | head -5
+	mkdir -p $(TILE_DIR) && $(PYTHON) Tools/onnx_models.py llama-decode $(TILE_DIR)/llama-decode.onnx
+	$(RELEASE_BIN)/graph-opt -O3 $(TILE_DIR)/llama-decode.onnx | $(RELEASE_BIN)/tile-plan --dim batch=1 --dim past=4095 --kv-cache resident | $(RELEASE_BIN)/rec-cat --json | sed -n 3p
 
 $(ARCH_IMPORT_DIR)/.done: mk/tile.mk Tools/zigzag-requirements.txt
 	rm -rf $(ARCH_IMPORT_DIR) && mkdir -p $(ARCH_IMPORT_DIR)/wheels

@@ -139,6 +139,14 @@ def main() -> int:
         fusion, fusion_table = fusion_rows(a.bin, a.graph_dir)
         rows += fusion
         details += "\n\n" + "\n".join(["### Fusion: tile-plan vs tile-plan --no-fuse (whole models, mesh-8x8, latency objective)", ""] + fusion_table)
+    decode, decode_table = decode_rows(a.bin)
+    rows += decode
+    details += "\n\n" + "\n".join(["### LLM decode: KV cache resident in SRAM vs streamed from DRAM (one decode step, mesh-8x8, latency objective)", ""]
+                                   + decode_table)
+    gemv, gemv_table = gemv_rows(a, version, tools)
+    rows += gemv
+    details += "\n\n" + "\n".join(["### LLM decode GEMVs: tile-plan vs ZigZag (the decode step's projections, M = 1, energy objective)", ""]
+                                   + gemv_table)
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(details + "\n")
@@ -197,6 +205,106 @@ def fusion_rows(bin_dir, graph_dir):
             table.append(f"| {name} | {fused['groups']} / {alone['groups']} | {kinds} | {fused['cycles']:.0f} / {alone['cycles']:.0f} | "
                          f"{fused['energy'] / 1e6:.1f} / {alone['energy'] / 1e6:.1f} | {fused['dram'] / 1e6:.2f} / {alone['dram'] / 1e6:.2f} | "
                          f"{fused['makespan']:.0f} / {alone['makespan']:.0f} |")
+            print(table[-1], flush=True)
+    return rows, table
+
+
+# One decode step of the generated Llama (Tools/onnx_models.py llama-decode): 2 layers, width 512
+# (4 query heads of 128, 2 K/V heads), vocabulary 1024; the context is the cached rows plus the new one.
+DECODE_MODEL = ["--layers", "2", "--width", "512", "--vocab", "1024"]
+DECODE_CONTEXTS = [512, 4096]
+
+
+# The decode step's MatMuls (M = 1), as (name, K, N): Llama width 512, 2 K/V heads of 128, MLP 2048.
+DECODE_GEMVS = [("q_proj", 512, 512), ("k_proj", 512, 256), ("mlp.up", 512, 2048), ("mlp.down", 2048, 512), ("lm_head", 512, 1024)]
+
+
+def gemv_onnx(path, k, n):
+    """One Gemm of a [1, k] row by an [n, k] weight (transB), as resnet18_layers.py writes its fc."""
+    import onnx
+    from onnx import TensorProto, helper
+    graph = helper.make_graph([helper.make_node("Gemm", ["x", "w"], ["y"], name="gemv", transB=1)], "gemv",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, k]),
+                               helper.make_tensor_value_info("w", TensorProto.FLOAT, [n, k])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def gemv_rows(a, version, tools):
+    """The decode GEMVs on the TPU-like core, each side searching for least energy, timed as whole
+    processes, as the ResNet-18 rows are."""
+    rows, table = [], ["| arch | GEMV (K × N) | tile-plan s | ZigZag s (search) | energy µJ ours / ZigZag | ratio | latency cycles ours / ZigZag | our gap (energy) |",
+                       "|---|---|---|---|---|---|---|---|"]
+    reproduce = "make bench-tile"
+    gemvs = DECODE_GEMVS[:2] if benchlib.quick() else DECODE_GEMVS
+    with tempfile.TemporaryDirectory() as tmp:
+        for arch, zz in [("tpu-like", "tpu_like")]:
+            for name, k, n in gemvs:
+                onnx_path, graph, out = os.path.join(tmp, f"{name}.onnx"), os.path.join(tmp, f"{name}.graph"), os.path.join(tmp, f"{name}.tiles")
+                gemv_onnx(onnx_path, k, n)
+                run([os.path.join(a.bin, "graph-opt"), "-o", graph, onnx_path])
+                ours_s, _ = run([os.path.join(a.bin, "tile-plan"), "--arch", arch, "--objective", "energy", "-o", out, graph])
+                _, text = run([os.path.join(a.bin, "rec-cat"), "--json", out])
+                group = benchlib.first_record(text, "group")
+                peer_s, peer_text = run([a.zigzag_python, os.path.join(tools, "zigzag_layer.py"), onnx_path, zz, "--opt", "energy"])
+                peer = json.loads(peer_text.strip().splitlines()[-1])
+                workload = f"Llama decode GEMV {name} ({k}x{n}) on {arch}"
+                timing = {"ours": {"wall": benchlib.single(ours_s), "cpu": benchlib.single(ours_s)},
+                          "peer": {"wall": benchlib.single(peer_s), "cpu": benchlib.single(peer_s)}}
+                rows.append(benchlib.time_row("tile", f"{workload}: mapping search", "ZigZag LOMA", version, timing, "ours", "peer",
+                                              reproduce, includes="both: whole process (start-up, parse, search, write)",
+                                              note=f"ZigZag's own search clock {peer['search_seconds']:.2f} s"))
+                rows[-1]["group"] = f"LLM decode GEMVs on {arch}: mapping search"
+                rows.append(benchlib.size_row("tile", f"{workload}: energy of the chosen mapping", "ZigZag LOMA", version,
+                                              group["energyPj"], peer["energy_pj"], "pJ", reproduce, metric="energy",
+                                              note="each side by its own cost model (Docs/tile.md)", goal="no worse than ZigZag", goal_ratio=1.0))
+                rows[-1]["group"] = f"LLM decode GEMVs on {arch}: energy"
+                table.append(f"| {arch} | {name} ({k} × {n}) | {ours_s:.2f} | {peer_s:.2f} ({peer['search_seconds']:.2f}) | "
+                             f"{group['energyPj'] / 1e6:.2f} / {peer['energy_pj'] / 1e6:.2f} | {group['energyPj'] / peer['energy_pj']:.3f} | "
+                             f"{group['cycles']:.0f} / {peer['latency_cycles']:.0f} | {group['gap']:.4f} |")
+                print(table[-1], flush=True)
+    return rows, table
+
+
+def decode_figures(bin_dir, graph, tiles, context, mode):
+    """tile-plan's totals for one decode step at `context` with the KV cache charged `mode`."""
+    run([os.path.join(bin_dir, "tile-plan"), "--arch", "mesh-8x8", "--dim", "batch=1", "--dim", f"past={context - 1}",
+         "--kv-cache", mode, "-o", tiles, graph])
+    _, text = run([os.path.join(bin_dir, "rec-cat"), "--json", tiles])
+    summary, dram = None, 0.0
+    for line in text.splitlines():
+        record = json.loads(line)
+        if "graph" in record:
+            summary = record["graph"]
+        elif "group" in record and record["group"].get("levels"):
+            last = record["group"]["levels"][-1]
+            dram += last.get("readBytes", 0) + last.get("writeBytes", 0)
+    return {"cycles": summary["totalCycles"], "energy": summary["totalEnergyPj"], "dram": dram,
+            "cache": summary.get("kvCacheBytes", 0), "resident": summary.get("kvResidentBytes", 0)}
+
+
+def decode_rows(bin_dir):
+    """A decode step with the KV cache resident in SRAM against streamed from DRAM (both with
+    the cache appended in place): our cost model's latency, energy and DRAM traffic (ratio
+    resident / streamed: below 1 residency wins)."""
+    rows, table = [], ["| context | KV cache MB (resident) | latency cycles | energy µJ | DRAM MB |", "|---|---|---|---|---|"]
+    reproduce = "make bench-tile"
+    with tempfile.TemporaryDirectory() as tmp:
+        model, graph = os.path.join(tmp, "decode.onnx"), os.path.join(tmp, "decode.graph")
+        run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "..", "Tools", "onnx_models.py"), "llama-decode", model] + DECODE_MODEL)
+        run([os.path.join(bin_dir, "graph-opt"), "-O3", "-o", graph, model])
+        for context in DECODE_CONTEXTS:
+            res = decode_figures(bin_dir, graph, os.path.join(tmp, "resident.tiles"), context, "resident")
+            streamed = decode_figures(bin_dir, graph, os.path.join(tmp, "streamed.tiles"), context, "streamed")
+            for key, label, unit, note in [("cycles", "latency", "cycles", "our cost model, groups one after another"),
+                                           ("energy", "energy", "pJ", "our cost model"),
+                                           ("dram", "DRAM traffic", "bytes", "our cost model: every group's backing-level reads and writes")]:
+                rows.append(benchlib.size_row("tile", f"Llama decode step, context {context}, on mesh-8x8: {label}, KV cache resident",
+                                              "tile-plan --kv-cache streamed", "same build", res[key], streamed[key], unit, reproduce,
+                                              metric=label.split()[-1], note=note))
+                rows[-1]["group"] = f"LLM decode on mesh-8x8: {label}"
+            table.append(f"| {context} | {res['cache'] / 1e6:.2f} ({res['resident'] / 1e6:.2f}) | {res['cycles']:.0f} / {streamed['cycles']:.0f} | "
+                         f"{res['energy'] / 1e6:.1f} / {streamed['energy'] / 1e6:.1f} | {res['dram'] / 1e6:.2f} / {streamed['dram'] / 1e6:.2f} |")
             print(table[-1], flush=True)
     return rows, table
 

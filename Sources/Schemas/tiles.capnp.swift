@@ -173,9 +173,9 @@ public enum TilesFrame {
 
 public enum GraphSummary {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 5
+    public static let dataWordCount = 8
     /// Number of pointers.
-    public static let pointerCount = 2
+    public static let pointerCount = 4
 
     /// A read-only view; valid while the message memory is alive.
     public struct Reader: StructView, CapnpRenderable, CustomStringConvertible {
@@ -200,7 +200,28 @@ public enum GraphSummary {
 
         @inlinable public var lowerBoundCycles: Double { raw.float64(at: 24) }
 
+        /// A decode step's KV cache (tile-plan --kv-cache; Docs/tile.md "Decode"): graph inputs that
+        /// feed a Concat whose output is a graph output. Empty/zero with the default (copy).
         @inlinable public var lowerBoundEnergyPj: Double { raw.float64(at: 32) }
+
+        /// "", "streamed" or "resident"
+        @inlinable public var kvCache: Text { get throws { try raw.textField(2) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasKvCache: Bool { !raw.isNull(pointer: 2) }
+
+        /// every cache tensor at the step's length (past and new rows)
+        @inlinable public var kvCacheBytes: Double { raw.float64(at: 40) }
+
+        /// of them, pinned in SRAM across steps (resident mode, fitting)
+        @inlinable public var kvResidentBytes: Double { raw.float64(at: 48) }
+
+        /// SRAM set aside for caches, whole chip (taken from what tiles may use)
+        @inlinable public var kvSetAsideBytes: Double { raw.float64(at: 56) }
+
+        /// the memory level the caches are pinned in
+        @inlinable public var kvSramLevel: Text { get throws { try raw.textField(3) } }
+        /// False when the pointer is null (the getter then returns the default).
+        @inlinable public var hasKvSramLevel: Bool { !raw.isNull(pointer: 3) }
 
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
@@ -212,6 +233,11 @@ public enum GraphSummary {
             r.field("totalEnergyPj"); r.float64(self.totalEnergyPj)
             r.field("lowerBoundCycles"); r.float64(self.lowerBoundCycles)
             r.field("lowerBoundEnergyPj"); r.float64(self.lowerBoundEnergyPj)
+            if !raw.isNull(pointer: 2) { r.field("kvCache"); r.text(try self.kvCache) }
+            r.field("kvCacheBytes"); r.float64(self.kvCacheBytes)
+            r.field("kvResidentBytes"); r.float64(self.kvResidentBytes)
+            r.field("kvSetAsideBytes"); r.float64(self.kvSetAsideBytes)
+            if !raw.isNull(pointer: 3) { r.field("kvSramLevel"); r.text(try self.kvSramLevel) }
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -273,11 +299,55 @@ public enum GraphSummary {
             }
         }
 
+        /// A decode step's KV cache (tile-plan --kv-cache; Docs/tile.md "Decode"): graph inputs that
+        /// feed a Concat whose output is a graph output. Empty/zero with the default (copy).
         @inlinable public var lowerBoundEnergyPj: Double {
             get { raw.float64(at: 32) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 32)
             }
+        }
+
+        /// "", "streamed" or "resident"
+        @inlinable public func setKvCache(_ value: String) {
+            raw.setText(2, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setKvCache(_ value: Text) {
+            raw.setText(2, value)
+        }
+
+        /// every cache tensor at the step's length (past and new rows)
+        @inlinable public var kvCacheBytes: Double {
+            get { raw.float64(at: 40) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 40)
+            }
+        }
+
+        /// of them, pinned in SRAM across steps (resident mode, fitting)
+        @inlinable public var kvResidentBytes: Double {
+            get { raw.float64(at: 48) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 48)
+            }
+        }
+
+        /// SRAM set aside for caches, whole chip (taken from what tiles may use)
+        @inlinable public var kvSetAsideBytes: Double {
+            get { raw.float64(at: 56) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 56)
+            }
+        }
+
+        /// the memory level the caches are pinned in
+        @inlinable public func setKvSramLevel(_ value: String) {
+            raw.setText(3, value)
+        }
+        /// Copies text read from another message (no String round trip).
+        @inlinable public func setKvSramLevel(_ value: Text) {
+            raw.setText(3, value)
         }
     }
 }
@@ -560,7 +630,7 @@ public enum LevelMapping {
 
 public enum TileGroup {
     /// Data section size in 8-byte words.
-    public static let dataWordCount = 23
+    public static let dataWordCount = 24
     /// Number of pointers.
     public static let pointerCount = 11
 
@@ -686,6 +756,9 @@ public enum TileGroup {
         /// DRAM traffic the fusion removes, less the re-reads it adds
         @inlinable public var dramBytesSaved: Double { raw.float64(at: 176) }
 
+        /// KV-cache bytes read from SRAM instead of DRAM (--kv-cache resident)
+        @inlinable public var residentBytes: Double { raw.float64(at: 184) }
+
         /// Prints this struct as `capnp decode` text or JSON (see `TextRenderer`).
         public func render(into r: inout TextRenderer) throws {
             r.beginStruct()
@@ -724,6 +797,7 @@ public enum TileGroup {
             r.field("intermediateBytes"); r.float64(self.intermediateBytes)
             r.field("footprintBytes"); r.float64(self.footprintBytes)
             r.field("dramBytesSaved"); r.float64(self.dramBytesSaved)
+            r.field("residentBytes"); r.float64(self.residentBytes)
             r.endStruct()
         }
         /// `capnp decode --short` text (for debugging: a malformed message shows as the error).
@@ -1037,6 +1111,14 @@ public enum TileGroup {
             get { raw.float64(at: 176) }
             nonmutating set {
                 raw.setFloat64(newValue, at: 176)
+            }
+        }
+
+        /// KV-cache bytes read from SRAM instead of DRAM (--kv-cache resident)
+        @inlinable public var residentBytes: Double {
+            get { raw.float64(at: 184) }
+            nonmutating set {
+                raw.setFloat64(newValue, at: 184)
             }
         }
     }

@@ -47,6 +47,12 @@ public struct TilePlanCommand: SluiceCommand {
     @Flag(name: .customLong("no-fuse"), help: "Plan every operator as its own group (no conv chains, norm+GEMM or attention fused).")
     var noFuse = false
 
+    @Option(name: .customLong("kv-cache"), help: ArgumentHelp("Charge a decode step's KV cache (graph inputs feeding a Concat that is a graph output) as copy (the graph's Concat), streamed (appended in DRAM, read each step) or resident (kept in SRAM where it fits).", valueName: "mode"))
+    var kvCache: KVCacheArgument = .copy
+
+    @Option(name: .customLong("kv-sram"), help: ArgumentHelp("SRAM set aside for resident KV caches, in bytes over the whole chip (default: half the largest on-chip weight memory).", valueName: "bytes"))
+    var kvSram: Int?
+
     @Option(name: .customLong("dim"), help: ArgumentHelp("Give the symbolic dimension <name> the extent <n> (repeatable), e.g. batch=1.", valueName: "name=n"))
     var dims: [String] = []
 
@@ -55,6 +61,7 @@ public struct TilePlanCommand: SluiceCommand {
     public func validate() throws {
         guard maxVisits >= 0 else { throw ValidationError("--max-visits must not be negative") }
         if let t = timeLimit { guard t > 0, t.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") } }
+        if let kvSram { guard kvSram >= 0 else { throw ValidationError("--kv-sram must not be negative") } }
         guard symbols != nil else { throw ValidationError("--dim must be <name>=<positive integer>") }
     }
 
@@ -85,6 +92,8 @@ public struct TilePlanCommand: SluiceCommand {
         options.objective = objective.value
         options.symbols = symbols!
         options.fuse = !noFuse
+        options.kvCache = kvCache.value
+        options.kvSramBytes = kvSram.map(Double.init)
         options.limits = SearchLimits(maxVisits: maxVisits == 0 ? nil : maxVisits, seconds: timeLimit)
         if let evaluateMapping { options.given = try GivenMappings.load(evaluateMapping, model: CoreModel(arch: chip)) }
         let plan: GraphPlan
@@ -94,6 +103,15 @@ public struct TilePlanCommand: SluiceCommand {
         if !unplanned.isEmpty {
             let list = unplanned.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             ToolRunner.writeToStandardError("tile-plan: \(source): not planned, shape unknown after inference: \(list)\n")
+        }
+        if let kv = plan.kvCache, kv.mode == .resident {
+            let streamed = kv.entries.filter { !$0.resident }
+            if kv.entries.isEmpty {
+                ToolRunner.writeToStandardError("tile-plan: \(source): --kv-cache resident: no KV cache (no graph input feeds a Concat that is a graph output)\n")
+            } else if !streamed.isEmpty {
+                let mib = { (b: Double) in String(format: "%.2f MiB", b / 1_048_576) }
+                ToolRunner.writeToStandardError("tile-plan: \(source): KV cache: \(streamed.count) of \(kv.entries.count) cache tensors (\(mib(kv.streamedBytes))) do not fit the \(mib(kv.setAsideBytes)) of \(kv.level.isEmpty ? "SRAM" : kv.level) set aside; charged streamed from DRAM\n")
+            }
         }
         // Everything is planned before the first frame: a failure leaves no partial stream.
         let out = try tool.streamWriter(kind: .tiles)
@@ -107,6 +125,12 @@ public struct TilePlanCommand: SluiceCommand {
         }
         try out.finish()
     }
+}
+
+/// `--kv-cache`.
+enum KVCacheArgument: String, CaseIterable, ExpressibleByArgument {
+    case copy, streamed, resident
+    var value: KVCacheMode { KVCacheMode(rawValue: rawValue)! }
 }
 
 /// `--objective`.

@@ -14,6 +14,13 @@ enum TilesRecords {
         b.totalEnergyPj = plan.energyPj
         b.lowerBoundCycles = plan.boundCycles
         b.lowerBoundEnergyPj = plan.boundEnergyPj
+        if let kv = plan.kvCache {
+            b.setKvCache(kv.mode.rawValue)
+            b.kvCacheBytes = kv.entries.reduce(0) { $0 + $1.bytes }
+            b.kvResidentBytes = kv.residentBytes
+            b.kvSetAsideBytes = kv.setAsideBytes
+            b.setKvSramLevel(kv.level)
+        }
     }
 
     static func writeEdge(_ e: GroupEdge, _ plan: GraphPlan, into b: TileEdge.Builder) {
@@ -57,6 +64,7 @@ enum TilesRecords {
         b.objectiveValue = value
         b.gap = bound.value(objective) > 0 ? value / bound.value(objective) - 1 : 0
         b.tileCount = UInt64(g.tileCount)
+        b.residentBytes = g.residentBytes
         switch g.unit {
         case .array(let problem, let r):
             b.setUnit("array")

@@ -13,6 +13,10 @@ public struct PlanOptions: Sendable {
     /// Merge fusable chains (conv chains, a norm with its GEMM, attention) into one group each
     /// where the cost model says it wins; false gives one group per node (`tile-plan --no-fuse`).
     public var fuse = true
+    /// How a decode step's KV cache is charged (`tile-plan --kv-cache`).
+    public var kvCache: KVCacheMode = .copy
+    /// SRAM set aside for resident caches, whole chip (`--kv-sram`); nil: half the pinning level.
+    public var kvSramBytes: Double?
     public init() {}
 }
 
@@ -38,6 +42,8 @@ public struct GroupPlan: Sendable {
     public var ops: [String]
     public var instance: OpInstance
     public var unit: GroupUnit
+    /// KV-cache bytes this group reads from SRAM instead of DRAM (`--kv-cache resident`).
+    public var residentBytes = 0.0
 
     public var cycles: Double {
         switch unit {
@@ -87,6 +93,8 @@ public struct GraphPlan: Sendable {
     public var groups: [GroupPlan]
     public var edges: [GroupEdge]
     public var objective: Objective
+    /// The decode step's KV cache (nil with `--kv-cache copy`).
+    public var kvCache: KVCachePlan?
     public var cycles: Double { groups.reduce(0) { $0 + $1.cycles } }
     public var energyPj: Double { groups.reduce(0) { $0 + $1.energyPj } }
     public var boundCycles: Double { groups.reduce(0) { $0 + $1.bound.cycles } }
@@ -104,9 +112,15 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
 public enum Planner {
     /// The plan of `graph` on `arch`; throws `PlanError` naming the first node that cannot be planned.
     public static func plan(_ input: Graph, on arch: ChipArch, _ options: PlanOptions) throws -> GraphPlan {
-        let model = CoreModel(arch: arch)
         let graph = try bind(input, options.symbols)
         let shapes = ValueShapes(graph: graph, symbols: options.symbols)
+        var model = CoreModel(arch: arch)
+        var kv: KVCachePlan?
+        if options.kvCache != .copy {
+            kv = try KVCache.find(graph, shapes, model, mode: options.kvCache, setAside: options.kvSramBytes)
+            // Tiles of every group plan in what the resident caches leave of their level.
+            model = CoreModel(arch: KVCache.reserve(arch, kv!, model))
+        }
         var groups: [GroupPlan] = []
         var producer: [ValueID: Int] = [:]
         var edges: [GroupEdge] = []
@@ -151,7 +165,8 @@ public enum Planner {
             for v in node.outputs where v != Graph.absent { producer[v] = groups.count - 1 }
         }
         if options.fuse { (groups, edges) = Fusion.fuse(groups, edges, graph, shapes, model, options.objective) }
-        return GraphPlan(groups: groups, edges: edges, objective: options.objective)
+        if let kv { KVCache.apply(&groups, kv, graph, model) }
+        return GraphPlan(groups: groups, edges: edges, objective: options.objective, kvCache: kv)
     }
 
     /// A dimension name `--dim` can bind: letters, digits, `_` and `.`, not starting with a digit.
