@@ -134,6 +134,7 @@ public struct GraphOptCommand: SluiceCommand {
         if verify { try Verification.compare(original, graph, source: path) }
         try write(graph, tool: tool, source: path)
         let writeSeconds = clock.lap()
+        tool.keepUntilExit((original, graph))
         if stats {
             ToolRunner.writeToStandardError(StatsReport(source: path, before: original.opCounts(), after: graph.opCounts(),
                                                         passes: passStats, importSeconds: importSeconds,
