@@ -25,7 +25,13 @@ public final class FileRegionSource: WeightSource, @unchecked Sendable {
         guard offset >= 0, length >= 0, offset + length <= data.count else {
             throw GraphError.missingData(tensor: path, detail: "region \(offset)+\(length) is beyond the file's \(data.count) bytes")
         }
-        return try data.withUnsafeBytes { all in try body(UnsafeRawBufferPointer(rebasing: all[offset ..< offset + length])) }
+        return try data.withUnsafeBytes { all in
+            let region = UnsafeRawBufferPointer(rebasing: all[offset ..< offset + length])
+            // A large region is about to be read in full (folded, or handed to write(2)): map
+            // its pages in one call rather than fault them in one by one.
+            PageAdvice.willRead(region)
+            return try body(region)
+        }
     }
 
     /// The whole file, mapped on first use.

@@ -26,11 +26,26 @@ public enum OnnxExporter {
     /// initializer holding just that initializer. Protobuf merges repeated occurrences of a
     /// message field, appending their repeated fields, so every reader (onnx, onnxruntime) sees
     /// one graph with all initializers.
+    ///
+    /// `copy`, when given, is offered each large initializer that is still a region of an input
+    /// file (path, offset, length) to copy to the output itself, after the bytes before it
+    /// were emitted (graph-opt copies it inside the kernel, `FileRangeCopy`); when it returns
+    /// false the bytes are emitted instead.
     public static func write(_ graph: Graph, splatLimit: Int = 1024, setAsideAbove: Int = 64 << 10, target: OnnxTarget = .standard,
+                             copy: ((_ path: String, _ offset: Int, _ length: Int) throws -> Bool)? = nil,
                              to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         let (model, large) = try model(graph, splatLimit: splatLimit, setAsideAbove: setAsideAbove, target: target)
-        // Every region must be readable before the first byte goes out: no partial file on stdout.
-        for (_, c) in large { _ = try c.withRawBytes { $0.count } }
+        // Every region must be readable before the first byte goes out: no partial file on
+        // stdout. A region `copy` may take is checked against its file's size, without mapping it.
+        for (_, c) in large {
+            if copy != nil, case .external(let source as FileRegionSource, let offset, let length) = c.storage, let size = source.fileSize {
+                guard offset + length <= size else {
+                    throw GraphError.missingData(tensor: source.path, detail: "region \(offset)+\(length) is beyond the file's \(size) bytes")
+                }
+                continue
+            }
+            _ = try c.withRawBytes { $0.count }
+        }
         try model.serializedData().withUnsafeBytes(emit)
         for (name, c) in large {
             var header = Onnx_TensorProto()
@@ -38,9 +53,9 @@ public enum OnnxExporter {
             header.dataType = c.dtype.rawValue
             header.dims = c.dims.map { Int64($0) }
             let headerBytes = try header.serializedData()
-            try c.withRawBytes { raw in
-                // ModelProto.graph (field 7) { GraphProto.initializer (field 5) { header, raw_data (field 9) } }
-                let tensorLength = headerBytes.count + 1 + ProtobufWire.varintSize(raw.count) + raw.count
+            // ModelProto.graph (field 7) { GraphProto.initializer (field 5) { header, raw_data (field 9) } }
+            func prefix(_ rawCount: Int) -> [UInt8] {
+                let tensorLength = headerBytes.count + 1 + ProtobufWire.varintSize(rawCount) + rawCount
                 let graphLength = 1 + ProtobufWire.varintSize(tensorLength) + tensorLength
                 var prefix: [UInt8] = [ProtobufWire.lengthDelimitedTag(field: 7)]
                 ProtobufWire.appendVarint(graphLength, to: &prefix)
@@ -48,8 +63,17 @@ public enum OnnxExporter {
                 ProtobufWire.appendVarint(tensorLength, to: &prefix)
                 prefix += headerBytes
                 prefix.append(ProtobufWire.lengthDelimitedTag(field: 9))
-                ProtobufWire.appendVarint(raw.count, to: &prefix)
-                try prefix.withUnsafeBytes(emit)
+                ProtobufWire.appendVarint(rawCount, to: &prefix)
+                return prefix
+            }
+            if case .external(let source as FileRegionSource, let offset, let length) = c.storage, let copy {
+                try prefix(length).withUnsafeBytes(emit)
+                if try copy(source.path, offset, length) { continue }
+                try source.withBytes(offset: offset, length: length, emit)
+                continue
+            }
+            try c.withRawBytes { raw in
+                try prefix(raw.count).withUnsafeBytes(emit)
                 try emit(raw)
             }
         }
@@ -85,7 +109,14 @@ public enum OnnxExporter {
             t.name = name
             t.dataType = c.dtype.rawValue
             t.dims = c.dims.map { Int64($0) }
-            let (_, offset) = try c.withRawBytes { try data.append($0) }
+            // A weight still in the input's external data file is copied file to file.
+            let copied: (path: String, offset: Int)?
+            if case .external(let source as FileRegionSource, let at, let length) = c.storage {
+                copied = try data.append(copyingFrom: source.path, offset: at, length: length)
+            } else {
+                copied = nil
+            }
+            let (_, offset) = try copied ?? c.withRawBytes { try data.append($0) }
             t.dataLocation = .external
             for (key, value) in [("location", location), ("offset", String(offset)), ("length", String(c.byteCount))] {
                 var e = Onnx_StringStringEntryProto()

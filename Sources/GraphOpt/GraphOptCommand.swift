@@ -134,6 +134,7 @@ public struct GraphOptCommand: SluiceCommand {
         if verify { try Verification.compare(original, graph, source: path) }
         try write(graph, tool: tool, source: path)
         let writeSeconds = clock.lap()
+        tool.keepUntilExit((original, graph))
         if stats {
             ToolRunner.writeToStandardError(StatsReport(source: path, before: original.opCounts(), after: graph.opCounts(),
                                                         passes: passStats, importSeconds: importSeconds,
@@ -181,7 +182,17 @@ public struct GraphOptCommand: SluiceCommand {
                 }
                 return
             }
-            do { try OnnxExporter.write(graph, target: target) { try w.writeBytes($0) } }
+            // Weights graph-opt left as they were go from the input file to the output file
+            // inside the kernel (not possible to a pipe: those are written).
+            let copier = FileRangeCopy()
+            var copying = true
+            let copy = { (source: String, offset: Int, length: Int) throws -> Bool in
+                guard copying else { return false }
+                try w.flush()
+                copying = try copier.copy(from: source, offset: offset, length: length, to: w.fd)
+                return copying
+            }
+            do { try OnnxExporter.write(graph, target: target, copy: copy) { try w.writeBytes($0) } }
             catch let e as GraphError { throw ToolError("--emit onnx", e.description) }
             try w.flush()
             return

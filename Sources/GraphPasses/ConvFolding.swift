@@ -26,22 +26,40 @@ enum ConvWeights {
             return .float32(f, dims: w.dims)
         }
         // fp32 weights (a dense model's bulk): straight from the stored bytes (the mapped file)
-        // into the new tensor's bytes, one pass, no Float array in between.
+        // into the new tensor's bytes, one pass, eight lanes at a time, no Float array in
+        // between. The new buffer is populated in one call (PageAdvice; the mapped source is, by
+        // FileRegionSource) rather than a page fault per 4 KiB page: for ResNet-50 those faults
+        // cost more than the arithmetic.
         let count = w.elementCount, per = count / max(k.count, 1)
         let bytes = try w.withRawBytes { src in
             [UInt8](unsafeUninitializedCapacity: count * 4) { dst, initialized in
-                let out = UnsafeMutableRawPointer(dst.baseAddress!)
-                for oc in 0..<k.count {
-                    let factor = k[oc]
-                    for q in oc * per ..< (oc + 1) * per {
-                        let x = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: q * 4, as: UInt32.self)))
-                        out.storeBytes(of: (x * factor).bitPattern.littleEndian, toByteOffset: q * 4, as: UInt32.self)
-                    }
-                }
+                PageAdvice.willWrite(UnsafeMutableRawBufferPointer(dst))
+                scaleRows(src.baseAddress!, UnsafeMutableRawPointer(dst.baseAddress!), rows: k, per: per)
                 initialized = count * 4
             }
         }
         return ConstantTensor(dtype: .float32, dims: w.dims, storage: .bytes(bytes))
+    }
+
+    /// out[r·per + q] = in[r·per + q] · k[r] over little-endian fp32 (the input may be
+    /// unaligned: raw_data sits anywhere in a protobuf file).
+    static func scaleRows(_ src: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, rows k: [Float], per: Int) {
+        for (r, factor) in k.enumerated() {
+            var q = r * per
+            let end = q + per
+            #if _endian(little)
+            let lanes = SIMD8<Float>(repeating: factor)
+            while q + 8 <= end {
+                out.storeBytes(of: src.loadUnaligned(fromByteOffset: q * 4, as: SIMD8<Float>.self) * lanes, toByteOffset: q * 4, as: SIMD8<Float>.self)
+                q += 8
+            }
+            #endif
+            while q < end {
+                let x = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: q * 4, as: UInt32.self)))
+                out.storeBytes(of: (x * factor).bitPattern.littleEndian, toByteOffset: q * 4, as: UInt32.self)
+                q += 1
+            }
+        }
     }
 
     /// The conv's bias as floats (zeros when absent).

@@ -49,7 +49,7 @@ public protocol SluiceCommand: ParsableCommand {
 extension SluiceCommand {
     /// Runs the tool with the Sluice conventions and exits; call from main.swift.
     public static func main() {
-        Glibc.exit(ToolRunner.run(Self.self, arguments: Array(CommandLine.arguments.dropFirst())))
+        Glibc.exit(ToolRunner.run(Self.self, arguments: Array(CommandLine.arguments.dropFirst()), exiting: true))
     }
 }
 
@@ -57,7 +57,9 @@ extension SluiceCommand {
 public enum ToolRunner {
     /// Parses `arguments`, runs the command, prints at most one error line; returns the exit status.
     /// `errorLine` receives that line (default: written to stderr); tests capture it.
-    public static func run<C: SluiceCommand>(_ type: C.Type, arguments: [String],
+    /// `exiting`: the process exits right after (`main()`): what the tool kept with
+    /// `ToolContext.keepUntilExit` is not freed.
+    public static func run<C: SluiceCommand>(_ type: C.Type, arguments: [String], exiting: Bool = false,
                                              errorLine: @escaping (String) -> Void = writeToStandardError) -> Int32 {
         let report = { (tool: String, location: String, message: String) in
             errorLine(ToolRunner.line(tool, location, message))
@@ -94,6 +96,7 @@ public enum ToolRunner {
             try command.run(tool)
             tool.progress.clear()
             try tool.commit()
+            if exiting { _ = Unmanaged.passRetained(tool) }  // freed by exit(2), not object by object
             return 0
         } catch {
             context?.progress.clear()

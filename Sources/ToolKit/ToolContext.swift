@@ -24,6 +24,8 @@ public final class ToolContext {
     private var writers: [RecordStreamWriter] = []
     private var frameWriters: [FrameWriter] = []
     private var inputFiles: [InputFile] = []
+    /// Values a tool handed to `keepUntilExit`.
+    private var kept: [Any] = []
     /// The input being read, used to name where a bare Cap'n Proto error came from.
     public internal(set) var currentSource: String?
 
@@ -121,6 +123,14 @@ public final class ToolContext {
                                    render: o.isTerminal ? (render ?? StreamCatalog.textRenderer(for: kind)) : nil)
         writers.append(w)
         return w
+    }
+
+    /// Keeps `value` alive as long as this context. A tool run as a process (`main()`) then
+    /// exits without freeing it: a model graph of thousands of objects and mapped weights is
+    /// torn down by the kernel at exit, after the output is committed, instead of object by
+    /// object by the tool. In-process runs (tests) free it with the context.
+    public func keepUntilExit(_ value: Any) {
+        kept.append(value)
     }
 
     // MARK: Runner hooks

@@ -62,6 +62,35 @@ import ToolKit
         }
     }
 
+    /// A weight large enough to be written apart (over 64 KiB) and left unchanged is copied
+    /// from the input file to the output (copy_file_range), and -o replaces an old file
+    /// (RENAME_EXCHANGE): the same bytes as the weight, nothing left beside the output.
+    @Test func largeUnchangedWeightIsCopiedIntoAReplacedFile() throws {
+        var m = OnnxFixture.smallCNN()
+        let values: [Float] = (0..<1728).map { (i: Int) -> Float in Float(i % 97) / 97 - 0.5 }
+        m.graph.initializer = [OnnxFixture.tensor("w", values, [64, 3, 3, 3])]
+        m.graph.output = [OnnxFixture.valueInfo("y", [nil, 64, 1, 1])]
+        // A big weight: 64 output channels, repeated so the region is over 64 KiB.
+        let big: [Float] = (0..<36864).map { (i: Int) -> Float in Float(i % 89) / 89 - 0.25 }
+        m.graph.initializer.append(OnnxFixture.tensor("w2", big, [64, 64, 3, 3]))
+        m.graph.node.insert(OnnxFixture.node("Conv", ["r", "w2"], ["r2"], name: "conv2", ints: ["pads": [1, 1, 1, 1]]), at: 2)
+        m.graph.node[3].input = ["r2"]
+        let model = try write(m, "big.onnx")
+        let out = dir + "/big.opt.onnx"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: out))
+        for _ in 0..<2 {  // once over the old text file, once over the previous output
+            let (status, err) = run(["-O3", "--emit", "onnx", "-o", out, model])
+            #expect(status == 0, "\(err)")
+        }
+        let written = try Onnx_ModelProto(serializedBytes: Data(contentsOf: URL(fileURLWithPath: out)))
+        let w2 = try #require(written.graph.initializer.first { $0.name == "w2" })
+        let expected = big.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in Data(raw) }
+        #expect(w2.rawData == expected)
+        #expect(written.graph.node.count == 4)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp.") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test func usageErrorsExitTwo() {
         #expect(run(["-O9", "m.onnx"]).0 == 2)
         #expect(run(["--emit", "pdf", "m.onnx"]).0 == 2)
