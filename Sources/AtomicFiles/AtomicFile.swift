@@ -71,41 +71,13 @@ public final class AtomicFile {
             unlink(temp)
             throw FileError(path, "close failed: \(FileError.systemText(e))")
         }
-        if !durable && Self.exchange(temp, path) {
-            unlink(temp)  // the old file, now under the temporary name
-        } else if rename(temp, path) != 0 {
+        if rename(temp, path) != 0 {
             let e = errno
             unlink(temp)
             throw FileError(path, "cannot rename the temporary file into place: \(FileError.systemText(e))")
         }
         if durable { try Self.syncDirectory(of: path) }
     }
-
-    /// Swaps `temp` and an existing regular file `path` atomically (renameat2 RENAME_EXCHANGE);
-    /// false when `path` is not a regular file or the filesystem cannot (the caller renames).
-    /// Why not rename(2) over it: ext4 (auto_da_alloc) writes back a file's data before it
-    /// replaces another by rename, so that a crash cannot leave it empty; on a 54 MB model
-    /// that was 11% of graph-opt's time. A non-durable output does not ask for that (an
-    /// exchange is as atomic for readers; the old file is unlinked right after), and a durable
-    /// one is fsynced before either.
-    static func exchange(_ temp: String, _ path: String) -> Bool {
-        #if os(Linux)
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              let renameat2 = renameat2Function else { return false }
-        return renameat2(AT_FDCWD, temp, AT_FDCWD, path, 2 /* RENAME_EXCHANGE */) == 0
-        #else
-        return false
-        #endif
-    }
-
-    #if os(Linux)
-    /// glibc's renameat2 (2.28+), which the Glibc module does not export.
-    nonisolated(unsafe) private static let renameat2Function: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
-    }()
-    #endif
 
     /// Discards the temporary file; the old file at `path` stays as it was.
     public func abort() {
