@@ -123,22 +123,30 @@ def time_once(side: Side, stdin_path: str | None = None, timeout: float = 1800) 
 
 
 def interleave(sides: dict[str, Side], runs: int, warmup: int = 1,
-               stdin: dict[str, str] | None = None) -> dict[str, dict]:
+               stdin: dict[str, str] | None = None,
+               prepare: dict[str, Callable[[], object]] | None = None) -> dict[str, dict]:
     """Run every side `warmup` times untimed, then `runs` rounds of each side in turn.
 
+    `prepare[name]`, when given, runs untimed before every run of that side (e.g. removing the
+    output file, so that no side pays for replacing the previous run's file).
     Returns, per side name, {"wall": stats, "cpu": stats, "walls": [...], "cpus": [...]}.
     The order within a round alternates so neither side always runs right after the other.
     """
     stdin = stdin or {}
+    prepare = prepare or {}
     names = list(sides)
     for _ in range(warmup):
         for name in names:
+            if name in prepare:
+                prepare[name]()
             time_once(sides[name], stdin.get(name))
     walls = {n: [] for n in names}
     cpus = {n: [] for n in names}
     for r in range(runs):
         order = names if r % 2 == 0 else list(reversed(names))
         for name in order:
+            if name in prepare:
+                prepare[name]()
             w, c = time_once(sides[name], stdin.get(name))
             walls[name].append(w)
             cpus[name].append(c)

@@ -63,8 +63,8 @@ import ToolKit
     }
 
     /// A weight large enough to be written apart (over 64 KiB) and left unchanged is copied
-    /// from the input file to the output (copy_file_range), and -o replaces an old file
-    /// (RENAME_EXCHANGE): the same bytes as the weight, nothing left beside the output.
+    /// from the input file to the output (copy_file_range), and -o replaces an old file: the
+    /// same bytes as the weight, nothing left beside the output.
     @Test func largeUnchangedWeightIsCopiedIntoAReplacedFile() throws {
         var m = OnnxFixture.smallCNN()
         let values: [Float] = (0..<1728).map { (i: Int) -> Float in Float(i % 97) / 97 - 0.5 }
