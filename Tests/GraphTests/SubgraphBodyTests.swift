@@ -87,6 +87,31 @@ import Testing
         #expect(try OnnxImporter.decode(try back.serializedData()).nodes.map(\.op) == ["Conv", "Relu", "If", "GlobalAveragePool"])
     }
 
+    /// An If output the model leaves untyped takes its branches' declared type (dims they
+    /// disagree on unknown), so what reads it is inferred too.
+    @Test func untypedIfOutputTakesItsBranchesType() throws {
+        var model = Self.model()
+        let g = try OnnxImporter.decode(try model.serializedData())
+        let z = try #require(g.value(named: "z"))
+        #expect(g.type(z) == TensorType(.float32, Shape([.symbol("batch"), .known(4), .known(8), .known(8)])))
+        #expect(g.shape(try #require(g.value(named: "y")))?.dims.suffix(3) == [.known(4), .known(1), .known(1)])
+        // Branches disagreeing on a dim: that dim is unknown; on the element type: untyped.
+        model.graph.node[2].attribute = model.graph.node[2].attribute.map { a in
+            var a = a
+            if a.name == "else_branch" { a.g.output = [OnnxFixture.valueInfo("e_out", [nil, 4, 8, 9])] }
+            return a
+        }
+        let h = try OnnxImporter.decode(try model.serializedData())
+        #expect(h.type(try #require(h.value(named: "z")))?.shape == Shape([.symbol("batch"), .known(4), .known(8), .unknown]))
+        model.graph.node[2].attribute = model.graph.node[2].attribute.map { a in
+            var a = a
+            if a.name == "else_branch" { a.g.output = [OnnxFixture.valueInfo("e_out", [nil, 4, 8, 8], elem: 11)] }
+            return a
+        }
+        let k = try OnnxImporter.decode(try model.serializedData())
+        #expect(k.type(try #require(k.value(named: "z"))) == nil)
+    }
+
     @Test func deadReadOfAnOuterValueIsDroppedFromCaptures() throws {
         var model = Self.model()
         // The else branch now reads only x: c is read by the then branch's dead Neg alone.
