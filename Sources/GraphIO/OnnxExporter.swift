@@ -172,8 +172,9 @@ public enum OnnxExporter {
             var node = Onnx_NodeProto()
             node.name = n.name
             node.opType = n.op
-            if n.domain == Node.sluiceDomain && n.op == "Attention", let decomposed = try decomposedAttention(n, graph) {
+            if n.domain == Node.sluiceDomain && n.op == "Attention", let decomposed = try decomposedAttention(n, graph, target: target) {
                 g.node += decomposed
+                if decomposed.contains(where: { $0.domain == "com.microsoft" }) { usesMicrosoft = true }
                 continue
             } else if n.domain == Node.sluiceDomain && n.op == "Attention" {
                 // ONNX Attention (opset 23) has the same semantics for 4-D Q/K/V
@@ -350,7 +351,10 @@ public enum OnnxExporter {
     /// a full mask, and for non-fp32 Q (the scale constant is fp32).
     ///
     ///     MatMul(Q, Transpose(K)) · scale  (+ mask | Where(mask, ·, −∞))  → Softmax(−1) → MatMul(·, V)
-    static func decomposedAttention(_ n: Node, _ graph: Graph) throws -> [Onnx_NodeProto]? {
+    ///
+    /// For `.onnxruntime` the scaled product is one com.microsoft `FusedMatMul(Q, K, transB = 1,
+    /// alpha = scale)` (alpha · Q·Kᵀ, K's last two axes swapped), standing for the first four.
+    static func decomposedAttention(_ n: Node, _ graph: Graph, target: OnnxTarget = .standard) throws -> [Onnx_NodeProto]? {
         guard n.inputs.count > 3, n.inputs[3] >= 0, let q = graph.type(n.inputs[0]), q.dtype == .float32,
               let maskType = graph.type(n.inputs[3]) else { return nil }
         if let qShape = q.shape, qShape.rank == 4, let maskShape = maskType.shape, maskShape.rank >= 2,
@@ -371,12 +375,19 @@ public enum OnnxExporter {
         // Without the attribute the scale is 1/√(head size), as in ONNX Attention.
         guard let scale = n.attributes["scale"]?.float
                 ?? q.shape.flatMap({ $0.dims.last?.value }).map({ 1 / Float($0).squareRoot() }) else { return nil }
-        var nodes = [
-            try make("Transpose", [names[1]], out + "__kt", ["perm": .ints([0, 1, 3, 2])]),
-            try make("MatMul", [names[0], out + "__kt"], out + "__qk"),
-            try make("Constant", [], out + "__scale", ["value_float": .float(scale)]),
-            try make("Mul", [out + "__qk", out + "__scale"], out + "__scaled"),
-        ]
+        var nodes: [Onnx_NodeProto]
+        if target == .onnxruntime {
+            var fused = try make("FusedMatMul", [names[0], names[1]], out + "__scaled", ["transB": .int(1), "alpha": .float(scale)])
+            fused.domain = "com.microsoft"
+            nodes = [fused]
+        } else {
+            nodes = [
+                try make("Transpose", [names[1]], out + "__kt", ["perm": .ints([0, 1, 3, 2])]),
+                try make("MatMul", [names[0], out + "__kt"], out + "__qk"),
+                try make("Constant", [], out + "__scale", ["value_float": .float(scale)]),
+                try make("Mul", [out + "__qk", out + "__scale"], out + "__scaled"),
+            ]
+        }
         if maskType.dtype == .bool {
             nodes.append(try make("Constant", [], out + "__neginf", ["value_float": .float(-.infinity)]))
             nodes.append(try make("Where", [names[3], out + "__scaled", out + "__neginf"], out + "__masked"))

@@ -227,6 +227,12 @@ public enum OnnxImporter {
                 if let t = try OnnxImporter.type(vi.type, of: vi.name), graph.values[v].type == nil { graph.values[v].type = t }
                 graph.outputs.append(v)
             }
+            // Control flow's outputs the model leaves untyped: from what its bodies declare.
+            for n in g.node where n.opType == "If" || n.opType == "Loop" || n.opType == "Scan" {
+                for (name, t) in zip(n.output, OnnxImporter.controlFlowOutputTypes(n, opset: opsets[""] ?? 1)) {
+                    if let t, let v = graph.value(named: name), graph.values[v].type == nil { graph.values[v].type = t }
+                }
+            }
             return graph
         }
 

@@ -45,7 +45,28 @@ enum OnnxRuntimeLowering {
             }
             return nil
         }
+        var detached = Set<Int>()  // nodes a quantized rewrite stopped reading from
+        /// For Mul(MatMul or FusedMatMul, scalar constant), the product read only here: (its node, the scalar).
+        func scaledProduct(_ mul: Node) -> (Int, Float)? {
+            for (a, b) in [(0, 1), (1, 0)] {
+                let v = mul.inputs[a]
+                guard singleUse(v), producers[v] >= 0, !removed.contains(producers[v]),
+                      let c = graph.constant(mul.inputs[b]), c.elementCount == 1, c.dtype == .float32, let s = (try? c.scalarFloat()) ?? nil,
+                      c.dims.isEmpty || (graph.shape(v) != nil && graph.shape(v) == graph.shape(mul.outputs[0])) else { continue }
+                let p = graph.nodes[producers[v]]
+                if (p.op == "MatMul" && p.domain.isEmpty && p.inputs.count == 2) || (p.op == "FusedMatMul" && p.domain == domain) {
+                    return (producers[v], s)
+                }
+            }
+            return nil
+        }
         for i in graph.nodes.indices where !removed.contains(i) {
+            if let (node, from) = quantized(graph, at: i, producers: producers, uses: uses) {
+                graph.nodes[i] = node
+                detached.formUnion(from)
+                made += 1
+                continue
+            }
             let n = graph.nodes[i]
             guard n.domain.isEmpty, n.outputs.count == 1, graph.type(n.outputs[0])?.dtype == .float32 else { continue }
             switch n.op {
@@ -59,6 +80,20 @@ enum OnnxRuntimeLowering {
                 }
                 made += 1
             case "Mul" where n.inputs.count == 2:
+                // A scalar scale after a MatMul is FusedMatMul's alpha (alpha · A·B).
+                if let (p, s) = scaledProduct(n) {
+                    var fused = graph.nodes[p]
+                    if fused.domain.isEmpty {
+                        fused = Node(name: fused.name, op: "FusedMatMul", domain: domain, inputs: fused.inputs, outputs: fused.outputs,
+                                     attributes: ["alpha": .float(1)])
+                        made += 1
+                    }
+                    fused.attributes["alpha"] = .float(fused.float("alpha", 1) * s)
+                    fused.outputs = n.outputs
+                    graph.nodes[p] = fused
+                    removed.insert(i)
+                    continue
+                }
                 for (a, b) in [(0, 1), (1, 0)] {
                     let x = n.inputs[a], s = n.inputs[b]
                     guard x >= 0, singleUse(s), producers[s] >= 0, !removed.contains(producers[s]) else { continue }
@@ -91,8 +126,30 @@ enum OnnxRuntimeLowering {
             default: break
             }
         }
+        removed.formUnion(unread(graph, among: detached, removed: removed))
         if !removed.isEmpty { graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element) }
         if made > 0 && graph.opsets[domain] == nil { graph.opsets[domain] = 1 }
         return made
+    }
+
+    /// The nodes of `candidates` (and, transitively, their producers) that nothing reads any
+    /// more once `removed` is gone: a DequantizeLinear shared by two Convs goes only when both
+    /// were rewritten. Only nodes a rewrite detached are considered, never others.
+    static func unread(_ graph: Graph, among candidates: Set<Int>, removed: Set<Int>) -> Set<Int> {
+        var gone = removed
+        var uses = [Int](repeating: 0, count: graph.values.count)
+        for (i, n) in graph.nodes.enumerated() where !gone.contains(i) { for v in n.reads where v >= 0 { uses[v] += 1 } }
+        for v in graph.outputs { uses[v] += 1 }
+        let producers = graph.producers()
+        var work = Array(candidates)
+        while let i = work.popLast() {
+            guard !gone.contains(i), graph.nodes[i].outputs.allSatisfy({ $0 < 0 || uses[$0] == 0 }) else { continue }
+            gone.insert(i)
+            for v in graph.nodes[i].reads where v >= 0 {
+                uses[v] -= 1
+                if uses[v] == 0, producers[v] >= 0, candidates.contains(producers[v]) { work.append(producers[v]) }
+            }
+        }
+        return gone.subtracting(removed)
     }
 }

@@ -57,8 +57,10 @@ public enum SubgraphBodies {
         if g.initializer.contains(where: { $0.dataLocation == .external || !$0.externalData.isEmpty }) { return nil }
         let free = OnnxImporter.freeNames(g)
         var body: Graph
+        var lent: [ValueID] = []
         do {
             body = try decode(g, free: free, outer: outer)
+            lent = lendConstants(&body, formal: g.input.count, outer: outer)
             try Validation.inferShapes(&body)
         } catch is GraphError { return nil }  // a body graph-opt cannot read stays as it is
         // A branch may not fit the shapes the outer graph has (an If picks the branch that
@@ -69,12 +71,37 @@ public enum SubgraphBodies {
             n += try Self.optimize(&body, optimize)
         } catch is GraphError { return nil }
         guard n > 0 else { return nil }
+        // An outer constant the body still reads stays the outer graph's: read by name, not copied in.
+        let read = Set(body.nodes.flatMap(\.reads)).union(body.outputs)
+        for id in lent where read.contains(id) {
+            body.values[id].constant = nil
+            body.inputs.append(id)
+        }
         var out = try OnnxExporter.model(body, splatLimit: 1024, setAsideAbove: nil).model.graph
         out.name = g.name
         out.input = out.input.filter { !free.contains($0.name) }
         out.docString = g.docString
         rewrites += n
         return out
+    }
+
+    /// Turns the placeholders of outer values that are constants of the outer graph
+    /// (initializers, Constant outputs, folded results) into those constants, so folding reaches
+    /// through them (a Slice of an outer weight). A constant is the same on every path, so this
+    /// specializes a branch to nothing it might not be taken for, unlike an outer shape. Returns
+    /// the values lent; `body` gives the ones still read back as placeholders.
+    static func lendConstants(_ body: inout Graph, formal: Int, outer: Graph) -> [ValueID] {
+        var lent: [ValueID] = []
+        // The formal inputs come first; the placeholders of outer names follow them.
+        for k in (formal..<body.inputs.count).reversed() {
+            let id = body.inputs[k]
+            guard let outerID = outer.value(named: body.values[id].name), let c = outer.constant(outerID) else { continue }
+            body.values[id].constant = c
+            body.values[id].type = c.type
+            body.inputs.remove(at: k)
+            lent.append(id)
+        }
+        return lent
     }
 
     /// The body as a graph whose inputs are its formal inputs followed by `free`, the outer

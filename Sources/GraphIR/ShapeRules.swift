@@ -94,7 +94,12 @@ public enum ShapeRules {
         r["ArgMax"] = argReduce
         r["ArgMin"] = argReduce
         r["Expand"] = { c in
-            guard let dims = c.constInts(1) else { return [TensorType(c.dtype(0), nil)] }
+            guard let dims = c.constInts(1) else {
+                // A computed shape of known length k (exporters' Shape/Concat arithmetic) still
+                // fixes the rank, max(rank, k); its dims broadcast as unknown ones.
+                guard let s = c.shape(1), s.rank == 1, let k = s.dims[0].value, k <= 64 else { return [TensorType(c.dtype(0), nil)] }
+                return [TensorType(c.dtype(0), try c.broadcast([c.shape(0), Shape(Array(repeating: .unknown, count: k))]))]
+            }
             return [TensorType(c.dtype(0), try c.broadcast([c.shape(0), Shape(known: dims)]))]
         }
         r["Tile"] = { c in

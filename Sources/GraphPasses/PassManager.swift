@@ -5,7 +5,7 @@ import GraphIR
 public enum PassRegistry {
     /// Every pass, in the order `-O3` runs them.
     public static let all: [any GraphPass] = [
-        ConstantFolding(), ControlFlowFolding(), ShapeSimplification(), NoOpRemoval(), DeadCodeElimination(), CommonSubexpressionElimination(),
+        ConstantFolding(), ControlFlowFolding(), ShapeSimplification(), NoOpRemoval(), QuantizeReluFolding(), DeadCodeElimination(), CommonSubexpressionElimination(),
         ConvBatchNormFusion(), ConvScaleFusion(), MatMulAddFusion(),
         LayerNormFusion(), RMSNormFusion(), GeluFusion(), AttentionFusion(),
         ConvAddFusion(), ActivationFusion(), SkipLayerNormFusion(),
@@ -14,7 +14,7 @@ public enum PassRegistry {
     /// Pass names per level: 0 none; 1 cleanup; 2 + fusions into standard ONNX ops (and
     /// attention); 3 + target fusions into sluice.FusedConv/FusedGemm/SkipLayerNorm.
     public static func names(level: Int) -> [String] {
-        let cleanup = ["fold-constants", "fold-control-flow", "simplify-shapes", "remove-noops", "cse", "dce"]
+        let cleanup = ["fold-constants", "fold-control-flow", "simplify-shapes", "remove-noops", "fold-relu-quantize", "cse", "dce"]
         let standard = cleanup + ["fuse-conv-bn", "fuse-conv-scale", "fuse-matmul-add",
                                   "fuse-layernorm", "fuse-rmsnorm", "fuse-gelu", "fuse-attention"]
         switch level {

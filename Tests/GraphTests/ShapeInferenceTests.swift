@@ -34,6 +34,19 @@ import Testing
         #expect(graph.shape(t) == Shape([.symbol("batch"), .known(128), .symbol("seq")]))
     }
 
+    /// Expand to a computed shape (BERT's token-type ids: Shape/Gather/Concat of the input's
+    /// dims) keeps the rank its length gives, so what follows keeps ranks too.
+    @Test func expandToAComputedShapeKeepsTheRank() throws {
+        var b = GraphBuilder()
+        let ids = b.input("ids", [.symbol("batch"), .symbol("seq")], .int64)
+        let x = b.input("x", [2, 1])
+        let e = b.op("Expand", [x, b.op("Concat", [b.op("Shape", [ids]), b.ints("one", [5])], ["axis": .int(0)])])
+        let y = b.op("Add", [e, b.weight("w", [5])])
+        let graph = try b.finish([y])
+        #expect(graph.shape(e) == Shape([.unknown, .known(2), .unknown]))
+        #expect(graph.shape(y) == Shape([.unknown, .known(2), .known(5)]))
+    }
+
     @Test func reshapeSliceConcatGatherUnsqueeze() throws {
         var b = GraphBuilder()
         let x = b.input("x", [2, 3, 4])

@@ -12,6 +12,9 @@
       max |a-b| / max |a| exceeds TOLERANCE (default 1e-4), or when the optimized model
       gives a NaN or an infinity where the original's value is finite (or a different
       non-finite value where the original's is not).
+  ort_check.py count MODEL OP MIN
+      fails when MODEL has fewer than MIN nodes of operator OP (any domain), e.g. the
+      QLinearConv nodes `--for onnxruntime` writes for a QDQ model's Convs.
   ort_check.py contrib MODEL [MIN]
       counts MODEL's com.microsoft (onnxruntime contrib) nodes by operator, prints them, and
       fails when there are fewer than MIN (default 1): `graph-opt --for onnxruntime` must
@@ -103,6 +106,10 @@ def main(argv: list) -> int:
         status = "ok" if worst <= tol else "FAIL"
         print(f"ort_check: {argv[2]}: onnxruntime on optimized vs original: relative error {worst:.2e} ({status})")
         return 0 if worst <= tol else 1
+    if len(argv) == 4 and argv[0] == "count":
+        k = sum(n.op_type == argv[2] for n in onnx.load(argv[1], load_external_data=False).graph.node)
+        print(f"ort_check: {argv[1]}: {k} {argv[2]} nodes (at least {argv[3]} wanted)")
+        return 0 if k >= int(argv[3]) else 1
     if len(argv) >= 2 and argv[0] == "contrib":
         least = int(argv[2]) if len(argv) > 2 else 1
         ops = collections.Counter(n.op_type for n in onnx.load(argv[1], load_external_data=False).graph.node
