@@ -68,23 +68,33 @@ public enum CostModel {
         for m in 0..<L {
             for d in 0..<dims { cumulative[m][d] = (m > 0 ? cumulative[m - 1][d] : 1) * mapping.temporal[m][d] }
         }
-        // (2) Spatial factor per dimension over the array dimensions a mask selects.
+        // (2) Spatial factor per dimension over the array dimensions a mask selects: whole PEs
+        // for what a level must hold, the mean over the passes for what moves (`effective`).
+        let effective = effectiveSpatial(problem, mapping)
         func spatialTile(_ mask: UInt32) -> [Int] {
             var t = [Int](repeating: 1, count: dims)
             for s in 0..<S where mask & (1 << s) != 0 { t[mapping.spatial[s].dim.rawValue] *= mapping.spatial[s].factor }
             return t
         }
-        // (3) Instances of a level in use: the product of the unrolls of the dimensions it does not span.
+        // (3) Instances of a level in use: the product of the unrolls of the dimensions it does
+        // not span, each at its mean over the passes (idle PEs of a padded pass are gated).
         func instances(_ mask: UInt32) -> Double {
             var n = 1.0
-            for s in 0..<S where mask & (1 << s) == 0 { n *= Double(mapping.spatial[s].factor) }
+            for s in 0..<S where mask & (1 << s) == 0 { n *= effective[s] }
             return n
         }
         // A tile never exceeds the problem: an unrolling that pads a dimension (its last pass
-        // partly idle) reads and writes no data beyond the extent.
+        // partly idle) holds no data beyond the extent.
         func tile(_ m: Int, _ mask: UInt32) -> [Int] {
             let sp = spatialTile(mask)
             return (0..<dims).map { min((m >= 0 ? cumulative[m][$0] : 1) * sp[$0], problem.loops.extents[$0]) }
+        }
+        // The tile that moves: the mean over the passes of a padded unrolling (eq. 1), so that
+        // fills × tile × instances counts the real iterations, never the padded ones.
+        func movingTile(_ m: Int, _ mask: UInt32) -> [Double] {
+            var t = (0..<dims).map { Double(m >= 0 ? cumulative[m][$0] : 1) }
+            for s in 0..<S where mask & (1 << s) != 0 { t[mapping.spatial[s].dim.rawValue] *= effective[s] }
+            return (0..<dims).map { min(t[$0], Double(problem.loops.extents[$0])) }
         }
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).
@@ -127,8 +137,8 @@ public enum CostModel {
                 let childMask: UInt32 = child >= 0 ? model.served[child] : 0
                 let parentMask = model.served[parent]
                 let (f, dist) = fills(reach, o)
-                let childTile = problem.footprint(o, tile(reach, childMask))
-                let union = problem.footprint(o, tile(reach, parentMask))
+                let childTile = problem.footprint(o, movingTile(reach, childMask))
+                let union = problem.footprint(o, movingTile(reach, parentMask))
                 let pInst = instances(parentMask), cInst = instances(childMask)
                 let overlapped = child < 0 || memories[child].doubleBuffered
                 var pRead = 0.0, pWrite = 0.0, cRead = 0.0, cWrite = 0.0
@@ -185,15 +195,16 @@ public enum CostModel {
         var iterations = 1.0
         var temporal = [Int](repeating: 1, count: 8)
         for m in 0..<L { for d in 0..<8 { temporal[d] *= mapping.temporal[m][d]; iterations *= Double(mapping.temporal[m][d]) } }
+        let effective = effectiveSpatial(problem, mapping)
         var energy = 0.0
         for o in Operand.allCases {
             guard let m0 = model.chains[o.rawValue].first, m0 != L - 1 else { continue }
-            var union = [Int](repeating: 1, count: 8)
+            var union = [Double](repeating: 1, count: 8)
             var instances = 1.0
             for (s, c) in mapping.spatial.enumerated() {
-                if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= c.factor } else { instances *= Double(c.factor) }
+                if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= effective[s] } else { instances *= effective[s] }
             }
-            for d in 0..<8 { union[d] = min(union[d], problem.loops.extents[d]) }
+            for d in 0..<8 { union[d] = min(union[d], Double(problem.loops.extents[d])) }
             let u = problem.footprint(o, union) * instances
             let m = memories[m0]
             if o == .output {
@@ -206,6 +217,23 @@ public enum CostModel {
             }
         }
         return energy
+    }
+
+    /// Per array dimension, its unroll factor averaged over the passes: a dimension whose extent
+    /// the spatial × temporal factors overshoot (K = 64 as 14 PEs × 5 passes) runs
+    /// extent / (spatial × temporal) of its PEs on average (64 / 5 = 12.8), the rest idle and
+    /// gated. The shortfall is put on the first array dimension unrolling that loop dimension.
+    static func effectiveSpatial(_ problem: MacProblem, _ mapping: Mapping) -> [Double] {
+        var effective = mapping.spatial.map { Double($0.factor) }
+        for d in LoopDim.allCases {
+            let unrolled = mapping.spatial.indices.filter { mapping.spatial[$0].dim == d && mapping.spatial[$0].factor > 1 }
+            guard let first = unrolled.first else { continue }
+            var padded = unrolled.reduce(1.0) { $0 * Double(mapping.spatial[$1].factor) }
+            for level in mapping.temporal { padded *= Double(level[d.rawValue]) }
+            let extent = Double(problem.loops.extents[d.rawValue])
+            if padded > extent { effective[first] *= extent / padded }
+        }
+        return effective
     }
 
     static func stationaryOperand(_ d: Dataflow) -> Operand? {
