@@ -98,10 +98,12 @@ public enum CostModel {
         }
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).
-        func fills(_ reach: Int, _ o: Operand) -> (fills: Double, distinct: Double) {
-            // The PEs (reach −1) hold nothing between MACs: every MAC reads its operands from,
-            // and accumulates into, the innermost level holding them; no reuse run there.
-            var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = reach >= 0
+        func fills(_ reach: Int, _ o: Operand, latched: Bool = false) -> (fills: Double, distinct: Double) {
+            // The PEs (reach −1) keep no partial sum between MACs: every MAC accumulates into the
+            // innermost level holding outputs. A weight or an input is `latched` at the MAC's
+            // operand input when one read of the innermost level delivers it (eq. 3): it stays
+            // there while the innermost loops do not index it, and only then is read again.
+            var total = 1.0, distinct = 1.0, reuse = 1.0, inRun = reach >= 0 || latched
             for j in (reach + 1)..<L {
                 for d in mapping.orders[j] {
                     let f = Double(mapping.temporal[j][d.rawValue])
@@ -136,9 +138,10 @@ public enum CostModel {
                 let reach = i == 0 ? -1 : mapping.reach[o.rawValue][i - 1]
                 let childMask: UInt32 = child >= 0 ? model.served[child] : 0
                 let parentMask = model.served[parent]
-                let (f, dist) = fills(reach, o)
                 let childTile = problem.footprint(o, movingTile(reach, childMask))
                 let union = problem.footprint(o, movingTile(reach, parentMask))
+                let latched = child < 0 && o != .output && union * problem.bytes(o) <= memories[parent].readBytesPerCycle
+                let (f, dist) = fills(reach, o, latched: latched)
                 let pInst = instances(parentMask), cInst = instances(childMask)
                 let overlapped = child < 0 || memories[child].doubleBuffered
                 var pRead = 0.0, pWrite = 0.0, cRead = 0.0, cWrite = 0.0
@@ -185,10 +188,12 @@ public enum CostModel {
                            fillDrainCycles: fillDrain, energyPj: energy, macEnergyPj: macPj, levels: levels, fits: fits)
     }
 
-    /// Energy of the traffic between the PEs and the innermost level of each operand: it depends
-    /// on the spatial unrolling and the total temporal iterations only (no reuse inside a PE), so
-    /// the lower bound of a spatial choice uses it exactly. `mapping` needs its spatial choice and
-    /// temporal factors whose product per dimension is right; levels and reach are not used.
+    /// The least energy of the traffic between the PEs and the innermost level of each operand
+    /// over every mapping with `mapping`'s spatial choice: exact for outputs (it depends on the
+    /// spatial unrolling and the total temporal iterations only), and for a latched weight or
+    /// input (eq. 3) its reads with every loop that does not index it innermost. The lower bound
+    /// of a spatial choice uses it. `mapping` needs its spatial choice and temporal factors whose
+    /// product per dimension is right; levels, orders and reach are not used.
     static func peTrafficEnergy(_ problem: MacProblem, _ mapping: Mapping, on model: CoreModel) -> Double {
         let memories = model.core.memories
         let L = memories.count
@@ -205,7 +210,8 @@ public enum CostModel {
                 if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= effective[s] } else { instances *= effective[s] }
             }
             for d in 0..<8 { union[d] = min(union[d], Double(problem.loops.extents[d])) }
-            let u = problem.footprint(o, union) * instances
+            let perInstance = problem.footprint(o, union)
+            let u = perInstance * instances
             let m = memories[m0]
             if o == .output {
                 var distinct = 1.0
@@ -213,7 +219,13 @@ public enum CostModel {
                 let b = problem.accumulatorBytes
                 energy += iterations * b * u * m.writePjPerByte + (iterations - distinct) * b * u * m.readPjPerByte
             } else {
-                energy += iterations * problem.bytes(o) * u * m.readPjPerByte
+                // A latched operand (eq. 3) is read once per run of loops that do not index it:
+                // at best all of them innermost.
+                var run = 1.0
+                if perInstance * problem.bytes(o) <= m.readBytesPerCycle {
+                    for d in LoopDim.allCases where !MacProblem.relevant(o, d) { run *= Double(temporal[d.rawValue]) }
+                }
+                energy += iterations / run * problem.bytes(o) * u * m.readPjPerByte
             }
         }
         return energy
