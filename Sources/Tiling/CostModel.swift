@@ -31,11 +31,13 @@ public struct LevelTraffic: Sendable, Hashable {
 
     /// Adds one edge's reads and writes at `memory` (all `instances` together): bytes, energy,
     /// and port time on the overlapped or the serial side.
-    mutating func charge(_ memory: MemoryLevel, reads: Double, writes: Double, instances: Double, overlapped: Bool) {
+    /// `readWords` and `writeWords` scale the bytes to the whole port words they take (eq. 4′).
+    mutating func charge(_ memory: MemoryLevel, reads: Double, writes: Double, instances: Double, overlapped: Bool,
+                         readWords: Double = 1, writeWords: Double = 1) {
         readBytes += reads
         writeBytes += writes
-        energyPj += reads * memory.readPjPerByte + writes * memory.writePjPerByte
-        let time = memory.portCycles(reads: reads / instances, writes: writes / instances)
+        energyPj += reads * readWords * memory.readPjPerByte + writes * writeWords * memory.writePjPerByte
+        let time = memory.portCycles(reads: reads * readWords / instances, writes: writes * writeWords / instances)
         if overlapped { overlappedCycles += time } else { serialCycles += time }
     }
 }
@@ -158,9 +160,14 @@ public enum CostModel {
                     pRead = f * problem.bytes(o) * union * pInst
                     if child >= 0 { cWrite = f * problem.bytes(o) * childTile * cInst }
                 }
-                levels[parent].charge(memories[parent], reads: pRead, writes: pWrite, instances: pInst, overlapped: overlapped)
+                let b = problem.bytes(o)
+                levels[parent].charge(memories[parent], reads: pRead, writes: pWrite, instances: pInst, overlapped: overlapped,
+                                      readWords: model.words(parent, union * b, memories[parent].readBytesPerCycle),
+                                      writeWords: model.words(parent, union * b, memories[parent].writeBytesPerCycle))
                 if child >= 0 {
-                    levels[child].charge(memories[child], reads: cRead, writes: cWrite, instances: cInst, overlapped: overlapped)
+                    levels[child].charge(memories[child], reads: cRead, writes: cWrite, instances: cInst, overlapped: overlapped,
+                                         readWords: model.words(child, childTile * b, memories[child].readBytesPerCycle),
+                                         writeWords: model.words(child, childTile * b, memories[child].writeBytesPerCycle))
                 }
                 // (7) Bytes that leave a mesh-wide level for one core's cross the NoC.
                 if meshBit != 0, parentMask & meshBit != 0, childMask & meshBit == 0 {
@@ -213,11 +220,13 @@ public enum CostModel {
             let perInstance = problem.footprint(o, union)
             let u = perInstance * instances
             let m = memories[m0]
+            let b = problem.bytes(o)
+            let readWords = model.words(m0, perInstance * b, m.readBytesPerCycle)
             if o == .output {
                 var distinct = 1.0
                 for d in LoopDim.allCases where MacProblem.relevant(.output, d) { distinct *= Double(temporal[d.rawValue]) }
-                let b = problem.accumulatorBytes
-                energy += iterations * b * u * m.writePjPerByte + (iterations - distinct) * b * u * m.readPjPerByte
+                let writeWords = model.words(m0, perInstance * b, m.writeBytesPerCycle)
+                energy += iterations * b * u * m.writePjPerByte * writeWords + (iterations - distinct) * b * u * m.readPjPerByte * readWords
             } else {
                 // A latched operand (eq. 3) is read once per run of loops that do not index it:
                 // at best all of them innermost.
@@ -225,7 +234,7 @@ public enum CostModel {
                 if perInstance * problem.bytes(o) <= m.readBytesPerCycle {
                     for d in LoopDim.allCases where !MacProblem.relevant(o, d) { run *= Double(temporal[d.rawValue]) }
                 }
-                energy += iterations / run * problem.bytes(o) * u * m.readPjPerByte
+                energy += iterations / run * b * u * m.readPjPerByte * readWords
             }
         }
         return energy
