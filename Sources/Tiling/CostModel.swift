@@ -208,16 +208,23 @@ public enum CostModel {
         var temporal = [Int](repeating: 1, count: 8)
         for m in 0..<L { for d in 0..<8 { temporal[d] *= mapping.temporal[m][d]; iterations *= Double(mapping.temporal[m][d]) } }
         let effective = effectiveSpatial(problem, mapping)
-        var energy = 0.0
-        for o in Operand.allCases {
-            guard let m0 = model.chains[o.rawValue].first, m0 != L - 1 else { continue }
-            var union = [Double](repeating: 1, count: 8)
+        // Elements of `o` per instance of `level` one iteration moves, and the instances.
+        func union(_ o: Operand, _ level: Int) -> (perInstance: Double, instances: Double) {
+            var t = [Double](repeating: 1, count: 8)
             var instances = 1.0
             for (s, c) in mapping.spatial.enumerated() {
-                if model.served[m0] & (1 << s) != 0 { union[c.dim.rawValue] *= effective[s] } else { instances *= effective[s] }
+                if model.served[level] & (1 << s) != 0 { t[c.dim.rawValue] *= effective[s] } else { instances *= effective[s] }
             }
-            for d in 0..<8 { union[d] = min(union[d], Double(problem.loops.extents[d])) }
-            let perInstance = problem.footprint(o, union)
+            for d in 0..<8 { t[d] = min(t[d], Double(problem.loops.extents[d])) }
+            return (problem.footprint(o, t), instances)
+        }
+        var energy = 0.0
+        // What latching (eq. 3) can save on a weight or an input: its unlatched reads and the
+        // longest run any order gives it (every loop not indexing it innermost).
+        var latchable: [(reads: Double, run: Double)] = []
+        for o in Operand.allCases {
+            guard let m0 = model.chains[o.rawValue].first, m0 != L - 1 else { continue }
+            let (perInstance, instances) = union(o, m0)
             let u = perInstance * instances
             let m = memories[m0]
             let b = problem.bytes(o)
@@ -228,16 +235,38 @@ public enum CostModel {
                 let writeWords = model.words(m0, perInstance * b, m.writeBytesPerCycle)
                 energy += iterations * b * u * m.writePjPerByte * writeWords + (iterations - distinct) * b * u * m.readPjPerByte * readWords
             } else {
-                // A latched operand (eq. 3) is read once per run of loops that do not index it:
-                // at best all of them innermost.
-                var run = 1.0
-                if perInstance * problem.bytes(o) <= m.readBytesPerCycle {
+                let reads = iterations * b * u * m.readPjPerByte * readWords
+                energy += reads
+                if perInstance * b <= m.readBytesPerCycle {
+                    var run = 1.0
                     for d in LoopDim.allCases where !MacProblem.relevant(o, d) { run *= Double(temporal[d.rawValue]) }
+                    if run > 1 { latchable.append((reads, run)) }
                 }
-                energy += iterations / run * b * u * m.readPjPerByte * readWords
             }
         }
-        return energy
+        // At most one of them latches at a time: the loops that do not index weights (B, OY, OX)
+        // all index inputs and the one that does not index inputs (K) indexes weights, so the
+        // innermost loop breaks one of the two runs. Every such loop indexes outputs: a run of R
+        // iterations either stays inside the tile of the outputs' innermost level (R ≤ what it
+        // holds, in partial sums) or sends partial sums up and back once per iteration above
+        // that tile, at least iterations / held of them.
+        let outChain = model.chains[Operand.output.rawValue]
+        var held = Double.infinity, spillPj = 0.0, spilled = 0.0
+        if outChain.count >= 2, outChain[0] != L - 1 {
+            held = max(1, Double(memories[outChain[0]].usableBytes) / problem.accumulatorBytes)
+            let parent = memories[outChain[1]], child = memories[outChain[0]]
+            let (perInstance, instances) = union(.output, outChain[1])
+            spilled = iterations / held * perInstance * instances - problem.totalElements(.output)
+            let acc = problem.accumulatorBytes, final = outChain[1] == L - 1 ? problem.outputBytes : acc
+            spillPj = min(final, acc) * parent.writePjPerByte + acc * (parent.readPjPerByte + child.readPjPerByte + child.writePjPerByte)
+        }
+        var saving = 0.0
+        for (reads, run) in latchable {
+            let inside = reads * (1 - 1 / min(run, held))
+            let beyond = run > held ? reads * (1 - 1 / run) - max(0, spilled) * spillPj : 0
+            saving = max(saving, inside, beyond)
+        }
+        return energy - saving
     }
 
     /// Per array dimension, its unroll factor averaged over the passes: a dimension whose extent
