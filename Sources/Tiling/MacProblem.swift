@@ -48,6 +48,20 @@ public struct MacProblem: Sendable, Hashable {
         }
     }
 
+    /// Elements of `o` in a tile whose extents may be fractional: the mean tile of a padded
+    /// unrolling, whose idle PEs receive nothing (eq. 1 of Docs/tile.md). Input rows and columns
+    /// follow `MacLoops.inputRows` continued to real numbers.
+    func footprint(_ o: Operand, _ t: [Double]) -> Double {
+        switch o {
+        case .weight: return t[0] * t[2] * t[3] * t[6] * t[7]
+        case .input:
+            let rows = min((t[4] - 1) * Double(loops.strideY) + t[6], t[4] * t[6], Double(loops.inputHeight))
+            let cols = min((t[5] - 1) * Double(loops.strideX) + t[7], t[5] * t[7], Double(loops.inputWidth))
+            return t[0] * t[1] * t[3] * rows * cols
+        case .output: return t[0] * t[1] * t[2] * t[4] * t[5]
+        }
+    }
+
     /// Elements of `o` over the whole problem.
     public func totalElements(_ o: Operand) -> Double { footprint(o, loops.extents) }
 }

@@ -76,6 +76,15 @@ public struct CoreModel: Sendable {
 
     var levelCount: Int { core.memories.count }
 
+    /// The words a transfer of `bytes` per instance takes at level `m`, over its bytes (eq. 4′):
+    /// a PE's own register file (a level no array dimension spans) is read and written a whole
+    /// port word of `word` bytes at a time (a 16-bit partial sum in a 24-bit register file costs
+    /// a 24-bit access); wider levels move tiles many words long, whose rounding is not charged.
+    func words(_ m: Int, _ bytes: Double, _ word: Double) -> Double {
+        guard served[m] == 0, bytes > 0, word > 0 else { return 1 }
+        return max(1, (bytes / word - 1e-9).rounded(.up)) * word / bytes
+    }
+
     /// Every choice of reaches: per operand and chain level, from the level itself up to just
     /// below the next level of the chain (the backing level reaches everything).
     var reachChoices: [[[Int]]] {
