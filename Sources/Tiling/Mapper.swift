@@ -354,7 +354,7 @@ struct Search {
         for (spatial, spatialBound) in choices {
             if halted { break }
             if spatialBound.value(objective) >= bestValue { continue }
-            var memo: [[[Int]]: Double] = [:]
+            var memo: [[[Int]]: (Mapping, MappingCost)?] = [:]
             var left = problem.loops.extents
             for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
             var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
@@ -363,6 +363,7 @@ struct Search {
             let primes = (0..<8).map { Set(Search.primeFactors(left[$0])).sorted() }
             while !halted {
                 var bestMove: [[Int]]?, bestMoveValue = current
+                var level: (temporal: [[Int]], found: (Mapping, MappingCost))?
                 for d in 0..<8 {
                     for p in primes[d] {
                         for a in 0..<L where temporal[a][d] % p == 0 {
@@ -371,20 +372,31 @@ struct Search {
                                 next[a][d] /= p
                                 next[b][d] *= p
                                 guard fitsMinimal(spatial, next) else { continue }
-                                let value: Double
-                                if let v = memo[next] { value = v } else {
-                                    value = nestBest(spatial, next)?.1.value(objective) ?? .infinity
-                                    memo[next] = value
+                                let found: (Mapping, MappingCost)?
+                                if let m = memo[next] { found = m } else {
+                                    found = nestBest(spatial, next)
+                                    memo[next] = found
                                 }
+                                let value = found?.1.value(objective) ?? .infinity
                                 if value < bestMoveValue { bestMoveValue = value; bestMove = next }
+                                if b < a, level == nil, let f = found, value == current { level = (next, f) }
                                 if halted { break }
                             }
                         }
                     }
                 }
-                guard let next = bestMove else { break }
-                temporal = next
-                current = bestMoveValue
+                if let next = bestMove {
+                    temporal = next
+                    current = bestMoveValue
+                } else if let (next, found) = level {
+                    // No move lowers the objective: among nests of the same cost keep the one with
+                    // a factor further in (larger inner tiles, as the depth-first order prefers).
+                    // Each such move takes a factor down a level, so this ends.
+                    temporal = next
+                    if found.1.value(objective) <= bestValue { best = found }
+                } else {
+                    break
+                }
             }
         }
         choiceCap = Int.max
