@@ -64,13 +64,13 @@ public enum CostModel {
         let S = model.spatialDims.count
         let dims = LoopDim.allCases.count
         // (1) Cumulative temporal tile per level: t[m][d] = Π_{j≤m} f_j[d].
-        var cumulative = [[Int]](repeating: [Int](repeating: 1, count: dims), count: L)
+        var cumulative = [SIMD8<Int>](repeating: SIMD8(repeating: 1), count: L)
         for m in 0..<L {
             for d in 0..<dims { cumulative[m][d] = (m > 0 ? cumulative[m - 1][d] : 1) * mapping.temporal[m][d] }
         }
         // (2) Spatial factor per dimension over the array dimensions a mask selects.
-        func spatialTile(_ mask: UInt32) -> [Int] {
-            var t = [Int](repeating: 1, count: dims)
+        func spatialTile(_ mask: UInt32) -> SIMD8<Int> {
+            var t = SIMD8<Int>(repeating: 1)
             for s in 0..<S where mask & (1 << s) != 0 { t[mapping.spatial[s].dim.rawValue] *= mapping.spatial[s].factor }
             return t
         }
@@ -80,11 +80,12 @@ public enum CostModel {
             for s in 0..<S where mask & (1 << s) == 0 { n *= Double(mapping.spatial[s].factor) }
             return n
         }
+        let extents = SIMD8<Int>(problem.loops.extents)
         // A tile never exceeds the problem: an unrolling that pads a dimension (its last pass
         // partly idle) reads and writes no data beyond the extent.
-        func tile(_ m: Int, _ mask: UInt32) -> [Int] {
-            let sp = spatialTile(mask)
-            return (0..<dims).map { min((m >= 0 ? cumulative[m][$0] : 1) * sp[$0], problem.loops.extents[$0]) }
+        func tile(_ m: Int, _ mask: UInt32) -> SIMD8<Int> {
+            let t = (m >= 0 ? cumulative[m] : SIMD8(repeating: 1)) &* spatialTile(mask)
+            return pointwiseMin(t, extents)
         }
         // (4) Fills of a child level's tile and the distinct tiles among them: every loop above
         // the child, less the innermost run of loops that do not index the operand (reuse).

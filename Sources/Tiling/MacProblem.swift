@@ -48,6 +48,17 @@ public struct MacProblem: Sendable, Hashable {
         }
     }
 
+    /// `footprint(_:_:)` of a tile held in a SIMD vector (no array to allocate: the cost model
+    /// calls it a dozen times per mapping). The same arithmetic, so the same value.
+    func footprint(_ o: Operand, _ t: SIMD8<Int>) -> Double {
+        switch o {
+        case .weight: return Double(t[0] * t[2] * t[3] * t[6] * t[7])
+        case .input:
+            return Double(t[0] * t[1] * t[3]) * Double(loops.inputRows(t[4], t[6])) * Double(loops.inputCols(t[5], t[7]))
+        case .output: return Double(t[0] * t[1] * t[2] * t[4] * t[5])
+        }
+    }
+
     /// Elements of `o` over the whole problem.
     public func totalElements(_ o: Operand) -> Double { footprint(o, loops.extents) }
 }
