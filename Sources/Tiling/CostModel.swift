@@ -31,7 +31,7 @@ public struct LevelTraffic: Sendable, Hashable {
 
     /// Adds one edge's reads and writes at `memory` (all `instances` together): bytes, energy,
     /// and port time on the overlapped or the serial side.
-    mutating func charge(_ memory: MemoryLevel, reads: Double, writes: Double, instances: Double, overlapped: Bool) {
+    mutating func charge(_ memory: LevelFigures, reads: Double, writes: Double, instances: Double, overlapped: Bool) {
         readBytes += reads
         writeBytes += writes
         energyPj += reads * memory.readPjPerByte + writes * memory.writePjPerByte
@@ -59,7 +59,7 @@ public enum CostModel {
     /// Costs `mapping` of `problem` on `model`. The mapping must cover the loop nest
     /// (spatial × temporal factors = extent per dimension); `fits` says whether every tile fits.
     public static func evaluate(_ problem: MacProblem, _ mapping: Mapping, on model: CoreModel) -> MappingCost {
-        let memories = model.core.memories
+        let memories = model.figures
         let L = memories.count
         let S = model.spatialDims.count
         let dims = LoopDim.allCases.count
@@ -162,7 +162,7 @@ public enum CostModel {
         for m in 0..<L { for d in 0..<dims { compute *= Double(mapping.temporal[m][d]) } }
         let overlappedMax = levels.map(\.overlappedCycles).max() ?? 0
         let serial = levels.reduce(0) { $0 + $1.serialCycles }
-        var fillDrain = Double(memories.reduce(0) { $0 + $1.latencyCycles })
+        var fillDrain = Double(model.core.memories.reduce(0) { $0 + $1.latencyCycles })
         if model.core.array.systolic, let stationary = stationaryOperand(model.core.array.dataflow),
            let m0 = model.chains[stationary.rawValue].first {
             let skew = Double(model.core.array.dims.reduce(0) { $0 + $1.size })
