@@ -32,7 +32,7 @@ public struct LevelTraffic: Sendable, Hashable {
     /// Adds one edge's reads and writes at `memory` (all `instances` together): bytes, energy,
     /// and port time on the overlapped or the serial side.
     /// `readWords` and `writeWords` scale the bytes to the whole port words they take (eq. 4′).
-    mutating func charge(_ memory: MemoryLevel, reads: Double, writes: Double, instances: Double, overlapped: Bool,
+    mutating func charge(_ memory: LevelFigures, reads: Double, writes: Double, instances: Double, overlapped: Bool,
                          readWords: Double = 1, writeWords: Double = 1) {
         readBytes += reads
         writeBytes += writes
@@ -61,7 +61,7 @@ public enum CostModel {
     /// Costs `mapping` of `problem` on `model`. The mapping must cover the loop nest
     /// (spatial × temporal factors = extent per dimension); `fits` says whether every tile fits.
     public static func evaluate(_ problem: MacProblem, _ mapping: Mapping, on model: CoreModel) -> MappingCost {
-        let memories = model.core.memories
+        let memories = model.figures
         let L = memories.count
         let S = model.spatialDims.count
         let dims = LoopDim.allCases.count
@@ -181,7 +181,7 @@ public enum CostModel {
         for m in 0..<L { for d in 0..<dims { compute *= Double(mapping.temporal[m][d]) } }
         let overlappedMax = levels.map(\.overlappedCycles).max() ?? 0
         let serial = levels.reduce(0) { $0 + $1.serialCycles }
-        var fillDrain = Double(memories.reduce(0) { $0 + $1.latencyCycles })
+        var fillDrain = Double(model.core.memories.reduce(0) { $0 + $1.latencyCycles })
         if model.core.array.systolic, let stationary = stationaryOperand(model.core.array.dataflow),
            let m0 = model.chains[stationary.rawValue].first {
             let skew = Double(model.core.array.dims.reduce(0) { $0 + $1.size })
@@ -274,12 +274,19 @@ public enum CostModel {
     /// extent / (spatial × temporal) of its PEs on average (64 / 5 = 12.8), the rest idle and
     /// gated. The shortfall is put on the first array dimension unrolling that loop dimension.
     static func effectiveSpatial(_ problem: MacProblem, _ mapping: Mapping) -> [Double] {
-        var effective = mapping.spatial.map { Double($0.factor) }
+        var iterations = [Int](repeating: 1, count: LoopDim.allCases.count)
+        for level in mapping.temporal { for d in iterations.indices { iterations[d] *= level[d] } }
+        return effectiveSpatial(problem, mapping.spatial, temporalIterations: iterations)
+    }
+
+    /// `effectiveSpatial` from the spatial choice and the temporal iterations per dimension over
+    /// the whole nest (all a partial mapping needs: the product is known before its levels are).
+    static func effectiveSpatial(_ problem: MacProblem, _ spatial: [SpatialChoice], temporalIterations: [Int]) -> [Double] {
+        var effective = spatial.map { Double($0.factor) }
         for d in LoopDim.allCases {
-            let unrolled = mapping.spatial.indices.filter { mapping.spatial[$0].dim == d && mapping.spatial[$0].factor > 1 }
+            let unrolled = spatial.indices.filter { spatial[$0].dim == d && spatial[$0].factor > 1 }
             guard let first = unrolled.first else { continue }
-            var padded = unrolled.reduce(1.0) { $0 * Double(mapping.spatial[$1].factor) }
-            for level in mapping.temporal { padded *= Double(level[d.rawValue]) }
+            let padded = unrolled.reduce(1.0) { $0 * Double(spatial[$1].factor) } * Double(temporalIterations[d.rawValue])
             let extent = Double(problem.loops.extents[d.rawValue])
             if padded > extent { effective[first] *= extent / padded }
         }

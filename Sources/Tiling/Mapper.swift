@@ -272,10 +272,16 @@ struct Search {
             return va != vb ? va < vb : a.offset < b.offset
         }.map(\.element)
         let bound = LowerBound(cycles: choices.map(\.1.cycles).min() ?? 0, energyPj: choices.map(\.1.energyPj).min() ?? 0)
+        choices = Search.withoutMirrors(choices, problem.loops)
         // A budgeted search first gives every spatial choice a small share of the visits (a
         // depth-first search spends any budget in the first choice's subtree, and the best
         // mapping is often under another choice, e.g. one that pads a dimension): the incumbent it
         // leaves prunes the full search that follows. Unlimited searches go straight to the full one.
+        // An incumbent before any depth-first search: a descent from every factor at the backing
+        // level, per spatial choice (most promising first), so the bound prunes from the start and
+        // mappings deep in a subtree (one loop per SRAM level, the registers' loops under them)
+        // are reached even when the depth-first search would stop short of them.
+        descend(choices)
         let share = limits.maxVisits.map { max(1, $0 / (4 * max(1, choices.count))) }
         // A choice whose subtree the first pass covers within its share is done.
         var done = [Bool](repeating: false, count: choices.count)
@@ -300,6 +306,120 @@ struct Search {
         }
         return MapResult(mapping: mapping, cost: cost, bound: bound, objective: objective, visited: visited, pruned: pruned,
                          complete: !stopped)
+    }
+
+    /// The spatial choices less those that mirror an earlier one. When rows and columns are
+    /// alike (OY = OX, FY = FX, the same stride and input height and width), swapping OY with OX
+    /// and FY with FX maps every mapping onto one of the same cost: footprints, the dimensions
+    /// that index each operand, the reuse runs of every order (ties within a group of loops that
+    /// index the same operands change no run) all mirror. So a choice whose mirror is listed
+    /// earlier has the same optimum and bound as that one, and is not searched again.
+    static func withoutMirrors(_ choices: [([SpatialChoice], LowerBound)], _ loops: MacLoops) -> [([SpatialChoice], LowerBound)] {
+        guard loops[.oy] == loops[.ox], loops[.fy] == loops[.fx], loops.strideY == loops.strideX,
+              loops.inputHeight == loops.inputWidth else { return choices }
+        let swap: [LoopDim: LoopDim] = [.oy: .ox, .ox: .oy, .fy: .fx, .fx: .fy]
+        var seen = Set<[SpatialChoice]>()
+        return choices.filter { choice in
+            let mirror = choice.0.map { SpatialChoice(dim: swap[$0.dim] ?? $0.dim, factor: $0.factor) }
+            if mirror != choice.0, seen.contains(mirror) { return false }
+            seen.insert(choice.0)
+            return true
+        }
+    }
+
+    /// Prime factors of `n`, ascending, with multiplicity.
+    static func primeFactors(_ n: Int) -> [Int] {
+        var out: [Int] = [], n = n, p = 2
+        while p * p <= n {
+            while n % p == 0 { out.append(p); n /= p }
+            p += 1
+        }
+        if n > 1 { out.append(n) }
+        return out
+    }
+
+    /// The descent: per spatial choice (in bound order) start from every temporal factor at the
+    /// backing level (the smallest tiles: it fits whenever anything does), then repeatedly apply
+    /// the move — one prime factor of one loop dimension from one level to another — that lowers
+    /// the objective most, until none does. Each nest is costed at its best orders and reaches
+    /// (the same cuts as the full search), so every step is a mapping of the space and the visits
+    /// count against the budget like any other. Deterministic: moves are tried in a fixed order
+    /// and ties go to the first. Repeated nests (a move and its reverse) are costed once. Spends
+    /// at most half of the visit budget, the spatial choices in bound order, each descended to
+    /// the end; a choice whose bound cannot beat the incumbent is skipped.
+    mutating func descend(_ choices: [([SpatialChoice], LowerBound)]) {
+        let L = model.levelCount
+        guard L > 1 else { return }
+        choiceCap = limits.maxVisits.map { $0 / 2 } ?? Int.max
+        for (spatial, spatialBound) in choices {
+            if halted { break }
+            if spatialBound.value(objective) >= bestValue { continue }
+            var memo: [[[Int]]: (Mapping, MappingCost)?] = [:]
+            var left = problem.loops.extents
+            for s in spatial { left[s.dim.rawValue] = (left[s.dim.rawValue] + s.factor - 1) / s.factor }
+            var temporal = [[Int]](repeating: [Int](repeating: 1, count: 8), count: L)
+            temporal[L - 1] = left
+            guard fitsMinimal(spatial, temporal), var current = nestBest(spatial, temporal)?.1.value(objective) else { continue }
+            let primes = (0..<8).map { Set(Search.primeFactors(left[$0])).sorted() }
+            while !halted {
+                var bestMove: [[Int]]?, bestMoveValue = current
+                var level: (temporal: [[Int]], found: (Mapping, MappingCost))?
+                for d in 0..<8 {
+                    for p in primes[d] {
+                        for a in 0..<L where temporal[a][d] % p == 0 {
+                            for b in 0..<L where b != a {
+                                var next = temporal
+                                next[a][d] /= p
+                                next[b][d] *= p
+                                guard fitsMinimal(spatial, next) else { continue }
+                                let found: (Mapping, MappingCost)?
+                                if let m = memo[next] { found = m } else {
+                                    found = nestBest(spatial, next)
+                                    memo[next] = found
+                                }
+                                let value = found?.1.value(objective) ?? .infinity
+                                if value < bestMoveValue { bestMoveValue = value; bestMove = next }
+                                if b < a, level == nil, let f = found, value == current { level = (next, f) }
+                                if halted { break }
+                            }
+                        }
+                    }
+                }
+                if let next = bestMove {
+                    temporal = next
+                    current = bestMoveValue
+                } else if let (next, found) = level {
+                    // No move lowers the objective: among nests of the same cost keep the one with
+                    // a factor further in (larger inner tiles, as the depth-first order prefers).
+                    // Each such move takes a factor down a level, so this ends.
+                    temporal = next
+                    if found.1.value(objective) <= bestValue { best = found }
+                } else {
+                    break
+                }
+            }
+        }
+        choiceCap = Int.max
+    }
+
+    /// Whether every level holds its operands' smallest tiles (reach at the level itself) under
+    /// `temporal`: reaches only enlarge them, so a nest failing this has no mapping that fits.
+    func fitsMinimal(_ spatial: [SpatialChoice], _ temporal: [[Int]]) -> Bool {
+        for m in 0..<(model.levelCount - 1) where used(m, spatial, temporal) > Double(model.core.memories[m].usableBytes) { return false }
+        return true
+    }
+
+    /// The best mapping of one temporal nest over its candidate orders and reaches (the incumbent
+    /// is updated as in the full search).
+    mutating func nestBest(_ spatial: [SpatialChoice], _ temporal: [[Int]]) -> (Mapping, MappingCost)? {
+        let saved = best
+        best = nil
+        var orders = [[LoopDim]](repeating: [], count: model.levelCount)
+        chooseOrders(0, spatial, temporal, distinctOrders(temporal), distinctReaches(temporal), &orders)
+        let found = best
+        best = saved
+        if let f = found, f.1.value(objective) < bestValue { best = f }
+        return found
     }
 
     /// Bytes the tiles held at level `m` need, with `temporal` fixed up to `m`.
@@ -371,8 +491,11 @@ struct Search {
             // Temporal iterations per dimension over the whole nest (levels ≤ m fixed, `left` above).
             var total = left
             for j in 0...m { for d in 0..<8 { total[d] *= temporal[j][d] } }
+            // What moves is counted at the mean use of a padded unrolling, as the cost model counts
+            // it (idle PEs receive nothing), so the bound uses the same mean factors.
+            let effective = CostModel.effectiveSpatial(problem, spatial, temporalIterations: total)
             var instances = 1.0
-            for (s, c) in spatial.enumerated() where model.served[parent] & (1 << s) == 0 { instances *= Double(c.factor) }
+            for s in spatial.indices where model.served[parent] & (1 << s) == 0 { instances *= effective[s] }
             var ct = [Int](repeating: 1, count: 8)
             for j in 0..<child { for d in 0..<8 { ct[d] *= temporal[j][d] } }
             for r in child...m {
@@ -380,11 +503,11 @@ struct Search {
                 // The parent sends at least one union tile per distinct tile (eq. 3–4 with F ≥ D).
                 var distinct = 1.0
                 for d in LoopDim.allCases where MacProblem.relevant(o, d) { distinct *= Double(total[d.rawValue] / ct[d.rawValue]) }
-                var union = ct
+                var union = ct.map(Double.init)
                 for s in model.spatialDims.indices where model.served[parent] & (1 << s) != 0 {
-                    union[spatial[s].dim.rawValue] *= spatial[s].factor
+                    union[spatial[s].dim.rawValue] *= effective[s]
                 }
-                for d in 0..<8 { union[d] = min(union[d], problem.loops.extents[d]) }
+                for d in 0..<8 { union[d] = min(union[d], Double(problem.loops.extents[d])) }
                 reads = min(reads, distinct * problem.footprint(o, union) * instances * problem.bytes(o))
             }
             let once = (o == .input ? Double(problem.loops.touchedInputElements) : problem.totalElements(o)) * problem.bytes(o)

@@ -55,6 +55,9 @@ public struct CoreModel: Sendable {
     let chains: [[Int]]
     /// Mean hops from a DRAM channel to a core, for NoC energy on a mesh.
     let meanHops: Double
+    /// Per level, the figures the cost model reads on every costing (copying a `MemoryLevel`
+    /// out of the array retains its name and lists each time).
+    let figures: [LevelFigures]
 
     public init(arch: ChipArch) {
         self.arch = arch
@@ -72,6 +75,7 @@ public struct CoreModel: Sendable {
         }
         chains = Operand.allCases.map { o in core.memories.indices.filter { core.memories[$0].holds(o) } }
         meanHops = CoreModel.meanHops(arch)
+        figures = core.memories.map(LevelFigures.init)
     }
 
     var levelCount: Int { core.memories.count }
@@ -112,5 +116,32 @@ public struct CoreModel: Sendable {
             }
         }
         return n > 0 ? total / n : 0
+    }
+}
+
+/// The scalar figures of one memory level (see `MemoryLevel`), as the cost model uses them.
+struct LevelFigures: Sendable {
+    let readPjPerByte: Double
+    let writePjPerByte: Double
+    let readBytesPerCycle: Double
+    let writeBytesPerCycle: Double
+    let sharedPort: Bool
+    let doubleBuffered: Bool
+    let usableBytes: Int
+
+    init(_ m: MemoryLevel) {
+        readPjPerByte = m.readPjPerByte
+        writePjPerByte = m.writePjPerByte
+        readBytesPerCycle = m.readBytesPerCycle
+        writeBytesPerCycle = m.writeBytesPerCycle
+        sharedPort = m.sharedPort
+        doubleBuffered = m.doubleBuffered
+        usableBytes = m.usableBytes
+    }
+
+    /// `MemoryLevel.portCycles`, the same arithmetic.
+    func portCycles(reads: Double, writes: Double) -> Double {
+        let r = reads / readBytesPerCycle, w = writes / writeBytesPerCycle
+        return sharedPort ? r + w : max(r, w)
     }
 }

@@ -29,6 +29,61 @@ import TestSupport
             ])],
         noc: .none, dram: [])
 
+    /// Eyeriss-shaped: one small register per operand in every PE (inputs, weights, partial
+    /// sums, each tight), a shared output buffer, a shared buffer for all three, DRAM: the
+    /// single-operand levels whose free loop dimensions make the temporal space explode.
+    static let rowStationary = ChipArch(
+        name: "rs", description: "test core", clockGhz: 1, mesh: Mesh(rows: 1, cols: 1),
+        coreTypes: [CoreType(
+            name: "r",
+            array: PEArray(dims: [ArrayDim(name: "R", size: 3, unrolls: ["OY", "K"]), ArrayDim(name: "S", size: 2, unrolls: ["FY", "C", "K"])],
+                           dataflow: .rowStationary, systolic: false),
+            weightBits: 8, inputBits: 8, outputBits: 8, accumulatorBits: 16, macPj: 0.5,
+            vector: VectorUnit(lanes: 4, pjPerOp: 0.1, transcendentalCycles: 2),
+            memories: [
+                MemoryLevel(name: "ireg", bytes: 6, servedDims: [], operands: [.input], readBytesPerCycle: 1, writeBytesPerCycle: 1,
+                            readPjPerByte: 1, writePjPerByte: 1.5),
+                MemoryLevel(name: "wreg", bytes: 6, servedDims: [], operands: [.weight], readBytesPerCycle: 1, writeBytesPerCycle: 1,
+                            readPjPerByte: 1, writePjPerByte: 1.5),
+                MemoryLevel(name: "oreg", bytes: 4, servedDims: [], operands: [.output], readBytesPerCycle: 3, writeBytesPerCycle: 3,
+                            readPjPerByte: 0.5, writePjPerByte: 0.7),
+                MemoryLevel(name: "buf", bytes: 512, servedDims: ["R", "S"], operands: [.input, .weight, .output], readBytesPerCycle: 16,
+                            writeBytesPerCycle: 16, readPjPerByte: 2, writePjPerByte: 2.7, sharedPort: true),
+                MemoryLevel(name: "dram", bytes: 1 << 30, servedDims: ["R", "S"], operands: [.weight, .input, .output],
+                            readBytesPerCycle: 8, writeBytesPerCycle: 8, readPjPerByte: 125, writePjPerByte: 125, sharedPort: true),
+            ])],
+        noc: .none, dram: [])
+
+    /// On the eyeriss-shaped core: the branch and bound (descent first) finds the brute-force
+    /// optimum, the bound stays below it, and a budget smaller than the space still returns a
+    /// mapping that fits, no worse than the descent's own.
+    @Test func rowStationaryRegistersKeepTheOptimumAndTheBound() throws {
+        var rng = TestSeed.generator("MapperTests.rowStationaryRegistersKeepTheOptimumAndTheBound", default: 7)
+        let model = CoreModel(arch: Self.rowStationary)
+        var checked = 0
+        for _ in 0..<3 {
+            var loops = Self.randomLoops(&rng)
+            loops.extents[LoopDim.b.rawValue] = 1
+            // Brute force over five levels: small extents keep it to seconds in a debug build.
+            for d in [LoopDim.k, .c, .ox, .oy] { loops.extents[d.rawValue] = min(loops[d], 2) }
+            let problem = MacProblem(loops: loops, core: model.core)
+            let brute = Mapper.bruteForce(problem, on: model)
+            for objective in [Objective.energy, .edp] {
+                guard let (_, best) = brute[objective] else { continue }
+                let optimum = best.value(objective)
+                let found = try Mapper.map(problem, on: model, objective: objective, limits: SearchLimits(maxVisits: nil))
+                #expect(found.complete)
+                #expect(abs(found.cost.value(objective) - optimum) <= 1e-9 * optimum, "\(loops.extents) \(objective)")
+                #expect(found.bound.value(objective) <= optimum * (1 + 1e-12), "bound above optimum: \(loops.extents) \(objective)")
+                let budgeted = try Mapper.map(problem, on: model, objective: objective, limits: SearchLimits(maxVisits: 400))
+                #expect(budgeted.cost.fits && budgeted.cost.value(objective) >= optimum * (1 - 1e-12))
+                #expect(budgeted.bound.value(objective) <= optimum * (1 + 1e-12))
+                checked += 1
+            }
+        }
+        #expect(checked >= 4)
+    }
+
     static func randomLoops(_ rng: inout SplitMix64) -> MacLoops {
         let pick = { (choices: [Int], rng: inout SplitMix64) in choices[rng.below(choices.count)] }
         let stride = pick([1, 1, 2], &rng)
