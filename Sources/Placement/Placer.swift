@@ -20,12 +20,20 @@ public enum Placer {
 
         // 1. Segments over the groups that do work (dynamic program over where segments end).
         func layerCost(_ g: Int) -> Double { cost.cycles(groups[g], cores: n) }
+        // Cores a pipelined stage needs so that its resident weights fit beside its other buffers
+        // (the `fits` test below, solved for k; at most its mesh factor: more cores hold no slice).
+        func minimumCores(_ g: ProgramGroup) -> Int {
+            let room = sram - (g.tileBytes.total - g.tileBytes.weights) - 2 * staging
+            guard g.weightBytes > 0, room > 0 else { return 1 }
+            return max(1, min(Int((g.weightBytes / room).rounded(.up)), max(g.meshFactor, 1)))
+        }
         func pipeline(_ i: Int, _ j: Int) -> (cycles: Double, alloc: [Int], tiles: Int)? {
             let stages = Array(work[i...j])
             guard stages.count <= n else { return nil }
-            var k = [Int](repeating: 1, count: stages.count)
-            var t = stages.map { cost.cycles(groups[$0], cores: 1) }
-            for _ in 0..<(n - stages.count) {
+            var k = stages.map { minimumCores(groups[$0]) }
+            guard k.reduce(0, +) <= n else { return nil }
+            var t = zip(stages, k).map { cost.cycles(groups[$0], cores: $1) }
+            for _ in 0..<(n - k.reduce(0, +)) {
                 var worst = 0
                 for s in 1..<stages.count where t[s] > t[worst] { worst = s }
                 k[worst] += 1
@@ -51,7 +59,12 @@ public enum Placer {
             cuts = (0..<m).map { ($0, $0, false) }
         case .pipeline:
             var i = 0
-            while i < m { let j = min(m - 1, i + longest - 1); cuts.append((i, j, j > i)); i = j + 1 }
+            while i < m {
+                // As many stages as there are cores for, each with the cores its weights need.
+                var j = min(m - 1, i + longest - 1)
+                while j > i && pipeline(i, j) == nil { j -= 1 }
+                cuts.append((i, j, j > i)); i = j + 1
+            }
         case .auto:
             var best = [Double](repeating: .infinity, count: m + 1), from = [Int](repeating: 0, count: m + 1)
             var piped = [Bool](repeating: false, count: m + 1)

@@ -55,6 +55,9 @@ import Tiling
         let probe = Placer.place(program, on: arch, options)
         let cores = probe.slots.map { $0.cores.count }.min()!
         g.weightBytes = Double(cores) * (capacity - tiles / 2)
+        // Its mapping has one slice per core of the probe, so more cores would hold no more of
+        // the weights: the pipeline keeps its allocation and the tiles must shrink instead.
+        g.meshFactor = cores
         program.groups = [g, g]
         var input = TilesInput(arch: arch, program: program, passThrough: [], loops: [Self.conv, Self.conv])
         let before = Placer.place(program, on: arch, options)
