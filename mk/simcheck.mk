@@ -52,7 +52,7 @@ test-sim-check: graph-models $$(GRAPH_REAL)/.done
 	for f in halo:4 partial-sum:4 order:4 halo:0; do expect 3 --graph $$r.graph --inject-fault $$f $$r.placed; done; \
 	for f in partial-sum:3 partial-sum:15 partial-sum:39; do expect 3 --graph $$g.graph --inject-fault $$f $$g.placed; done; \
 	expect 3 --graph $(SIMCHECK_DIR)/llama.graph --inject-fault partial-sum:2 $(SIMCHECK_DIR)/llama.placed; \
-	for f in halo:0 order:21; do expect 3 --graph $(SIMCHECK_DIR)/nudenet-320n.graph --inject-fault $$f $(SIMCHECK_DIR)/nudenet-320n.placed; done; \
+	expect 3 --graph $(SIMCHECK_DIR)/nudenet-320n.graph --inject-fault halo:0 $(SIMCHECK_DIR)/nudenet-320n.placed; \
 	timeout 60 capnp decode Formats/sim.capnp SimFrame < $(SIMCHECK_DIR)/fault.sim | grep -q 'passed = false'; \
 	expect 2 --graph $$r.graph --inject-fault flip:4 $$r.placed; \
 	expect 2 --graph $$r.graph --inject-fault halo:99999 $$r.placed; \
