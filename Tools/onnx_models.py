@@ -136,6 +136,36 @@ def small_cnn(b: Builder):
     return inputs, outputs
 
 
+def rope(b: Builder, t: str, cos: str, sin: str, dh: int) -> str:
+    """Rotary position embedding of `t` [..., dh]: t*cos + rotate_half(t)*sin."""
+    lo = b.op("Slice", [t, b.const([0], dtype=np.int64), b.const([dh // 2], dtype=np.int64), b.const([-1], dtype=np.int64)])
+    hi = b.op("Slice", [t, b.const([dh // 2], dtype=np.int64), b.const([dh], dtype=np.int64), b.const([-1], dtype=np.int64)])
+    rot = b.op("Concat", [b.op("Neg", [hi]), lo], axis=-1)
+    return b.op("Add", [b.op("Mul", [t, cos]), b.op("Mul", [rot, sin])])
+
+
+def repeat_kv(b: Builder, t: str, h: int, rep: int, seq: int, dh: int) -> str:
+    """GQA's repeat_kv: [b, kv, s, d] -> [b, kv, rep, s, d] -> [b, h, s, d] (`seq` -1: any length)."""
+    e = b.op("Expand", [b.op("Unsqueeze", [t, b.const([2], dtype=np.int64)]), b.const([1, 1, rep, 1, 1], dtype=np.int64)])
+    return b.op("Reshape", [e, b.const([0, h, seq, dh], dtype=np.int64)])
+
+
+def block_output(b: Builder, kind: str, x: str, attn: str, d: int) -> str:
+    """The rest of a transformer block after attention: output projection and residual, norm,
+    MLP (SwiGLU for llama, GELU tanh for gpt2, GELU erf for vit) and residual."""
+    x = b.op("Add", [x, b.linear(b.merge_heads(attn, d), d, d)])
+    hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
+    if kind == "llama":
+        gate = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+        silu = b.op("Mul", [gate, b.op("Sigmoid", [gate])])
+        up = b.op("MatMul", [hn, b.weight([d, 4 * d])])
+        mlp = b.op("MatMul", [b.op("Mul", [silu, up]), b.weight([4 * d, d])])
+    else:
+        act = b.gelu_tanh if kind == "gpt2" else b.gelu_erf
+        mlp = b.linear(act(b.linear(hn, d, 4 * d)), 4 * d, d)
+    return b.op("Add", [x, mlp])
+
+
 def transformer(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 256):
     h, s = 4, 16
     dh = d // h
@@ -168,19 +198,9 @@ def transformer(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 25
             pos = np.arange(s)[:, None] / (10000 ** (np.arange(0, dh, 2) / dh))[None]
             cos = b.const(np.concatenate([np.cos(pos)] * 2, -1)[None, None])
             sin = b.const(np.concatenate([np.sin(pos)] * 2, -1)[None, None])
-
-            def rope(t):
-                lo = b.op("Slice", [t, b.const([0], dtype=np.int64), b.const([dh // 2], dtype=np.int64), b.const([-1], dtype=np.int64)])
-                hi = b.op("Slice", [t, b.const([dh // 2], dtype=np.int64), b.const([dh], dtype=np.int64), b.const([-1], dtype=np.int64)])
-                rot = b.op("Concat", [b.op("Neg", [hi]), lo], axis=-1)
-                return b.op("Add", [b.op("Mul", [t, cos]), b.op("Mul", [rot, sin])])
-            q, k = rope(q), rope(k)
-            # repeat_kv: [b, kv, s, d] -> [b, kv, rep, s, d] -> [b, h, s, d]
+            q, k = rope(b, q, cos, sin, dh), rope(b, k, cos, sin, dh)
             rep = h // kv_heads
-            def repeat(t):
-                e = b.op("Expand", [b.op("Unsqueeze", [t, b.const([2], dtype=np.int64)]), b.const([1, 1, rep, 1, 1], dtype=np.int64)])
-                return b.op("Reshape", [e, b.const([0, h, s, dh], dtype=np.int64)])
-            k, v = repeat(k), repeat(v)
+            k, v = repeat_kv(b, k, h, rep, s, dh), repeat_kv(b, v, h, rep, s, dh)
             q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])  # pre-scaled Q
             scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
             scores = b.op("Where", [b.const(~causal[None, None], dtype=np.bool_), scores, b.const(-np.inf)])
@@ -189,17 +209,7 @@ def transformer(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 25
             q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])
             scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
         attn = b.op("MatMul", [b.op("Softmax", [scores], axis=-1), v])
-        x = b.op("Add", [x, b.linear(b.merge_heads(attn, d), d, d)])
-        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
-        if kind == "llama":
-            gate = b.op("MatMul", [hn, b.weight([d, 4 * d])])
-            silu = b.op("Mul", [gate, b.op("Sigmoid", [gate])])
-            up = b.op("MatMul", [hn, b.weight([d, 4 * d])])
-            mlp = b.op("MatMul", [b.op("Mul", [silu, up]), b.weight([4 * d, d])])
-        else:
-            act = b.gelu_tanh if kind == "gpt2" else b.gelu_erf
-            mlp = b.linear(act(b.linear(hn, d, 4 * d)), 4 * d, d)
-        x = b.op("Add", [x, mlp])
+        x = block_output(b, kind, x, attn, d)
     x = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
     if kind == "vit":
         cls = b.op("Gather", [x, b.const(0, dtype=np.int64)], axis=1)
@@ -234,13 +244,7 @@ def decode_step(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 25
             pos = 7 / (10000 ** (np.arange(0, dh, 2) / dh))
             cos = b.const(np.concatenate([np.cos(pos)] * 2)[None, None, None])
             sin = b.const(np.concatenate([np.sin(pos)] * 2)[None, None, None])
-
-            def rope(t):
-                lo = b.op("Slice", [t, b.const([0], dtype=np.int64), b.const([dh // 2], dtype=np.int64), b.const([-1], dtype=np.int64)])
-                hi = b.op("Slice", [t, b.const([dh // 2], dtype=np.int64), b.const([dh], dtype=np.int64), b.const([-1], dtype=np.int64)])
-                rot = b.op("Concat", [b.op("Neg", [hi]), lo], axis=-1)
-                return b.op("Add", [b.op("Mul", [t, cos]), b.op("Mul", [rot, sin])])
-            q, k = rope(q), rope(k)
+            q, k = rope(b, q, cos, sin, dh), rope(b, k, cos, sin, dh)
         cache = []
         for name, new in (("key", k), ("value", v)):
             past, present = f"past_{name}_{layer}", f"present_{name}_{layer}"
@@ -251,25 +255,12 @@ def decode_step(b: Builder, kind: str, layers: int, d: int = 64, vocab: int = 25
         k, v = cache
         if kind == "llama":
             rep = h // kv_heads
-
-            def repeat(t):
-                e = b.op("Expand", [b.op("Unsqueeze", [t, b.const([2], dtype=np.int64)]), b.const([1, 1, rep, 1, 1], dtype=np.int64)])
-                return b.op("Reshape", [e, b.const([0, h, -1, dh], dtype=np.int64)])
-            k, v = repeat(k), repeat(v)
+            k, v = repeat_kv(b, k, h, rep, -1, dh), repeat_kv(b, v, h, rep, -1, dh)
         # One query attends to every cached position: no mask.
         q = b.op("Mul", [q, b.const(1 / math.sqrt(dh))])
         scores = b.op("MatMul", [q, b.op("Transpose", [k], perm=[0, 1, 3, 2])])
         attn = b.op("MatMul", [b.op("Softmax", [scores], axis=-1), v])
-        x = b.op("Add", [x, b.linear(b.merge_heads(attn, d), d, d)])
-        hn = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
-        if kind == "llama":
-            gate = b.op("MatMul", [hn, b.weight([d, 4 * d])])
-            silu = b.op("Mul", [gate, b.op("Sigmoid", [gate])])
-            up = b.op("MatMul", [hn, b.weight([d, 4 * d])])
-            mlp = b.op("MatMul", [b.op("Mul", [silu, up]), b.weight([4 * d, d])])
-        else:
-            mlp = b.linear(b.gelu_tanh(b.linear(hn, d, 4 * d)), 4 * d, d)
-        x = b.op("Add", [x, mlp])
+        x = block_output(b, kind, x, attn, d)
     x = b.rms_norm(x, d) if kind == "llama" else b.layer_norm(x, d)
     y = b.op("MatMul", [x, b.weight([d, vocab], 0.02)])
     b.nodes.append(helper.make_node("Identity", [y], ["logits"], name="out"))
