@@ -8,21 +8,14 @@ than --no-fuse (fusion is taken only where it wins); at least --min-fused groups
 Exit status 3 when a check fails, 1 on unreadable input.
 """
 import argparse
-import json
 import sys
+
+from tiles_json import plan_records
 
 
 def load(path):
-    groups, edges, summary = [], [], None
     with open(path) as f:
-        for line in f:
-            r = json.loads(line)
-            if "group" in r:
-                groups.append(r["group"])
-            elif "edge" in r:
-                edges.append(r["edge"])
-            elif "graph" in r:
-                summary = r["graph"]
+        summary, groups, edges = plan_records(f)
     if summary is None:
         raise ValueError(f"{path}: no graph record")
     return summary, groups, edges

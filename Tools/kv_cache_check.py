@@ -8,21 +8,15 @@ cost. Exit 3 when a check fails.
 
 Usage: kv_cache_check.py STREAMED.json RESIDENT.json [--exact]
 """
-import json
 import sys
+
+from tiles_json import backing_bytes, plan_records
 
 
 def load(path):
-    summary, groups = None, []
     with open(path) as f:
-        for line in f:
-            record = json.loads(line)
-            if "graph" in record:
-                summary = record["graph"]
-            elif "group" in record:
-                groups.append(record["group"])
-    dram = sum(g["levels"][-1].get("readBytes", 0) + g["levels"][-1].get("writeBytes", 0) for g in groups if g.get("levels"))
-    return summary, groups, dram
+        summary, groups, _ = plan_records(f)
+    return summary, groups, backing_bytes(groups)
 
 
 def main() -> int:

@@ -33,7 +33,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tools"))
 import benchlib  # noqa: E402
+import tiles_json  # noqa: E402
 
 ARCHS = {"tpu-like": "tpu_like", "eyeriss-like": "eyeriss_like"}
 QUICK_LAYERS = ["layer1.0.conv1", "layer3.0.downsample.0"]
@@ -161,14 +163,8 @@ def plan_figures(bin_dir, graph, tiles, extra):
     group counts) and npu-sim's makespan of the same plan after place-route."""
     run([os.path.join(bin_dir, "tile-plan"), "--arch", "mesh-8x8", "--dim", "batch=1", "-o", tiles, graph] + extra)
     _, text = run([os.path.join(bin_dir, "rec-cat"), "--json", tiles])
-    summary, groups = None, []
-    for line in text.splitlines():
-        record = json.loads(line)
-        if "graph" in record:
-            summary = record["graph"]
-        elif "group" in record:
-            groups.append(record["group"])
-    dram = sum(g["levels"][-1].get("readBytes", 0) + g["levels"][-1].get("writeBytes", 0) for g in groups if g.get("levels"))
+    summary, groups, _ = tiles_json.plan_records(text.splitlines())
+    dram = tiles_json.backing_bytes(groups)
     placed, sim = tiles + ".placed", tiles + ".sim"
     run([os.path.join(bin_dir, "place-route"), "-o", placed, tiles])
     run([os.path.join(bin_dir, "npu-sim"), "-o", sim, placed])
@@ -271,15 +267,8 @@ def decode_figures(bin_dir, graph, tiles, context, mode):
     run([os.path.join(bin_dir, "tile-plan"), "--arch", "mesh-8x8", "--dim", "batch=1", "--dim", f"past={context - 1}",
          "--kv-cache", mode, "-o", tiles, graph])
     _, text = run([os.path.join(bin_dir, "rec-cat"), "--json", tiles])
-    summary, dram = None, 0.0
-    for line in text.splitlines():
-        record = json.loads(line)
-        if "graph" in record:
-            summary = record["graph"]
-        elif "group" in record and record["group"].get("levels"):
-            last = record["group"]["levels"][-1]
-            dram += last.get("readBytes", 0) + last.get("writeBytes", 0)
-    return {"cycles": summary["totalCycles"], "energy": summary["totalEnergyPj"], "dram": dram,
+    summary, groups, _ = tiles_json.plan_records(text.splitlines())
+    return {"cycles": summary["totalCycles"], "energy": summary["totalEnergyPj"], "dram": tiles_json.backing_bytes(groups),
             "cache": summary.get("kvCacheBytes", 0), "resident": summary.get("kvResidentBytes", 0)}
 
 
