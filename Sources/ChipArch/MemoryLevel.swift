@@ -49,8 +49,22 @@ public struct MemoryLevel: Sendable, Hashable {
 
     /// Cycles one instance's ports need for `reads` and `writes` bytes.
     public func portCycles(reads: Double, writes: Double) -> Double {
+        Self.portCycles(reads: reads, writes: writes, readBytesPerCycle: readBytesPerCycle,
+                        writeBytesPerCycle: writeBytesPerCycle, sharedPort: sharedPort)
+    }
+
+    /// `portCycles` from the port figures alone (for a copy of them kept apart from the level).
+    public static func portCycles(reads: Double, writes: Double, readBytesPerCycle: Double, writeBytesPerCycle: Double,
+                                  sharedPort: Bool) -> Double {
         let r = reads / readBytesPerCycle, w = writes / writeBytesPerCycle
         return sharedPort ? r + w : max(r, w)
+    }
+
+    /// Port time of a change in traffic of `reads` and `writes` bytes per instance (either
+    /// negative: bytes no longer moved): each direction timed on its own, with its sign.
+    public func portCyclesOfChange(reads: Double, writes: Double) -> Double {
+        (reads < 0 ? -1.0 : 1.0) * portCycles(reads: abs(reads), writes: 0)
+            + (writes < 0 ? -1.0 : 1.0) * portCycles(reads: 0, writes: abs(writes))
     }
 
     /// Bytes a mapping may fill: half when double-buffered.

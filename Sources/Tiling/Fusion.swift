@@ -95,8 +95,7 @@ struct MemberCost {
         let pj = r * memory.readPjPerByte + w * memory.writePjPerByte
         levels[L - 1].energyPj += pj
         energy += pj
-        let dt = (r < 0 ? -1.0 : 1.0) * memory.portCycles(reads: abs(r) / instances, writes: 0)
-            + (w < 0 ? -1.0 : 1.0) * memory.portCycles(reads: 0, writes: abs(w) / instances)
+        let dt = memory.portCyclesOfChange(reads: r / instances, writes: w / instances)
         let ov = levels[L - 1].overlappedCycles, se = levels[L - 1].serialCycles
         let share = ov + se > 0 ? ov / (ov + se) : 1
         levels[L - 1].overlappedCycles = max(0, ov + dt * share)

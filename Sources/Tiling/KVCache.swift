@@ -149,8 +149,7 @@ extension GroupPlan {
         let dramInstances = model.instancesOf(L - 1)
         func boundDelta(_ r: Double, _ w: Double) -> LowerBound {
             var pj = r * backing.readPjPerByte + w * backing.writePjPerByte
-            let cycles = (r < 0 ? -1.0 : 1.0) * backing.portCycles(reads: abs(r) / dramInstances, writes: 0)
-                + (w < 0 ? -1.0 : 1.0) * backing.portCycles(reads: 0, writes: abs(w) / dramInstances)
+            let cycles = backing.portCyclesOfChange(reads: r / dramInstances, writes: w / dramInstances)
             if let sram, sramReads > 0 { pj += sramReads * memories[sram].readPjPerByte }
             return LowerBound(cycles: cycles, energyPj: pj)
         }

@@ -141,7 +141,7 @@ struct LevelFigures: Sendable {
 
     /// `MemoryLevel.portCycles`, the same arithmetic.
     func portCycles(reads: Double, writes: Double) -> Double {
-        let r = reads / readBytesPerCycle, w = writes / writeBytesPerCycle
-        return sharedPort ? r + w : max(r, w)
+        MemoryLevel.portCycles(reads: reads, writes: writes, readBytesPerCycle: readBytesPerCycle,
+                               writeBytesPerCycle: writeBytesPerCycle, sharedPort: sharedPort)
     }
 }
