@@ -35,6 +35,16 @@ import Testing
     }
 
     /// DRAM bytes read and written by every group.
+    /// Every group's lower bound at or below its cost, in cycles and energy.
+    func expectBoundsBelowCost(_ plans: [GraphPlan]) {
+        for p in plans {
+            for group in p.groups {
+                #expect(group.bound.cycles <= group.cycles * (1 + 1e-12), "\(group.name)")
+                #expect(group.bound.energyPj <= group.energyPj * (1 + 1e-12), "\(group.name)")
+            }
+        }
+    }
+
     func dramBytes(_ plan: GraphPlan) -> Double {
         plan.groups.reduce(0) { total, g in
             let levels: [LevelTraffic]
@@ -84,12 +94,7 @@ import Testing
         #expect(abs(dramBytes(streamed) - dramBytes(resident) - cache) < 1e-6)
         #expect(resident.groups.reduce(0) { $0 + $1.residentBytes } == cache)
         #expect(resident.energyPj < streamed.energyPj)
-        for p in [streamed, resident] {
-            for group in p.groups {
-                #expect(group.bound.cycles <= group.cycles * (1 + 1e-12), "\(group.name)")
-                #expect(group.bound.energyPj <= group.energyPj * (1 + 1e-12), "\(group.name)")
-            }
-        }
+        expectBoundsBelowCost([streamed, resident])
     }
 
     @Test func aCacheThatDoesNotFitStreams() throws {
@@ -143,12 +148,7 @@ import Testing
         let fused = try Planner.plan(g, on: .mesh8x8, options)
         let att = try #require(fused.groups.first { $0.name == "att" })
         #expect(att.residentBytes == 2 * tensor)
-        for p in [alone, fused] {
-            for group in p.groups {
-                #expect(group.bound.cycles <= group.cycles * (1 + 1e-12), "\(group.name)")
-                #expect(group.bound.energyPj <= group.energyPj * (1 + 1e-12), "\(group.name)")
-            }
-        }
+        expectBoundsBelowCost([alone, fused])
     }
 
     @Test func decodePlanIsTheSameEveryTime() throws {
