@@ -33,10 +33,11 @@ public struct SimProgram: Sendable {
             if let i = index[key] { at = i } else {
                 at = trees.count
                 index[key] = at
-                trees.append(SimMulticastTree(branches: [], links: [], meshHops: 0))
+                trees.append(SimMulticastTree(branches: [], links: [], meshHops: 0, longestBranchHops: 0))
                 seen.append([])
             }
             trees[at].branches.append(k)
+            trees[at].longestBranchHops = max(trees[at].longestBranchHops, t.links.count)
             for l in t.links where seen[at].insert(l).inserted {
                 trees[at].links.append(l)
                 if l < 4 * nodeCount { trees[at].meshHops += 1 }
@@ -54,6 +55,8 @@ public struct SimMulticastTree: Sendable, Hashable {
     public var links: [Int]
     /// Links of `links` between mesh nodes.
     public var meshHops: Int
+    /// Links of the longest branch: the hops to the farthest destination.
+    public var longestBranchHops: Int
 }
 
 struct SimTreeKey: Hashable {

@@ -66,6 +66,8 @@ struct ActionGraph {
     /// The drain of (group, core) chunk i: the chunk's output is ready there.
     var drains: [Int: [Int32]] = [:]
     var producers: [[Int]] = []
+    /// The program's multicast trees (found once, by `build`; the summary counts their bytes).
+    var trees: [SimMulticastTree] = []
 
     init(_ program: SimProgram, _ chip: SimChip) {
         self.program = program
@@ -154,7 +156,7 @@ struct ActionGraph {
         // A multicast tree moves each chunk once for all its destinations: one action holding
         // every link of the tree once, which each destination's fill waits for (and which waits
         // for every destination's free buffer: the NoC copies at the forks as it goes).
-        let trees = program.multicastTrees()
+        trees = program.multicastTrees()
         var treeOf: [Int: Int] = [:]
         for (i, tree) in trees.enumerated() { for k in tree.branches { treeOf[k] = i } }
         var treeActions = [[Int32]](repeating: [], count: trees.count)
@@ -200,9 +202,8 @@ struct ActionGraph {
                             if treeActions[tr].isEmpty { treeActions[tr] = [Int32](repeating: -1, count: n) }
                             if treeActions[tr][i] < 0 {
                                 let tree = trees[tr]
-                                let hops = tree.branches.map { program.transfers[$0].links.count }.max() ?? 0
                                 let a = add(.transfer, group: g, tile: firstTile, bytes: b,
-                                            duration: transferDuration(links: tree.links, hops: hops, channel: nil, b),
+                                            duration: transferDuration(links: tree.links, hops: tree.longestBranchHops, channel: nil, b),
                                             delay: b == 0 ? 0 : startup, resources: tree.links.map { linkBase + $0 })
                                 dep(gate, a)
                                 for r in ready(t.fromGroup, core: t.source, chunk: i, of: n, local: false) { dep(r, a) }
@@ -318,7 +319,8 @@ struct ActionGraph {
         }
         precondition(granted == A, "the action graph has a cycle")
         let order = ev.start.indices.sorted { (ev.start[$0], $0) < (ev.start[$1], $1) }
-        return Summary.make(program, chip, sorted(ev, order), fills: order.map { fills[$0] }, waited: waited, contention: contention, linkBase: linkBase, channelBase: channelBase)
+        return Summary.make(program, chip, sorted(ev, order), fills: order.map { fills[$0] }, waited: waited, contention: contention, trees: trees,
+                            linkBase: linkBase, channelBase: channelBase)
     }
 
     func unitOf(_ r: Int) -> (SimUnit, Int) {

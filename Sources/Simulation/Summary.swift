@@ -2,6 +2,7 @@
 /// the makespan is the latest event end, every busy figure the sum of its events' lengths.
 enum Summary {
     static func make(_ program: SimProgram, _ chip: SimChip, _ ev: SimEvents, fills: [Bool], waited: [UInt64], contention: UInt64,
+                     trees: [SimMulticastTree],
                      linkBase: Int, channelBase: Int) -> SimResult {
         let N = program.nodeCount, G = program.groups.count
         var makespan: UInt64 = 0
@@ -53,7 +54,6 @@ enum Summary {
             }
         }
         // A multicast tree's bytes cross each of its links once.
-        let trees = program.multicastTrees()
         var branch = [Bool](repeating: false, count: program.transfers.count)
         for tree in trees {
             for k in tree.branches { branch[k] = true }
