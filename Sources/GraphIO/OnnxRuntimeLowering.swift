@@ -30,8 +30,7 @@ enum OnnxRuntimeLowering {
         let producers = graph.producers(), uses = graph.useCounts()
         var removed = Set<Int>()
         var made = 0
-        /// `v` is read by exactly one node and is no graph output.
-        func singleUse(_ v: ValueID) -> Bool { v >= 0 && uses[v] == 1 && !graph.outputs.contains(v) }
+        func singleUse(_ v: ValueID) -> Bool { Self.singleUse(graph, uses, v) }
         /// For v = Add(x, b) with b a 1-D constant of x's last dimension and x of v's shape: (x, b, Add's index).
         func biasAdd(_ v: ValueID) -> (ValueID, ValueID, Int)? {
             guard singleUse(v), producers[v] >= 0, !removed.contains(producers[v]) else { return nil }
@@ -130,6 +129,11 @@ enum OnnxRuntimeLowering {
         if !removed.isEmpty { graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element) }
         if made > 0 && graph.opsets[domain] == nil { graph.opsets[domain] = 1 }
         return made
+    }
+
+    /// `v` is read by exactly one node (`uses` as `Graph.useCounts` counts) and is no graph output.
+    static func singleUse(_ graph: Graph, _ uses: [Int], _ v: ValueID) -> Bool {
+        v >= 0 && uses[v] == 1 && !graph.outputs.contains(v)
     }
 
     /// The nodes of `candidates` (and, transitively, their producers) that nothing reads any

@@ -25,8 +25,6 @@ extension OnnxRuntimeLowering {
         return nil
     }
 
-    /// `v` is read by exactly one node and is no graph output.
-    private static func single(_ graph: Graph, _ uses: [Int], _ v: ValueID) -> Bool { v >= 0 && uses[v] == 1 && !graph.outputs.contains(v) }
 
     /// The default-domain producer of `v` when its op is `op`.
     private static func producer(_ graph: Graph, _ producers: [Int], _ v: ValueID, _ op: String) -> (Int, Node)? {
@@ -48,7 +46,7 @@ extension OnnxRuntimeLowering {
     static func qlinearConv(_ graph: Graph, _ q: Node, producers: [Int], uses: [Int]) -> (Node, [Int])? {
         guard q.inputs.count == 3, values(graph, q.inputs[1])?.count == 1, values(graph, q.inputs[2])?.count == 1,
               let yType = graph.type(q.outputs[0])?.dtype, yType == .uint8 || yType == .int8,
-              single(graph, uses, q.inputs[0]),
+              singleUse(graph, uses, q.inputs[0]),
               let (ci, conv) = producer(graph, producers, q.inputs[0], "Conv"), conv.inputs.count >= 2,
               graph.type(conv.outputs[0])?.dtype == .float32, conv.attributes.keys.allSatisfy(convAttributes.contains),
               let (xi, dx) = producer(graph, producers, conv.inputs[0], "DequantizeLinear"), perTensor(graph, dx),
@@ -87,13 +85,13 @@ extension OnnxRuntimeLowering {
         guard mul.inputs.count == 2, graph.type(mul.outputs[0])?.dtype == .float32 else { return nil }
         for (a, b) in [(0, 1), (1, 0)] {
             let c = mul.inputs[a], s = mul.inputs[b]
-            guard single(graph, uses, c), single(graph, uses, s),
+            guard singleUse(graph, uses, c), singleUse(graph, uses, s),
                   let (castI, cast) = producer(graph, producers, c, "Cast"), cast.int("to", 0) == Int(DType.float32.rawValue),
-                  single(graph, uses, cast.inputs[0]),
+                  singleUse(graph, uses, cast.inputs[0]),
                   let (mmI, mm) = producer(graph, producers, cast.inputs[0], "MatMulInteger"), mm.inputs.count >= 3,
                   let (dqI, dq) = producer(graph, producers, mm.inputs[0], "DynamicQuantizeLinear"), dq.outputs.count == 3,
-                  mm.inputs[2] == dq.outputs[2], single(graph, uses, dq.outputs[0]), single(graph, uses, dq.outputs[2]),
-                  single(graph, uses, dq.outputs[1]),
+                  mm.inputs[2] == dq.outputs[2], singleUse(graph, uses, dq.outputs[0]), singleUse(graph, uses, dq.outputs[2]),
+                  singleUse(graph, uses, dq.outputs[1]),
                   let B = graph.constant(mm.inputs[1]), B.dtype == .int8 || B.dtype == .uint8, B.dims.count == 2,
                   let (scaleI, scale) = producer(graph, producers, s, "Mul"), scale.inputs.count == 2 else { continue }
             // The scale: a_scale · B_scale, B_scale one constant or one per column of B.
